@@ -1,0 +1,184 @@
+package nn
+
+import (
+	"fmt"
+)
+
+// Kind is the kind of a layer: convolution, fully connected, or pooling.
+type Kind string
+
+// Layer kinds.
+const (
+	Conv Kind = "conv"
+	FC   Kind = "fc"
+	Pool Kind = "pool"
+)
+
+// Shape describes one layer's geometry: the single description that both the
+// simulator's zoo and the trainable models are built from.
+//
+// A convolution reads an InC×InH×InW input and writes OutC×OutH×OutW with
+// filters of R×S×(InC/Groups). A fully connected layer is a 1×1 convolution on
+// a 1×1 input (InH = InW = R = S = 1, InC inputs, OutC outputs). A pooling
+// layer has OutC = InC, window R×S and no weights.
+type Shape struct {
+	Name   string
+	Kind   Kind
+	InC    int
+	InH    int
+	InW    int
+	OutC   int
+	R      int // filter height
+	S      int // filter width
+	Stride int // zero means 1
+	Pad    int // zero-padding on every side
+	Groups int // zero means 1
+}
+
+// stride returns the stride with the zero value defaulting to 1.
+func (s Shape) stride() int {
+	if s.Stride <= 0 {
+		return 1
+	}
+	return s.Stride
+}
+
+// groups returns the group count with the zero value defaulting to 1.
+func (s Shape) groups() int {
+	if s.Groups <= 0 {
+		return 1
+	}
+	return s.Groups
+}
+
+// StrideOr1 is the stride, 1 when unset.
+func (s Shape) StrideOr1() int { return s.stride() }
+
+// GroupsOr1 is the number of groups, 1 when unset.
+func (s Shape) GroupsOr1() int { return s.groups() }
+
+// OutH is the output height: floor((InH + 2·Pad − R) / Stride) + 1.
+func (s Shape) OutH() int { return (s.InH+2*s.Pad-s.R)/s.stride() + 1 }
+
+// OutW is the output width: floor((InW + 2·Pad − S) / Stride) + 1.
+func (s Shape) OutW() int { return (s.InW+2*s.Pad-s.S)/s.stride() + 1 }
+
+// OutChannels is OutC for conv and FC, InC for pooling.
+func (s Shape) OutChannels() int {
+	if s.Kind == Pool {
+		return s.InC
+	}
+	return s.OutC
+}
+
+// Weights is the number of weights (biases excluded): OutC·(InC/Groups)·R·S;
+// zero for pooling.
+func (s Shape) Weights() int64 {
+	if s.Kind == Pool {
+		return 0
+	}
+	return int64(s.OutC) * int64(s.InC/s.groups()) * int64(s.R) * int64(s.S)
+}
+
+// Biases is the number of biases: OutC for conv and FC, zero for pooling.
+func (s Shape) Biases() int64 {
+	if s.Kind == Pool {
+		return 0
+	}
+	return int64(s.OutC)
+}
+
+// MACs is the number of multiply-accumulates of one forward pass at batch 1:
+// OutH·OutW·Weights; zero for pooling.
+func (s Shape) MACs() int64 {
+	return int64(s.OutH()) * int64(s.OutW()) * s.Weights()
+}
+
+// InputSize is the number of input activations InC·InH·InW.
+func (s Shape) InputSize() int64 { return int64(s.InC) * int64(s.InH) * int64(s.InW) }
+
+// OutputSize is the number of output activations.
+func (s Shape) OutputSize() int64 {
+	return int64(s.OutChannels()) * int64(s.OutH()) * int64(s.OutW())
+}
+
+// FanIn is the number of inputs to one output neuron: (InC/Groups)·R·S.
+func (s Shape) FanIn() int { return s.InC / s.groups() * s.R * s.S }
+
+// Validate reports a geometry that cannot be computed.
+func (s Shape) Validate() error {
+	switch s.Kind {
+	case Conv, FC, Pool:
+	default:
+		return fmt.Errorf("layer %q: kind %q: must be one of conv, fc, pool", s.Name, s.Kind)
+	}
+	pos := []struct {
+		name string
+		v    int
+	}{{"in_channels", s.InC}, {"in_height", s.InH}, {"in_width", s.InW}, {"filter_height", s.R}, {"filter_width", s.S}}
+	if s.Kind != Pool {
+		pos = append(pos, struct {
+			name string
+			v    int
+		}{"out_channels", s.OutC})
+	}
+	for _, p := range pos {
+		if p.v <= 0 {
+			return fmt.Errorf("layer %q: %s: must be > 0, got %d", s.Name, p.name, p.v)
+		}
+	}
+	if s.Stride < 0 || s.Pad < 0 || s.Groups < 0 {
+		return fmt.Errorf("layer %q: stride, padding and groups must not be negative", s.Name)
+	}
+	if s.R > s.InH+2*s.Pad || s.S > s.InW+2*s.Pad {
+		return fmt.Errorf("layer %q: filter %dx%d is larger than its padded input %dx%d",
+			s.Name, s.R, s.S, s.InH+2*s.Pad, s.InW+2*s.Pad)
+	}
+	g := s.groups()
+	if s.InC%g != 0 || (s.Kind != Pool && s.OutC%g != 0) {
+		return fmt.Errorf("layer %q: groups %d must divide in_channels %d and out_channels %d", s.Name, g, s.InC, s.OutC)
+	}
+	return nil
+}
+
+// Arch is a network: a name and its layers in order.
+type Arch struct {
+	Name   string
+	Layers []Shape
+}
+
+// Validate checks every layer.
+func (a Arch) Validate() error {
+	if len(a.Layers) == 0 {
+		return fmt.Errorf("network %q has no layers", a.Name)
+	}
+	seen := map[string]bool{}
+	for _, l := range a.Layers {
+		if err := l.Validate(); err != nil {
+			return err
+		}
+		if seen[l.Name] {
+			return fmt.Errorf("layer %q appears twice", l.Name)
+		}
+		seen[l.Name] = true
+	}
+	return nil
+}
+
+// Weights is the total number of weights.
+func (a Arch) Weights() int64 {
+	var n int64
+	for _, l := range a.Layers {
+		n += l.Weights()
+	}
+	return n
+}
+
+// MACs is the total multiply-accumulates at batch 1.
+func (a Arch) MACs() int64 {
+	var n int64
+	for _, l := range a.Layers {
+		n += l.MACs()
+	}
+	return n
+}

@@ -1,0 +1,9 @@
+// Package sim is the cycle-approximate timing and energy engine: it maps each
+// layer of a Workload onto the accelerator described by an accel.Spec (dense
+// systolic dataflows ws/os/is with SCALE-Sim timing, the sparse eie
+// dataflow), counts actions, turns them into cycles, stalls and energy, and
+// returns a plain Result.
+//
+// Package sim imports accel and the standard library only; it never imports
+// nn, pruning, clustering or reports. Workloads reach it as plain data.
+package sim

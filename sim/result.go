@@ -1,0 +1,81 @@
+package sim
+
+// Cycles is a count of accelerator clock cycles.
+type Cycles int64
+
+// Counts are the actions one layer performs; energy is Counts × the spec's
+// energy table (see Energy), so the timing model never touches picojoules.
+type Counts struct {
+	MACs        int64 `json:"macs_performed"` // MACs performed on non-zero operands (or all, when dense)
+	MACsGated   int64 `json:"macs_gated"`     // MACs clock-gated because an operand is zero
+	MACsSkipped int64 `json:"macs_skipped"`   // MACs skipped entirely (no cycle spent)
+	LUTReads    int64 `json:"lut_reads"`      // codebook lookups
+	IndexReads  int64 `json:"index_reads"`    // sparse-index reads
+	RegAccesses int64 `json:"reg_accesses"`   // PE register-file reads and writes
+
+	IfmapReads   int64 `json:"ifmap_sram_reads"` // SRAM words
+	IfmapWrites  int64 `json:"ifmap_sram_writes"`
+	FilterReads  int64 `json:"filter_sram_reads"`
+	FilterWrites int64 `json:"filter_sram_writes"`
+	OfmapReads   int64 `json:"ofmap_sram_reads"`
+	OfmapWrites  int64 `json:"ofmap_sram_writes"`
+
+	DRAMReadBytes  int64 `json:"dram_read_bytes"`
+	DRAMWriteBytes int64 `json:"dram_write_bytes"`
+}
+
+// Energy is an energy breakdown in picojoules.
+type Energy struct {
+	MAC    float64 `json:"mac"`
+	LUT    float64 `json:"lut"`
+	SRAM   float64 `json:"sram"`
+	DRAM   float64 `json:"dram"`
+	Static float64 `json:"static"`
+	Total  float64 `json:"total"`
+}
+
+// LayerResult is the simulated cost of one layer.
+type LayerResult struct {
+	Name          string  `json:"name"`
+	Kind          Kind    `json:"kind"`
+	MACs          int64   `json:"macs"`
+	Weights       int64   `json:"weights"`
+	WeightDensity float64 `json:"weight_density"`
+	// ComputeCycles is the array's busy time including fill and drain;
+	// StallCycles is time it waits on memory; Cycles is their sum.
+	ComputeCycles Cycles  `json:"compute_cycles"`
+	StallCycles   Cycles  `json:"stall_cycles"`
+	Cycles        Cycles  `json:"cycles"`
+	LatencyUS     float64 `json:"latency_us"`
+	Utilization   float64 `json:"utilization"`
+	DRAMBytes     int64   `json:"dram_bytes"`
+	Energy        Energy  `json:"energy_pj"`
+
+	// Sparse-engine figures; zero on dense dataflows.
+	LoadBalance     float64 `json:"load_balance,omitempty"`     // mean PE work ÷ max PE work
+	PaddingEntries  int64   `json:"padding_entries,omitempty"`  // CSC padding entries
+	CompressedBytes int64   `json:"compressed_bytes,omitempty"` // weight storage incl. indices
+
+	Counts Counts `json:"counts"`
+}
+
+// Total sums a network's layers.
+type Total struct {
+	MACs          int64   `json:"macs"`
+	Weights       int64   `json:"weights"`
+	ComputeCycles Cycles  `json:"compute_cycles"`
+	StallCycles   Cycles  `json:"stall_cycles"`
+	Cycles        Cycles  `json:"cycles"`
+	LatencyUS     float64 `json:"latency_us"`
+	DRAMBytes     int64   `json:"dram_bytes"`
+	Energy        Energy  `json:"energy_pj"`
+}
+
+// Result is the simulated cost of a whole network on one accelerator.
+type Result struct {
+	Accelerator string        `json:"accelerator"`
+	Network     string        `json:"network"`
+	ClockMHz    float64       `json:"clock_mhz"`
+	Layers      []LayerResult `json:"layers"`
+	Total       Total         `json:"total"`
+}

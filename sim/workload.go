@@ -1,0 +1,155 @@
+package sim
+
+// Kind is a layer kind as the simulator sees it.
+type Kind string
+
+// Layer kinds.
+const (
+	Conv Kind = "conv"
+	FC   Kind = "fc"
+	Pool Kind = "pool"
+)
+
+// Workload is a network as the simulator sees it: layer geometry plus the
+// compression each layer carries. The command layer builds it from nn shapes,
+// a SCALE-Sim CSV, a compression profile or a model file; sim never imports
+// those packages.
+type Workload struct {
+	Name   string
+	Layers []Layer
+}
+
+// Layer is one layer of a workload. Geometry follows nn.Shape: a conv reads
+// InC×InH×InW and has OutC filters of R×S×(InC/Groups); an FC layer has
+// InH = InW = R = S = 1. Lowered to a GEMM (im2col), each group is an
+// (OutH·OutW) × (R·S·InC/Groups) by (R·S·InC/Groups) × (OutC/Groups) product.
+type Layer struct {
+	Name   string
+	Kind   Kind
+	InC    int
+	InH    int
+	InW    int
+	OutC   int
+	R      int
+	S      int
+	Stride int // zero means 1
+	Pad    int
+	Groups int // zero means 1
+
+	// WeightDensity is the fraction of non-zero weights in (0,1]; zero means
+	// dense (1).
+	WeightDensity float64
+	// ActDensity is the fraction of non-zero input activations in (0,1];
+	// zero means dense (1).
+	ActDensity float64
+	// IndexBits is the codebook index width in bits (1–16); zero means the
+	// layer has no codebook (weights stored at full precision).
+	IndexBits int
+	// Mask, when non-nil, is the layer's real weight mask; WeightDensity is
+	// then derived from it.
+	Mask *Mask
+}
+
+// Mask is a weight mask in matrix form: Rows = OutC output neurons (filters),
+// Cols = (InC/Groups)·R·S inputs per output, row-major, one bit per weight
+// (bit j of Bits[i/64] is weight i = row·Cols + col). Filter weights are laid
+// out channel-major then R then S, as in nn and PyTorch (OIHW).
+type Mask struct {
+	Rows int
+	Cols int
+	Bits []uint64
+}
+
+// NewMask returns an all-zero mask of rows×cols.
+func NewMask(rows, cols int) *Mask {
+	return &Mask{Rows: rows, Cols: cols, Bits: make([]uint64, (rows*cols+63)/64)}
+}
+
+// Get reports whether weight (r, c) is non-zero.
+func (m *Mask) Get(r, c int) bool {
+	i := r*m.Cols + c
+	return m.Bits[i>>6]>>(uint(i)&63)&1 == 1
+}
+
+// Set marks weight (r, c) non-zero.
+func (m *Mask) Set(r, c int) {
+	i := r*m.Cols + c
+	m.Bits[i>>6] |= 1 << (uint(i) & 63)
+}
+
+// stride returns the stride, 1 when unset.
+func (l *Layer) stride() int {
+	if l.Stride <= 0 {
+		return 1
+	}
+	return l.Stride
+}
+
+// groups returns the group count, 1 when unset.
+func (l *Layer) groups() int {
+	if l.Groups <= 0 {
+		return 1
+	}
+	return l.Groups
+}
+
+// OutH is floor((InH + 2·Pad − R)/Stride) + 1.
+func (l *Layer) OutH() int { return (l.InH+2*l.Pad-l.R)/l.stride() + 1 }
+
+// OutW is floor((InW + 2·Pad − S)/Stride) + 1.
+func (l *Layer) OutW() int { return (l.InW+2*l.Pad-l.S)/l.stride() + 1 }
+
+// GEMM returns the per-group GEMM dimensions of the layer lowered by im2col:
+// M = OutH·OutW output pixels, K = R·S·InC/Groups reduction length,
+// N = OutC/Groups filters; groups is the number of such GEMMs.
+func (l *Layer) GEMM() (m, k, n, groups int) {
+	g := l.groups()
+	return l.OutH() * l.OutW(), l.R * l.S * l.InC / g, l.OutC / g, g
+}
+
+// Weights is OutC·(InC/Groups)·R·S; zero for pooling.
+func (l *Layer) Weights() int64 {
+	if l.Kind == Pool {
+		return 0
+	}
+	_, k, n, g := l.GEMM()
+	return int64(k) * int64(n) * int64(g)
+}
+
+// MACs is the dense multiply-accumulate count at batch 1.
+func (l *Layer) MACs() int64 {
+	if l.Kind == Pool {
+		return 0
+	}
+	m, k, n, g := l.GEMM()
+	return int64(m) * int64(k) * int64(n) * int64(g)
+}
+
+// Density returns the weight density: the mask's when present, else
+// WeightDensity with zero meaning 1.
+func (l *Layer) Density() float64 {
+	if l.Mask != nil {
+		return l.Mask.Density()
+	}
+	if l.WeightDensity == 0 {
+		return 1
+	}
+	return l.WeightDensity
+}
+
+// ActivationDensity returns ActDensity with zero meaning 1.
+func (l *Layer) ActivationDensity() float64 {
+	if l.ActDensity == 0 {
+		return 1
+	}
+	return l.ActDensity
+}
+
+// Density is the fraction of set bits.
+func (m *Mask) Density() float64 {
+	n := m.Rows * m.Cols
+	if n == 0 {
+		return 0
+	}
+	return float64(m.Count()) / float64(n)
+}
