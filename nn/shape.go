@@ -33,6 +33,9 @@ type Shape struct {
 	Stride int // zero means 1
 	Pad    int // zero-padding on every side
 	Groups int // zero means 1
+	// Ceil rounds the output size up instead of down (PyTorch's ceil_mode):
+	// OutH = ceil((InH + 2·Pad − R)/Stride) + 1. SCALE-Sim topologies use it.
+	Ceil bool
 }
 
 // stride returns the stride with the zero value defaulting to 1.
@@ -57,11 +60,21 @@ func (s Shape) StrideOr1() int { return s.stride() }
 // GroupsOr1 is the number of groups, 1 when unset.
 func (s Shape) GroupsOr1() int { return s.groups() }
 
-// OutH is the output height: floor((InH + 2·Pad − R) / Stride) + 1.
-func (s Shape) OutH() int { return (s.InH+2*s.Pad-s.R)/s.stride() + 1 }
+// OutH is the output height: floor((InH + 2·Pad − R) / Stride) + 1, or the
+// ceiling when Ceil is set.
+func (s Shape) OutH() int { return outSide(s.InH+2*s.Pad-s.R, s.stride(), s.Ceil) }
 
-// OutW is the output width: floor((InW + 2·Pad − S) / Stride) + 1.
-func (s Shape) OutW() int { return (s.InW+2*s.Pad-s.S)/s.stride() + 1 }
+// OutW is the output width: floor((InW + 2·Pad − S) / Stride) + 1, or the
+// ceiling when Ceil is set.
+func (s Shape) OutW() int { return outSide(s.InW+2*s.Pad-s.S, s.stride(), s.Ceil) }
+
+// outSide is floor(span/stride)+1, or ceil(span/stride)+1 when ceil is set.
+func outSide(span, stride int, ceil bool) int {
+	if ceil {
+		return (span+stride-1)/stride + 1
+	}
+	return span/stride + 1
+}
 
 // OutChannels is OutC for conv and FC, InC for pooling.
 func (s Shape) OutChannels() int {

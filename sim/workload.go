@@ -35,6 +35,9 @@ type Layer struct {
 	Stride int // zero means 1
 	Pad    int
 	Groups int // zero means 1
+	// Ceil rounds output sizes up (SCALE-Sim topologies):
+	// OutH = ceil((InH + 2·Pad − R)/Stride) + 1.
+	Ceil bool
 
 	// WeightDensity is the fraction of non-zero weights in (0,1]; zero means
 	// dense (1).
@@ -93,11 +96,18 @@ func (l *Layer) groups() int {
 	return l.Groups
 }
 
-// OutH is floor((InH + 2·Pad − R)/Stride) + 1.
-func (l *Layer) OutH() int { return (l.InH+2*l.Pad-l.R)/l.stride() + 1 }
+// OutH is floor((InH + 2·Pad − R)/Stride) + 1 (the ceiling when Ceil is set).
+func (l *Layer) OutH() int { return outSide(l.InH+2*l.Pad-l.R, l.stride(), l.Ceil) }
 
-// OutW is floor((InW + 2·Pad − S)/Stride) + 1.
-func (l *Layer) OutW() int { return (l.InW+2*l.Pad-l.S)/l.stride() + 1 }
+// OutW is floor((InW + 2·Pad − S)/Stride) + 1 (the ceiling when Ceil is set).
+func (l *Layer) OutW() int { return outSide(l.InW+2*l.Pad-l.S, l.stride(), l.Ceil) }
+
+func outSide(span, stride int, ceil bool) int {
+	if ceil {
+		return (span+stride-1)/stride + 1
+	}
+	return span/stride + 1
+}
 
 // GEMM returns the per-group GEMM dimensions of the layer lowered by im2col:
 // M = OutH·OutW output pixels, K = R·S·InC/Groups reduction length,
