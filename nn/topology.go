@@ -1,0 +1,154 @@
+package nn
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// topologyColumns are the columns of a SCALE-Sim topology file, in order.
+var topologyColumns = []string{"Layer name", "IFMAP Height", "IFMAP Width", "Filter Height",
+	"Filter Width", "Channels", "Num Filter", "Strides"}
+
+// LoadTopology reads a SCALE-Sim topology CSV file (see ParseTopology).
+func LoadTopology(path string) (Arch, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Arch{}, err
+	}
+	return ParseTopology(data, path)
+}
+
+// ParseTopology parses a SCALE-Sim topology CSV: an optional header row, then
+// one row per layer "name, IFMAP H, IFMAP W, filter H, filter W, channels,
+// filters, stride," with the trailing comma SCALE-Sim writes. The layers mean
+// what they mean to SCALE-Sim: no padding (it is folded into the IFMAP size),
+// output side ceil((H − R + S)/S), batch 1. A layer whose filter covers its
+// whole input (including 1×1 on 1×1) is a fully connected layer; the others
+// are convolutions. The network is named after the file. Errors read
+// "file:line: column: what is wrong".
+func ParseTopology(data []byte, filename string) (Arch, error) {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	r.Comment = '#'
+	name := strings.TrimSuffix(filepath.Base(filename), filepath.Ext(filename))
+	arch := Arch{Name: name}
+	seen := map[string]int{}
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return Arch{}, fmt.Errorf("%s:%d: %w", filename, pe.Line, pe.Err)
+			}
+			return Arch{}, fmt.Errorf("%s: %w", filename, err)
+		}
+		line, _ := r.FieldPos(0)
+		rec = trimTrailingEmpty(rec)
+		if len(rec) == 0 {
+			continue
+		}
+		if len(arch.Layers) == 0 && len(seen) == 0 && isTopologyHeader(rec) {
+			continue
+		}
+		s, err := topologyRow(rec)
+		if err != nil {
+			return Arch{}, fmt.Errorf("%s:%d: %w", filename, line, err)
+		}
+		if prev, ok := seen[s.Name]; ok {
+			return Arch{}, fmt.Errorf("%s:%d: Layer name: %q already defined on line %d", filename, line, s.Name, prev)
+		}
+		seen[s.Name] = line
+		arch.Layers = append(arch.Layers, s)
+	}
+	if len(arch.Layers) == 0 {
+		return Arch{}, fmt.Errorf("%s:1: no layers (expected rows of: %s)", filename, strings.Join(topologyColumns, ", "))
+	}
+	return arch, nil
+}
+
+// trimTrailingEmpty drops empty fields at the end of a record (SCALE-Sim
+// ends every row with a comma).
+func trimTrailingEmpty(rec []string) []string {
+	for len(rec) > 0 && strings.TrimSpace(rec[len(rec)-1]) == "" {
+		rec = rec[:len(rec)-1]
+	}
+	return rec
+}
+
+// isTopologyHeader reports whether a record is a header row: its second
+// field is not a number.
+func isTopologyHeader(rec []string) bool {
+	if len(rec) < 2 {
+		return false
+	}
+	_, err := strconv.Atoi(strings.TrimSpace(rec[1]))
+	return err != nil
+}
+
+// topologyRow converts one record to a layer shape.
+func topologyRow(rec []string) (Shape, error) {
+	if len(rec) != len(topologyColumns) {
+		return Shape{}, fmt.Errorf("expected %d fields (%s), got %d",
+			len(topologyColumns), strings.Join(topologyColumns, ", "), len(rec))
+	}
+	name := strings.TrimSpace(rec[0])
+	if name == "" {
+		return Shape{}, fmt.Errorf("%s: empty", topologyColumns[0])
+	}
+	var v [7]int
+	for i := range v {
+		col := topologyColumns[i+1]
+		n, err := strconv.Atoi(strings.TrimSpace(rec[i+1]))
+		if err != nil {
+			return Shape{}, fmt.Errorf("%s: %q is not an integer", col, strings.TrimSpace(rec[i+1]))
+		}
+		if n <= 0 {
+			return Shape{}, fmt.Errorf("%s: must be > 0, got %d", col, n)
+		}
+		v[i] = n
+	}
+	h, w, r, s, c, k, stride := v[0], v[1], v[2], v[3], v[4], v[5], v[6]
+	if r > h || s > w {
+		return Shape{}, fmt.Errorf("%s: filter %dx%d is larger than its input %dx%d", topologyColumns[3], r, s, h, w)
+	}
+	shape := Shape{Name: name, Kind: Conv, InC: c, InH: h, InW: w, OutC: k, R: r, S: s,
+		Stride: stride, Groups: 1, Ceil: true}
+	if r == h && s == w {
+		shape.Kind = FC
+	}
+	return shape, nil
+}
+
+// WriteTopology writes an Arch as a SCALE-Sim topology CSV (conv and FC
+// layers only; padding is folded into the IFMAP size, pooling is dropped, as
+// SCALE-Sim has no pooling layers). Grouped convolutions cannot be expressed
+// and are an error.
+func WriteTopology(w io.Writer, a Arch) error {
+	if _, err := fmt.Fprintln(w, strings.Join(topologyColumns, ", ")+","); err != nil {
+		return err
+	}
+	for _, l := range a.Layers {
+		if l.Kind == Pool {
+			continue
+		}
+		if l.GroupsOr1() != 1 {
+			return fmt.Errorf("layer %q: grouped convolution (groups %d) has no SCALE-Sim form", l.Name, l.Groups)
+		}
+		if _, err := fmt.Fprintf(w, "%s, %d, %d, %d, %d, %d, %d, %d,\n", l.Name, l.InH+2*l.Pad, l.InW+2*l.Pad,
+			l.R, l.S, l.InC, l.OutC, l.StrideOr1()); err != nil {
+			return err
+		}
+	}
+	return nil
+}

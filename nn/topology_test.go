@@ -1,0 +1,116 @@
+package nn
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestParseTopologyAlexNet(t *testing.T) {
+	a, err := LoadTopology("testdata/alexnet_scalesim.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Name != "alexnet_scalesim" || len(a.Layers) != 8 {
+		t.Fatalf("got %q with %d layers", a.Name, len(a.Layers))
+	}
+	want := []struct {
+		name       string
+		kind       Kind
+		outH, outW int
+		macs       int64
+	}{
+		{"Conv1", Conv, 55, 55, 105415200},
+		{"Conv2", Conv, 27, 27, 27 * 27 * 256 * 96 * 25},
+		{"FC6", FC, 1, 1, 9216 * 4096},
+		{"FC8", FC, 1, 1, 4096 * 1000},
+	}
+	for _, w := range want {
+		var got *Shape
+		for i := range a.Layers {
+			if a.Layers[i].Name == w.name {
+				got = &a.Layers[i]
+			}
+		}
+		if got == nil {
+			t.Fatalf("layer %s missing", w.name)
+		}
+		if got.Kind != w.kind || got.OutH() != w.outH || got.OutW() != w.outW || got.MACs() != w.macs {
+			t.Errorf("%s: kind %s out %dx%d macs %d; want %s %dx%d %d", w.name, got.Kind, got.OutH(), got.OutW(),
+				got.MACs(), w.kind, w.outH, w.outW, w.macs)
+		}
+	}
+}
+
+// TestTopologyCeil checks SCALE-Sim's output side ceil((H−R+S)/S).
+func TestTopologyCeil(t *testing.T) {
+	a, err := ParseTopology([]byte("L1, 10, 9, 3, 3, 4, 8, 2,\n"), "t.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := a.Layers[0]
+	// ceil((10−3+2)/2) = 5 where floor would give 4; ceil((9−3+2)/2) = 4.
+	if l.OutH() != 5 || l.OutW() != 4 {
+		t.Fatalf("out %dx%d, want 5x4", l.OutH(), l.OutW())
+	}
+}
+
+func TestParseTopologyErrors(t *testing.T) {
+	hdr := "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
+	cases := []struct {
+		name, in, want string
+	}{
+		{"empty", "", "t.csv:1: no layers"},
+		{"header only", hdr, "t.csv:1: no layers"},
+		{"negative", hdr + "c1, 8, 8, 3, 3, -1, 4, 1,\n", "t.csv:2: Channels: must be > 0, got -1"},
+		{"zero stride", hdr + "c1, 8, 8, 3, 3, 1, 4, 0,\n", "t.csv:2: Strides: must be > 0, got 0"},
+		{"not int", hdr + "c1, 8, x, 3, 3, 1, 4, 1,\n", `t.csv:2: IFMAP Width: "x" is not an integer`},
+		{"filter too big", hdr + "c1, 8, 8, 9, 3, 1, 4, 1,\n", "t.csv:2: Filter Height: filter 9x3 is larger than its input 8x8"},
+		{"short row", hdr + "c1, 8, 8, 3,\n", "t.csv:2: expected 8 fields"},
+		{"duplicate", hdr + "c1, 8, 8, 3, 3, 1, 4, 1,\nc1, 8, 8, 3, 3, 1, 4, 1,\n", `t.csv:3: Layer name: "c1" already defined on line 2`},
+		{"bad quote", hdr + "\"c1, 8, 8, 3, 3, 1, 4, 1,\n", "t.csv:"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParseTopology([]byte(c.in), "t.csv")
+			if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+				t.Fatalf("error %v, want prefix %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestWriteTopologyRoundTrip(t *testing.T) {
+	a, err := Zoo("vgg-16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteTopology(&buf, a); err != nil {
+		t.Fatal(err)
+	}
+	b, err := ParseTopology(buf.Bytes(), "vgg.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.MACs() != a.MACs() || b.Weights() != a.Weights() {
+		t.Fatalf("round trip: macs %d weights %d, want %d %d", b.MACs(), b.Weights(), a.MACs(), a.Weights())
+	}
+}
+
+func FuzzParseTopology(f *testing.F) {
+	f.Add([]byte("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nConv1, 227, 227, 11, 11, 3, 96, 4,\n"))
+	f.Add([]byte("c, 1, 1, 1, 1, 9, 9, 1,\n"))
+	f.Add([]byte("\"x\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := ParseTopology(data, "f.csv")
+		if err != nil {
+			return
+		}
+		for _, l := range a.Layers {
+			if l.OutH() <= 0 || l.OutW() <= 0 || l.MACs() < 0 {
+				t.Fatalf("accepted layer with bad geometry: %+v", l)
+			}
+		}
+	})
+}
