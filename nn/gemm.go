@@ -1,0 +1,115 @@
+package nn
+
+// This file holds the float32 matrix product every layer is lowered to.
+//
+// All products are row-major C += A·B with A m×k (row stride lda), B k×n
+// (row stride ldb) and C m×n (row stride ldc). Layers arrange their data so
+// that only this "NN" form is needed (see conv.go and dense.go); the rare
+// transposes are done explicitly into scratch buffers, which is O(m·k) against
+// the product's O(m·n·k).
+//
+// The product is computed in 4×16 register tiles: for each tile the k-loop
+// broadcasts A[i][p] for four rows and multiplies it into the 16 contiguous
+// values B[p][j:j+16], so C's tile stays in registers for the whole k-loop
+// (the BLIS/GotoBLAS micro-kernel idea; Goto & van de Geijn, "Anatomy of
+// High-Performance Matrix Multiplication", TOMS 2008). On amd64 with AVX2 and
+// FMA the tile is an assembly kernel (8 ymm accumulators); elsewhere a pure Go
+// kernel with the same loop order is used. Edges that do not fill a tile fall
+// back to narrower kernels.
+
+// gemm computes C += A·B. It panics (programmer error) when a slice is too
+// short for the stated geometry, so the assembly kernels never read or write
+// out of bounds.
+func gemm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	if m == 0 || n == 0 || k == 0 {
+		return
+	}
+	if len(a) < (m-1)*lda+k || len(b) < (k-1)*ldb+n || len(c) < (m-1)*ldc+n || lda < k || ldb < n || ldc < n {
+		panic("nn: gemm: slice too short for its geometry")
+	}
+	if useAsm {
+		gemmAsm(m, n, k, a, lda, b, ldb, c, ldc)
+		return
+	}
+	gemmGo(m, n, k, a, lda, b, ldb, c, ldc)
+}
+
+// gemmGo is the portable tiled product: 4 rows of C at a time, the k-loop
+// outside and the j-loop inside so every inner loop walks contiguous memory
+// with bounds checks hoisted by re-slicing.
+func gemmGo(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		c0 := c[i*ldc : i*ldc+n]
+		c1 := c[(i+1)*ldc : (i+1)*ldc+n]
+		c2 := c[(i+2)*ldc : (i+2)*ldc+n]
+		c3 := c[(i+3)*ldc : (i+3)*ldc+n]
+		for p := 0; p < k; p++ {
+			a0, a1, a2, a3 := a[i*lda+p], a[(i+1)*lda+p], a[(i+2)*lda+p], a[(i+3)*lda+p]
+			bp := b[p*ldb : p*ldb+n]
+			for j, bv := range bp {
+				c0[j] += a0 * bv
+				c1[j] += a1 * bv
+				c2[j] += a2 * bv
+				c3[j] += a3 * bv
+			}
+		}
+	}
+	for ; i < m; i++ {
+		ci := c[i*ldc : i*ldc+n]
+		for p := 0; p < k; p++ {
+			av := a[i*lda+p]
+			if av == 0 {
+				continue
+			}
+			axpy(av, b[p*ldb:p*ldb+n], ci)
+		}
+	}
+}
+
+// gemmNaive is the textbook triple loop, the reference the tests compare the
+// tuned kernels against.
+func gemmNaive(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s float32
+			for p := 0; p < k; p++ {
+				s += a[i*lda+p] * b[p*ldb+j]
+			}
+			c[i*ldc+j] += s
+		}
+	}
+}
+
+// axpy computes y += alpha·x, unrolled by four.
+func axpy(alpha float32, x, y []float32) {
+	y = y[:len(x)]
+	j := 0
+	for ; j+4 <= len(x); j += 4 {
+		y[j] += alpha * x[j]
+		y[j+1] += alpha * x[j+1]
+		y[j+2] += alpha * x[j+2]
+		y[j+3] += alpha * x[j+3]
+	}
+	for ; j < len(x); j++ {
+		y[j] += alpha * x[j]
+	}
+}
+
+// transpose writes the transpose of the r×c row-major matrix src into dst
+// (c×r), in 8×8 blocks so both sides stay in cache.
+func transpose(dst, src []float32, r, c int) {
+	const blk = 8
+	for i0 := 0; i0 < r; i0 += blk {
+		i1 := min(i0+blk, r)
+		for j0 := 0; j0 < c; j0 += blk {
+			j1 := min(j0+blk, c)
+			for i := i0; i < i1; i++ {
+				row := src[i*c : i*c+c]
+				for j := j0; j < j1; j++ {
+					dst[j*r+i] = row[j]
+				}
+			}
+		}
+	}
+}

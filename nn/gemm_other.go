@@ -1,0 +1,10 @@
+//go:build !amd64 || purego
+
+package nn
+
+// useAsm is false: no assembly kernels on this platform.
+const useAsm = false
+
+func gemmAsm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	gemmGo(m, n, k, a, lda, b, ldb, c, ldc)
+}
