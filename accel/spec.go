@@ -14,6 +14,11 @@ type Spec struct {
 	Sparsity  Sparsity    `yaml:"sparsity"`
 	Codebook  Codebook    `yaml:"codebook"`
 	Energy    EnergyTable `yaml:"energy"`
+
+	// src records where a Spec was loaded from (file name and the line of
+	// every key present), so Validate can name FILE:LINE. It is nil for a
+	// Spec built in Go. A pointer keeps Spec comparable with ==.
+	src *source `yaml:"-"`
 }
 
 // Dataflow names how a layer is mapped onto the array.

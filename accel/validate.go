@@ -1,0 +1,218 @@
+package accel
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// maxArraySide bounds rows and cols so that products of array sizes and
+// layer sizes cannot overflow int64 in the simulator.
+const maxArraySide = 1 << 16
+
+// dataflows is the registry of dataflow names Validate accepts. It starts
+// with the dense systolic dataflows and EIE; a simulator that implements
+// another dataflow adds its name with RegisterDataflow.
+var dataflows = struct {
+	sync.RWMutex
+	names map[Dataflow]bool
+}{names: map[Dataflow]bool{WS: true, OS: true, IS: true, EIE: true}}
+
+// RegisterDataflow adds name to the dataflows Validate accepts. Registering
+// a name twice is harmless. It panics on an empty or non-lowercase-ASCII
+// name (a programmer error).
+func RegisterDataflow(name Dataflow) {
+	if name == "" || strings.ToLower(string(name)) != string(name) {
+		panic(fmt.Sprintf("accel: RegisterDataflow: invalid name %q", name))
+	}
+	dataflows.Lock()
+	dataflows.names[name] = true
+	dataflows.Unlock()
+}
+
+// Dataflows returns the registered dataflow names, sorted.
+func Dataflows() []Dataflow {
+	dataflows.RLock()
+	defer dataflows.RUnlock()
+	out := make([]Dataflow, 0, len(dataflows.names))
+	for d := range dataflows.names {
+		out = append(out, d)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func knownDataflow(d Dataflow) bool {
+	dataflows.RLock()
+	defer dataflows.RUnlock()
+	return dataflows.names[d]
+}
+
+// ZeroHandlings and Formats are the valid values of sparsity.weights /
+// sparsity.activations and of sparsity.format, sorted.
+var (
+	ZeroHandlings = []string{ZeroGate, ZeroNone, ZeroSkip}
+	Formats       = []string{FormatBitmask, FormatCSC, FormatDense}
+)
+
+// Validate checks every field of a Spec whose defaults are filled (see
+// Defaults) and returns the first problem as a *FieldError reading
+// "FILE:LINE: field.path: what is wrong" (FILE:LINE when the Spec was
+// loaded from a file). It is cheap — a few comparisons — and is meant to
+// run before any expensive evaluation. Fields are checked in file order:
+// clock, array, precision, memory, sparsity, codebook, energy.
+func (s *Spec) Validate() error {
+	checks := []func() error{s.validateTop, s.validateArray, s.validatePrecision,
+		s.validateMemory, s.validateSparsity, s.validateCodebook, s.validateEnergy}
+	for _, c := range checks {
+		if err := c(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Spec) validateTop() error {
+	return s.positive("clock_mhz", s.ClockMHz)
+}
+
+func (s *Spec) validateArray() error {
+	a := s.Array
+	if err := s.intRange("array.rows", a.Rows, 1, maxArraySide); err != nil {
+		return err
+	}
+	if err := s.intRange("array.cols", a.Cols, 1, maxArraySide); err != nil {
+		return err
+	}
+	if !knownDataflow(a.Dataflow) {
+		names := make([]string, 0, 8)
+		for _, d := range Dataflows() {
+			names = append(names, string(d))
+		}
+		return s.fieldError("array.dataflow", "unknown dataflow %q (valid: %s)", a.Dataflow, strings.Join(names, ", "))
+	}
+	return s.intRange("array.queue_depth", a.QueueDepth, 1, math.MaxInt32)
+}
+
+func (s *Spec) validatePrecision() error {
+	p := s.Precision
+	if err := s.intRange("precision.weight_bits", p.WeightBits, 1, 32); err != nil {
+		return err
+	}
+	if err := s.intRange("precision.activation_bits", p.ActivationBits, 1, 32); err != nil {
+		return err
+	}
+	return s.intRange("precision.accumulator_bits", p.AccumulatorBits, 1, 32)
+}
+
+func (s *Spec) validateMemory() error {
+	m := s.Memory
+	for _, f := range []struct {
+		path string
+		v    float64
+	}{
+		{"memory.ifmap_sram_kib", m.IfmapSRAMKiB},
+		{"memory.filter_sram_kib", m.FilterSRAMKiB},
+		{"memory.ofmap_sram_kib", m.OfmapSRAMKiB},
+	} {
+		if err := s.positive(f.path, f.v); err != nil {
+			return err
+		}
+	}
+	if err := s.intRange("memory.word_bytes", m.WordBytes, 1, 1<<12); err != nil {
+		return err
+	}
+	if err := s.intRange("memory.banks", m.Banks, 1, 1<<16); err != nil {
+		return err
+	}
+	return s.positive("memory.dram_gb_per_s", m.DRAMGBPerS)
+}
+
+func (s *Spec) validateSparsity() error {
+	sp := s.Sparsity
+	if err := s.oneOf("sparsity.weights", sp.Weights, ZeroHandlings); err != nil {
+		return err
+	}
+	if err := s.oneOf("sparsity.activations", sp.Activations, ZeroHandlings); err != nil {
+		return err
+	}
+	if err := s.oneOf("sparsity.format", sp.Format, Formats); err != nil {
+		return err
+	}
+	return s.intRange("sparsity.rel_index_bits", sp.RelIndexBits, 1, 16)
+}
+
+func (s *Spec) validateCodebook() error {
+	c := s.Codebook
+	if err := s.intRange("codebook.index_bits", c.IndexBits, 1, 16); err != nil {
+		return err
+	}
+	if err := s.intRange("codebook.entries", c.Entries, 2, 1<<c.IndexBits); err != nil {
+		if c.Entries > 1<<c.IndexBits {
+			return s.fieldError("codebook.entries", "must be ≤ 2^index_bits = %d, got %d", 1<<c.IndexBits, c.Entries)
+		}
+		return err
+	}
+	if err := s.intRange("codebook.lookups_per_cycle", c.LookupsPerCycle, 1, math.MaxInt32); err != nil {
+		return err
+	}
+	return s.intRange("codebook.decoded_bits", c.DecodedBits, 1, 32)
+}
+
+func (s *Spec) validateEnergy() error {
+	e := s.Energy
+	for _, f := range []struct {
+		path string
+		v    float64
+	}{
+		{"energy.mac_pj", e.MACPJ}, {"energy.mac_gated_pj", e.MACGatedPJ},
+		{"energy.reg_pj", e.RegPJ}, {"energy.lut_read_pj", e.LUTReadPJ},
+		{"energy.index_read_pj", e.IndexReadPJ},
+		{"energy.ifmap_read_pj", e.IfmapReadPJ}, {"energy.ifmap_write_pj", e.IfmapWritePJ},
+		{"energy.filter_read_pj", e.FilterReadPJ}, {"energy.filter_write_pj", e.FilterWritePJ},
+		{"energy.ofmap_read_pj", e.OfmapReadPJ}, {"energy.ofmap_write_pj", e.OfmapWritePJ},
+		{"energy.dram_pj_per_byte", e.DRAMPJPerByte}, {"energy.static_mw", e.StaticMW},
+	} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return s.fieldError(f.path, "must be a finite number, got %v", f.v)
+		}
+		if f.v < 0 {
+			return s.fieldError(f.path, "must be ≥ 0, got %v", f.v)
+		}
+	}
+	return nil
+}
+
+// positive requires a finite v > 0.
+func (s *Spec) positive(path string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return s.fieldError(path, "must be a finite number, got %v", v)
+	}
+	if v <= 0 {
+		return s.fieldError(path, "must be > 0, got %v", v)
+	}
+	return nil
+}
+
+// intRange requires lo ≤ v ≤ hi.
+func (s *Spec) intRange(path string, v, lo, hi int) error {
+	switch {
+	case v < lo && lo == 1:
+		return s.fieldError(path, "must be > 0, got %d", v)
+	case v < lo:
+		return s.fieldError(path, "must be ≥ %d, got %d", lo, v)
+	case v > hi:
+		return s.fieldError(path, "must be ≤ %d, got %d", hi, v)
+	}
+	return nil
+}
+
+// oneOf requires v to be one of the sorted valid values.
+func (s *Spec) oneOf(path, v string, valid []string) error {
+	if slices.Contains(valid, v) {
+		return nil
+	}
+	return s.fieldError(path, "unknown value %q (valid: %s)", v, strings.Join(valid, ", "))
+}
