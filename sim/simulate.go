@@ -1,0 +1,171 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/dcsim/dcsim/accel"
+)
+
+// layerFunc evaluates one layer on one dataflow.
+type layerFunc func(spec *accel.Spec, l *Layer) (LayerResult, error)
+
+// dataflows is the registry of dataflow engines, keyed by array.dataflow.
+var dataflows = map[accel.Dataflow]layerFunc{
+	accel.WS:  systolicLayer,
+	accel.OS:  systolicLayer,
+	accel.IS:  systolicLayer,
+	accel.EIE: eieLayer,
+}
+
+// Dataflows lists the dataflow names Simulate accepts, sorted.
+func Dataflows() []string {
+	names := make([]string, 0, len(dataflows))
+	for d := range dataflows {
+		names = append(names, string(d))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Simulate runs every layer of w on spec and returns per-layer and total results.
+// spec must already be validated and have its defaults filled.
+//
+// Layers are evaluated independently in workload order (each starts with
+// empty buffers); the totals are sums, with Total.LatencyUS = Cycles/ClockMHz.
+// The result is deterministic. A nil spec or workload, an empty workload,
+// an unknown dataflow or a layer whose geometry cannot be computed is an
+// error naming the layer.
+func Simulate(spec *accel.Spec, w *Workload) (Result, error) {
+	if w == nil {
+		return Result{}, errors.New("sim: nil workload")
+	}
+	if len(w.Layers) == 0 {
+		return Result{}, fmt.Errorf("sim: network %q has no layers", w.Name)
+	}
+	if err := checkSpec(spec); err != nil {
+		return Result{}, err
+	}
+	res := Result{Accelerator: spec.Name, Network: w.Name, ClockMHz: spec.ClockMHz,
+		Layers: make([]LayerResult, len(w.Layers))}
+	for i := range w.Layers {
+		lr, err := SimulateLayer(spec, &w.Layers[i])
+		if err != nil {
+			return Result{}, fmt.Errorf("network %q: %w", w.Name, err)
+		}
+		res.Layers[i] = lr
+		t := &res.Total
+		t.MACs += lr.MACs
+		t.Weights += lr.Weights
+		t.ComputeCycles += lr.ComputeCycles
+		t.StallCycles += lr.StallCycles
+		t.Cycles += lr.Cycles
+		t.DRAMBytes += lr.DRAMBytes
+		addEnergy(&t.Energy, lr.Energy)
+	}
+	res.Total.LatencyUS = float64(res.Total.Cycles) / spec.ClockMHz
+	return res, nil
+}
+
+// SimulateLayer is the per-layer evaluation used by Simulate (exported for benchmarks and sweeps).
+// It dispatches on spec.Array.Dataflow: ws, os and is use the dense
+// systolic model (systolic.go, memory.go), eie the sparse engine (eie.go).
+func SimulateLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
+	if l == nil {
+		return LayerResult{}, errors.New("sim: nil layer")
+	}
+	if err := checkSpec(spec); err != nil {
+		return LayerResult{}, err
+	}
+	f, ok := dataflows[spec.Array.Dataflow]
+	if !ok {
+		return LayerResult{}, fmt.Errorf("sim: array.dataflow: unknown dataflow %q (valid: %s)",
+			spec.Array.Dataflow, strings.Join(Dataflows(), ", "))
+	}
+	if err := checkLayer(l); err != nil {
+		return LayerResult{}, fmt.Errorf("sim: layer %q: %w", l.Name, err)
+	}
+	r, err := f(spec, l)
+	if err != nil {
+		return LayerResult{}, fmt.Errorf("sim: layer %q: %w", l.Name, err)
+	}
+	return r, nil
+}
+
+// checkSpec rejects the values that would make the model divide by zero or
+// produce nonsense. It is a guard, not accel's Validate: a spec that passed
+// Validate and had its defaults filled always passes.
+func checkSpec(spec *accel.Spec) error {
+	if spec == nil {
+		return errors.New("sim: nil accelerator spec")
+	}
+	pos := []struct {
+		name string
+		v    float64
+	}{
+		{"clock_mhz", spec.ClockMHz},
+		{"array.rows", float64(spec.Array.Rows)},
+		{"array.cols", float64(spec.Array.Cols)},
+		{"memory.word_bytes", float64(spec.Memory.WordBytes)},
+		{"memory.dram_gb_per_s", spec.Memory.DRAMGBPerS},
+		{"precision.weight_bits", float64(spec.Precision.WeightBits)},
+		{"precision.activation_bits", float64(spec.Precision.ActivationBits)},
+		{"precision.accumulator_bits", float64(spec.Precision.AccumulatorBits)},
+	}
+	for _, p := range pos {
+		if !(p.v > 0) {
+			return fmt.Errorf("sim: accelerator %q: %s: must be > 0, got %v (were defaults filled?)", spec.Name, p.name, p.v)
+		}
+	}
+	for _, b := range []struct {
+		name string
+		v    float64
+	}{
+		{"memory.ifmap_sram_kib", spec.Memory.IfmapSRAMKiB},
+		{"memory.filter_sram_kib", spec.Memory.FilterSRAMKiB},
+		{"memory.ofmap_sram_kib", spec.Memory.OfmapSRAMKiB},
+	} {
+		if !(b.v >= 0) {
+			return fmt.Errorf("sim: accelerator %q: %s: must be >= 0, got %v", spec.Name, b.name, b.v)
+		}
+	}
+	return nil
+}
+
+// checkLayer rejects a layer whose geometry cannot be computed.
+func checkLayer(l *Layer) error {
+	switch l.Kind {
+	case Conv, FC, Pool:
+	default:
+		return fmt.Errorf("kind %q: must be one of conv, fc, pool", l.Kind)
+	}
+	dims := []struct {
+		name string
+		v    int
+	}{{"in_channels", l.InC}, {"in_height", l.InH}, {"in_width", l.InW}, {"filter_height", l.R}, {"filter_width", l.S}}
+	if l.Kind != Pool {
+		dims = append(dims, struct {
+			name string
+			v    int
+		}{"out_channels", l.OutC})
+	}
+	for _, d := range dims {
+		if d.v <= 0 {
+			return fmt.Errorf("%s: must be > 0, got %d", d.name, d.v)
+		}
+	}
+	if l.Stride < 0 || l.Pad < 0 || l.Groups < 0 {
+		return errors.New("stride, padding and groups must not be negative")
+	}
+	if l.OutH() < 1 || l.OutW() < 1 {
+		return fmt.Errorf("filter %dx%d is larger than its padded input %dx%d",
+			l.R, l.S, l.InH+2*l.Pad, l.InW+2*l.Pad)
+	}
+	g := l.groups()
+	if l.InC%g != 0 || (l.Kind != Pool && l.OutC%g != 0) {
+		return fmt.Errorf("groups %d must divide in_channels %d and out_channels %d", g, l.InC, l.OutC)
+	}
+	return nil
+}

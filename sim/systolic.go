@@ -1,0 +1,186 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/dcsim/dcsim/accel"
+)
+
+// systolicGeom is the mapping of one layer's per-group GEMM
+// (M×K)·(K×N) onto a Rows×Cols systolic array, with SCALE-Sim v2 operand
+// matrices: ifmap M×K (M = OutH·OutW pixels, K = R·S·InC/Groups), filter
+// K×N, ofmap M×N. The dataflow decides which GEMM dimensions are spatial:
+//
+//	dataflow  array rows (SR)  array cols (SC)  streamed (T)
+//	os        M                N                K
+//	ws        K                N                M
+//	is        K                M                N
+//
+// It is the contract with the sparse hook applySystolicSparsity.
+type systolicGeom struct {
+	Dataflow accel.Dataflow
+	// Rows, Cols are the physical array dimensions.
+	Rows, Cols int
+	// M, K, N are the per-group GEMM dimensions; Groups GEMMs run one
+	// after another.
+	M, K, N, Groups int
+	// SR, SC are the GEMM extents mapped over array rows and columns and T
+	// the streamed extent (see the table above).
+	SR, SC, T int
+	// RowFolds = ceil(SR/Rows), ColFolds = ceil(SC/Cols). Folds run column
+	// fold outer, row fold inner, as in SCALE-Sim's compute loops.
+	RowFolds, ColFolds int
+	// LastRowsUsed, LastColsUsed are the rows (columns) occupied by the last
+	// row (column) fold; every other fold occupies all Rows (Cols).
+	LastRowsUsed, LastColsUsed int
+	// FillDrainCycles is the per-fold overhead on top of T: 2·Rows+Cols−2
+	// for ws and is, Rows+Cols−2 for os (see foldOverhead).
+	FillDrainCycles Cycles
+	// FoldCycles = FillDrainCycles + T, charged to every fold whatever its
+	// occupancy: SCALE-Sim pads a partial fold to the full array.
+	FoldCycles Cycles
+}
+
+// Folds is the number of folds of one group, RowFolds·ColFolds.
+func (g systolicGeom) Folds() int64 { return int64(g.RowFolds) * int64(g.ColFolds) }
+
+// ComputeCycles is Groups·Folds·FoldCycles, the array's busy time for the
+// layer including fill and drain.
+func (g systolicGeom) ComputeCycles() Cycles {
+	return Cycles(int64(g.Groups) * g.Folds() * int64(g.FoldCycles))
+}
+
+// rowsUsed is the number of array rows row fold fr occupies.
+func (g systolicGeom) rowsUsed(fr int) int {
+	if fr == g.RowFolds-1 {
+		return g.LastRowsUsed
+	}
+	return g.Rows
+}
+
+// colsUsed is the number of array columns column fold fc occupies.
+func (g systolicGeom) colsUsed(fc int) int {
+	if fc == g.ColFolds-1 {
+		return g.LastColsUsed
+	}
+	return g.Cols
+}
+
+// foldOverhead is the per-fold cycle count beyond the streamed extent T,
+// derived from SCALE-Sim v2's demand matrices (scalesim/compute/
+// systolic_compute_{ws,os,is}.py): a fold lasts as many cycles as its demand
+// matrix has rows, and skewing a matrix over n array lines adds n−1 rows.
+//
+//   - ws and is: the stationary tile is shifted in from the top edge in Rows
+//     cycles; the ifmap (ws) or filter (is) demand is then T rows plus Cols−1
+//     rows for the last sums to reach the last column, skewed over Rows
+//     rows: Rows + T + (Cols−1) + (Rows−1) = 2·Rows + Cols + T − 2.
+//     Register view: element (t, r) enters row r at cycle Rows+t+r, meets
+//     column c at Rows+t+r+c, and the sum for (t, c) leaves the bottom of
+//     column c at 2·Rows−1+t+c; the last one (t=T−1, c=Cols−1) leaves at
+//     cycle 2·Rows+Cols+T−3.
+//   - os: both operands stream in skewed from two edges; the ifmap demand is
+//     T + (Cols−1) rows skewed over Rows rows: Rows + Cols + T − 2, the cycle
+//     after PE (Rows−1, Cols−1) performs its last MAC. SCALE-Sim v2 does not
+//     charge the Rows-cycle shift-out of the accumulators (the SCALE-Sim
+//     paper's closed form 2·Rows + Cols + T − 2 does); reference_test.go
+//     measures both and docs/simulator.md states the convention.
+func foldOverhead(df accel.Dataflow, rows, cols int) Cycles {
+	if df == accel.OS {
+		return Cycles(rows + cols - 2)
+	}
+	return Cycles(2*rows + cols - 2)
+}
+
+// newSystolicGeom maps a per-group GEMM onto the array. m, k, n and the
+// array dimensions must be positive and df one of ws, os, is.
+func newSystolicGeom(df accel.Dataflow, rows, cols, m, k, n, groups int) systolicGeom {
+	g := systolicGeom{Dataflow: df, Rows: rows, Cols: cols, M: m, K: k, N: n, Groups: groups}
+	switch df {
+	case accel.OS:
+		g.SR, g.SC, g.T = m, n, k
+	case accel.WS:
+		g.SR, g.SC, g.T = k, n, m
+	case accel.IS:
+		g.SR, g.SC, g.T = k, m, n
+	default:
+		panic(fmt.Sprintf("sim: newSystolicGeom: dataflow %q is not systolic", df))
+	}
+	g.RowFolds = ceilDiv(g.SR, rows)
+	g.ColFolds = ceilDiv(g.SC, cols)
+	g.LastRowsUsed = g.SR - (g.RowFolds-1)*rows
+	g.LastColsUsed = g.SC - (g.ColFolds-1)*cols
+	g.FillDrainCycles = foldOverhead(df, rows, cols)
+	g.FoldCycles = g.FillDrainCycles + Cycles(g.T)
+	return g
+}
+
+// systolicLayer evaluates a conv, FC or pool layer on a ws/os/is array:
+// cycles from the closed form, SRAM and DRAM counts from the memory model,
+// then the sparse hook, then the derived fields and energy.
+func systolicLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
+	r := LayerResult{Name: l.Name, Kind: l.Kind, MACs: l.MACs(), Weights: l.Weights(), WeightDensity: l.Density()}
+	if l.Kind == Pool {
+		poolLayer(spec, l, &r)
+		finishLayer(spec, &r)
+		return r, nil
+	}
+	m, k, n, groups := l.GEMM()
+	g := newSystolicGeom(spec.Array.Dataflow, spec.Array.Rows, spec.Array.Cols, m, k, n, groups)
+	r.ComputeCycles = g.ComputeCycles()
+	r.Counts.MACs = r.MACs
+	// Every MAC reads its stationary or accumulator register and latches the
+	// two operands it forwards to its neighbours: 3 register accesses.
+	r.Counts.RegAccesses = 3 * r.MACs
+	mem := newMemModel(spec, l, g)
+	mem.count(&r.Counts)
+	r.StallCycles = mem.stall(float64(g.FoldCycles))
+	applySystolicSparsity(spec, l, &r, g)
+	finishLayer(spec, &r)
+	return r, nil
+}
+
+// poolLayer models pooling without the MAC array: the input streams from
+// the ifmap buffer through the pooling unit on the array's output (ofmap)
+// path at Cols elements per cycle and the result is written back through the
+// same path, so ComputeCycles = ceil((in + out)/Cols). Input and output move
+// to and from DRAM once, overlapped with the streaming; a stall appears only
+// when DRAM is slower than the stream.
+func poolLayer(spec *accel.Spec, l *Layer, r *LayerResult) {
+	in := int64(l.InC) * int64(l.InH) * int64(l.InW)
+	out := int64(l.InC) * int64(l.OutH()) * int64(l.OutW())
+	r.ComputeCycles = Cycles(ceilDiv64(in+out, int64(spec.Array.Cols)))
+	ab := spec.Precision.ActivationBits
+	wb := spec.Memory.WordBytes
+	c := &r.Counts
+	c.DRAMReadBytes = bitsToBytes(in * int64(ab))
+	c.DRAMWriteBytes = bitsToBytes(out * int64(ab))
+	c.IfmapWrites = words(in, ab, wb)
+	c.IfmapReads = words(in, ab, wb)
+	c.OfmapWrites = words(out, ab, wb)
+	c.OfmapReads = words(out, ab, wb)
+	dram := float64(c.DRAMReadBytes+c.DRAMWriteBytes) / bytesPerCycle(spec)
+	if over := dram - float64(r.ComputeCycles); over > 0 {
+		r.StallCycles = Cycles(ceilFloat(over))
+	}
+}
+
+// finishLayer fills the fields derived from the counts and cycles: Cycles,
+// LatencyUS = Cycles/ClockMHz, Utilization = (performed + gated MACs) /
+// (ComputeCycles·Rows·Cols), DRAMBytes and Energy. It runs after the sparse
+// hook so the hook only adjusts counts and cycles.
+func finishLayer(spec *accel.Spec, r *LayerResult) {
+	r.Cycles = r.ComputeCycles + r.StallCycles
+	r.LatencyUS = float64(r.Cycles) / spec.ClockMHz
+	r.Utilization = 0
+	if r.ComputeCycles > 0 {
+		busy := float64(r.Counts.MACs + r.Counts.MACsGated)
+		r.Utilization = busy / (float64(r.ComputeCycles) * float64(spec.Array.PEs()))
+	}
+	r.DRAMBytes = r.Counts.DRAMReadBytes + r.Counts.DRAMWriteBytes
+	r.Energy = EnergyOf(spec, r.Counts, r.Cycles)
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+func ceilDiv64(a, b int64) int64 { return (a + b - 1) / b }
