@@ -1,0 +1,150 @@
+package clustering
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Defaults used when a Settings field is zero.
+const (
+	DefaultMethod     = "birch-kmeans"
+	DefaultMaxBits    = 5
+	DefaultThreshold  = 0.02
+	DefaultBranching  = 50
+	DefaultDistortion = 0.1
+	DefaultTolerance  = 1e-9
+	DefaultMaxIter    = 1000
+	DefaultRestarts   = 10
+	// MaxIndexBits is the widest index Cluster will produce: k ≤ 2^16.
+	MaxIndexBits = 16
+)
+
+// Settings configures Cluster. The zero value selects birch-kmeans with an
+// adaptive k and the defaults above.
+type Settings struct {
+	// Method names the algorithm; "" means "birch-kmeans". See Methods.
+	Method string
+	// K is the number of clusters. 0 means adaptive, which only
+	// birch-kmeans supports; the other methods require K ≥ 1.
+	K int
+	// MaxBits caps the adaptive k at 2^MaxBits and, when set, also bounds a
+	// fixed K. 0 means DefaultMaxBits; otherwise it must be in 1–16.
+	MaxBits int
+	// Threshold is the BIRCH subcluster radius bound relative to the layer's
+	// standard deviation σ: T = Threshold·σ. 0 means DefaultThreshold.
+	Threshold float64
+	// Branching is the CF-tree branching factor (entries per node) of the
+	// d-dimensional Tree. 0 means DefaultBranching. The 1-D sweep used by
+	// Cluster does not need it.
+	Branching int
+	// Distortion is ε of the adaptive rule: the smallest k whose mean
+	// squared error is ≤ (ε·σ)² is chosen. 0 means DefaultDistortion.
+	Distortion float64
+	// Tolerance stops Lloyd once no centroid moves more than Tolerance·σ
+	// (or no assignment changes). 0 means DefaultTolerance.
+	Tolerance float64
+	// MaxIter bounds Lloyd iterations. 0 means DefaultMaxIter.
+	MaxIter int
+	// Restarts is the number of K-Means++ seedings tried per k (kmeans and
+	// birch-kmeans); the lowest distortion wins. 0 means DefaultRestarts.
+	Restarts int
+	// Seed seeds the random choices; equal seeds give identical codebooks.
+	Seed int64
+}
+
+// Stats describes one clustering run.
+type Stats struct {
+	Method      string
+	K           int           // number of centroids
+	Iterations  int           // Lloyd iterations of the final pass over the weights
+	SSE         float64       // Σ (w − Centroids[Index])², computed with the float32 centroids
+	LeafEntries int           // BIRCH leaf entries (birch-kmeans only)
+	Std         float64       // population standard deviation σ of the input
+	Duration    time.Duration // wall time of Cluster
+}
+
+// Codebook is the result of weight sharing: weight i is approximated by
+// Centroids[Index[i]]. Centroids are sorted ascending.
+type Codebook struct {
+	Centroids []float32
+	Index     []int32 // one per input weight
+	Stats     Stats
+}
+
+// Bits is the index width ceil(log2 k), at least 1.
+func (c Codebook) Bits() int { return IndexBits(len(c.Centroids)) }
+
+// IndexBits is ceil(log2 k) with a minimum of 1: the bits needed to address
+// k codebook entries.
+func IndexBits(k int) int {
+	b := 1
+	for (1 << b) < k {
+		b++
+	}
+	return b
+}
+
+// ErrBadInput is wrapped by every error about the data or the settings.
+var ErrBadInput = errors.New("clustering: bad input")
+
+func badInput(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrBadInput, fmt.Sprintf(format, a...))
+}
+
+// withDefaults returns s with zero fields replaced by defaults, or an error
+// for values that cannot be used.
+func (s Settings) withDefaults() (Settings, error) {
+	if s.Method == "" {
+		s.Method = DefaultMethod
+	}
+	if _, ok := registry[s.Method]; !ok {
+		return s, badInput("method %q: must be one of %s", s.Method, methodList())
+	}
+	if s.MaxBits < 0 || s.MaxBits > MaxIndexBits {
+		return s, badInput("max_bits %d: index bits must be in 1–%d", s.MaxBits, MaxIndexBits)
+	}
+	explicitBits := s.MaxBits != 0
+	if s.MaxBits == 0 {
+		s.MaxBits = DefaultMaxBits
+	}
+	switch {
+	case s.K < 0:
+		return s, badInput("k %d: must be ≥ 0", s.K)
+	case s.K > 1<<MaxIndexBits:
+		return s, badInput("k %d: needs %d index bits, more than %d", s.K, IndexBits(s.K), MaxIndexBits)
+	case explicitBits && s.K > 1<<s.MaxBits:
+		return s, badInput("k %d: does not fit in max_bits %d", s.K, s.MaxBits)
+	case s.K == 0 && !registry[s.Method].adaptive:
+		return s, badInput("method %q: needs k ≥ 1 (only %s chooses k)", s.Method, DefaultMethod)
+	}
+	for _, f := range []struct {
+		name string
+		v    *float64
+		def  float64
+	}{{"threshold", &s.Threshold, DefaultThreshold}, {"distortion", &s.Distortion, DefaultDistortion}, {"tolerance", &s.Tolerance, DefaultTolerance}} {
+		if *f.v < 0 || math.IsNaN(*f.v) || math.IsInf(*f.v, 0) {
+			return s, badInput("%s %v: must be a finite number ≥ 0", f.name, *f.v)
+		}
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    *int
+		def  int
+	}{{"branching", &s.Branching, DefaultBranching}, {"max_iter", &s.MaxIter, DefaultMaxIter}, {"restarts", &s.Restarts, DefaultRestarts}} {
+		if *f.v < 0 {
+			return s, badInput("%s %d: must be ≥ 0", f.name, *f.v)
+		}
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	if s.Branching < 2 {
+		return s, badInput("branching %d: must be ≥ 2", s.Branching)
+	}
+	return s, nil
+}
