@@ -148,6 +148,10 @@ func (s *Spec) decodeLeaf(val *yaml.Node, f reflect.Value, path string) error {
 	if isNull(val) {
 		return s.nodeError(val, path, "no value given (want %s)", want)
 	}
+	// yaml.v3 silently truncates a float into an int field; refuse it.
+	if isInt(f.Kind()) && val.ShortTag() != "!!int" {
+		return s.nodeError(val, path, "want %s, got %q", want, val.Value)
+	}
 	tmp := reflect.New(f.Type())
 	if err := val.Decode(tmp.Interface()); err != nil {
 		e := s.nodeError(val, path, "want %s, got %q", want, val.Value)
@@ -282,16 +286,24 @@ func describe(n *yaml.Node) string {
 	return "an unexpected YAML node"
 }
 
-// wantType describes what a field of kind k accepts.
-func wantType(k reflect.Kind) string {
+func isInt(k reflect.Kind) bool {
 	switch k {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return true
+	}
+	return false
+}
+
+// wantType describes what a field of kind k accepts.
+func wantType(k reflect.Kind) string {
+	switch {
+	case isInt(k):
 		return "an integer"
-	case reflect.Float32, reflect.Float64:
+	case k == reflect.Float32 || k == reflect.Float64:
 		return "a number"
-	case reflect.Bool:
+	case k == reflect.Bool:
 		return "true or false"
-	case reflect.String:
+	case k == reflect.String:
 		return "a string"
 	}
 	return k.String()

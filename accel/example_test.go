@@ -1,0 +1,43 @@
+package accel_test
+
+import (
+	"fmt"
+	"log"
+
+	"github.com/dcsim/dcsim/accel"
+)
+
+func ExampleLoad() {
+	s, err := accel.Load("../configs/accelerators/systolic-32x32.yaml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s: %dx%d %s at %g MHz\n", s.Name, s.Array.Rows, s.Array.Cols, s.Array.Dataflow, s.ClockMHz)
+	fmt.Printf("MAC %.2f pJ, ifmap read %.1f pJ/word, DRAM %.2f pJ/B\n",
+		s.Energy.MACPJ, s.Energy.IfmapReadPJ, s.Energy.DRAMPJPerByte)
+	// Output:
+	// systolic-32x32: 32x32 ws at 1000 MHz
+	// MAC 0.23 pJ, ifmap read 72.5 pJ/word, DRAM 243.75 pJ/B
+}
+
+func ExampleParse() {
+	_, err := accel.Parse([]byte(`version: 1
+name: typo
+clock_mhz: 800
+array: {rows: 8, cols: 8, dataflow: wz}
+memory: {ifmap_sram_kib: 64, filter_sram_kib: 64, ofmap_sram_kib: 32, dram_gb_per_s: 8}
+`), "mine.yaml")
+	fmt.Println(err)
+	// Output:
+	// mine.yaml:4: array.dataflow: unknown dataflow "wz" (valid: eie, is, os, ws)
+}
+
+func ExamplePreset() {
+	s, err := accel.Preset("eyeriss-12x14")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s: %d PEs, %d-bit MAC %.2f pJ\n", s.Name, s.Array.PEs(), s.Precision.WeightBits, s.Energy.MACPJ)
+	// Output:
+	// eyeriss-12x14: 168 PEs, 16-bit MAC 0.84 pJ
+}

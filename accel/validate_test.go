@@ -1,0 +1,93 @@
+package accel
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestValidateGoSpec: a Spec built in Go has no file, so messages start at
+// the field path.
+func TestValidateGoSpec(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(*Spec)
+		want   string // "" = valid
+	}{
+		{"default", func(*Spec) {}, ""},
+		{"rows", func(s *Spec) { s.Array.Rows = -3 }, "array.rows: must be > 0, got -3"},
+		{"dataflow", func(s *Spec) { s.Array.Dataflow = "rs" }, `array.dataflow: unknown dataflow "rs" (valid: eie, is, os, ws)`},
+		{"clock nan", func(s *Spec) { s.ClockMHz = nan() }, "clock_mhz: must be a finite number, got NaN"},
+		{"filter", func(s *Spec) { s.Memory.FilterSRAMKiB = 0 }, "memory.filter_sram_kib: must be > 0, got 0"},
+		{"format", func(s *Spec) { s.Sparsity.Format = "CSC" }, `sparsity.format: unknown value "CSC" (valid: bitmask, csc, dense)`},
+		{"lut energy", func(s *Spec) { s.Energy.LUTReadPJ = -0.5 }, "energy.lut_read_pj: must be ≥ 0, got -0.5"},
+		{"entries at limit", func(s *Spec) { s.Codebook.IndexBits, s.Codebook.Entries = 2, 4 }, ""},
+		{"entries over limit", func(s *Spec) { s.Codebook.IndexBits, s.Codebook.Entries = 2, 5 }, "codebook.entries: must be ≤ 2^index_bits = 4, got 5"},
+		// The first problem in field order is reported.
+		{"order", func(s *Spec) { s.Energy.MACPJ = -1; s.Array.Cols = 0 }, "array.cols: must be > 0, got 0"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := DefaultSpec()
+			c.mutate(s)
+			err := s.Validate()
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("Validate() = %v, want nil", err)
+			case c.want != "" && (err == nil || err.Error() != c.want):
+				t.Errorf("Validate() = %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestValidateNamesLineOfLoadedSpec: after Load, a field changed in Go is
+// still reported at its line in the file.
+func TestValidateNamesLineOfLoadedSpec(t *testing.T) {
+	s, err := Parse([]byte(minimal), "x.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Memory.DRAMGBPerS = -1
+	if err, want := s.Validate(), "x.yaml:12: memory.dram_gb_per_s: must be > 0, got -1"; err == nil || err.Error() != want {
+		t.Errorf("Validate() = %v, want %q", err, want)
+	}
+	// A defaulted field absent from the file falls back to the file name
+	// and the nearest enclosing section present (none here).
+	s.Memory.DRAMGBPerS = 1
+	s.Codebook.LookupsPerCycle = 0
+	if err, want := s.Validate(), "x.yaml: codebook.lookups_per_cycle: must be > 0, got 0"; err == nil || err.Error() != want {
+		t.Errorf("Validate() = %v, want %q", err, want)
+	}
+}
+
+func TestRegisterDataflow(t *testing.T) {
+	s := DefaultSpec()
+	s.Array.Dataflow = "zz-test"
+	if err := s.Validate(); err == nil {
+		t.Fatal("unregistered dataflow accepted")
+	}
+	RegisterDataflow("zz-test")
+	RegisterDataflow("zz-test") // twice is harmless
+	defer func() {
+		dataflows.Lock()
+		delete(dataflows.names, "zz-test")
+		dataflows.Unlock()
+	}()
+	if err := s.Validate(); err != nil {
+		t.Errorf("registered dataflow rejected: %v", err)
+	}
+	if !slices.Contains(Dataflows(), "zz-test") || !slices.IsSorted(Dataflows()) {
+		t.Errorf("Dataflows() = %v, want sorted and containing zz-test", Dataflows())
+	}
+	for _, bad := range []Dataflow{"", "WS"} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.HasPrefix(r.(string), "accel: ") {
+					t.Errorf("RegisterDataflow(%q): panic %v, want an accel: panic", bad, r)
+				}
+			}()
+			RegisterDataflow(bad)
+		}()
+	}
+}
