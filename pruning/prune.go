@@ -1,0 +1,240 @@
+package pruning
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/dcsim/dcsim/nn"
+)
+
+// Phases of a Round.
+const (
+	PhasePrune    = "prune"
+	PhaseFinetune = "finetune"
+)
+
+// group is a set of layers thresholded together with one keep target.
+type group struct {
+	name   string
+	idx    []int     // indices into m.Params()
+	target float64   // final keep fraction
+	keeps  []float64 // scheduled keep fraction per round
+}
+
+// groupsOf splits m's params into the groups of s: one global group, or
+// conv and FC separately. Schedules start from each group's current density.
+func groupsOf(m *nn.Model, s Settings) ([]group, error) {
+	ps := m.Params()
+	if len(ps) == 0 {
+		return nil, fmt.Errorf("network %q has no conv or fc layers to prune", m.Arch.Name)
+	}
+	var gs []group
+	if !s.separate() {
+		g := group{name: "all", target: s.Keep}
+		for i := range ps {
+			g.idx = append(g.idx, i)
+		}
+		gs = []group{g}
+	} else {
+		conv, fc := group{name: "conv", target: s.ConvKeep}, group{name: "fc", target: s.FCKeep}
+		for i, p := range ps {
+			if p.Kind == nn.Conv {
+				conv.idx = append(conv.idx, i)
+			} else {
+				fc.idx = append(fc.idx, i)
+			}
+		}
+		for _, g := range []group{conv, fc} {
+			if len(g.idx) == 0 {
+				return nil, fmt.Errorf("%s-keep: network %q has no %s layers", g.name, m.Arch.Name, g.name)
+			}
+		}
+		gs = []group{conv, fc}
+	}
+	for i := range gs {
+		var k, n int64
+		for _, j := range gs[i].idx {
+			k += kept(ps[j])
+			n += int64(len(ps[j].W))
+		}
+		var err error
+		if gs[i].keeps, err = KeepSchedule(s.Schedule, ratio(k, n), gs[i].target, s.Rounds); err != nil {
+			return nil, err
+		}
+	}
+	return gs, nil
+}
+
+// Prune prunes m in place towards the keep target of s, retraining on
+// train, and reports every round with accuracy on val (nil skips
+// evaluation). Each of s.Rounds rounds scores all weights (shadow values
+// included), sets the masks of each group by one threshold at the round's
+// scheduled keep fraction, and retrains s.RetrainEpochs epochs with
+// splicing; a final s.FinalEpochs of fine-tuning runs with frozen masks, and
+// the shadow values of pruned weights are then set to 0.
+func Prune(m *nn.Model, train, val *nn.Dataset, s Settings) (Report, error) {
+	start := time.Now()
+	s, err := s.withDefaults(m)
+	if err != nil {
+		return Report{}, err
+	}
+	if train == nil || train.N == 0 {
+		return Report{}, fmt.Errorf("pruning needs training data for retraining")
+	}
+	gs, err := groupsOf(m, s)
+	if err != nil {
+		return Report{}, err
+	}
+	rep := newReport(m, s)
+	if val != nil {
+		rep.DenseAccuracy, _ = nn.Evaluate(m, val)
+	}
+	for r := 1; r <= s.Rounds; r++ {
+		rd, err := pruneRound(m, train, s, gs, r)
+		if err != nil {
+			return rep, fmt.Errorf("round %d: %w", r, err)
+		}
+		if err := retrain(m, train, val, s, s.RetrainEpochs, r, !s.NoSplicing, &rd); err != nil {
+			return rep, fmt.Errorf("round %d: %w", r, err)
+		}
+		rep.add(rd, s)
+	}
+	if s.FinalEpochs > 0 {
+		rd := Round{Round: s.Rounds + 1, Phase: PhaseFinetune, Density: rep.Rounds[len(rep.Rounds)-1].Density}
+		if err := retrain(m, train, val, s, s.FinalEpochs, s.Rounds+1, false, &rd); err != nil {
+			return rep, fmt.Errorf("final fine-tuning: %w", err)
+		}
+		rep.add(rd, s)
+	}
+	zeroShadows(m)
+	rep.Layers, rep.Total = Summarize(m)
+	if n := len(rep.Rounds); n > 0 {
+		rep.Accuracy = rep.Rounds[n-1].Accuracy
+	}
+	rep.Seconds = time.Since(start).Seconds()
+	return rep, nil
+}
+
+// pruneRound scores every weight and sets new masks at round r's keep
+// fractions, counting revived and newly pruned weights.
+func pruneRound(m *nn.Model, train *nn.Dataset, s Settings, gs []group, r int) (Round, error) {
+	rd := Round{Round: r, Phase: PhasePrune}
+	t0 := time.Now()
+	ps := m.Params()
+	scores, err := Scores(m, ps, train, s)
+	if err != nil {
+		return rd, err
+	}
+	rd.SaliencySeconds = time.Since(t0).Seconds()
+	if s.NoSplicing {
+		// Without splicing a pruned weight never returns: rank it below
+		// every live weight (saliencies are ≥ 0).
+		for l, p := range ps {
+			for i := range scores[l] {
+				if p.Mask != nil && p.Mask[i] == 0 {
+					scores[l][i] = -1
+				}
+			}
+		}
+	}
+	for _, g := range gs {
+		sal := make([][]float32, len(g.idx))
+		for j, l := range g.idx {
+			sal[j] = scores[l]
+		}
+		keep := g.keeps[r-1]
+		th, err := SelectGlobal(sal, keep, s.MinLayerDensity)
+		if err != nil {
+			return rd, fmt.Errorf("%s layers: %w", g.name, err)
+		}
+		for j, l := range g.idx {
+			rev, pru := diffMasks(ps[l].Mask, th.Masks[j])
+			rd.Revived += rev
+			rd.Pruned += pru
+			ps[l].Mask = th.Masks[j]
+		}
+		switch g.name {
+		case "conv":
+			rd.ConvKeepTarget = keep
+		case "fc":
+			rd.FCKeepTarget = keep
+		default:
+			rd.KeepTarget = keep
+		}
+	}
+	_, total := Summarize(m)
+	rd.Density = total.Density
+	return rd, nil
+}
+
+// diffMasks counts entries going 0→1 (revived) and 1→0 (pruned) from old
+// (nil = all ones) to new.
+func diffMasks(old, new []float32) (revived, pruned int64) {
+	for i, v := range new {
+		was := old == nil || old[i] != 0
+		switch {
+		case !was && v != 0:
+			revived++
+		case was && v == 0:
+			pruned++
+		}
+	}
+	return revived, pruned
+}
+
+// retrain trains epochs epochs from the base settings, with pruned shadow
+// weights updated when splice is set, and evaluates on val into rd.
+func retrain(m *nn.Model, train, val *nn.Dataset, s Settings, epochs, r int, splice bool, rd *Round) error {
+	t0 := time.Now()
+	ts := s.Train
+	ts.Epochs = epochs
+	ts.Seed = s.Seed*1000 + int64(r)
+	ts.UpdatePruned = splice
+	if _, err := nn.Train(m, train, ts); err != nil {
+		return fmt.Errorf("retraining: %w", err)
+	}
+	rd.TrainSeconds = time.Since(t0).Seconds()
+	if val != nil {
+		rd.Accuracy, rd.Loss = nn.Evaluate(m, val)
+	}
+	return nil
+}
+
+// zeroShadows sets the shadow value of every pruned weight to 0, so W holds
+// exactly the effective weights.
+func zeroShadows(m *nn.Model) {
+	for _, p := range m.Params() {
+		for i, v := range p.Mask {
+			if v == 0 {
+				p.W[i] = 0
+			}
+		}
+	}
+}
+
+// newReport starts the report of a run with settings s (defaults filled).
+func newReport(m *nn.Model, s Settings) Report {
+	r := Report{Model: m.Arch.Name, Criterion: s.Criterion, Schedule: s.Schedule,
+		Keep: s.Keep, ConvKeep: s.ConvKeep, FCKeep: s.FCKeep, Splicing: !s.NoSplicing, Seed: s.Seed}
+	if criteria[s.Criterion].gradient {
+		r.Normalize, r.Accumulate = s.Normalize, s.Accumulate
+	}
+	return r
+}
+
+// add records a round and writes its progress line.
+func (r *Report) add(rd Round, s Settings) {
+	r.Rounds = append(r.Rounds, rd)
+	if s.Progress == nil {
+		return
+	}
+	target := fmt.Sprintf("keep %.4f", rd.KeepTarget)
+	if rd.ConvKeepTarget != 0 || rd.FCKeepTarget != 0 {
+		target = fmt.Sprintf("conv keep %.4f fc keep %.4f", rd.ConvKeepTarget, rd.FCKeepTarget)
+	}
+	if rd.Phase == PhaseFinetune {
+		target = "masks frozen"
+	}
+	fmt.Fprintf(s.Progress, "%s %d: %s density %.4f revived %d pruned %d accuracy %.2f%% (saliency %.1f s, train %.1f s)\n",
+		rd.Phase, rd.Round, target, rd.Density, rd.Revived, rd.Pruned, 100*rd.Accuracy, rd.SaliencySeconds, rd.TrainSeconds)
+}

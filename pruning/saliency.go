@@ -1,0 +1,205 @@
+package pruning
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/dcsim/dcsim/nn"
+)
+
+// Defaults for the saliency criterion, used when the Settings field is
+// empty. docs/pruning.md gives the experiment behind each choice.
+const (
+	DefaultCriterion  = "saliency"
+	DefaultNormalize  = "mean"
+	DefaultAccumulate = "batch"
+)
+
+// criteria is the registry of pruning criteria: whether each needs a
+// gradient pass over the training set.
+var criteria = map[string]struct{ gradient bool }{
+	// saliency: |g̃ᵢ·wᵢ| accumulated over all training samples of an epoch.
+	"saliency": {gradient: true},
+	// magnitude: |wᵢ| (Han et al. 2015), the baseline.
+	"magnitude": {gradient: false},
+}
+
+// normalizations is the registry of per-layer gradient normalisations: the
+// gradient g of a layer is divided by the scale named here, so layers with
+// gradients of different size compete fairly under one threshold.
+var normalizations = map[string]string{
+	"l2":   "‖g‖₂ = √Σgᵢ²",
+	"max":  "max|gᵢ|",
+	"mean": "Σ|gᵢ|/n",
+	"none": "1",
+}
+
+// accumulations is the registry of ways the per-batch terms are summed.
+var accumulations = map[string]string{
+	// batch: s_i = Σ_b |g_i^b·w_i| / scale(g^b): every batch normalised on its own.
+	"batch": "normalise each batch's gradient, then sum",
+	// epoch: s_i = |w_i|·A_i / scale(A), A_i = Σ_b |g_i^b|: normalise the epoch sums.
+	"epoch": "sum over the epoch, then normalise the sums",
+}
+
+// Criteria, Normalizations and Accumulations list the valid names.
+func Criteria() []string       { return names(criteria) }
+func Normalizations() []string { return names(normalizations) }
+func Accumulations() []string  { return names(accumulations) }
+
+// pick resolves name against a registry: "" is def; an unknown name is an
+// error listing the valid ones.
+func pick[V any](field, name, def string, reg map[string]V) (string, error) {
+	if name == "" {
+		return def, nil
+	}
+	n := strings.ToLower(name)
+	if _, ok := reg[n]; !ok {
+		return "", fmt.Errorf("%s %q: unknown (valid: %s)", field, name, strings.Join(names(reg), ", "))
+	}
+	return n, nil
+}
+
+// layerScale is the normalisation scale of v (see normalizations); a zero
+// scale (all-zero gradient) is returned as 1 so the saliency stays 0.
+func layerScale[T float32 | float64](name string, v []T) float64 {
+	var s float64
+	switch name {
+	case "l2":
+		for _, x := range v {
+			s += float64(x) * float64(x)
+		}
+		s = math.Sqrt(s)
+	case "max":
+		for _, x := range v {
+			s = max(s, math.Abs(float64(x)))
+		}
+	case "mean":
+		for _, x := range v {
+			s += math.Abs(float64(x))
+		}
+		if len(v) > 0 {
+			s /= float64(len(v))
+		}
+	default:
+		return 1
+	}
+	if s == 0 || math.IsInf(s, 0) {
+		return 1
+	}
+	return s
+}
+
+// accumulator sums the normalised absolute gradients of every layer over
+// the batches of a gradient pass. Since the weights do not change during
+// the pass, Σ_b |g_i^b·w_i| = |w_i|·Σ_b |g_i^b| and |w| is applied once at
+// the end.
+type accumulator struct {
+	normalize string
+	perBatch  bool
+	sum       [][]float64
+	batches   int
+}
+
+func newAccumulator(normalize, accumulate string, sizes []int) *accumulator {
+	a := &accumulator{normalize: normalize, perBatch: accumulate == "batch", sum: make([][]float64, len(sizes))}
+	for l, n := range sizes {
+		a.sum[l] = make([]float64, n)
+	}
+	return a
+}
+
+// add accumulates one batch's gradients (one slice per layer).
+func (a *accumulator) add(grads [][]float32) error {
+	for l, g := range grads {
+		if len(g) != len(a.sum[l]) {
+			return fmt.Errorf("layer %d: gradient has %d entries, want %d", l, len(g), len(a.sum[l]))
+		}
+		scale := 1.0
+		if a.perBatch {
+			scale = layerScale(a.normalize, g)
+		}
+		inv := 1 / scale
+		acc := a.sum[l]
+		for i, x := range g {
+			v := math.Abs(float64(x))
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("layer %d: gradient of weight %d in batch %d is %v", l, i, a.batches, x)
+			}
+			acc[i] += v * inv
+		}
+	}
+	a.batches++
+	return nil
+}
+
+// saliency returns |w_i|·acc_i, the epoch sums normalised per layer first
+// in epoch mode.
+func (a *accumulator) saliency(weights [][]float32) [][]float32 {
+	out := make([][]float32, len(a.sum))
+	for l, acc := range a.sum {
+		inv := 1.0
+		if !a.perBatch {
+			inv = 1 / layerScale(a.normalize, acc)
+		}
+		out[l] = make([]float32, len(acc))
+		for i, v := range acc {
+			out[l][i] = float32(math.Abs(float64(weights[l][i])) * v * inv)
+		}
+	}
+	return out
+}
+
+// magnitudes returns |w_i| for every weight, shadow values included.
+func magnitudes(weights [][]float32) [][]float32 {
+	out := make([][]float32, len(weights))
+	for l, w := range weights {
+		out[l] = make([]float32, len(w))
+		for i, v := range w {
+			out[l][i] = float32(math.Abs(float64(v)))
+		}
+	}
+	return out
+}
+
+// Scores returns the pruning score of every weight of ps (one slice per
+// param, in order) under the criterion of s: for "saliency" a gradient pass
+// over all of train in batches of s.SaliencyBatch, for "magnitude" |w|.
+// Pruned weights are scored on their shadow values, so they can come back.
+func Scores(m *nn.Model, ps []*nn.Param, train *nn.Dataset, s Settings) ([][]float32, error) {
+	s, err := s.withDefaults(m)
+	if err != nil {
+		return nil, err
+	}
+	weights := make([][]float32, len(ps))
+	sizes := make([]int, len(ps))
+	for l, p := range ps {
+		weights[l], sizes[l] = p.W, len(p.W)
+	}
+	if !criteria[s.Criterion].gradient {
+		return magnitudes(weights), nil
+	}
+	if train == nil || train.N == 0 {
+		return nil, fmt.Errorf("criterion %s needs training data", s.Criterion)
+	}
+	acc := newAccumulator(s.Normalize, s.Accumulate, sizes)
+	grads := make([][]float32, len(ps))
+	var first error
+	err = m.GradientPass(train, s.SaliencyBatch, func() {
+		if first != nil {
+			return
+		}
+		for l, p := range ps {
+			grads[l] = p.Grad
+		}
+		first = acc.add(grads)
+	})
+	if err == nil {
+		err = first
+	}
+	if err != nil {
+		return nil, fmt.Errorf("saliency pass: %w", err)
+	}
+	return acc.saliency(weights), nil
+}

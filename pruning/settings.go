@@ -1,0 +1,203 @@
+package pruning
+
+import (
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/dcsim/dcsim/nn"
+)
+
+// Defaults used when a Settings field is zero.
+const (
+	DefaultRounds        = 5
+	DefaultRetrainEpochs = 2
+	DefaultFinalEpochs   = 3
+	// DefaultLRScale multiplies the dense training rate of
+	// nn.DefaultTrainSettings for retraining when Settings.Train.LR is zero:
+	// retraining starts from a good solution and needs a smaller step
+	// (Han et al. 2015, §3.3, retrain at 1/10–1/100 of the original rate).
+	DefaultLRScale = 0.1
+)
+
+// Settings configures Prune. The zero value is invalid only because a keep
+// fraction is required: set Keep (one global threshold) or both ConvKeep and
+// FCKeep (conv and FC layers thresholded separately); every other zero field
+// means the documented default.
+type Settings struct {
+	// Criterion is "saliency" (default) or "magnitude"; see Criteria.
+	Criterion string
+	// Normalize is the per-layer gradient normalisation of the saliency
+	// criterion: "mean" (default), "l2", "max" or "none".
+	Normalize string
+	// Accumulate is "batch" (default: normalise each batch's gradient, then
+	// sum) or "epoch" (sum, then normalise the epoch sums).
+	Accumulate string
+	// Keep is the fraction of all weights kept, in (0,1].
+	Keep float64
+	// ConvKeep and FCKeep are the fractions of conv and of FC weights kept
+	// when the two kinds are thresholded separately (both or neither; not
+	// with Keep).
+	ConvKeep, FCKeep float64
+	// Schedule moves the keep fraction from the model's current density to
+	// the target over Rounds: "cubic" (default) or "geometric".
+	Schedule string
+	// Rounds of saliency → masks → retraining; 0 means DefaultRounds.
+	Rounds int
+	// RetrainEpochs per round, with splicing; 0 means DefaultRetrainEpochs.
+	RetrainEpochs int
+	// FinalEpochs of fine-tuning with frozen masks; 0 means
+	// DefaultFinalEpochs, negative means none.
+	FinalEpochs int
+	// MinLayerDensity is the fraction of its weights (at least one) every
+	// layer keeps regardless of the threshold; 0 means
+	// DefaultMinLayerDensity.
+	MinLayerDensity float64
+	// SaliencyBatch is the batch size of the gradient pass; 0 means the
+	// training batch size.
+	SaliencyBatch int
+	// Train is the base of every retraining run. Zero fields take
+	// nn.DefaultTrainSettings(model), except LR which defaults to
+	// DefaultLRScale times the dense rate. Epochs, Seed and UpdatePruned
+	// are set by Prune.
+	Train nn.TrainSettings
+	// NoSplicing freezes pruned weights during retraining and only ever
+	// removes weights (classic iterative pruning). By default pruned
+	// weights keep receiving updates and masks are recomputed over all
+	// weights each round, so wrongly pruned weights come back.
+	NoSplicing bool
+	// Seed varies the shuffling of every retraining run.
+	Seed int64
+	// Progress receives one line per round; nil is quiet.
+	Progress io.Writer
+}
+
+// separate reports whether conv and FC layers are thresholded separately.
+func (s Settings) separate() bool { return s.ConvKeep != 0 || s.FCKeep != 0 }
+
+// Validate checks the settings without a model.
+func (s Settings) Validate() error {
+	inRange := func(field string, v float64) error {
+		if !(v > 0 && v <= 1) || math.IsNaN(v) {
+			return fmt.Errorf("%s: must be in (0,1], got %g", field, v)
+		}
+		return nil
+	}
+	switch {
+	case s.Keep != 0 && s.separate():
+		return fmt.Errorf("keep: set either keep or conv-keep and fc-keep, not both")
+	case s.separate() && (s.ConvKeep == 0 || s.FCKeep == 0):
+		return fmt.Errorf("conv-keep, fc-keep: set both or neither (got %g, %g)", s.ConvKeep, s.FCKeep)
+	case s.separate():
+		if err := inRange("conv-keep", s.ConvKeep); err != nil {
+			return err
+		}
+		if err := inRange("fc-keep", s.FCKeep); err != nil {
+			return err
+		}
+	case s.Keep == 0:
+		return fmt.Errorf("keep: a keep fraction is required (keep, or conv-keep and fc-keep)")
+	default:
+		if err := inRange("keep", s.Keep); err != nil {
+			return err
+		}
+	}
+	var err error
+	if _, err = pick("criterion", s.Criterion, DefaultCriterion, criteria); err != nil {
+		return err
+	}
+	if _, err = pick("normalize", s.Normalize, DefaultNormalize, normalizations); err != nil {
+		return err
+	}
+	if _, err = pick("accumulate", s.Accumulate, DefaultAccumulate, accumulations); err != nil {
+		return err
+	}
+	if _, err = schedule(s.Schedule); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"rounds", s.Rounds}, {"retrain-epochs", s.RetrainEpochs}, {"saliency-batch", s.SaliencyBatch}} {
+		if f.v < 0 {
+			return fmt.Errorf("%s: must be ≥ 0, got %d", f.name, f.v)
+		}
+	}
+	if err := validateTrain(s.Train); err != nil {
+		return err
+	}
+	if s.MinLayerDensity < 0 || s.MinLayerDensity > 1 {
+		return fmt.Errorf("min-layer-density: must be in [0,1], got %g", s.MinLayerDensity)
+	}
+	return nil
+}
+
+// withDefaults validates s and fills every zero field from the defaults for
+// m's architecture.
+func (s Settings) withDefaults(m *nn.Model) (Settings, error) {
+	if err := s.Validate(); err != nil {
+		return s, err
+	}
+	s.Criterion, _ = pick("criterion", s.Criterion, DefaultCriterion, criteria)
+	s.Normalize, _ = pick("normalize", s.Normalize, DefaultNormalize, normalizations)
+	s.Accumulate, _ = pick("accumulate", s.Accumulate, DefaultAccumulate, accumulations)
+	if s.Schedule == "" {
+		s.Schedule = DefaultSchedule
+	}
+	if s.Rounds == 0 {
+		s.Rounds = DefaultRounds
+	}
+	if s.RetrainEpochs == 0 {
+		s.RetrainEpochs = DefaultRetrainEpochs
+	}
+	if s.FinalEpochs == 0 {
+		s.FinalEpochs = DefaultFinalEpochs
+	}
+	if s.MinLayerDensity == 0 {
+		s.MinLayerDensity = DefaultMinLayerDensity
+	}
+	s.Train = trainDefaults(m.Arch.Name, s.Train)
+	if s.SaliencyBatch == 0 {
+		s.SaliencyBatch = s.Train.BatchSize
+	}
+	return s, nil
+}
+
+// trainDefaults fills the zero fields of t from nn.DefaultTrainSettings.
+func trainDefaults(model string, t nn.TrainSettings) nn.TrainSettings {
+	d := nn.DefaultTrainSettings(model)
+	if t.BatchSize == 0 {
+		t.BatchSize = d.BatchSize
+	}
+	if t.LR == 0 {
+		t.LR = d.LR * DefaultLRScale
+	}
+	if t.Momentum == 0 {
+		t.Momentum = d.Momentum
+	}
+	if t.WeightDecay == 0 {
+		t.WeightDecay = d.WeightDecay
+	}
+	if t.Schedule == "" {
+		t.Schedule = d.Schedule
+	}
+	return t
+}
+
+// validateTrain rejects retraining settings that no default can repair;
+// the rest is checked by nn.Train.
+func validateTrain(t nn.TrainSettings) error {
+	switch {
+	case t.LR < 0 || math.IsNaN(t.LR) || math.IsInf(t.LR, 0):
+		return fmt.Errorf("train.lr: must be ≥ 0 (0 = default), got %g", t.LR)
+	case t.Momentum < 0 || t.Momentum >= 1 || math.IsNaN(t.Momentum):
+		return fmt.Errorf("train.momentum: must be in [0,1), got %g", t.Momentum)
+	case t.WeightDecay < 0 || math.IsNaN(t.WeightDecay) || math.IsInf(t.WeightDecay, 0):
+		return fmt.Errorf("train.weight-decay: must be ≥ 0, got %g", t.WeightDecay)
+	case t.BatchSize < 0:
+		return fmt.Errorf("train.batch: must be ≥ 0 (0 = default), got %d", t.BatchSize)
+	case t.Workers < 0:
+		return fmt.Errorf("train.workers: must be ≥ 0 (0 = all CPUs), got %d", t.Workers)
+	}
+	return nil
+}
