@@ -2,12 +2,326 @@ package sim
 
 import (
 	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"slices"
 
 	"github.com/dcsim/dcsim/accel"
 )
 
-// eieLayer evaluates a layer on the eie dataflow. The sparse engine replaces
-// this file; until then the dataflow reports that it is missing.
+// The eie dataflow (Han et al., "EIE: Efficient Inference Engine on
+// Compressed Deep Neural Network", ISCA 2016, §III–IV):
+//
+//   - N = rows·cols PEs (a 64-PE EIE is rows 64, cols 1). Row i of a weight
+//     matrix (output neuron i) is owned by PE i mod N, stored per PE in CSC
+//     (csc.go) with relative row indices and padding entries.
+//   - The input activations are scanned in index order; each non-zero one
+//     (every one unless sparsity.activations is skip) is broadcast to all PEs,
+//     at most one per cycle, into per-PE FIFOs of array.queue_depth entries.
+//     The broadcaster stalls while any PE's FIFO is full.
+//   - A PE pops an activation j and walks its slice of column j: one entry
+//     (non-zero or padding) per cycle, or codebook.lookups_per_cycle entries
+//     when the layer's weights go through the codebook; a column with no
+//     entries still costs one cycle (the pointer read of p_j, p_j+1).
+//   - Convolutions are lowered to matrix × vector per output pixel (im2col):
+//     the OutC/Groups × K weight matrix of each group multiplies OutH·OutW
+//     vectors one after another.
+//
+// Per-PE per-column work comes from the layer's mask when it has one
+// (mask-accurate) and from the densities otherwise (statistical, see
+// eieStatCycles). Compute cycles = queue-model cycles per vector × vectors.
+
+// maxSampledVectors is how many activation vectors of a conv layer the
+// mask-accurate path simulates; the mean is scaled to all OutH·OutW vectors
+// (the weight matrix, hence the per-PE work, is the same for every vector).
+const maxSampledVectors = 4
+
+// eieLayer simulates one layer on the eie dataflow.
 func eieLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
-	return LayerResult{}, fmt.Errorf("sim: dataflow eie: not built yet")
+	r := LayerResult{Name: l.Name, Kind: l.Kind, MACs: l.MACs(), Weights: l.Weights(), WeightDensity: l.Density()}
+	if err := checkEIE(spec, l); err != nil {
+		return r, err
+	}
+	if l.Kind == Pool {
+		eiePool(spec, l, &r)
+	} else {
+		run := simulateEIE(spec, l, spec.Array.QueueDepth)
+		run.fill(spec, l, &r)
+	}
+	finishEIE(spec, &r)
+	return r, nil
+}
+
+// eiePool models a pooling layer on EIE, which has no pooling unit: the N
+// PEs' activation registers stream the input and output once, N elements
+// per cycle.
+func eiePool(spec *accel.Spec, l *Layer, r *LayerResult) {
+	in := int64(l.InC) * int64(l.InH) * int64(l.InW)
+	out := int64(l.InC) * int64(l.OutH()) * int64(l.OutW())
+	r.ComputeCycles = Cycles(ceilDiv64(in+out, int64(spec.Array.PEs())))
+	r.Counts.RegAccesses = in + out
+}
+
+// finishEIE fills the derived fields: Cycles = compute + stall, LatencyUS =
+// Cycles/ClockMHz, Utilization = (performed + gated MACs)/(PEs·Cycles),
+// DRAMBytes and Energy = EnergyOf(counts).
+func finishEIE(spec *accel.Spec, r *LayerResult) {
+	r.Cycles = r.ComputeCycles + r.StallCycles
+	r.LatencyUS = float64(r.Cycles) / spec.ClockMHz
+	if r.Cycles > 0 {
+		r.Utilization = float64(r.Counts.MACs+r.Counts.MACsGated) / (float64(r.Cycles) * float64(spec.Array.PEs()))
+	}
+	r.DRAMBytes = r.Counts.DRAMReadBytes + r.Counts.DRAMWriteBytes
+	r.Energy = EnergyOf(spec, r.Counts, r.Cycles)
+}
+
+// checkEIE reports input the eie model cannot evaluate.
+func checkEIE(spec *accel.Spec, l *Layer) error {
+	switch {
+	case spec.Array.QueueDepth <= 0:
+		return fmt.Errorf("array.queue_depth: must be > 0, got %d", spec.Array.QueueDepth)
+	case spec.Array.PEs() <= 0:
+		return fmt.Errorf("array: rows·cols must be > 0, got %d", spec.Array.PEs())
+	case spec.ClockMHz <= 0:
+		return fmt.Errorf("clock_mhz: must be > 0, got %g", spec.ClockMHz)
+	}
+	if d := l.WeightDensity; d < 0 || d > 1 || math.IsNaN(d) {
+		return fmt.Errorf("layer %q: weight density must be in (0,1], got %g", l.Name, d)
+	}
+	if d := l.ActDensity; d < 0 || d > 1 || math.IsNaN(d) {
+		return fmt.Errorf("layer %q: activation density must be in (0,1], got %g", l.Name, d)
+	}
+	if l.IndexBits < 0 || l.IndexBits > 16 {
+		return fmt.Errorf("layer %q: index bits must be in 1..16 (0 = no codebook), got %d", l.Name, l.IndexBits)
+	}
+	return checkMask(l)
+}
+
+// eieRun is the outcome of the eie model for one layer, per whole layer
+// (all groups and vectors).
+type eieRun struct {
+	st        storage
+	pes       int
+	vectors   int64   // matrix × vector products (OutH·OutW·Groups)
+	cycles    float64 // compute cycles
+	busy      float64 // PE-cycles spent walking columns
+	nnzAct    float64 // non-zero weights walked against non-zero activations
+	nnzZero   float64 // non-zero weights walked against zero activations
+	padding   float64 // padding entries walked
+	columns   float64 // activations broadcast
+	scanned   float64 // activations scanned by the non-zero detector
+	outputs   float64 // output activations written
+	stored    float64 // CSC entries stored (non-zeros + padding), all columns
+	storedNNZ float64 // non-zeros stored
+	maxPE     float64 // entries stored by the fullest PE
+}
+
+// simulateEIE runs the queue model with the given depth on every group.
+func simulateEIE(spec *accel.Spec, l *Layer, depth int) eieRun {
+	m, k, n, groups := l.GEMM()
+	run := eieRun{st: layerStorage(spec, l, true), pes: spec.Array.PEs(), vectors: int64(m) * int64(groups)}
+	act := l.ActivationDensity()
+	skip := spec.Sparsity.Activations == accel.ZeroSkip
+	active := int(math.Round(act * float64(k)))
+	for g := 0; g < groups; g++ {
+		var gr groupRun
+		if l.Mask != nil {
+			w := maskWork(l.Mask, g*n, n, run.pes, run.st.relBits)
+			gr = maskGroup(w, k, active, skip, depth, run.st.lookupRate, min(m, maxSampledVectors), l.Name, g)
+		} else {
+			gr = statGroup(n, k, run.pes, l.Density(), active, skip, depth, run.st)
+		}
+		run.add(gr, float64(m))
+	}
+	run.scanned = float64(run.vectors) * float64(k)
+	run.outputs = float64(run.vectors) * float64(n)
+	return run
+}
+
+// groupRun is the per-vector outcome for one group's matrix, plus its
+// static storage.
+type groupRun struct {
+	cycles, busy, nnzAct, nnzZero, padding, columns float64 // per vector
+	stored, storedNNZ, maxPE                        float64
+}
+
+func (run *eieRun) add(g groupRun, vectors float64) {
+	run.cycles += g.cycles * vectors
+	run.busy += g.busy * vectors
+	run.nnzAct += g.nnzAct * vectors
+	run.nnzZero += g.nnzZero * vectors
+	run.padding += g.padding * vectors
+	run.columns += g.columns * vectors
+	run.stored += g.stored
+	run.storedNNZ += g.storedNNZ
+	run.maxPE = math.Max(run.maxPE, g.maxPE)
+}
+
+// maskGroup simulates sampled activation vectors through the queue model
+// with the mask's exact per-PE work. Which activations are zero is drawn at
+// random (seeded by layer name and group, so runs are reproducible).
+func maskGroup(w *peWork, k, active int, skip bool, depth, rate, samples int, name string, g int) groupRun {
+	var gr groupRun
+	perPE := make([]float64, w.pes)
+	for j := 0; j < w.cols; j++ {
+		for p := 0; p < w.pes; p++ {
+			e := float64(w.entries(j, p))
+			gr.stored += e
+			gr.storedNNZ += float64(w.nnz[j*w.pes+p])
+			perPE[p] += e
+		}
+	}
+	gr.maxPE = slices.Max(perPE)
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s/%d", name, g)
+	rng := rand.New(rand.NewPCG(h.Sum64(), uint64(g)))
+	q := newQueueSim(w.pes, depth, rate)
+	for s := 0; s < samples; s++ {
+		nonzero := rng.Perm(k)[:active]
+		slices.Sort(nonzero)
+		isNZ := make([]bool, k)
+		for _, j := range nonzero {
+			isNZ[j] = true
+		}
+		cols := nonzero
+		if !skip {
+			cols = make([]int, k)
+			for j := range cols {
+				cols[j] = j
+			}
+		}
+		c, busy := q.run(w, cols)
+		gr.cycles += float64(c)
+		gr.busy += float64(busy)
+		gr.columns += float64(len(cols))
+		for _, j := range cols {
+			for p := 0; p < w.pes; p++ {
+				nz, pad := float64(w.nnz[j*w.pes+p]), float64(w.pad[j*w.pes+p])
+				gr.padding += pad
+				if isNZ[j] {
+					gr.nnzAct += nz
+				} else {
+					gr.nnzZero += nz
+				}
+			}
+		}
+	}
+	f := 1 / float64(samples)
+	gr.cycles, gr.busy, gr.columns = gr.cycles*f, gr.busy*f, gr.columns*f
+	gr.nnzAct, gr.nnzZero, gr.padding = gr.nnzAct*f, gr.nnzZero*f, gr.padding*f
+	return gr
+}
+
+// queueSim is the broadcast/FIFO recurrence. For the idx-th broadcast
+// column, with depth D and c(p) = max(1, ceil(entries/rate)) cycles:
+//
+//	b(idx)    = max(b(idx−1) + 1, max_p s(p, idx−D))   broadcast: one per cycle, FIFO space
+//	s(p, idx) = max(b(idx), f(p, idx−1))               PE p starts the column
+//	f(p, idx) = s(p, idx) + c(p)                       and finishes it
+//
+// Cycles = max_p f(p, last). Depth 1 is lock-step (a column is broadcast
+// only when every PE has started the previous one); depth ∞ lets every PE
+// run through its own total work.
+type queueSim struct {
+	pes, depth, rate int
+	fin, starts      []int64
+}
+
+func newQueueSim(pes, depth, rate int) *queueSim {
+	return &queueSim{pes: pes, depth: depth, rate: max(rate, 1),
+		fin: make([]int64, pes), starts: make([]int64, depth*pes)}
+}
+
+// run returns the cycles to process the columns cols (in broadcast order)
+// and the PE-cycles spent busy.
+func (q *queueSim) run(w *peWork, cols []int) (cycles, busy int64) {
+	clear(q.fin)
+	b := int64(-1)
+	rate := int64(q.rate)
+	for idx, j := range cols {
+		t := b + 1
+		slot := q.starts[(idx%q.depth)*q.pes : (idx%q.depth+1)*q.pes]
+		if idx >= q.depth {
+			t = max(t, slices.Max(slot))
+		}
+		b = t
+		base := j * w.pes
+		for p := range q.pes {
+			c := max(1, (int64(w.nnz[base+p]+w.pad[base+p])+rate-1)/rate)
+			s := max(t, q.fin[p])
+			slot[p] = s
+			q.fin[p] = s + c
+			busy += c
+		}
+	}
+	if len(cols) == 0 {
+		return 0, 0
+	}
+	return slices.Max(q.fin), busy
+}
+
+// fill turns the run into the layer's cycles, counts and storage figures.
+func (run *eieRun) fill(spec *accel.Spec, l *Layer, r *LayerResult) {
+	st := run.st
+	c := &r.Counts
+	walked := run.nnzAct + run.nnzZero + run.padding
+	c.MACs = int64(math.Round(run.nnzAct))
+	switch spec.Sparsity.Activations {
+	case accel.ZeroGate:
+		c.MACsGated = int64(math.Round(run.nnzZero + run.padding))
+	default:
+		c.MACs += int64(math.Round(run.nnzZero))
+		c.MACsGated = int64(math.Round(run.padding))
+	}
+	c.MACsSkipped = max(0, r.MACs-c.MACs-c.MACsGated)
+	if st.codebook {
+		c.LUTReads = int64(math.Round(walked))
+	}
+	c.IndexReads = int64(math.Round(walked))
+	c.RegAccesses = 2 * int64(math.Round(walked)) // accumulator read + write
+	ab, wb := spec.Precision.ActivationBits, spec.Memory.WordBytes
+	// Column walk: two pointer reads per PE and column, then the entries
+	// packed into SRAM words.
+	c.FilterReads = int64(math.Round(2*run.columns*float64(run.pes) + walked*float64(st.entryBits)/float64(8*wb)))
+	c.IfmapReads = words(int64(run.scanned), ab, wb)
+	c.OfmapWrites = words(int64(run.outputs), ab, wb)
+
+	_, k, n, groups := l.GEMM()
+	pointers := int64(groups) * int64(run.pes) * int64(k+1)
+	r.CompressedBytes = st.bytes(r.Weights, int64(run.storedNNZ), int64(run.stored), pointers, spec.Codebook.DecodedBits)
+	r.PaddingEntries = int64(math.Round(run.stored - run.storedNNZ))
+	r.ComputeCycles = Cycles(math.Ceil(run.cycles))
+	if r.ComputeCycles > 0 {
+		r.LoadBalance = run.busy / (float64(run.pes) * run.cycles)
+	}
+	run.memory(spec, l, r, k, n)
+}
+
+// memory decides what streams from DRAM: the weights when the fullest PE's
+// share (entries·entry bits, plus its pointers) exceeds its slice of
+// memory.filter_sram_kib (split evenly over the PEs); the input (output)
+// activations when they exceed ifmap_sram_kib (ofmap_sram_kib). Weights
+// that fit are resident (loaded once, not charged per inference). DRAM
+// traffic overlaps compute; the excess is stall.
+func (run *eieRun) memory(spec *accel.Spec, l *Layer, r *LayerResult, k, n int) {
+	c := &r.Counts
+	perPE := spec.Memory.FilterSRAMKiB * 1024 / float64(run.pes)
+	peBytes := (run.maxPE*float64(run.st.entryBits) + float64(k+1)*pointerBits) / 8
+	if peBytes > perPE {
+		c.DRAMReadBytes += r.CompressedBytes
+	}
+	ab := int64(spec.Precision.ActivationBits)
+	in := int64(l.InC) * int64(l.InH) * int64(l.InW)
+	out := int64(l.OutC) * int64(l.OutH()) * int64(l.OutW())
+	if float64(in*ab)/8 > spec.Memory.IfmapSRAMKiB*1024 {
+		c.DRAMReadBytes += bitsToBytes(in * ab)
+	}
+	if float64(out*ab)/8 > spec.Memory.OfmapSRAMKiB*1024 {
+		c.DRAMWriteBytes += bitsToBytes(out * ab)
+	}
+	dram := float64(c.DRAMReadBytes+c.DRAMWriteBytes) / bytesPerCycle(spec)
+	if over := dram - float64(r.ComputeCycles); over > 0 {
+		r.StallCycles = Cycles(ceilFloat(over))
+	}
 }

@@ -1,0 +1,285 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"math/rand/v2"
+	"sync"
+)
+
+// RandomMask returns a rows×cols mask with exactly round(density·rows·cols)
+// ones at uniformly random positions drawn from rng, so the same seed gives
+// the same mask. Positions are drawn by rejection on the bitset (or, above
+// density 0.5, the zeros are drawn instead), so the cost is O(ones) draws
+// rather than a pass over every weight. A density outside [0,1] is clamped.
+func RandomMask(rows, cols int, density float64, rng *rand.Rand) *Mask {
+	m := NewMask(rows, cols)
+	n := uint64(rows) * uint64(cols)
+	if n == 0 {
+		return m
+	}
+	density = math.Min(1, math.Max(0, density))
+	k := uint64(math.Round(density * float64(n)))
+	if 2*k <= n {
+		scatterBits(m.Bits, n, k, rng, true)
+		return m
+	}
+	for i := range m.Bits {
+		m.Bits[i] = ^uint64(0)
+	}
+	if tail := n & 63; tail != 0 {
+		m.Bits[len(m.Bits)-1] = 1<<tail - 1
+	}
+	scatterBits(m.Bits, n, n-k, rng, false)
+	return m
+}
+
+// scatterBits sets (set) or clears (!set) k distinct bits among the first n.
+func scatterBits(b []uint64, n, k uint64, rng *rand.Rand, set bool) {
+	for done := uint64(0); done < k; {
+		i := rng.Uint64N(n)
+		w, bit := &b[i>>6], uint64(1)<<(i&63)
+		if (*w&bit != 0) == set {
+			continue
+		}
+		*w ^= bit
+		done++
+	}
+}
+
+// MaskDims returns the mask shape a layer's weights have: OutC rows (one per
+// output neuron or filter) by (InC/Groups)·R·S columns. For grouped
+// convolutions group g owns rows [g·OutC/Groups, (g+1)·OutC/Groups).
+func MaskDims(l *Layer) (rows, cols int) {
+	_, k, _, _ := l.GEMM()
+	return l.OutC, k
+}
+
+// checkMask reports a mask whose shape does not match the layer.
+func checkMask(l *Layer) error {
+	if l.Mask == nil {
+		return nil
+	}
+	rows, cols := MaskDims(l)
+	m := l.Mask
+	if m.Rows != rows || m.Cols != cols {
+		return fmt.Errorf("layer %q: mask is %d×%d, layer weights are %d×%d (out×in)", l.Name, m.Rows, m.Cols, rows, cols)
+	}
+	if need := (rows*cols + 63) / 64; len(m.Bits) != need {
+		return fmt.Errorf("layer %q: mask has %d words, %d×%d needs %d", l.Name, len(m.Bits), rows, cols, need)
+	}
+	return nil
+}
+
+// rowWord returns bits [c0, c0+64) of row r (bit i = column c0+i), zero past
+// the end of the row. Rows need not start on a word boundary.
+func (m *Mask) rowWord(r, c0 int) uint64 {
+	i := r*m.Cols + c0
+	w, s := i>>6, uint(i&63)
+	v := m.Bits[w] >> s
+	if s != 0 && w+1 < len(m.Bits) {
+		v |= m.Bits[w+1] << (64 - s)
+	}
+	if rem := m.Cols - c0; rem < 64 {
+		v &= 1<<uint(rem) - 1
+	}
+	return v
+}
+
+// transpose64 transposes a 64×64 bit matrix in place: afterwards bit i of
+// a[j] is what bit j of a[i] was (Hacker's Delight §7-3, recursive block
+// swap, adapted to LSB-first bit order).
+func transpose64(a *[64]uint64) {
+	m := uint64(0x00000000FFFFFFFF)
+	for j := 32; j != 0; j, m = j>>1, m^(m<<uint(j>>1)) {
+		for k := 0; k < 64; k = (k + j + 1) &^ j {
+			t := (a[k]>>uint(j) ^ a[k+j]) & m
+			a[k+j] ^= t
+			a[k] ^= t << uint(j)
+		}
+	}
+}
+
+// peWork is the per-PE, per-column work of one weight matrix under the EIE
+// interleaving (row i owned by PE i mod N): for column j and PE p,
+// nnz[j·N+p] non-zeros and pad[j·N+p] CSC padding entries.
+type peWork struct {
+	pes, cols int
+	nnz, pad  []int32
+}
+
+// entries is the CSC entries (non-zeros plus padding) of PE p in column j.
+func (w *peWork) entries(j, p int) int32 { return w.nnz[j*w.pes+p] + w.pad[j*w.pes+p] }
+
+// maskWork counts, from mask rows [row0, row0+rows), each PE's non-zeros and
+// padding entries per column. PE p's slice of column j is local rows
+// q = 0,1,… (global row row0 + q·N + p); a run of z zeros before a non-zero
+// (counted from the top of the slice) costs floor(z / 2^relBits) padding
+// entries, the EIE/Deep Compression rule (a relative index of relBits bits
+// spans at most 2^relBits − 1 zeros). relBits ≤ 0 means no padding (bitmask
+// or dense storage).
+//
+// Counting is word-parallel: 64 local rows × 64 columns of a PE are loaded
+// as words, transposed so each word holds one column's slice, and counted
+// with popcounts; only the padding walk visits individual non-zeros.
+func maskWork(m *Mask, row0, rows, pes, relBits int) *peWork {
+	cols := m.Cols
+	w := &peWork{pes: pes, cols: cols, nnz: make([]int32, cols*pes), pad: make([]int32, cols*pes)}
+	local := (rows + pes - 1) / pes
+	var last [64]int
+	var blk [64]uint64
+	for p := 0; p < pes && p < rows; p++ {
+		for c0 := 0; c0 < cols; c0 += 64 {
+			for i := range last {
+				last[i] = -1
+			}
+			for q0 := 0; q0 < local; q0 += 64 {
+				var any uint64
+				for qi := 0; qi < 64; qi++ {
+					blk[qi] = 0
+					if r := (q0+qi)*pes + p; q0+qi < local && r < rows {
+						blk[qi] = m.rowWord(row0+r, c0)
+						any |= blk[qi]
+					}
+				}
+				if any == 0 {
+					continue
+				}
+				transpose64(&blk)
+				w.countBlock(&blk, &last, c0, q0, p, relBits)
+			}
+		}
+	}
+	return w
+}
+
+// countBlock adds one transposed block (blk[c] = column c0+c, bit q = local
+// row q0+q) to the PE's counts; last holds each column's previous non-zero.
+func (w *peWork) countBlock(blk *[64]uint64, last *[64]int, c0, q0, p, relBits int) {
+	for c := 0; c < 64 && c0+c < w.cols; c++ {
+		x := blk[c]
+		if x == 0 {
+			continue
+		}
+		k := (c0+c)*w.pes + p
+		w.nnz[k] += int32(bits.OnesCount64(x))
+		if relBits <= 0 {
+			last[c] = q0 + 63 - bits.LeadingZeros64(x)
+			continue
+		}
+		var pad int32
+		prev := last[c]
+		for ; x != 0; x &= x - 1 {
+			pos := q0 + bits.TrailingZeros64(x)
+			pad += int32((pos - prev - 1) >> uint(relBits))
+			prev = pos
+		}
+		last[c] = prev
+		w.pad[k] += pad
+	}
+}
+
+// statGroup is the statistical counterpart of maskGroup: one group's matrix
+// of rows×k at weight density d, with active of its k activations non-zero,
+// evaluated without a mask, in O(rows/N + log) time.
+//
+// PE p owns L_p = ceil or floor(rows/N) rows, so its entries in a column are
+// X + P with X ~ Binomial(L_p, d) non-zeros and P ≈ expectedPadding(L_p)
+// padding entries (taken at its mean), and a column costs
+// c = max(1, (X+P)/rate) cycles with mean μ and standard deviation σ. A
+// queue of depth D decouples a PE from the others over about D+1 columns
+// (D waiting plus one in process), so the broadcast runs in blocks of
+// B = min(D+1, A) columns, each lasting as long as the slowest PE's block:
+//
+//	cycles ≈ (A/B)·E[max_p Σ_block c] ≈ A·μ + A·σ·e(N)/√B
+//
+// with the block sums taken as normal (central limit) and e(N) the expected
+// maximum of N standard normals. Depth 1 gives lock-step, depth ≥ A the
+// slowest PE's total. The approximation is checked against the
+// mask-accurate queue simulation in TestStatisticalMatchesMask.
+func statGroup(rows, k, pes int, d float64, active int, skip bool, depth int, st storage) groupRun {
+	cols := k
+	if skip {
+		cols = active
+	}
+	big := (rows + pes - 1) / pes
+	classes := [2]struct{ rows, pes int }{{big, rows - (big-1)*pes}, {big - 1, pes - (rows - (big-1)*pes)}}
+	block := float64(min(depth+1, max(cols, 1)))
+	var gr groupRun
+	var slowest float64
+	for _, c := range classes {
+		if c.pes <= 0 {
+			continue
+		}
+		pad := expectedPadding(c.rows, d, st.relBits)
+		mu, sigma := columnCost(c.rows, d, pad, st.lookupRate)
+		slowest = math.Max(slowest, float64(cols)*(mu+sigma*expectedMaxNormal(c.pes)/math.Sqrt(block)))
+		gr.busy += float64(cols) * float64(c.pes) * mu
+		gr.padding += float64(cols) * float64(c.pes) * pad
+		gr.stored += float64(k) * float64(c.pes) * (float64(c.rows)*d + pad)
+		gr.maxPE = math.Max(gr.maxPE, float64(k)*(float64(c.rows)*d+pad))
+	}
+	gr.cycles = slowest
+	gr.columns = float64(cols)
+	gr.storedNNZ = float64(k) * float64(rows) * d
+	gr.nnzAct = float64(active) * float64(rows) * d
+	if !skip {
+		gr.nnzZero = float64(k-active) * float64(rows) * d
+	}
+	return gr
+}
+
+// columnCost is the mean and standard deviation of max(1, (X+pad)/rate)
+// for X ~ Binomial(n, d), summed over the binomial pmf (computed by the
+// ratio recurrence in log space so large n does not underflow).
+func columnCost(n int, d, pad float64, rate int) (mu, sigma float64) {
+	if n == 0 || d <= 0 {
+		c := math.Max(1, pad/float64(rate))
+		return c, 0
+	}
+	if d >= 1 {
+		return math.Max(1, (float64(n)+pad)/float64(rate)), 0
+	}
+	logP := float64(n) * math.Log1p(-d) // log pmf(0)
+	ratio := math.Log(d) - math.Log1p(-d)
+	var s1, s2 float64
+	for x := 0; x <= n; x++ {
+		if x > 0 {
+			logP += math.Log(float64(n-x+1)) - math.Log(float64(x)) + ratio
+		}
+		p := math.Exp(logP)
+		c := math.Max(1, (float64(x)+pad)/float64(rate))
+		s1 += p * c
+		s2 += p * c * c
+	}
+	return s1, math.Sqrt(math.Max(0, s2-s1*s1))
+}
+
+var maxNormalCache sync.Map // int → float64
+
+// expectedMaxNormal is E[max of n iid standard normals]
+// = ∫_0^∞ (1 − Φ(x)^n) dx − ∫_{−∞}^0 Φ(x)^n dx, by the midpoint rule on
+// [−8, 8] (e(1) = 0, e(64) ≈ 2.344).
+func expectedMaxNormal(n int) float64 {
+	if n <= 1 {
+		return 0
+	}
+	if v, ok := maxNormalCache.Load(n); ok {
+		return v.(float64)
+	}
+	const steps, lo, hi = 1600, -8.0, 8.0
+	h := (hi - lo) / steps
+	var e float64
+	for i := 0; i < steps; i++ {
+		x := lo + (float64(i)+0.5)*h
+		f := math.Pow(0.5*math.Erfc(-x/math.Sqrt2), float64(n))
+		if x < 0 {
+			e -= f * h
+		} else {
+			e += (1 - f) * h
+		}
+	}
+	maxNormalCache.Store(n, e)
+	return e
+}

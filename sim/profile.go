@@ -1,0 +1,207 @@
+package sim
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Profile is a compression profile: per-layer weight density, activation
+// density and codebook index bits for a network, so published compression
+// results can be simulated without the weights (configs/compression/*.yaml,
+// schema in /work/shared/INTERFACES.md and configs/README.md).
+type Profile struct {
+	Version int
+	// Seed seeds the random masks drawn at the profile's densities.
+	Seed uint64
+	// Layers maps a layer name to its compression; layers not listed stay
+	// dense with no codebook.
+	Layers map[string]LayerCompression
+}
+
+// LayerCompression is one layer's entry in a profile. Zero fields mean
+// "not given": dense weights, dense activations, no codebook.
+type LayerCompression struct {
+	WeightDensity     float64
+	ActivationDensity float64
+	IndexBits         int
+}
+
+// profileYAML and layerYAML mirror the file; pointers tell a key given as 0
+// from a key left out.
+type profileYAML struct {
+	Version *int                 `yaml:"version"`
+	Seed    *uint64              `yaml:"seed"`
+	Layers  map[string]yaml.Node `yaml:"layers"`
+}
+
+type layerYAML struct {
+	WeightDensity     *float64 `yaml:"weight_density"`
+	ActivationDensity *float64 `yaml:"activation_density"`
+	IndexBits         *int     `yaml:"index_bits"`
+}
+
+// LoadProfile reads and parses a compression profile file.
+func LoadProfile(path string) (*Profile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("compression profile: %w", err)
+	}
+	return ParseProfile(data, path)
+}
+
+// ParseProfile parses a compression profile strictly (unknown keys are
+// errors); filename prefixes error messages as "file:line: field: what".
+func ParseProfile(data []byte, filename string) (*Profile, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var raw profileYAML
+	if err := dec.Decode(&raw); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s: empty compression profile", filename)
+		}
+		return nil, fmt.Errorf("%s: %w", filename, err)
+	}
+	if raw.Version == nil {
+		return nil, fmt.Errorf("%s: version: missing (want version: 1)", filename)
+	}
+	if *raw.Version != 1 {
+		return nil, fmt.Errorf("%s: version: unsupported version %d (want 1)", filename, *raw.Version)
+	}
+	p := &Profile{Version: 1, Layers: map[string]LayerCompression{}}
+	if raw.Seed != nil {
+		p.Seed = *raw.Seed
+	}
+	for _, name := range sortedKeys(raw.Layers) {
+		node := raw.Layers[name]
+		lc, err := parseLayerNode(&node, name)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", filename, node.Line, err)
+		}
+		p.Layers[name] = lc
+	}
+	return p, nil
+}
+
+// parseLayerNode decodes and checks one layers.<name> entry.
+func parseLayerNode(node *yaml.Node, name string) (LayerCompression, error) {
+	var ly layerYAML
+	if node.Kind != yaml.MappingNode {
+		return LayerCompression{}, fmt.Errorf("layers.%s: must be a mapping", name)
+	}
+	if err := checkKnownKeys(node, name); err != nil {
+		return LayerCompression{}, err
+	}
+	if err := node.Decode(&ly); err != nil {
+		return LayerCompression{}, fmt.Errorf("layers.%s: %w", name, err)
+	}
+	var lc LayerCompression
+	if ly.WeightDensity != nil {
+		if d := *ly.WeightDensity; !(d > 0 && d <= 1) {
+			return lc, fmt.Errorf("layers.%s.weight_density: must be in (0,1], got %g", name, d)
+		}
+		lc.WeightDensity = *ly.WeightDensity
+	}
+	if ly.ActivationDensity != nil {
+		if d := *ly.ActivationDensity; !(d > 0 && d <= 1) {
+			return lc, fmt.Errorf("layers.%s.activation_density: must be in (0,1], got %g", name, d)
+		}
+		lc.ActivationDensity = *ly.ActivationDensity
+	}
+	if ly.IndexBits != nil {
+		if b := *ly.IndexBits; b < 1 || b > 16 {
+			return lc, fmt.Errorf("layers.%s.index_bits: must be in 1..16, got %d", name, b)
+		}
+		lc.IndexBits = *ly.IndexBits
+	}
+	return lc, nil
+}
+
+// checkKnownKeys rejects keys a layer entry does not have (yaml.v3's
+// KnownFields does not reach into nodes decoded separately).
+func checkKnownKeys(node *yaml.Node, name string) error {
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		switch k := node.Content[i].Value; k {
+		case "weight_density", "activation_density", "index_bits":
+		default:
+			return fmt.Errorf("layers.%s.%s: unknown key (valid: weight_density, activation_density, index_bits)", name, k)
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Apply sets each listed layer's weight density, activation density and
+// codebook index bits in w; layers the profile does not list are reset to
+// dense with no codebook. A listed layer the network lacks is an error that
+// names it and lists the network's layers. Masks already on w are removed,
+// since they would contradict the profile's densities.
+func (p *Profile) Apply(w *Workload) error {
+	if err := p.checkNames(w); err != nil {
+		return err
+	}
+	for i := range w.Layers {
+		l := &w.Layers[i]
+		lc := p.Layers[l.Name]
+		l.WeightDensity, l.ActDensity, l.IndexBits, l.Mask = lc.WeightDensity, lc.ActivationDensity, lc.IndexBits, nil
+	}
+	return nil
+}
+
+// ApplyMasks is Apply followed by drawing, for every listed layer with a
+// weight density below 1, a random mask with exactly that density. Each
+// layer's mask is seeded from the profile seed and the layer name, so masks
+// do not change when other layers are added or removed.
+func (p *Profile) ApplyMasks(w *Workload) error {
+	if err := p.Apply(w); err != nil {
+		return err
+	}
+	for i := range w.Layers {
+		l := &w.Layers[i]
+		if l.Kind == Pool || l.WeightDensity == 0 || l.WeightDensity >= 1 {
+			continue
+		}
+		rows, cols := MaskDims(l)
+		l.Mask = RandomMask(rows, cols, l.WeightDensity, layerRNG(p.Seed, l.Name))
+	}
+	return nil
+}
+
+// layerRNG is a PCG generator seeded from a seed and a layer name.
+func layerRNG(seed uint64, name string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return rand.New(rand.NewPCG(seed, h.Sum64()))
+}
+
+func (p *Profile) checkNames(w *Workload) error {
+	have := map[string]bool{}
+	names := make([]string, 0, len(w.Layers))
+	for _, l := range w.Layers {
+		have[l.Name] = true
+		names = append(names, l.Name)
+	}
+	for _, name := range sortedKeys(p.Layers) {
+		if !have[name] {
+			return fmt.Errorf("compression profile: layers.%s: network %q has no such layer (layers: %s)",
+				name, w.Name, strings.Join(names, ", "))
+		}
+	}
+	return nil
+}
