@@ -41,3 +41,21 @@ func ExamplePreset() {
 	// Output:
 	// eyeriss-12x14: 168 PEs, 16-bit MAC 0.84 pJ
 }
+
+// ExamplePresets prints the default energy table of every built-in
+// accelerator (the table in configs/README.md comes from this output).
+func ExamplePresets() {
+	fmt.Println("preset                 MAC    gated  reg    LUT    ifmap  filter ofmap  DRAM/B")
+	for _, s := range accel.Presets() {
+		e := s.Energy
+		fmt.Printf("%-22s %-6.3f %-6.3f %-6.3f %-6.3f %-6.1f %-6.1f %-6.1f %.2f\n", s.Name,
+			e.MACPJ, e.MACGatedPJ, e.RegPJ, e.LUTReadPJ, e.IfmapReadPJ, e.FilterReadPJ, e.OfmapReadPJ, e.DRAMPJPerByte)
+	}
+	// Output:
+	// preset                 MAC    gated  reg    LUT    ifmap  filter ofmap  DRAM/B
+	// edge-16x16             0.230  0.023  0.230  0.230  27.6   27.6   20.0   243.75
+	// eyeriss-12x14          0.841  0.084  0.841  0.841  21.1   21.1   21.1   243.75
+	// sparse-systolic-32x32  0.230  0.023  0.230  0.230  72.5   72.5   52.5   243.75
+	// systolic-32x32         0.230  0.023  0.230  0.230  72.5   72.5   52.5   243.75
+	// tpu-128x128            0.230  0.023  0.230  0.230  166.6  166.6  100.0  243.75
+}
