@@ -1,0 +1,275 @@
+package pruning
+
+import (
+	"math"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dcsim/dcsim/nn"
+)
+
+var (
+	mnistOnce         sync.Once
+	mnistTrain, mnist *nn.Dataset
+	mnistErr          error
+)
+
+// testData returns the first n training and test images of MNIST, loaded
+// once per test binary; tests skip when MNIST is absent.
+func testData(t testing.TB, n int) (train, test *nn.Dataset) {
+	t.Helper()
+	mnistOnce.Do(func() {
+		dir, err := nn.MNISTDir("")
+		if err != nil {
+			mnistErr = err
+			return
+		}
+		mnistTrain, mnist, mnistErr = nn.LoadMNIST(dir)
+	})
+	if mnistErr != nil {
+		t.Skipf("MNIST not available: %v", mnistErr)
+	}
+	return mnistTrain.Subset(n), mnist.Subset(n)
+}
+
+// trained returns a model of the zoo network trained briefly on train.
+func trained(t testing.TB, name string, train *nn.Dataset, epochs int) *nn.Model {
+	t.Helper()
+	arch, err := nn.Zoo(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := nn.NewModel(arch, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := nn.DefaultTrainSettings(name)
+	ts.Epochs = epochs
+	if _, err := nn.Train(m, train, ts); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// quick are settings small enough for unit tests.
+func quick(keep float64) Settings {
+	return Settings{Keep: keep, Rounds: 2, RetrainEpochs: 1, FinalEpochs: 1, Seed: 1}
+}
+
+func TestPruneGlobal(t *testing.T) {
+	train, test := testData(t, 600)
+	m := trained(t, "lenet-300-100", train, 2)
+	for _, crit := range Criteria() {
+		mc := m.Clone()
+		s := quick(0.1)
+		s.Criterion = crit
+		rep, err := Prune(mc, train, test, s)
+		if err != nil {
+			t.Fatalf("%s: %v", crit, err)
+		}
+		want := int64(math.Round(0.1 * float64(rep.Total.Weights)))
+		if rep.Total.Kept != want {
+			t.Errorf("%s: kept %d weights, want exactly %d", crit, rep.Total.Kept, want)
+		}
+		if len(rep.Rounds) != 3 || rep.Rounds[2].Phase != PhaseFinetune {
+			t.Errorf("%s: rounds %+v, want 2 prune rounds and a finetune", crit, rep.Rounds)
+		}
+		var kept int64
+		for _, l := range rep.Layers {
+			kept += l.Kept
+			if l.Density <= 0 || l.Density >= 1 {
+				t.Errorf("%s: layer %s density %g: the global threshold should leave every layer partly pruned", crit, l.Name, l.Density)
+			}
+		}
+		if kept != rep.Total.Kept {
+			t.Errorf("%s: layers keep %d, total says %d", crit, kept, rep.Total.Kept)
+		}
+		// After the frozen-mask phase pruned weights are exactly zero.
+		for _, p := range mc.Params() {
+			for i, v := range p.Mask {
+				if v == 0 && (p.W[i] != 0 || p.Effective(i) != 0) {
+					t.Fatalf("%s: %s weight %d pruned but W = %g", crit, p.Layer, i, p.W[i])
+				}
+			}
+		}
+		if rep.Accuracy < 0.6 {
+			t.Errorf("%s: accuracy %.3f after pruning to 10%%; retraining failed", crit, rep.Accuracy)
+		}
+	}
+}
+
+func TestPruneSeparatedConvFC(t *testing.T) {
+	train, test := testData(t, 200)
+	m := trained(t, "lenet-5", train, 1)
+	s := Settings{ConvKeep: 0.5, FCKeep: 0.05, Rounds: 1, RetrainEpochs: 1, FinalEpochs: -1, Seed: 1}
+	rep, err := Prune(m, train, test, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cw, ck, fw, fk int64
+	for _, l := range rep.Layers {
+		if l.Kind == nn.Conv {
+			cw, ck = cw+l.Weights, ck+l.Kept
+		} else {
+			fw, fk = fw+l.Weights, fk+l.Kept
+		}
+		if want := int64(math.Round(float64(l.MACs) * l.Density)); l.MACsKept != want {
+			t.Errorf("%s: MACs remaining %d, want MACs·density = %d", l.Name, l.MACsKept, want)
+		}
+	}
+	if want := int64(math.Round(0.5 * float64(cw))); ck != want {
+		t.Errorf("conv keeps %d of %d, want %d", ck, cw, want)
+	}
+	if want := int64(math.Round(0.05 * float64(fw))); fk != want {
+		t.Errorf("fc keeps %d of %d, want %d", fk, fw, want)
+	}
+	if r := rep.Rounds[0]; r.ConvKeepTarget != 0.5 || r.FCKeepTarget != 0.05 {
+		t.Errorf("round targets conv %g fc %g, want 0.5 and 0.05", r.ConvKeepTarget, r.FCKeepTarget)
+	}
+}
+
+// wronglyPruned returns a trained model whose fc1 mask prunes its 20% most
+// important (largest) weights and keeps the rest: a mistake that splicing
+// must repair.
+func wronglyPruned(t *testing.T, train *nn.Dataset) *nn.Model {
+	m := trained(t, "lenet-300-100", train, 2)
+	p := m.Params()[0]
+	th, err := SelectGlobal(magnitudes([][]float32{p.W}), 0.2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Mask = make([]float32, len(p.W))
+	for i, v := range th.Masks[0] {
+		p.Mask[i] = 1 - v
+	}
+	return m
+}
+
+func TestSplicingRevivesWronglyPrunedWeights(t *testing.T) {
+	train, _ := testData(t, 300)
+	for _, crit := range Criteria() {
+		for _, splice := range []bool{true, false} {
+			m := wronglyPruned(t, train)
+			s := Settings{Criterion: crit, Keep: 0.5, Rounds: 1, RetrainEpochs: 1, FinalEpochs: -1, NoSplicing: !splice, Seed: 1}
+			rep, err := Prune(m, train, nil, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rev := rep.Rounds[0].Revived
+			// fc1 is 88% of the weights and 20% of it was wrongly pruned.
+			if splice && rev < 10000 {
+				t.Errorf("%s with splicing: %d weights revived, want the wrongly pruned ones back", crit, rev)
+			}
+			if !splice && rev != 0 {
+				t.Errorf("%s without splicing: %d weights revived, want 0", crit, rev)
+			}
+		}
+	}
+}
+
+func TestMagnitudeCriterionIsAbsWeight(t *testing.T) {
+	train, _ := testData(t, 100)
+	m := trained(t, "lenet-300-100", train, 1)
+	ps := m.Params()
+	ps[1].Mask = make([]float32, len(ps[1].W)) // shadow values still count
+	scores, err := Scores(m, ps, nil, Settings{Criterion: "magnitude", Keep: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for l, p := range ps {
+		for i, w := range p.W {
+			if scores[l][i] != float32(math.Abs(float64(w))) {
+				t.Fatalf("%s[%d]: score %g, want |w| = %g", p.Layer, i, scores[l][i], math.Abs(float64(w)))
+			}
+		}
+	}
+}
+
+func TestSaliencyScoresPrunedShadowWeights(t *testing.T) {
+	train, _ := testData(t, 200)
+	m := trained(t, "lenet-300-100", train, 1)
+	ps := m.Params()
+	ps[1].Mask = make([]float32, len(ps[1].W)) // every other fc2 weight masked
+	for i := 0; i < len(ps[1].Mask); i += 2 {
+		ps[1].Mask[i] = 1
+	}
+	scores, err := Scores(m, ps, train, Settings{Keep: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var live, masked float64 // fractions with a non-zero saliency
+	for i, v := range scores[1] {
+		if v > 0 {
+			if i%2 == 0 {
+				live += 2 / float64(len(scores[1]))
+			} else {
+				masked += 2 / float64(len(scores[1]))
+			}
+		}
+	}
+	if live < 0.5 || masked < 0.95*live {
+		t.Errorf("non-zero saliency for %.2f of live and %.2f of masked fc2 weights; pruned weights must be scored on their shadow values", live, masked)
+	}
+}
+
+func TestPruneDeterministic(t *testing.T) {
+	train, _ := testData(t, 300)
+	base := trained(t, "lenet-300-100", train, 1)
+	var masks [2][][]float32
+	for run := range masks {
+		m := base.Clone()
+		s := quick(0.05)
+		s.FinalEpochs = -1
+		s.Train.Workers = 1 + run // bit-identical whatever the worker count
+		if _, err := Prune(m, train, nil, s); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range m.Params() {
+			masks[run] = append(masks[run], p.Mask)
+		}
+	}
+	for l := range masks[0] {
+		for i := range masks[0][l] {
+			if masks[0][l][i] != masks[1][l][i] {
+				t.Fatalf("layer %d weight %d: masks differ between identical runs", l, i)
+			}
+		}
+	}
+}
+
+func TestPruneBadSettings(t *testing.T) {
+	train, _ := testData(t, 50)
+	arch, _ := nn.Zoo("lenet-300-100")
+	m, err := nn.NewModel(arch, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		s    Settings
+		want string
+	}{
+		{"no keep", Settings{}, "keep"},
+		{"keep above one", Settings{Keep: 1.5}, "keep"},
+		{"keep negative", Settings{Keep: -0.1}, "keep"},
+		{"keep and conv keep", Settings{Keep: 0.1, ConvKeep: 0.5, FCKeep: 0.1}, "not both"},
+		{"conv keep alone", Settings{ConvKeep: 0.5}, "both or neither"},
+		{"fc keep out of range", Settings{ConvKeep: 0.5, FCKeep: 2}, "fc-keep"},
+		{"no conv layers", Settings{ConvKeep: 0.5, FCKeep: 0.1}, "no conv layers"},
+		{"unknown criterion", Settings{Keep: 0.1, Criterion: "random"}, "magnitude, saliency"},
+		{"unknown normalize", Settings{Keep: 0.1, Normalize: "std"}, "l2, max, mean, none"},
+		{"unknown accumulate", Settings{Keep: 0.1, Accumulate: "sample"}, "batch, epoch"},
+		{"unknown schedule", Settings{Keep: 0.1, Schedule: "linear"}, "cubic, geometric"},
+		{"negative rounds", Settings{Keep: 0.1, Rounds: -1}, "rounds"},
+		{"negative lr", Settings{Keep: 0.1, Train: nn.TrainSettings{LR: -1}}, "train.lr"},
+	} {
+		_, err := Prune(m.Clone(), train, nil, tc.s)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one mentioning %q", tc.name, err, tc.want)
+		}
+	}
+	if _, err := Prune(m.Clone(), nil, nil, Settings{Keep: 0.1}); err == nil || !strings.Contains(err.Error(), "training data") {
+		t.Errorf("no training data: error %v", err)
+	}
+}

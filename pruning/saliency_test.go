@@ -1,0 +1,93 @@
+package pruning
+
+import (
+	"math"
+	"testing"
+)
+
+func TestLayerScale(t *testing.T) {
+	g := []float32{3, -4, 0, 1}
+	for _, tc := range []struct {
+		name string
+		want float64
+	}{{"l2", math.Sqrt(26)}, {"max", 4}, {"mean", 2}, {"none", 1}} {
+		if got := layerScale(tc.name, g); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("%s: scale %g, want %g", tc.name, got, tc.want)
+		}
+	}
+	if got := layerScale("l2", []float32{0, 0}); got != 1 {
+		t.Errorf("zero gradient: scale %g, want 1", got)
+	}
+}
+
+func TestAccumulatorBatchVersusEpoch(t *testing.T) {
+	// Two batches, one layer of two weights.
+	b1, b2 := []float32{2, -2}, []float32{0, 6}
+	w := [][]float32{{0.5, -1}}
+	const tol = 1e-6
+	for _, tc := range []struct {
+		accumulate string
+		want       []float64
+	}{
+		// batch, max: |w|·(|g¹|/2 + |g²|/6) = 0.5·(1+0), 1·(1+1).
+		{"batch", []float64{0.5, 2}},
+		// epoch, max: A = (2, 8), |w|·A/8 = 0.5·0.25, 1·1.
+		{"epoch", []float64{0.125, 1}},
+	} {
+		a := newAccumulator("max", tc.accumulate, []int{2})
+		for _, g := range [][]float32{b1, b2} {
+			if err := a.add([][]float32{g}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := a.saliency(w)[0]
+		for i := range tc.want {
+			if math.Abs(float64(got[i])-tc.want[i]) > tol {
+				t.Errorf("%s: saliency %v, want %v", tc.accumulate, got, tc.want)
+				break
+			}
+		}
+	}
+}
+
+func TestAccumulatorRejectsNonFinite(t *testing.T) {
+	a := newAccumulator("l2", "batch", []int{2})
+	if err := a.add([][]float32{{1, float32(math.Inf(1))}}); err == nil {
+		t.Error("infinite gradient accepted")
+	}
+	if err := a.add([][]float32{{1}}); err == nil {
+		t.Error("gradient of the wrong length accepted")
+	}
+}
+
+func TestNormalizationMakesLayersComparable(t *testing.T) {
+	// Layer 1's gradients are 1000× layer 0's. Without normalisation layer 1
+	// dominates; with any per-layer normalisation equal shapes score equally.
+	g := [][]float32{{1, 2, 3}, {1000, 2000, 3000}}
+	w := [][]float32{{1, 1, 1}, {1, 1, 1}}
+	for _, norm := range []string{"l2", "max", "mean"} {
+		a := newAccumulator(norm, "batch", []int{3, 3})
+		if err := a.add(g); err != nil {
+			t.Fatal(err)
+		}
+		s := a.saliency(w)
+		for i := range s[0] {
+			if math.Abs(float64(s[0][i]-s[1][i])) > 1e-6*float64(s[0][i]) {
+				t.Errorf("%s: layer saliencies %v and %v differ", norm, s[0], s[1])
+				break
+			}
+		}
+	}
+}
+
+func TestMagnitudes(t *testing.T) {
+	got := magnitudes([][]float32{{-3, 0.5}, {0}})
+	want := [][]float32{{3, 0.5}, {0}}
+	for l := range want {
+		for i := range want[l] {
+			if got[l][i] != want[l][i] {
+				t.Fatalf("magnitudes %v, want %v", got, want)
+			}
+		}
+	}
+}
