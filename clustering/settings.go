@@ -148,3 +148,12 @@ func (s Settings) withDefaults() (Settings, error) {
 	}
 	return s, nil
 }
+
+// DefaultSettings returns the settings the zero value stands for.
+func DefaultSettings() Settings {
+	s, err := Settings{}.withDefaults()
+	if err != nil {
+		panic("clustering: defaults invalid: " + err.Error())
+	}
+	return s
+}

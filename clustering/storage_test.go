@@ -1,0 +1,116 @@
+package clustering
+
+import (
+	"testing"
+)
+
+// maskAt returns a mask of n weights with ones at the given positions.
+func maskAt(n int, pos ...int) []float32 {
+	m := make([]float32, n)
+	for _, p := range pos {
+		m[p] = 1
+	}
+	return m
+}
+
+// Hand-computed layers. RelBits 2 allows gaps 0…3; a gap g costs ⌊g/4⌋
+// fillers. Mask 10 weights, survivors at 0, 5, 9: gaps 0, 4, 3 → one filler,
+// 4 entries.
+func TestLayerStorageHand(t *testing.T) {
+	idx := make([]int32, 10)
+	for i := range idx {
+		idx[i] = int32(i % 2)
+	}
+	cases := []struct {
+		name              string
+		l                 Layer
+		entries, pad, sym int
+		bits              int
+		total             int64
+	}{
+		// codebook {−1, 1} has no zero: the filler adds a third entry → 2-bit
+		// indices. 4·(2+2) + 3·32 + 2·32 = 176.
+		{"clustered, zero added", Layer{Weights: 10, Mask: maskAt(10, 0, 5, 9), Codebook: []float32{-1, 1}, Index: idx, RelBits: 2, Biases: 2}, 3, 1, 3, 2, 176},
+		// codebook {0, 1} already holds zero: 1-bit indices. 4·(1+2) + 2·32 + 2·32 = 140.
+		{"clustered, zero present", Layer{Weights: 10, Mask: maskAt(10, 0, 5, 9), Codebook: []float32{0, 1}, Index: idx, RelBits: 2, Biases: 2}, 3, 1, 2, 1, 140},
+		// unclustered sparse: 4·(32+2) + 2·32 = 200.
+		{"unclustered sparse", Layer{Weights: 10, Mask: maskAt(10, 0, 5, 9), RelBits: 2, Biases: 2}, 3, 1, 0, 32, 200},
+		// gap of 8 zeros (positions 1…8) with G = 3: ⌊8/4⌋ = 2 fillers; 4 entries.
+		// 4·(32+2) = 136.
+		{"two fillers", Layer{Weights: 10, Mask: maskAt(10, 0, 9), RelBits: 2}, 2, 2, 0, 32, 136},
+		// gap of 7: one filler (3 zeros + the filler position), then gap 3.
+		{"gap 7", Layer{Weights: 9, Mask: maskAt(9, 0, 8), RelBits: 2}, 2, 1, 0, 32, 3 * 34},
+		// leading zeros count as a gap; trailing zeros cost nothing.
+		{"leading gap", Layer{Weights: 12, Mask: maskAt(12, 4), RelBits: 2}, 1, 1, 0, 32, 2 * 34},
+		// dense clustered, 4 entries → 2 bits: 10·2 + 4·32 + 3·32 = 244.
+		{"dense clustered", Layer{Weights: 10, Codebook: []float32{-2, -1, 1, 2}, Index: idx, Biases: 3}, 10, 0, 4, 2, 244},
+		// an all-ones mask is stored dense.
+		{"all-ones mask", Layer{Weights: 10, Mask: maskAt(10, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9), RelBits: 2, Biases: 1}, 10, 0, 0, 32, 352},
+		// explicit wider index: 10·5 + 4·32.
+		{"index bits 5", Layer{Weights: 10, Codebook: []float32{-2, -1, 1, 2}, Index: idx, IndexBits: 5}, 10, 0, 4, 5, 178},
+	}
+	for _, c := range cases {
+		b, err := LayerStorage(c.l)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if b.Nonzero != c.entries || b.Padding != c.pad || b.Symbols != c.sym || b.IndexBits != c.bits || b.Total != c.total {
+			t.Errorf("%s: nonzero %d padding %d symbols %d bits %d total %d; want %d %d %d %d %d",
+				c.name, b.Nonzero, b.Padding, b.Symbols, b.IndexBits, b.Total, c.entries, c.pad, c.sym, c.bits, c.total)
+		}
+	}
+}
+
+// Huffman of the index and relative-index streams on a skewed layer: the
+// streams are coded exactly as HuffmanBits says and the total shrinks.
+func TestLayerStorageHuffman(t *testing.T) {
+	const n = 20000
+	w := laplace(n, 4, 1)
+	mask := make([]float32, n)
+	for i := range mask {
+		if i%7 == 0 || i%11 == 0 {
+			mask[i] = 1
+		}
+	}
+	cb, err := Cluster(w, Settings{K: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := Layer{Weights: n, Mask: mask, Codebook: cb.Centroids, Index: cb.Index, RelBits: 4, Biases: 10, Huffman: true}
+	b, err := LayerStorage(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, rels := l.streams(true)
+	hv, _ := HuffmanBits(vals, 16)
+	hr, _ := HuffmanBits(rels, 16)
+	if b.HuffValueBits != hv || b.HuffRelIndexBits != hr || b.HuffTotal != hv+hr+b.CodebookBits+b.BiasBits {
+		t.Errorf("huffman bits %d/%d/%d, want %d/%d", b.HuffValueBits, b.HuffRelIndexBits, b.HuffTotal, hv, hr)
+	}
+	if b.HuffTotal >= b.Total {
+		t.Errorf("Huffman total %d not below plain %d", b.HuffTotal, b.Total)
+	}
+	t.Logf("plain %d bits, Huffman %d bits (values %d→%d, rel %d→%d)", b.Total, b.HuffTotal, b.ValueBits, hv, b.RelIndexBits, hr)
+}
+
+func TestLayerStorageErrors(t *testing.T) {
+	cases := map[string]Layer{
+		"mask length":    {Weights: 3, Mask: []float32{1, 0}, RelBits: 4},
+		"rel bits 0":     {Weights: 2, Mask: []float32{1, 0}},
+		"rel bits 17":    {Weights: 2, Mask: []float32{1, 0}, RelBits: 17},
+		"index range":    {Weights: 2, Codebook: []float32{1}, Index: []int32{0, 1}},
+		"index length":   {Weights: 2, Codebook: []float32{1}, Index: []int32{0}},
+		"empty codebook": {Weights: 2, Codebook: []float32{}, Index: []int32{0, 0}},
+		"narrow index":   {Weights: 2, Codebook: []float32{1, 2, 3}, Index: []int32{0, 2}, IndexBits: 1},
+		"negative":       {Weights: -1},
+	}
+	for name, l := range cases {
+		if _, err := LayerStorage(l); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	// An out-of-range index under a pruned weight is ignored.
+	if _, err := LayerStorage(Layer{Weights: 2, Mask: []float32{1, 0}, Codebook: []float32{1}, Index: []int32{0, 9}, RelBits: 4}); err != nil {
+		t.Errorf("pruned index checked: %v", err)
+	}
+}
