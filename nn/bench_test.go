@@ -1,0 +1,63 @@
+package nn
+
+import (
+	"testing"
+)
+
+// benchStep builds a model and a fixed batch for a one-step benchmark.
+func benchStep(b *testing.B, name string, batch, workers int) {
+	arch, err := Zoo(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := NewModel(arch, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := arch.Layers[0]
+	ds := randomDataset(batch, 1, 28, 28, 10, 1)
+	if in.Kind == FC {
+		ds.C, ds.H, ds.W = 1, 28, 28
+	}
+	e := newEngine(m, batch, workers)
+	defer e.close()
+	opt := newSGD(m, DefaultTrainSettings(name))
+	idx := make([]int, batch)
+	for i := range idx {
+		idx[i] = i
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		e.run(ds, idx, true)
+		e.reduce()
+		opt.step(0.01, batch)
+	}
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
+}
+
+// BenchmarkTrainStepLeNet5 is one SGD step (forward, backward, reduction,
+// update) of LeNet-5 on a batch of 64 with 2 workers.
+func BenchmarkTrainStepLeNet5(b *testing.B) { benchStep(b, "lenet-5", 64, 2) }
+
+// BenchmarkTrainStepLeNet300 is the same for LeNet-300-100.
+func BenchmarkTrainStepLeNet300(b *testing.B) { benchStep(b, "lenet-300-100", 64, 2) }
+
+// BenchmarkConvForward is LeNet-5's conv2 (20×12×12 → 50×8×8, 5×5) forward
+// on a chunk of 16 images: im2col plus GEMM.
+func BenchmarkConvForward(b *testing.B) {
+	arch, _ := Zoo("lenet-5")
+	m, _ := NewModel(arch, 1)
+	e := newEngine(m, chunkSize, 1)
+	defer e.close()
+	e.prepare(false)
+	s := e.scr[0]
+	li := 2
+	l := &e.layers[li]
+	x := randSlice(newRand(), chunkSize*l.in)
+	copy(s.act[li], x)
+	b.ReportAllocs()
+	for b.Loop() {
+		convForward(l, e.eff[l.pi], s.act[li], s.act[li+1], s.col[li], chunkSize)
+	}
+	b.ReportMetric(2*float64(l.s.MACs()*chunkSize)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}

@@ -1,0 +1,186 @@
+package nn
+
+import "math"
+
+// Convolution is lowered to a matrix product (im2col; Chellapilla et al.
+// 2006): for one image, col is the K×P matrix whose row c·R·S + r·S + s and
+// column oh·OutW + ow holds input[c][oh·stride + r − pad][ow·stride + s − pad]
+// (zero outside the image), so with the OIHW weights as an OutC×K matrix
+//
+//	out[OutC×P] = W[OutC×K] · col[K×P] + bias,
+//	dW[OutC×K] += dout · colᵀ,   dcol[K×P] = Wᵀ · dout,
+//
+// and col2im scatters dcol back onto the input gradient.
+
+// im2col fills col (K×P) from one C×H×W image x.
+func im2col(s *Shape, x, col []float32) {
+	oh, ow, st := s.OutH(), s.OutW(), s.StrideOr1()
+	p := oh * ow
+	row := 0
+	for c := 0; c < s.InC; c++ {
+		xc := x[c*s.InH*s.InW : (c+1)*s.InH*s.InW]
+		for r := 0; r < s.R; r++ {
+			for q := 0; q < s.S; q++ {
+				dst := col[row*p : (row+1)*p]
+				row++
+				for y := 0; y < oh; y++ {
+					iy := y*st + r - s.Pad
+					d := dst[y*ow : (y+1)*ow]
+					if iy < 0 || iy >= s.InH {
+						clear(d)
+						continue
+					}
+					src := xc[iy*s.InW : (iy+1)*s.InW]
+					if st == 1 {
+						copyShifted(d, src, q-s.Pad)
+						continue
+					}
+					for xo := range d {
+						ix := xo*st + q - s.Pad
+						if ix < 0 || ix >= s.InW {
+							d[xo] = 0
+						} else {
+							d[xo] = src[ix]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// copyShifted sets d[x] = src[x+off], zero where x+off is outside src: one
+// row of im2col at stride 1, done as a single copy.
+func copyShifted(d, src []float32, off int) {
+	lo := max(0, -off)              // first x with x+off ≥ 0
+	hi := min(len(d), len(src)-off) // first x with x+off ≥ len(src)
+	if hi <= lo {
+		clear(d)
+		return
+	}
+	clear(d[:lo])
+	copy(d[lo:hi], src[lo+off:hi+off])
+	clear(d[hi:])
+}
+
+// col2im adds the K×P column gradient dcol onto the image gradient dx.
+func col2im(s *Shape, dcol, dx []float32) {
+	oh, ow, st := s.OutH(), s.OutW(), s.StrideOr1()
+	p := oh * ow
+	row := 0
+	for c := 0; c < s.InC; c++ {
+		xc := dx[c*s.InH*s.InW : (c+1)*s.InH*s.InW]
+		for r := 0; r < s.R; r++ {
+			for q := 0; q < s.S; q++ {
+				src := dcol[row*p : (row+1)*p]
+				row++
+				for y := 0; y < oh; y++ {
+					iy := y*st + r - s.Pad
+					if iy < 0 || iy >= s.InH {
+						continue
+					}
+					dst := xc[iy*s.InW : (iy+1)*s.InW]
+					for xo, v := range src[y*ow : (y+1)*ow] {
+						if ix := xo*st + q - s.Pad; ix >= 0 && ix < s.InW {
+							dst[ix] += v
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// convForward computes y = conv(x) + bias for n images, keeping each image's
+// im2col matrix in col for the backward pass.
+func convForward(l *netLayer, w, x, y, col []float32, n int) {
+	kp, oc := l.k*l.p, l.s.OutC
+	b := l.param.Bias
+	for j := 0; j < n; j++ {
+		cj := col[j*kp : (j+1)*kp]
+		im2col(&l.s, x[j*l.in:(j+1)*l.in], cj)
+		yj := y[j*l.out : (j+1)*l.out]
+		for o := 0; o < oc; o++ {
+			bo := b[o]
+			for i := range yj[o*l.p : (o+1)*l.p] {
+				yj[o*l.p+i] = bo
+			}
+		}
+		gemm(oc, l.p, l.k, w, l.k, cj, l.p, yj, l.p)
+	}
+}
+
+// convBackward accumulates the weight and bias gradients of n images into
+// dw and db and, when dx is non-nil, writes the input gradient. wt is the
+// transposed weight matrix (K×OutC); t1 and t2 are K·P scratch.
+func convBackward(l *netLayer, wt, dy, dx, col, dw, db, t1, t2 []float32, n int) {
+	kp, oc := l.k*l.p, l.s.OutC
+	colT, dcol := t1[:kp], t2[:kp]
+	for j := 0; j < n; j++ {
+		dyj := dy[j*l.out : (j+1)*l.out]
+		for o := 0; o < oc; o++ {
+			var s float32
+			for _, v := range dyj[o*l.p : (o+1)*l.p] {
+				s += v
+			}
+			db[o] += s
+		}
+		transpose(colT, col[j*kp:(j+1)*kp], l.k, l.p)
+		gemm(oc, l.k, l.p, dyj, l.p, colT, l.k, dw, l.k)
+		if dx == nil {
+			continue
+		}
+		clear(dcol)
+		gemm(l.k, l.p, oc, wt, oc, dyj, l.p, dcol, l.p)
+		dxj := dx[j*l.in : (j+1)*l.in]
+		clear(dxj)
+		col2im(&l.s, dcol, dxj)
+	}
+}
+
+// poolForward is max pooling over R×S windows (padding never wins); arg
+// records, per output, the input position of the maximum.
+func poolForward(l *netLayer, x, y []float32, arg []int32, n int) {
+	s := &l.s
+	oh, ow, st := s.OutH(), s.OutW(), s.StrideOr1()
+	plane := s.InH * s.InW
+	for j := 0; j < n; j++ {
+		for c := 0; c < s.InC; c++ {
+			base := j*l.in + c*plane
+			xc := x[base : base+plane]
+			for oy := 0; oy < oh; oy++ {
+				for ox := 0; ox < ow; ox++ {
+					best, at := float32(math.Inf(-1)), -1
+					for r := 0; r < s.R; r++ {
+						iy := oy*st + r - s.Pad
+						if iy < 0 || iy >= s.InH {
+							continue
+						}
+						for q := 0; q < s.S; q++ {
+							ix := ox*st + q - s.Pad
+							if ix < 0 || ix >= s.InW {
+								continue
+							}
+							if v := xc[iy*s.InW+ix]; v > best || at < 0 {
+								best, at = v, iy*s.InW+ix
+							}
+						}
+					}
+					o := j*l.out + (c*oh+oy)*ow + ox
+					y[o], arg[o] = best, int32(base+at)
+				}
+			}
+		}
+	}
+}
+
+// poolBackward routes each output gradient to its maximum's input position.
+func poolBackward(l *netLayer, dy, dx []float32, arg []int32, n int) {
+	if dx == nil {
+		return
+	}
+	clear(dx[:n*l.in])
+	for o, g := range dy[:n*l.out] {
+		dx[arg[o]] += g
+	}
+}

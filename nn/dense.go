@@ -1,0 +1,86 @@
+package nn
+
+import "math"
+
+// A fully connected layer runs on a whole chunk at once in feature-major
+// form, so the chunk is the GEMM's n dimension (16 = one micro-kernel tile):
+//
+//	yᵀ[O×n] = W[O×I] · xᵀ[I×n] + bias
+//	dW[O×I] += dyᵀ[O×n] · x[n×I],   dxᵀ[I×n] = Wᵀ[I×O] · dyᵀ[O×n]
+//
+// Activations stay sample-major between layers; the transposes cost O(I·n)
+// against the product's O(O·I·n).
+
+// fcForward computes y (n×O) from x (n×I); t1 and t2 are scratch of at least
+// n·max(I,O).
+func fcForward(l *netLayer, w, x, y, t1, t2 []float32, n int) {
+	in, out := l.in, l.out
+	xt, yt := t1[:in*n], t2[:out*n]
+	transpose(xt, x, n, in)
+	b := l.param.Bias
+	for o := 0; o < out; o++ {
+		row := yt[o*n : (o+1)*n]
+		for j := range row {
+			row[j] = b[o]
+		}
+	}
+	gemm(out, n, in, w, in, xt, n, yt, n)
+	transpose(y, yt, out, n)
+}
+
+// fcBackward accumulates dw and db and writes dx (when non-nil) from dy;
+// wt is Wᵀ (I×O).
+func fcBackward(l *netLayer, wt, x, dy, dx, dw, db, t1, t2 []float32, n int) {
+	in, out := l.in, l.out
+	dyt := t1[:out*n]
+	transpose(dyt, dy, n, out)
+	for o := 0; o < out; o++ {
+		var s float32
+		for _, v := range dyt[o*n : (o+1)*n] {
+			s += v
+		}
+		db[o] += s
+	}
+	gemm(out, in, n, dyt, n, x, in, dw, in)
+	if dx == nil {
+		return
+	}
+	dxt := t2[:in*n]
+	clear(dxt)
+	gemm(in, n, out, wt, out, dyt, n, dxt, n)
+	transpose(dx, dxt, in, n)
+}
+
+// softmaxCE computes, for each of the chunk's samples, the softmax
+// cross-entropy loss log Σ exp(z) − z[y] (with the max subtracted for
+// stability) and its gradient softmax(z) − onehot(y) into dz. It returns the
+// summed loss and the number of samples whose arg-max is the label.
+func softmaxCE(z, dz []float32, labels []uint8, idx []int, classes int) (loss float64, correct int) {
+	for j, i := range idx {
+		zj := z[j*classes : (j+1)*classes]
+		dj := dz[j*classes : (j+1)*classes]
+		y := int(labels[i])
+		mx, arg := zj[0], 0
+		for c, v := range zj {
+			if v > mx {
+				mx, arg = v, c
+			}
+		}
+		if arg == y {
+			correct++
+		}
+		var sum float64
+		for c, v := range zj {
+			e := math.Exp(float64(v - mx))
+			dj[c] = float32(e)
+			sum += e
+		}
+		loss += math.Log(sum) + float64(mx-zj[y])
+		inv := 1 / sum
+		for c := range dj {
+			dj[c] = float32(float64(dj[c]) * inv)
+		}
+		dj[y]--
+	}
+	return loss, correct
+}

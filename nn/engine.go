@@ -1,0 +1,342 @@
+package nn
+
+import (
+	"math"
+	"runtime"
+	"sync"
+)
+
+// chunkSize is the number of samples one worker pushes through the network
+// at a time. A mini-batch is cut into fixed chunks whose gradients are summed
+// in chunk order, so results are bit-identical for any number of workers.
+// 16 matches the width of the GEMM micro-kernel (fc layers run with the
+// chunk as the GEMM's n dimension).
+const chunkSize = 16
+
+// netLayer is one layer of the engine's plan.
+type netLayer struct {
+	s       Shape
+	param   *Param // nil for pooling
+	pi      int    // index into Model.params, −1 for pooling
+	relu    bool
+	in, out int // values per sample
+	k, p    int // conv: K = InC·R·S rows and P = OutH·OutW columns of im2col
+}
+
+// scratch is one worker's activations and temporaries for one chunk.
+type scratch struct {
+	act  [][]float32 // act[l]: input of layer l (chunk×in); act[len]: logits
+	dact [][]float32 // gradients of act
+	col  [][]float32 // conv layers: chunk×K×P im2col matrices
+	arg  [][]int32   // pool layers: chunk×out argmax positions
+	t1   []float32   // transposes and column gradients
+	t2   []float32
+}
+
+// chunkGrad holds the gradient sums and statistics of one chunk.
+type chunkGrad struct {
+	w, b    [][]float32 // per param
+	loss    float64
+	correct int
+	bad     string // first layer whose output was non-finite, if the loss was
+}
+
+// engine runs forward and backward passes of a model over chunks, in
+// parallel across workers.
+type engine struct {
+	m       *Model
+	layers  []netLayer
+	scr     []*scratch
+	chunks  []*chunkGrad
+	wt      [][]float32 // per param: transposed effective weights (in×out)
+	eff     [][]float32 // per param: effective weights for this step
+	workers int
+	pool    *workerPool
+
+	// per-call inputs
+	ds       *Dataset
+	idx      []int // sample indices of the batch
+	nChunks  int
+	backward bool
+	runFn    func(w int)
+	reduceFn func(w int)
+}
+
+// newEngine plans m for batches of up to maxBatch samples on workers
+// goroutines (0 = runtime.NumCPU()).
+func newEngine(m *Model, maxBatch, workers int) *engine {
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	nc := (maxBatch + chunkSize - 1) / chunkSize
+	workers = max(1, min(workers, nc))
+	e := &engine{m: m, workers: workers}
+	pi := 0
+	for i, s := range m.Arch.Layers {
+		l := netLayer{s: s, pi: -1, in: int(s.InputSize()), out: int(s.OutputSize())}
+		if s.Kind != Pool {
+			l.param, l.pi = m.params[pi], pi
+			pi++
+			l.relu = i < len(m.Arch.Layers)-1
+		}
+		if s.Kind == Conv {
+			l.k, l.p = s.FanIn(), s.OutH()*s.OutW()
+		}
+		e.layers = append(e.layers, l)
+	}
+	for range workers {
+		e.scr = append(e.scr, e.newScratch())
+	}
+	for range nc {
+		cg := &chunkGrad{}
+		for _, p := range m.params {
+			cg.w = append(cg.w, make([]float32, len(p.W)))
+			cg.b = append(cg.b, make([]float32, len(p.Bias)))
+		}
+		e.chunks = append(e.chunks, cg)
+	}
+	e.wt = make([][]float32, len(m.params))
+	e.eff = make([][]float32, len(m.params))
+	e.runFn = e.runWorker
+	e.reduceFn = e.reduceWorker
+	e.pool = newPool(workers)
+	return e
+}
+
+func (e *engine) newScratch() *scratch {
+	s := &scratch{}
+	t := 0
+	for _, l := range e.layers {
+		s.act = append(s.act, make([]float32, chunkSize*l.in))
+		s.dact = append(s.dact, make([]float32, chunkSize*l.in))
+		var col []float32
+		var arg []int32
+		switch l.s.Kind {
+		case Conv:
+			col = make([]float32, chunkSize*l.k*l.p)
+			t = max(t, l.k*l.p)
+		case Pool:
+			arg = make([]int32, chunkSize*l.out)
+		case FC:
+			t = max(t, chunkSize*max(l.in, l.out))
+		}
+		s.col, s.arg = append(s.col, col), append(s.arg, arg)
+	}
+	last := e.layers[len(e.layers)-1]
+	s.act = append(s.act, make([]float32, chunkSize*last.out))
+	s.dact = append(s.dact, make([]float32, chunkSize*last.out))
+	s.t1, s.t2 = make([]float32, t), make([]float32, t)
+	return s
+}
+
+// close stops the worker goroutines.
+func (e *engine) close() { e.pool.close() }
+
+// prepare computes the effective weights of every layer and, when a
+// backward pass follows, their transposes (needed for input gradients).
+func (e *engine) prepare(backward bool) {
+	for i, p := range e.m.params {
+		e.eff[i] = p.effective()
+		if !backward || i == 0 {
+			continue
+		}
+		if len(e.wt[i]) != len(p.W) {
+			e.wt[i] = make([]float32, len(p.W))
+		}
+		transpose(e.wt[i], e.eff[i], p.Rows(), p.Cols())
+	}
+}
+
+// run pushes the samples ds[idx] through the network (and back when
+// backward), filling e.chunks[0:nChunks].
+func (e *engine) run(ds *Dataset, idx []int, backward bool) {
+	e.ds, e.idx, e.backward = ds, idx, backward
+	e.nChunks = (len(idx) + chunkSize - 1) / chunkSize
+	e.prepare(backward)
+	e.pool.run(e.runFn)
+}
+
+// runWorker processes chunks w, w+workers, … so the chunk→worker map is
+// fixed; the results do not depend on it anyway.
+func (e *engine) runWorker(w int) {
+	s := e.scr[w]
+	for c := w; c < e.nChunks; c += e.workers {
+		lo := c * chunkSize
+		hi := min(lo+chunkSize, len(e.idx))
+		e.runChunk(s, e.chunks[c], e.idx[lo:hi])
+	}
+}
+
+func (e *engine) runChunk(s *scratch, cg *chunkGrad, idx []int) {
+	n, sz := len(idx), e.ds.sampleSize()
+	for j, i := range idx {
+		copy(s.act[0][j*sz:(j+1)*sz], e.ds.X[i*sz:(i+1)*sz])
+	}
+	for li := range e.layers {
+		e.forward(li, s, n)
+	}
+	L := len(e.layers)
+	cg.loss, cg.correct = softmaxCE(s.act[L], s.dact[L], e.ds.Y, idx, e.m.Classes())
+	cg.bad = ""
+	if math.IsNaN(cg.loss) || math.IsInf(cg.loss, 0) {
+		cg.bad = e.firstNonFinite(s, n)
+	}
+	if !e.backward {
+		return
+	}
+	for pi := range cg.w {
+		clear(cg.w[pi])
+		clear(cg.b[pi])
+	}
+	for li := L - 1; li >= 0; li-- {
+		e.backwardLayer(li, s, cg, n)
+	}
+}
+
+// firstNonFinite names the first layer with a non-finite output.
+func (e *engine) firstNonFinite(s *scratch, n int) string {
+	for li, l := range e.layers {
+		for _, v := range s.act[li+1][:n*l.out] {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return l.s.Name
+			}
+		}
+	}
+	return "loss"
+}
+
+func (e *engine) forward(li int, s *scratch, n int) {
+	l := &e.layers[li]
+	x, y := s.act[li][:n*l.in], s.act[li+1][:n*l.out]
+	switch l.s.Kind {
+	case Conv:
+		convForward(l, e.eff[l.pi], x, y, s.col[li], n)
+	case Pool:
+		poolForward(l, x, y, s.arg[li], n)
+	case FC:
+		fcForward(l, e.eff[l.pi], x, y, s.t1, s.t2, n)
+	}
+	if l.relu {
+		for i, v := range y {
+			if v < 0 {
+				y[i] = 0
+			}
+		}
+	}
+}
+
+func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
+	l := &e.layers[li]
+	x, y := s.act[li][:n*l.in], s.act[li+1][:n*l.out]
+	dx, dy := s.dact[li][:n*l.in], s.dact[li+1][:n*l.out]
+	if l.relu {
+		for i, v := range y {
+			if v <= 0 {
+				dy[i] = 0
+			}
+		}
+	}
+	if li == 0 {
+		dx = nil // the input needs no gradient
+	}
+	switch l.s.Kind {
+	case Conv:
+		convBackward(l, e.wt[l.pi], dy, dx, s.col[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
+	case Pool:
+		poolBackward(l, dy, dx, s.arg[li], n)
+	case FC:
+		fcBackward(l, e.wt[l.pi], x, dy, dx, cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
+	}
+}
+
+// reduce sums the chunk gradients into Param.Grad and BiasGrad in chunk
+// order (parallel over weight ranges, so still deterministic) and returns the
+// summed loss and number of correct predictions.
+func (e *engine) reduce() (loss float64, correct int) {
+	for c := 0; c < e.nChunks; c++ {
+		loss += e.chunks[c].loss
+		correct += e.chunks[c].correct
+	}
+	if !e.backward {
+		return loss, correct
+	}
+	e.pool.run(e.reduceFn)
+	return loss, correct
+}
+
+// reduceWorker is worker w's share of reduce.
+func (e *engine) reduceWorker(w int) {
+	for pi, p := range e.m.params {
+		sumChunks(p.Grad, e.chunks[:e.nChunks], pi, false, w, e.workers)
+		sumChunks(p.BiasGrad, e.chunks[:e.nChunks], pi, true, w, e.workers)
+	}
+}
+
+// sumChunks writes dst = Σ_c chunks[c] for worker w's share of dst.
+func sumChunks(dst []float32, chunks []*chunkGrad, pi int, bias bool, w, workers int) {
+	per := (len(dst) + workers - 1) / workers
+	lo, hi := min(w*per, len(dst)), min((w+1)*per, len(dst))
+	d := dst[lo:hi]
+	for c, cg := range chunks {
+		src := cg.w[pi]
+		if bias {
+			src = cg.b[pi]
+		}
+		src = src[lo:hi]
+		if c == 0 {
+			copy(d, src)
+			continue
+		}
+		for i, v := range src {
+			d[i] += v
+		}
+	}
+}
+
+// badLayer returns the first chunk-reported non-finite layer.
+func (e *engine) badLayer() string {
+	for c := 0; c < e.nChunks; c++ {
+		if e.chunks[c].bad != "" {
+			return e.chunks[c].bad
+		}
+	}
+	return ""
+}
+
+// workerPool is a fixed set of goroutines that each run fn(worker) per call of
+// run; worker 0 is the caller. Long-lived so a training step allocates
+// nothing.
+type workerPool struct {
+	start []chan func(int)
+	wg    sync.WaitGroup
+}
+
+func newPool(n int) *workerPool {
+	p := &workerPool{}
+	for w := 1; w < n; w++ {
+		ch := make(chan func(int))
+		p.start = append(p.start, ch)
+		go func() {
+			for fn := range ch {
+				fn(w)
+				p.wg.Done()
+			}
+		}()
+	}
+	return p
+}
+
+func (p *workerPool) run(fn func(int)) {
+	p.wg.Add(len(p.start))
+	for _, ch := range p.start {
+		ch <- fn
+	}
+	fn(0)
+	p.wg.Wait()
+}
+
+func (p *workerPool) close() {
+	for _, ch := range p.start {
+		close(ch)
+	}
+}

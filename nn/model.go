@@ -1,0 +1,239 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Param is one prunable weight tensor (a conv or fc layer) with its bias, the
+// gradients of the last backward pass, and its compression state.
+//
+// The weight the network computes with — the effective weight — is
+//
+//	W[i]                      dense (Mask == nil, Codebook == nil)
+//	Mask[i]·W[i]              pruned
+//	Mask[i]·Codebook[Index[i]] weight-shared (Mask nil counts as all ones)
+//
+// Where Mask[i] == 0, W[i] is the shadow value kept for splicing (Dynamic
+// Network Surgery, Guo et al. 2016); the effective weight is exactly 0.
+type Param struct {
+	Layer string // layer name ("conv1", "fc1")
+	Kind  Kind   // Conv or FC
+	Shape []int  // [out, in/groups, R, S] for conv (OIHW), [out, in] for fc
+	W     []float32
+	// Grad is dL/d(effective weight), summed over the samples of the last
+	// backward pass (Train's last step, or GradientPass's last batch).
+	Grad     []float32
+	Mask     []float32 // nil = dense; else 0/1 per weight
+	Bias     []float32
+	BiasGrad []float32
+	Codebook []float32 // nil = no weight sharing
+	Index    []int32   // per weight, into Codebook; used when Codebook != nil
+
+	eff []float32 // scratch for the effective weights (masked/shared layers)
+}
+
+// Effective returns effective weight i (see Param).
+func (p *Param) Effective(i int) float32 {
+	if p.Mask != nil && p.Mask[i] == 0 {
+		return 0
+	}
+	if p.Codebook != nil {
+		return p.Codebook[p.Index[i]]
+	}
+	return p.W[i]
+}
+
+// effective returns all effective weights: W itself for a dense layer,
+// else a refreshed scratch buffer.
+func (p *Param) effective() []float32 {
+	if p.Mask == nil && p.Codebook == nil {
+		return p.W
+	}
+	if len(p.eff) != len(p.W) {
+		p.eff = make([]float32, len(p.W))
+	}
+	for i := range p.eff {
+		p.eff[i] = p.Effective(i)
+	}
+	return p.eff
+}
+
+// Rows is the number of output neurons (filters); Cols the weights per row.
+func (p *Param) Rows() int { return p.Shape[0] }
+
+// Cols is the number of weights per output neuron: (in/groups)·R·S.
+func (p *Param) Cols() int { return len(p.W) / p.Shape[0] }
+
+// validate checks that the compression state is consistent with W.
+func (p *Param) validate() error {
+	n := len(p.W)
+	if len(p.Grad) != n || len(p.Bias) != p.Shape[0] || len(p.BiasGrad) != p.Shape[0] {
+		return fmt.Errorf("%s: weight, gradient or bias length does not match shape %v", p.Layer, p.Shape)
+	}
+	if p.Mask != nil && len(p.Mask) != n {
+		return fmt.Errorf("%s: mask has %d entries, want %d", p.Layer, len(p.Mask), n)
+	}
+	if p.Codebook == nil {
+		return nil
+	}
+	if len(p.Codebook) == 0 || len(p.Index) != n {
+		return fmt.Errorf("%s: codebook of %d with %d indices, want a non-empty codebook and %d indices", p.Layer, len(p.Codebook), len(p.Index), n)
+	}
+	for i, ix := range p.Index {
+		if ix < 0 || int(ix) >= len(p.Codebook) {
+			return fmt.Errorf("%s: index[%d] = %d: outside codebook of %d", p.Layer, i, ix, len(p.Codebook))
+		}
+	}
+	return nil
+}
+
+// Model is a trainable network built from an Arch: convolution and fully
+// connected layers each followed by ReLU (except the last), max pooling, and
+// a softmax cross-entropy loss on the last layer's outputs.
+type Model struct {
+	Arch   Arch
+	params []*Param // conv and fc layers in order
+	byName map[string]int
+}
+
+// NewModel builds arch with freshly initialised weights: He-normal
+// (std = sqrt(2/fan_in), He et al. 2015) for layers followed by ReLU,
+// Xavier-normal (std = sqrt(2/(fan_in+fan_out)), Glorot & Bengio 2010) for
+// the last layer, zero biases; seed makes it reproducible.
+func NewModel(arch Arch, seed int64) (*Model, error) {
+	m, err := newModel(arch)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
+	for i, p := range m.params {
+		fanIn, fanOut := p.Cols(), p.Rows()
+		std := math.Sqrt(2 / float64(fanIn))
+		if i == len(m.params)-1 {
+			std = math.Sqrt(2 / float64(fanIn+fanOut))
+		}
+		for j := range p.W {
+			p.W[j] = float32(rng.NormFloat64() * std)
+		}
+	}
+	return m, nil
+}
+
+// newModel checks that arch can be trained and allocates zeroed parameters.
+func newModel(arch Arch) (*Model, error) {
+	if err := arch.Validate(); err != nil {
+		return nil, fmt.Errorf("network %q: %w", arch.Name, err)
+	}
+	m := &Model{Arch: arch, byName: map[string]int{}}
+	for i, l := range arch.Layers {
+		if l.Groups > 1 || l.Ceil {
+			return nil, fmt.Errorf("network %q: layer %q: grouped or ceil-mode layers cannot be trained", arch.Name, l.Name)
+		}
+		if i > 0 {
+			prev := arch.Layers[i-1]
+			if l.InputSize() != prev.OutputSize() || (l.Kind != FC && (l.InC != prev.OutChannels() || l.InH != prev.OutH())) {
+				return nil, fmt.Errorf("network %q: layer %q: input %d×%d×%d does not follow %q's output %d×%d×%d",
+					arch.Name, l.Name, l.InC, l.InH, l.InW, prev.Name, prev.OutChannels(), prev.OutH(), prev.OutW())
+			}
+		}
+		if l.Kind == Pool {
+			continue
+		}
+		shape := []int{l.OutC, l.InC, l.R, l.S}
+		if l.Kind == FC {
+			shape = []int{l.OutC, l.InC}
+		}
+		n := int(l.Weights())
+		m.byName[l.Name] = len(m.params)
+		m.params = append(m.params, &Param{Layer: l.Name, Kind: l.Kind, Shape: shape,
+			W: make([]float32, n), Grad: make([]float32, n),
+			Bias: make([]float32, l.OutC), BiasGrad: make([]float32, l.OutC)})
+	}
+	last := arch.Layers[len(arch.Layers)-1]
+	if last.Kind == Pool {
+		return nil, fmt.Errorf("network %q: last layer %q is a pooling layer; a classifier must end in conv or fc", arch.Name, last.Name)
+	}
+	return m, nil
+}
+
+// Params returns the prunable weight tensors (conv and fc) in layer order.
+// The pointers are the model's own: changing them changes the model.
+func (m *Model) Params() []*Param { return m.params }
+
+// Param returns the weight tensor of the named layer, or nil.
+func (m *Model) Param(layer string) *Param {
+	i, ok := m.byName[layer]
+	if !ok {
+		return nil
+	}
+	return m.params[i]
+}
+
+// Classes is the number of outputs of the last layer.
+func (m *Model) Classes() int { return int(m.Arch.Layers[len(m.Arch.Layers)-1].OutputSize()) }
+
+// Layer returns the shape of the named layer.
+func (m *Model) Layer(name string) (Shape, bool) {
+	for _, l := range m.Arch.Layers {
+		if l.Name == name {
+			return l, true
+		}
+	}
+	return Shape{}, false
+}
+
+// MACs is the named layer's multiply-accumulates per image (Shape.MACs), and
+// zero for an unknown layer.
+func (m *Model) MACs(layer string) int64 {
+	l, _ := m.Layer(layer)
+	return l.MACs()
+}
+
+// NonzeroMACs is the MACs of a layer that skips pruned weights:
+// OutH·OutW·(non-zero effective weights).
+func (m *Model) NonzeroMACs(layer string) int64 {
+	l, ok := m.Layer(layer)
+	p := m.Param(layer)
+	if !ok || p == nil {
+		return 0
+	}
+	return int64(l.OutH()) * int64(l.OutW()) * int64(p.Nonzero())
+}
+
+// Nonzero counts the non-zero effective weights.
+func (p *Param) Nonzero() int {
+	n := 0
+	for i := range p.W {
+		if p.Effective(i) != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// Clone returns a deep copy of m (weights, gradients, masks, codebooks).
+func (m *Model) Clone() *Model {
+	c := &Model{Arch: Arch{Name: m.Arch.Name, Layers: append([]Shape(nil), m.Arch.Layers...)},
+		byName: make(map[string]int, len(m.byName))}
+	for k, v := range m.byName {
+		c.byName[k] = v
+	}
+	for _, p := range m.params {
+		c.params = append(c.params, &Param{Layer: p.Layer, Kind: p.Kind, Shape: append([]int(nil), p.Shape...),
+			W: clone(p.W), Grad: clone(p.Grad), Mask: clone(p.Mask), Bias: clone(p.Bias), BiasGrad: clone(p.BiasGrad),
+			Codebook: clone(p.Codebook), Index: clone(p.Index)})
+	}
+	return c
+}
+
+// clone copies s, keeping nil as nil.
+func clone[T any](s []T) []T {
+	if s == nil {
+		return nil
+	}
+	return append(make([]T, 0, len(s)), s...)
+}
+
+func nan() float64 { return math.NaN() }

@@ -1,0 +1,77 @@
+package nn
+
+// sgd is stochastic gradient descent with heavy-ball momentum and L2 weight
+// decay in PyTorch's formulation (torch.optim.SGD, dampening 0):
+//
+//	g ← Grad/batch + λ·w,   v ← μ·v + g,   w ← w − η·v
+//
+// Masked weights follow TrainSettings.UpdatePruned; shared weights update
+// their codebook instead when TrainSettings.FinetuneCodebook is set.
+type sgd struct {
+	m                *Model
+	mom, wd          float32
+	updatePruned     bool
+	finetuneCodebook bool
+	vw, vb, vc       [][]float32 // velocities of weights, biases, centroids
+	cgrad            []float32
+}
+
+func newSGD(m *Model, s TrainSettings) *sgd {
+	o := &sgd{m: m, mom: float32(s.Momentum), wd: float32(s.WeightDecay),
+		updatePruned: s.UpdatePruned, finetuneCodebook: s.FinetuneCodebook}
+	for _, p := range m.params {
+		o.vw = append(o.vw, make([]float32, len(p.W)))
+		o.vb = append(o.vb, make([]float32, len(p.Bias)))
+		o.vc = append(o.vc, make([]float32, len(p.Codebook)))
+	}
+	return o
+}
+
+// step applies one update at learning rate lr for a batch of n samples.
+func (o *sgd) step(lr float64, n int) {
+	eta, inv := float32(lr), 1/float32(n)
+	for pi, p := range o.m.params {
+		update(p.Bias, p.BiasGrad, o.vb[pi], nil, inv, o.wd, o.mom, eta)
+		switch {
+		case p.Codebook != nil && o.finetuneCodebook:
+			o.stepCodebook(pi, p, inv, eta)
+		case p.Codebook != nil:
+			// frozen: indices and centroids fixed, W unused
+		case p.Mask != nil && !o.updatePruned:
+			update(p.W, p.Grad, o.vw[pi], p.Mask, inv, o.wd, o.mom, eta)
+		default:
+			update(p.W, p.Grad, o.vw[pi], nil, inv, o.wd, o.mom, eta)
+		}
+	}
+}
+
+// update applies the SGD rule to w; entries whose mask is 0 are skipped.
+func update(w, grad, vel, mask []float32, inv, wd, mom, eta float32) {
+	grad, vel = grad[:len(w)], vel[:len(w)]
+	for i := range w {
+		if mask != nil && mask[i] == 0 {
+			continue
+		}
+		g := grad[i]*inv + wd*w[i]
+		v := mom*vel[i] + g
+		vel[i] = v
+		w[i] -= eta * v
+	}
+}
+
+// stepCodebook updates each centroid by the summed gradient of its unpruned
+// members (Han et al. 2016, eq. 3), at the same learning rate and momentum.
+func (o *sgd) stepCodebook(pi int, p *Param, inv, eta float32) {
+	if cap(o.cgrad) < len(p.Codebook) {
+		o.cgrad = make([]float32, len(p.Codebook))
+	}
+	cg := o.cgrad[:len(p.Codebook)]
+	clear(cg)
+	for i, ix := range p.Index {
+		if p.Mask != nil && p.Mask[i] == 0 {
+			continue
+		}
+		cg[ix] += p.Grad[i]
+	}
+	update(p.Codebook, cg, o.vc[pi], nil, inv, 0, o.mom, eta)
+}
