@@ -80,7 +80,7 @@ func TestMaskWorkMatchesBruteForce(t *testing.T) {
 		{100, 27, 8, 4, 0.1, 0, 100},
 		{1000, 130, 64, 4, 0.04, 0, 1000},
 		{1000, 130, 64, 2, 0.3, 0, 1000},
-		{300, 65, 4, 3, 0.05, 100, 150}, // a group in the middle of the matrix
+		{300, 65, 4, 3, 0.05, 100, 150},  // a group in the middle of the matrix
 		{5000, 70, 16, 4, 0.02, 0, 5000}, // local slices longer than one 64-row block
 		{50, 64, 64, 4, 0.5, 0, 50},      // fewer rows than PEs
 		{64, 64, 8, 0, 0.2, 0, 64},       // no padding (bitmask)
