@@ -141,18 +141,13 @@ func checkLayer(l *Layer) error {
 	default:
 		return fmt.Errorf("kind %q: must be one of conv, fc, pool", l.Kind)
 	}
-	dims := []struct {
+	dims := [...]struct {
 		name string
 		v    int
-	}{{"in_channels", l.InC}, {"in_height", l.InH}, {"in_width", l.InW}, {"filter_height", l.R}, {"filter_width", l.S}}
-	if l.Kind != Pool {
-		dims = append(dims, struct {
-			name string
-			v    int
-		}{"out_channels", l.OutC})
-	}
-	for _, d := range dims {
-		if d.v <= 0 {
+	}{{"in_channels", l.InC}, {"in_height", l.InH}, {"in_width", l.InW}, {"filter_height", l.R},
+		{"filter_width", l.S}, {"out_channels", l.OutC}}
+	for i, d := range dims {
+		if d.v <= 0 && (i < 5 || l.Kind != Pool) { // pooling has no out_channels of its own
 			return fmt.Errorf("%s: must be > 0, got %d", d.name, d.v)
 		}
 	}

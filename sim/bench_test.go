@@ -1,0 +1,34 @@
+package sim
+
+import (
+	"testing"
+
+	"github.com/dcsim/dcsim/accel"
+)
+
+// BenchmarkSimulate evaluates all 21 layers of VGG-16 on a 32×32 array per
+// iteration; the target is ≤ 100 µs per network.
+func BenchmarkSimulate(b *testing.B) {
+	for _, df := range []accel.Dataflow{accel.WS, accel.OS, accel.IS} {
+		b.Run(string(df), func(b *testing.B) {
+			spec, w := testSpec(df, 32, 32), vgg16()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Simulate(spec, w); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSimulateLayer evaluates VGG-16 conv4_2 (the hot path of sweeps).
+func BenchmarkSimulateLayer(b *testing.B) {
+	spec, l := testSpec(accel.WS, 32, 32), vgg16().Layers[12]
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := SimulateLayer(spec, &l); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
