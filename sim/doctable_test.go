@@ -1,0 +1,102 @@
+package sim
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/dcsim/dcsim/accel"
+)
+
+// TestDocTable produces the AlexNet table of docs/simulator.md:
+//
+//	go test ./sim -run TestDocTable -v
+//
+// prints a Markdown table of per-layer compute cycles on the 32×32 test
+// spec for each dataflow with the closed form that gives them. Whatever the
+// verbosity it checks that each printed formula evaluates to the simulated
+// cycles.
+func TestDocTable(t *testing.T) {
+	w := alexNet()
+	var sb strings.Builder
+	sb.WriteString("| layer | GEMM M×K×N ×groups | ws cycles | ws closed form | os cycles | os closed form | is cycles | is closed form |\n")
+	sb.WriteString("|---|---|--:|---|--:|---|--:|---|\n")
+	var totals [3]Cycles
+	for _, l := range w.Layers {
+		m, k, n, g := l.GEMM()
+		if l.Kind == Pool {
+			m, k, n, g = 0, 0, 0, 0
+		}
+		fmt.Fprintf(&sb, "| %s | %s |", l.Name, gemmLabel(l, m, k, n, g))
+		for i, df := range []accel.Dataflow{accel.WS, accel.OS, accel.IS} {
+			r, err := SimulateLayer(testSpec(df, 32, 32), &l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			form, val := closedForm(l, df, 32, 32)
+			if val != r.ComputeCycles {
+				t.Errorf("%s %s: formula %s = %d, simulated %d", df, l.Name, form, val, r.ComputeCycles)
+			}
+			totals[i] += r.ComputeCycles
+			fmt.Fprintf(&sb, " %d | %s |", r.ComputeCycles, form)
+		}
+		sb.WriteString("\n")
+	}
+	fmt.Fprintf(&sb, "| **total** | | %d | | %d | | %d | |\n", totals[0], totals[1], totals[2])
+	sb.WriteString("\n| network | dataflow | compute cycles | stall cycles | latency µs | utilization | DRAM MB |\n")
+	sb.WriteString("|---|---|--:|--:|--:|--:|--:|\n")
+	for _, w := range []*Workload{alexNet(), vgg16()} {
+		for _, df := range []accel.Dataflow{accel.WS, accel.OS, accel.IS} {
+			res, err := Simulate(testSpec(df, 32, 32), w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tot := res.Total
+			util := float64(tot.MACs) / (float64(tot.ComputeCycles) * 1024)
+			fmt.Fprintf(&sb, "| %s | %s | %d | %d | %.1f | %.3f | %.2f |\n", w.Name, df,
+				tot.ComputeCycles, tot.StallCycles, tot.LatencyUS, util, float64(tot.DRAMBytes)/1e6)
+		}
+	}
+	if testing.Verbose() {
+		os.Stdout.WriteString(sb.String())
+	}
+}
+
+func gemmLabel(l Layer, m, k, n, g int) string {
+	if l.Kind == Pool {
+		return "pool"
+	}
+	s := fmt.Sprintf("%d×%d×%d", m, k, n)
+	if g > 1 {
+		s += fmt.Sprintf(" ×%d", g)
+	}
+	return s
+}
+
+// closedForm writes the compute-cycle formula of a layer with its numbers
+// filled in and evaluates it independently of systolicGeom.
+func closedForm(l Layer, df accel.Dataflow, rows, cols int) (string, Cycles) {
+	if l.Kind == Pool {
+		in := l.InC * l.InH * l.InW
+		out := l.InC * l.OutH() * l.OutW()
+		return fmt.Sprintf("⌈(%d+%d)/%d⌉", in, out, cols), Cycles((in + out + cols - 1) / cols)
+	}
+	m, k, n, g := l.GEMM()
+	dims := map[accel.Dataflow][3]int{accel.OS: {m, n, k}, accel.WS: {k, n, m}, accel.IS: {k, m, n}}[df]
+	sr, sc, tt := dims[0], dims[1], dims[2]
+	rf, cf := (sr+rows-1)/rows, (sc+cols-1)/cols
+	var form string
+	var fold int
+	if df == accel.OS {
+		form = fmt.Sprintf("%d·%d·(%d+%d+%d−2)", rf, cf, rows, cols, tt)
+		fold = rows + cols + tt - 2
+	} else {
+		form = fmt.Sprintf("%d·%d·(2·%d+%d+%d−2)", rf, cf, rows, cols, tt)
+		fold = 2*rows + cols + tt - 2
+	}
+	if g > 1 {
+		form = fmt.Sprintf("%d·%s", g, form)
+	}
+	return form, Cycles(g * rf * cf * fold)
+}
