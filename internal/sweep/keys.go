@@ -1,0 +1,191 @@
+package sweep
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dcsim/dcsim/accel"
+	"gopkg.in/yaml.v3"
+)
+
+// key is one sweepable accelerator key: a leaf of accel.Spec addressed by
+// its dotted YAML path ("array.rows"), with the reflect field index that
+// reaches it.
+type key struct {
+	path  string
+	index []int
+	typ   reflect.Type
+}
+
+// specKeys are every leaf key of accel.Spec except version, in struct order.
+var specKeys = collectKeys(reflect.TypeOf(accel.Spec{}), "", nil)
+
+func collectKeys(t reflect.Type, prefix string, index []int) []key {
+	var out []key
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if !f.IsExported() || name == "" || name == "-" {
+			continue
+		}
+		path := name
+		if prefix != "" {
+			path = prefix + "." + name
+		}
+		idx := append(append([]int(nil), index...), i)
+		if f.Type.Kind() == reflect.Struct {
+			out = append(out, collectKeys(f.Type, path, idx)...)
+			continue
+		}
+		if path == "version" {
+			continue
+		}
+		out = append(out, key{path: path, index: idx, typ: f.Type})
+	}
+	return out
+}
+
+// KeyPaths lists every accelerator key a sweep may vary, in the order of
+// accel.Spec.
+func KeyPaths() []string {
+	out := make([]string, len(specKeys))
+	for i, k := range specKeys {
+		out[i] = k.path
+	}
+	return out
+}
+
+// lookupKey finds the key at path; an unknown path is an error naming it and
+// listing the closest valid keys by edit distance.
+func lookupKey(path string) (key, error) {
+	for _, k := range specKeys {
+		if k.path == path {
+			return k, nil
+		}
+	}
+	if near := closeKeys(path, 3); len(near) > 0 {
+		return key{}, fmt.Errorf("unknown accelerator key %q (did you mean %s?)", path, strings.Join(near, ", "))
+	}
+	return key{}, fmt.Errorf("unknown accelerator key %q (valid keys are dotted paths such as array.rows, memory.ifmap_sram_kib; see configs/README.md)", path)
+}
+
+// closeKeys returns up to n valid keys closest to path: those within edit
+// distance max(2, len(path)/3), plus keys whose last component equals
+// path's, nearest first.
+func closeKeys(path string, n int) []string {
+	type cand struct {
+		path string
+		d    int
+	}
+	limit := max(2, len(path)/3)
+	last := path[strings.LastIndexByte(path, '.')+1:]
+	var cs []cand
+	for _, k := range specKeys {
+		d := editDistance(path, k.path)
+		if k.path[strings.LastIndexByte(k.path, '.')+1:] == last {
+			d = min(d, 1)
+		}
+		if d <= limit {
+			cs = append(cs, cand{k.path, d})
+		}
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
+	var out []string
+	for i := 0; i < len(cs) && i < n; i++ {
+		out = append(out, cs[i].path)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b (unit cost for
+// insertion, deletion and substitution), computed with one row of the
+// dynamic-programming table.
+func editDistance(a, b string) int {
+	row := make([]int, len(b)+1)
+	for j := range row {
+		row[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		prev := row[0]
+		row[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur := min(row[j]+1, row[j-1]+1, prev+cost)
+			prev, row[j] = row[j], cur
+		}
+	}
+	return row[len(b)]
+}
+
+// value is one value of a swept key, decoded once: the reflect value set
+// into a Spec, its canonical text (for point IDs and CSV) and its JSON text.
+type value struct {
+	rv    reflect.Value
+	canon string
+	json  string
+}
+
+// decodeValue decodes the YAML scalar n as a value of key k.
+func decodeValue(k key, n *yaml.Node) (value, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return value{}, fmt.Errorf("want a %s value, got %s", kindName(k.typ.Kind()), nodeKind(n))
+	}
+	ptr := reflect.New(k.typ)
+	if err := n.Decode(ptr.Interface()); err != nil {
+		return value{}, fmt.Errorf("want a %s value, got %q", kindName(k.typ.Kind()), n.Value)
+	}
+	v := ptr.Elem()
+	switch v.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		s := strconv.FormatInt(v.Int(), 10)
+		return value{v, s, s}, nil
+	case reflect.Float64, reflect.Float32:
+		f := v.Float()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return value{}, fmt.Errorf("want a finite number, got %q", n.Value)
+		}
+		s := strconv.FormatFloat(f, 'g', -1, 64)
+		return value{v, s, s}, nil
+	case reflect.Bool:
+		s := strconv.FormatBool(v.Bool())
+		return value{v, s, s}, nil
+	case reflect.String:
+		s := v.String()
+		j, _ := json.Marshal(s) // a string always marshals
+		return value{v, s, string(j)}, nil
+	}
+	return value{}, fmt.Errorf("keys of type %s cannot be swept", k.typ)
+}
+
+func kindName(k reflect.Kind) string {
+	switch k {
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "integer"
+	case reflect.Float64, reflect.Float32:
+		return "number"
+	case reflect.Bool:
+		return "true/false"
+	}
+	return k.String()
+}
+
+func nodeKind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	if n.Tag == "!!null" {
+		return "nothing (null)"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}

@@ -1,0 +1,193 @@
+package sweep
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/sim"
+)
+
+// Settings control a sweep run. The zero value runs the whole sweep on
+// every core with zoo networks and sim's profile loader.
+type Settings struct {
+	// Workers is the number of goroutines simulating points; 0 means
+	// runtime.GOMAXPROCS(0).
+	Workers int
+	// Shard selects index ≡ I (mod N); the zero value is the whole sweep.
+	Shard Shard
+	// SkipInvalid writes invalid design points as error records and runs
+	// the rest; by default any invalid point fails the sweep before a
+	// single point is simulated.
+	SkipInvalid bool
+	// LoadNetwork resolves a network name; nil accepts zoo names only.
+	LoadNetwork func(name string) (*sim.Workload, error)
+	// ApplyProfile applies a compression profile file to a workload; nil
+	// means sim.LoadProfile followed by (*sim.Profile).Apply (statistical:
+	// per-layer densities, no masks).
+	ApplyProfile func(w *sim.Workload, path string) error
+	// Progress, when set, is called from one goroutine after each batch of
+	// results is written, with the points done so far and the total.
+	Progress func(done, total int64)
+}
+
+func (set Settings) workers() int {
+	if set.Workers > 0 {
+		return set.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// Plan is a sweep ready to run: workloads loaded for every pair and every
+// accelerator configuration validated.
+type Plan struct {
+	Spec      *Spec
+	set       Settings
+	workloads []*sim.Workload // per pair
+	invalid   map[int64]string
+}
+
+// InvalidError lists the design points whose accelerator fails validation.
+type InvalidError struct {
+	Configs int64 // invalid accelerator configurations
+	Points  int64 // design points affected
+	First   []string
+}
+
+func (e *InvalidError) Error() string {
+	return fmt.Sprintf("%d of the design points are invalid (%d accelerator configurations); nothing was simulated; "+
+		"fix the grid or pass --skip-invalid to record them as errors and run the rest: %s",
+		e.Points, e.Configs, strings.Join(e.First, "; "))
+}
+
+// NewPlan loads the workloads and validates every configuration (cheap,
+// before any simulation). Invalid configurations are an *InvalidError
+// unless set.SkipInvalid, in which case they become error records.
+func NewPlan(s *Spec, set Settings) (*Plan, error) {
+	p := &Plan{Spec: s, set: set}
+	if err := p.loadWorkloads(); err != nil {
+		return nil, err
+	}
+	p.invalid = s.validateAll(set.workers())
+	if len(p.invalid) > 0 && !set.SkipInvalid {
+		e := &InvalidError{Configs: int64(len(p.invalid)), Points: int64(len(p.invalid)) * int64(len(s.Pairs))}
+		for c := int64(0); c < s.NumConfigs() && len(e.First) < 3; c++ {
+			if msg, bad := p.invalid[c]; bad {
+				pt := s.Point(c)
+				e.First = append(e.First, fmt.Sprintf("%s: %s", paramText(pt), msg))
+			}
+		}
+		return nil, e
+	}
+	return p, nil
+}
+
+func paramText(p Point) string {
+	parts := make([]string, len(p.Params))
+	for i, q := range p.Params {
+		parts[i] = q.Key + "=" + q.Value
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (p *Plan) loadWorkloads() error {
+	load := p.set.LoadNetwork
+	if load == nil {
+		load = zooWorkload
+	}
+	apply := p.set.ApplyProfile
+	if apply == nil {
+		apply = applyProfile
+	}
+	nets := map[string]*sim.Workload{}
+	for _, pr := range p.Spec.Pairs {
+		base, ok := nets[pr.Network]
+		if !ok {
+			w, err := load(pr.Network)
+			if err != nil {
+				return fmt.Errorf("%s: networks: %w", p.Spec.File, err)
+			}
+			nets[pr.Network], base = w, w
+		}
+		w := &sim.Workload{Name: base.Name, Layers: append([]sim.Layer(nil), base.Layers...)}
+		if pr.Profile != None {
+			if err := apply(w, pr.Profile); err != nil {
+				return fmt.Errorf("%s:%d: compression: profile %s on network %s: %w", p.Spec.File, pr.line, pr.Profile, pr.Network, err)
+			}
+		}
+		p.workloads = append(p.workloads, w)
+	}
+	return nil
+}
+
+// zooWorkload is the dense workload of a zoo network.
+func zooWorkload(name string) (*sim.Workload, error) {
+	a, err := nn.Zoo(name)
+	if err != nil {
+		return nil, err
+	}
+	w := &sim.Workload{Name: a.Name, Layers: make([]sim.Layer, len(a.Layers))}
+	for i, s := range a.Layers {
+		w.Layers[i] = sim.Layer{Name: s.Name, Kind: sim.Kind(s.Kind), InC: s.InC, InH: s.InH, InW: s.InW,
+			OutC: s.OutC, R: s.R, S: s.S, Stride: s.StrideOr1(), Pad: s.Pad, Groups: s.GroupsOr1(), Ceil: s.Ceil}
+	}
+	return w, nil
+}
+
+func applyProfile(w *sim.Workload, path string) error {
+	pr, err := sim.LoadProfile(path)
+	if err != nil {
+		return err
+	}
+	return pr.Apply(w)
+}
+
+// validateAll validates every configuration on workers goroutines and
+// returns the invalid ones with their message ("field: what is wrong").
+func (s *Spec) validateAll(workers int) map[int64]string {
+	n := s.NumConfigs()
+	var next atomic.Int64
+	var mu sync.Mutex
+	bad := map[int64]string{}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			spec := new(accel.Spec)
+			choice := make([]int, len(s.axes))
+			for {
+				lo := next.Add(1024) - 1024
+				if lo >= n {
+					return
+				}
+				for c := lo; c < min(lo+1024, n); c++ {
+					s.locate(c, choice)
+					s.build(spec, choice)
+					if err := spec.Validate(); err != nil {
+						mu.Lock()
+						bad[c] = fieldMessage(err)
+						mu.Unlock()
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return bad
+}
+
+// fieldMessage drops the base file's location from a validation error: the
+// value came from the sweep, so "field: what" is what the user needs.
+func fieldMessage(err error) string {
+	var fe *accel.FieldError
+	if errors.As(err, &fe) && fe.Field != "" {
+		return fe.Field + ": " + fe.Msg
+	}
+	return err.Error()
+}

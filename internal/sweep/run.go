@@ -1,0 +1,164 @@
+package sweep
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dcsim/dcsim/accel"
+)
+
+// Output batching: a worker hands its encoded lines to the writer when they
+// reach batchBytes or when flushEvery has passed since its last hand-over,
+// so a killed sweep loses at most about flushEvery of work per worker (and
+// --resume recomputes it), while a fast sweep makes few write calls.
+const (
+	batchBytes = 64 << 10
+	flushEvery = 250 * time.Millisecond
+	chunk      = 64 // points a worker claims at a time
+)
+
+// Summary counts what a run did.
+type Summary struct {
+	Points  int64         // points in this shard
+	Skipped int64         // already in a resumed output
+	Done    int64         // simulated and written
+	Invalid int64         // written as invalid (SkipInvalid)
+	Failed  int64         // the simulator returned an error; written as error records
+	Elapsed time.Duration // wall-clock time of the run
+	// FirstFailure is the message of the first simulator error, if any.
+	FirstFailure string
+}
+
+// PointsPerSecond is the simulated-point throughput of the run.
+func (s Summary) PointsPerSecond() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Done) / s.Elapsed.Seconds()
+}
+
+// Run simulates the plan's points of its shard that out does not already
+// hold, on all workers, streaming one line per point to out as batches
+// complete. When ctx is cancelled the workers stop after their current
+// chunk, everything finished is written, and Run returns ctx's error with
+// the summary so far. Simulator errors on single points are written as
+// error records and counted; they do not stop the sweep.
+func (p *Plan) Run(ctx context.Context, out *Output) (Summary, error) {
+	start := time.Now()
+	sh := p.set.Shard.norm()
+	sum := Summary{Points: sh.count(p.Spec.NumPoints())}
+	enc := newLineEncoder(p.Spec, out.format == CSV)
+	batches := make(chan []byte, 2*p.set.workers())
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	stats := make([]Summary, p.set.workers())
+	for w := range stats {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.work(ctx, &next, sum.Points, enc, out.done, batches, &stats[w])
+		}()
+	}
+	go func() { wg.Wait(); close(batches) }()
+	var werr error
+	for b := range batches {
+		if werr == nil {
+			_, werr = out.w.Write(b)
+		}
+		if p.set.Progress != nil {
+			p.set.Progress(countLines(b), sum.Points)
+		}
+	}
+	for _, st := range stats {
+		sum.Skipped += st.Skipped
+		sum.Done += st.Done
+		sum.Invalid += st.Invalid
+		sum.Failed += st.Failed
+		if sum.FirstFailure == "" {
+			sum.FirstFailure = st.FirstFailure
+		}
+	}
+	sum.Elapsed = time.Since(start)
+	if werr != nil {
+		return sum, fmt.Errorf("writing results: %w", werr)
+	}
+	if out.f != nil {
+		if err := out.f.Sync(); err != nil {
+			return sum, fmt.Errorf("writing results: %w", err)
+		}
+	}
+	return sum, ctx.Err()
+}
+
+func countLines(b []byte) int64 {
+	var n int64
+	for _, c := range b {
+		if c == '\n' {
+			n++
+		}
+	}
+	return n
+}
+
+// work is one worker: it claims chunks of the shard's points, simulates
+// them into a private scratch spec and encodes their lines into a batch.
+func (p *Plan) work(ctx context.Context, next *atomic.Int64, n int64, enc *lineEncoder,
+	done map[uint64]bool, batches chan<- []byte, st *Summary) {
+	s := p.Spec
+	spec := new(accel.Spec)
+	choice := make([]int, len(s.axes))
+	buf := make([]byte, 0, batchBytes+4096)
+	last := time.Now()
+	sh := p.set.Shard.norm()
+	for ctx.Err() == nil {
+		lo := next.Add(chunk) - chunk
+		if lo >= n {
+			break
+		}
+		for k := lo; k < min(lo+chunk, n); k++ {
+			i := sh.index(k)
+			pair := s.locate(i, choice)
+			id := s.pointID(choice, pair)
+			if len(done) > 0 && done[id] {
+				st.Skipped++
+				continue
+			}
+			buf = p.point(buf, spec, i, id, pair, choice, enc, st)
+		}
+		if len(buf) >= batchBytes || time.Since(last) >= flushEvery {
+			batches <- buf
+			buf = make([]byte, 0, batchBytes+4096)
+			last = time.Now()
+		}
+	}
+	if len(buf) > 0 {
+		batches <- buf
+	}
+}
+
+// point simulates one point and appends its line.
+func (p *Plan) point(buf []byte, spec *accel.Spec, i int64, id uint64, pair int, choice []int,
+	enc *lineEncoder, st *Summary) []byte {
+	s := p.Spec
+	if msg, bad := p.invalid[i%s.NumConfigs()]; bad {
+		st.Invalid++
+		return enc.appendPoint(buf, i, id, pair, choice, nil, "invalid: "+msg)
+	}
+	s.build(spec, choice)
+	t, err := evaluate(spec, p.workloads[pair])
+	if err == nil && !t.finite() {
+		err = fmt.Errorf("simulator returned a non-finite value")
+	}
+	if err != nil {
+		st.Failed++
+		if st.FirstFailure == "" {
+			st.FirstFailure = err.Error()
+		}
+		return enc.appendPoint(buf, i, id, pair, choice, nil, err.Error())
+	}
+	st.Done++
+	return enc.appendPoint(buf, i, id, pair, choice, &t, "")
+}
