@@ -1,0 +1,139 @@
+package clustering
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/dcsim/dcsim/nn"
+)
+
+// ModelSettings configures ClusterModel. The zero value clusters every
+// layer with the zero Settings (birch-kmeans, adaptive k, k ≤ 32).
+type ModelSettings struct {
+	Settings
+	// ConvMaxBits and FCMaxBits override Settings.MaxBits for conv and fc
+	// layers; 0 keeps Settings.MaxBits.
+	ConvMaxBits, FCMaxBits int
+	// K, when it names a layer, fixes that layer's k (for instance the k
+	// birch-kmeans chose, to compare methods at equal k).
+	K map[string]int
+}
+
+// LayerReport describes the clustering of one layer.
+type LayerReport struct {
+	Layer     string
+	Kind      nn.Kind
+	Weights   int // all weights of the layer
+	Nonzero   int // surviving (clustered) weights
+	K         int // codebook entries; 0 when no weight survives
+	IndexBits int
+	Stats     Stats
+}
+
+// ModelReport is the result of ClusterModel.
+type ModelReport struct {
+	Layers   []LayerReport
+	SSE      float64 // Σ of the layers' SSE
+	Duration time.Duration
+}
+
+// ClusterModel shares the weights of every conv and fc layer of m: the
+// surviving weights (Mask ≠ 0, or all when Mask is nil) of each layer are
+// clustered independently and the layer's Codebook and Index are set; W and
+// Mask are kept, so pruned weights stay exactly zero (the effective weight is
+// Mask·Codebook[Index]). Pruned weights get index 0. A layer without a mask
+// whose weights contain exact zeros first gets a mask marking those zeros as
+// pruned, so clustering cannot turn them into non-zero centroids. A layer with
+// no surviving weight keeps Codebook nil. On error the model is unchanged.
+func ClusterModel(m *nn.Model, s ModelSettings) (ModelReport, error) {
+	start := time.Now()
+	params := m.Params()
+	type result struct {
+		mask []float32
+		cb   Codebook
+	}
+	results := make([]result, len(params))
+	var rep ModelReport
+	for i, p := range params {
+		mask := p.Mask
+		if mask == nil && hasZero(p.W) {
+			mask = make([]float32, len(p.W))
+			for j, v := range p.W {
+				if v != 0 {
+					mask[j] = 1
+				}
+			}
+		}
+		surv := survivors(p.W, mask)
+		lr := LayerReport{Layer: p.Layer, Kind: p.Kind, Weights: len(p.W), Nonzero: len(surv)}
+		if len(surv) > 0 {
+			cb, err := Cluster(surv, s.forLayer(p))
+			if err != nil {
+				return ModelReport{}, fmt.Errorf("layer %s: %w", p.Layer, err)
+			}
+			lr.K, lr.IndexBits, lr.Stats = len(cb.Centroids), cb.Bits(), cb.Stats
+			rep.SSE += cb.Stats.SSE
+			results[i] = result{mask, cb}
+		} else {
+			results[i] = result{mask, Codebook{}}
+		}
+		rep.Layers = append(rep.Layers, lr)
+	}
+	for i, p := range params {
+		r := results[i]
+		p.Mask = r.mask
+		if r.cb.Centroids == nil {
+			p.Codebook, p.Index = nil, nil
+			continue
+		}
+		p.Codebook = r.cb.Centroids
+		p.Index = make([]int32, len(p.W))
+		j := 0
+		for w := range p.W {
+			if r.mask == nil || r.mask[w] != 0 {
+				p.Index[w] = r.cb.Index[j]
+				j++
+			}
+		}
+	}
+	rep.Duration = time.Since(start)
+	return rep, nil
+}
+
+func (s ModelSettings) forLayer(p *nn.Param) Settings {
+	ls := s.Settings
+	switch {
+	case p.Kind == nn.Conv && s.ConvMaxBits != 0:
+		ls.MaxBits = s.ConvMaxBits
+	case p.Kind == nn.FC && s.FCMaxBits != 0:
+		ls.MaxBits = s.FCMaxBits
+	}
+	if k, ok := s.K[p.Layer]; ok {
+		ls.K = k
+	}
+	return ls
+}
+
+func hasZero(w []float32) bool {
+	for _, v := range w {
+		if v == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// survivors returns the weights whose mask entry is non-zero (all when mask
+// is nil), in order.
+func survivors(w, mask []float32) []float32 {
+	if mask == nil {
+		return append([]float32(nil), w...)
+	}
+	out := make([]float32, 0, len(w))
+	for i, v := range w {
+		if mask[i] != 0 {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,75 @@
+package clustering
+
+import (
+	"fmt"
+
+	"github.com/dcsim/dcsim/nn"
+)
+
+// StorageSettings configures Storage; the zero value means Deep
+// Compression's relative-index widths and no Huffman coding.
+type StorageSettings struct {
+	RelBitsConv int  // 0 = DefaultRelBitsConv (8)
+	RelBitsFC   int  // 0 = DefaultRelBitsFC (5)
+	Huffman     bool // also report the Huffman-coded size
+}
+
+// LayerStorageReport is one layer's storage in a model.
+type LayerStorageReport struct {
+	Layer   string
+	Kind    nn.Kind
+	Weights int
+	Biases  int
+	LayerBits
+}
+
+// ModelStorage is the storage of a whole model, in bits.
+type ModelStorage struct {
+	Layers    []LayerStorageReport
+	DenseBits int64 // 32·(all weights + all biases)
+	Bits      int64 // compressed storage without Huffman coding
+	// CompressionRatio = DenseBits / Bits (INTERFACES.md compression_ratio).
+	CompressionRatio float64
+	HuffmanBits      int64   // with Huffman coding; 0 unless requested
+	HuffmanRatio     float64 // DenseBits / HuffmanBits
+}
+
+// Storage counts the bits of every conv and fc layer of m with LayerStorage:
+// pruned layers in the sparse format with relative indices (RelBitsConv or
+// RelBitsFC), clustered layers as codebook indices plus the codebook, and
+// 32-bit biases. The ratio's numerator counts all weights and biases at 32
+// bits.
+func Storage(m *nn.Model, s StorageSettings) (ModelStorage, error) {
+	if s.RelBitsConv == 0 {
+		s.RelBitsConv = DefaultRelBitsConv
+	}
+	if s.RelBitsFC == 0 {
+		s.RelBitsFC = DefaultRelBitsFC
+	}
+	var ms ModelStorage
+	for _, p := range m.Params() {
+		rel := s.RelBitsFC
+		if p.Kind == nn.Conv {
+			rel = s.RelBitsConv
+		}
+		l := Layer{Weights: len(p.W), Mask: p.Mask, RelBits: rel, Biases: len(p.Bias), Huffman: s.Huffman}
+		if p.Codebook != nil {
+			l.Codebook, l.Index = p.Codebook, p.Index
+		}
+		b, err := LayerStorage(l)
+		if err != nil {
+			return ModelStorage{}, fmt.Errorf("layer %s: %w", p.Layer, err)
+		}
+		ms.Layers = append(ms.Layers, LayerStorageReport{Layer: p.Layer, Kind: p.Kind, Weights: len(p.W), Biases: len(p.Bias), LayerBits: b})
+		ms.DenseBits += int64(len(p.W)+len(p.Bias)) * ValueBits
+		ms.Bits += b.Total
+		ms.HuffmanBits += b.HuffTotal
+	}
+	if ms.Bits > 0 {
+		ms.CompressionRatio = float64(ms.DenseBits) / float64(ms.Bits)
+	}
+	if ms.HuffmanBits > 0 {
+		ms.HuffmanRatio = float64(ms.DenseBits) / float64(ms.HuffmanBits)
+	}
+	return ms, nil
+}
