@@ -119,6 +119,9 @@ func checkSpec(spec *accel.Spec) error {
 			return fmt.Errorf("sim: accelerator %q: %s: must be > 0, got %v (were defaults filled?)", spec.Name, p.name, p.v)
 		}
 	}
+	if spec.Array.Rows > maxDim || spec.Array.Cols > maxDim {
+		return fmt.Errorf("sim: accelerator %q: array %dx%d exceeds the simulator's limit %d", spec.Name, spec.Array.Rows, spec.Array.Cols, maxDim)
+	}
 	for _, b := range []struct {
 		name string
 		v    float64
@@ -154,6 +157,11 @@ func checkLayer(l *Layer) error {
 	if l.Stride < 0 || l.Pad < 0 || l.Groups < 0 {
 		return errors.New("stride, padding and groups must not be negative")
 	}
+	for _, v := range [...]int{l.InC, l.InH, l.InW, l.OutC, l.R, l.S, l.Stride, l.Pad, l.Groups} {
+		if v > maxDim {
+			return fmt.Errorf("a dimension of %d exceeds the simulator's limit %d", v, maxDim)
+		}
+	}
 	if l.OutH() < 1 || l.OutW() < 1 {
 		return fmt.Errorf("filter %dx%d is larger than its padded input %dx%d",
 			l.R, l.S, l.InH+2*l.Pad, l.InW+2*l.Pad)
@@ -162,5 +170,16 @@ func checkLayer(l *Layer) error {
 	if l.InC%g != 0 || (l.Kind != Pool && l.OutC%g != 0) {
 		return fmt.Errorf("groups %d must divide in_channels %d and out_channels %d", g, l.InC, l.OutC)
 	}
+	m, k, n, _ := l.GEMM()
+	if l.Kind != Pool && float64(m)*float64(k)*float64(n)*float64(g) > maxMACs {
+		return fmt.Errorf("%.3g MACs exceed the simulator's limit %.3g", float64(m)*float64(k)*float64(n)*float64(g), maxMACs)
+	}
 	return nil
 }
+
+// Limits that keep every count within int64 (words are counted in bits
+// first): no real layer comes near them.
+const (
+	maxDim          = 1 << 24
+	maxMACs float64 = 1 << 50
+)

@@ -129,3 +129,34 @@ func TestDenseHookNeutral(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSimulateLayer: any layer geometry either is rejected with an error or
+// gives a result with non-negative cycles and counts; nothing panics.
+func FuzzSimulateLayer(f *testing.F) {
+	f.Add("conv", 3, 227, 227, 96, 11, 11, 4, 0, 1, 32, 32, "ws")
+	f.Add("conv", 96, 27, 27, 256, 5, 5, 1, 2, 2, 8, 16, "os")
+	f.Add("fc", 9216, 1, 1, 4096, 1, 1, 1, 0, 1, 1, 64, "is")
+	f.Add("pool", 96, 55, 55, 96, 3, 3, 2, 0, 1, 3, 5, "ws")
+	f.Fuzz(func(t *testing.T, kind string, inC, inH, inW, outC, r, s, stride, pad, groups, rows, cols int, df string) {
+		spec := testSpec(accel.Dataflow(df), rows, cols)
+		if df == "eie" {
+			return // the sparse engine has its own tests
+		}
+		l := Layer{Name: "f", Kind: Kind(kind), InC: inC, InH: inH, InW: inW, OutC: outC, R: r, S: s,
+			Stride: stride, Pad: pad, Groups: groups}
+		res, err := SimulateLayer(spec, &l)
+		if err != nil {
+			return
+		}
+		c := res.Counts
+		for _, v := range []int64{int64(res.ComputeCycles), int64(res.StallCycles), res.DRAMBytes, c.MACs, c.IfmapReads,
+			c.FilterReads, c.OfmapReads, c.OfmapWrites, c.IfmapWrites, c.FilterWrites, c.RegAccesses} {
+			if v < 0 {
+				t.Fatalf("negative count in %+v", res)
+			}
+		}
+		if res.Kind != Pool && res.ComputeCycles <= 0 || res.Utilization > 1 || math.IsNaN(res.Energy.Total) {
+			t.Fatalf("bad result %+v", res)
+		}
+	})
+}
