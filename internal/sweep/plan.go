@@ -191,3 +191,6 @@ func fieldMessage(err error) string {
 	}
 	return err.Error()
 }
+
+// SetProgress sets the progress callback (see Settings.Progress).
+func (p *Plan) SetProgress(f func(done, total int64)) { p.set.Progress = f }
