@@ -287,7 +287,7 @@ func (run *eieRun) fill(spec *accel.Spec, l *Layer, r *LayerResult) {
 	c.IfmapReads = words(int64(run.scanned), ab, wb)
 	c.OfmapWrites = words(int64(run.outputs), ab, wb)
 
-	_, k, n, groups := l.GEMM()
+	_, k, _, groups := l.GEMM()
 	pointers := int64(groups) * int64(run.pes) * int64(k+1)
 	r.CompressedBytes = st.bytes(r.Weights, int64(run.storedNNZ), int64(run.stored), pointers, spec.Codebook.DecodedBits)
 	r.PaddingEntries = int64(math.Round(run.stored - run.storedNNZ))
@@ -295,19 +295,20 @@ func (run *eieRun) fill(spec *accel.Spec, l *Layer, r *LayerResult) {
 	if r.ComputeCycles > 0 {
 		r.LoadBalance = run.busy / (float64(run.pes) * run.cycles)
 	}
-	run.memory(spec, l, r, k, n)
+	run.memory(spec, l, r)
 }
 
 // memory decides what streams from DRAM: the weights when the fullest PE's
-// share (entries·entry bits, plus its pointers) exceeds its slice of
-// memory.filter_sram_kib (split evenly over the PEs); the input (output)
+// entries (entries·entry bits) exceed its slice of memory.filter_sram_kib
+// (split evenly over the PEs; the column pointers live in a separate
+// pointer SRAM, as in EIE, and are not checked against a capacity); the input (output)
 // activations when they exceed ifmap_sram_kib (ofmap_sram_kib). Weights
 // that fit are resident (loaded once, not charged per inference). DRAM
 // traffic overlaps compute; the excess is stall.
-func (run *eieRun) memory(spec *accel.Spec, l *Layer, r *LayerResult, k, n int) {
+func (run *eieRun) memory(spec *accel.Spec, l *Layer, r *LayerResult) {
 	c := &r.Counts
 	perPE := spec.Memory.FilterSRAMKiB * 1024 / float64(run.pes)
-	peBytes := (run.maxPE*float64(run.st.entryBits) + float64(k+1)*pointerBits) / 8
+	peBytes := run.maxPE * float64(run.st.entryBits) / 8
 	if peBytes > perPE {
 		c.DRAMReadBytes += r.CompressedBytes
 	}
