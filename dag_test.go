@@ -1,0 +1,72 @@
+package main
+
+import (
+	"os/exec"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/dcsim/dcsim"
+
+// allowed is the import DAG of docs/architecture.md: each package and the
+// project packages it may depend on, directly or transitively.
+var allowed = map[string][]string{
+	"accel":        {},
+	"sim":          {"accel"},
+	"nn":           {},
+	"pruning":      {"nn"},
+	"clustering":   {"nn"},
+	"reports":      {"sim", "accel"},
+	"internal/cli": {"accel", "sim", "nn", "pruning", "clustering", "reports"},
+	"":             {"internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports"},
+}
+
+// TestImportDAG keeps the package DAG honest: sim never sees nn, pruning or
+// clustering; pruning and clustering never see sim; and so on.
+func TestImportDAG(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Deps \" \"}}", "./...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	seen := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, deps, _ := strings.Cut(line, ":")
+		rel := strings.TrimPrefix(strings.TrimPrefix(pkg, module), "/")
+		ok, known := allowed[rel]
+		if !known {
+			t.Errorf("package %q is not in the DAG of dag_test.go and docs/architecture.md; add it", rel)
+			continue
+		}
+		seen[rel] = true
+		okSet := map[string]bool{rel: true}
+		for _, p := range ok {
+			okSet[p] = true
+		}
+		var bad []string
+		for _, d := range strings.Fields(deps) {
+			if !strings.HasPrefix(d, module+"/") {
+				continue
+			}
+			if dr := strings.TrimPrefix(d, module+"/"); !okSet[dr] {
+				bad = append(bad, dr)
+			}
+		}
+		sort.Strings(bad)
+		if len(bad) > 0 {
+			t.Errorf("%s depends on %v; allowed: %v", pkgName(rel), bad, ok)
+		}
+	}
+	for _, core := range []string{"accel", "sim", "nn", "reports", "internal/cli"} {
+		if !seen[core] {
+			t.Errorf("package %s missing from go list output", core)
+		}
+	}
+}
+
+func pkgName(rel string) string {
+	if rel == "" {
+		return "main"
+	}
+	return rel
+}

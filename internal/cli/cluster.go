@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/reports"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newCluster) }
+
+type clusterFlags struct {
+	in, out        string
+	s              clustering.ModelSettings
+	finetuneEpochs int
+	lr             float64
+	huffman        bool
+	data           dataFlags
+	output         outputFlags
+}
+
+// DefaultFinetuneLRScale multiplies the dense training rate for centroid
+// fine-tuning when --lr is not given.
+const DefaultFinetuneLRScale = 0.1
+
+func newCluster(e *env) *cobra.Command {
+	f := &clusterFlags{}
+	cmd := &cobra.Command{
+		Use:   "cluster",
+		Short: "Adaptive weight sharing: per-layer codebooks",
+		Long: `cluster replaces each layer's surviving weights by a codebook of k shared
+values and per-weight indices of ceil(log2 k) bits. The default method,
+birch-kmeans, finds k by itself from a BIRCH CF-tree summary; kmeans, linear,
+random, density and exact take a fixed --k. Pruned weights stay zero.
+--finetune-epochs trains the centroids (the gradient of a shared weight is the
+sum of its members' gradients). Reports storage and compression ratio.`,
+		Example: `  dcsim cluster --in out/lenet5-p4.npz --finetune-epochs 2 --out out/lenet5-c.npz --huffman
+  dcsim cluster --in out/lenet5-p4.npz --method linear --k 16`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runCluster(e, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.in, "in", "", "model file (.npz), usually pruned")
+	fl.StringVar(&f.out, "out", "", "write the clustered model (codebooks and indices) to this .npz file")
+	fl.StringVar(&f.s.Method, "method", "birch-kmeans", "clustering method: "+strings.Join(clustering.Methods(), ", "))
+	fl.IntVar(&f.s.Settings.K, "k", 0, "clusters per layer (0 = adaptive, birch-kmeans only)")
+	fl.IntVar(&f.s.MaxBits, "max-bits", 0, "cap on index bits per layer (default 5)")
+	fl.IntVar(&f.s.ConvMaxBits, "conv-max-bits", 0, "cap on index bits for conv layers (default --max-bits)")
+	fl.IntVar(&f.s.FCMaxBits, "fc-max-bits", 0, "cap on index bits for FC layers (default --max-bits)")
+	fl.Float64Var(&f.s.Distortion, "distortion", 0, "adaptive rule: smallest k with RMS error ≤ distortion·σ of the layer")
+	fl.IntVar(&f.finetuneEpochs, "finetune-epochs", 0, "epochs of centroid fine-tuning (0 = none)")
+	fl.Float64Var(&f.lr, "lr", 0, "fine-tuning learning rate (default 0.1 × the dense rate)")
+	fl.BoolVar(&f.huffman, "huffman", false, "also report the Huffman-coded storage")
+	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for K-Means++ and fine-tuning shuffles")
+	f.data.add(cmd)
+	f.output.add(cmd, "")
+	return cmd
+}
+
+func (f *clusterFlags) check() error {
+	switch {
+	case f.finetuneEpochs < 0:
+		return fmt.Errorf("--finetune-epochs: must be ≥ 0, got %d", f.finetuneEpochs)
+	case f.lr < 0:
+		return fmt.Errorf("--lr: must be ≥ 0, got %g", f.lr)
+	case f.s.Settings.K < 0:
+		return fmt.Errorf("--k: must be ≥ 0, got %d", f.s.Settings.K)
+	}
+	for _, b := range []struct {
+		flag string
+		v    int
+	}{{"max-bits", f.s.MaxBits}, {"conv-max-bits", f.s.ConvMaxBits}, {"fc-max-bits", f.s.FCMaxBits}} {
+		if b.v != 0 && (b.v < 1 || b.v > 16) {
+			return fmt.Errorf("--%s: must be in 1–16, got %d", b.flag, b.v)
+		}
+	}
+	return f.data.check()
+}
+
+func runCluster(e *env, f *clusterFlags) error {
+	format, err := f.output.parse()
+	if err != nil {
+		return err
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	m, meta, err := loadModel(f.in)
+	if err != nil {
+		return err
+	}
+	train, test, err := f.data.load()
+	if err != nil {
+		return err
+	}
+	before, _, err := f.data.evaluate(m, test)
+	if err != nil {
+		return err
+	}
+	rep, err := clustering.ClusterModel(m, f.s)
+	if err != nil {
+		return err
+	}
+	clustered, _, err := f.data.evaluate(m, test)
+	if err != nil {
+		return err
+	}
+	acc := clustered
+	if f.finetuneEpochs > 0 {
+		if acc, err = f.finetune(e, m, train, test); err != nil {
+			return err
+		}
+	}
+	sum, err := summarize(m, acc, 0, f.huffman)
+	if err != nil {
+		return internal(err)
+	}
+	sum.Extra = map[string]any{"accuracy_before_clustering": before, "accuracy_after_clustering": clustered,
+		"accuracy_after_finetune": acc, "finetune_epochs": f.finetuneEpochs, "method": f.s.Method,
+		"sse": rep.SSE, "cluster_seconds": rep.Duration.Seconds()}
+	if f.out != "" {
+		if meta == nil {
+			meta = map[string]string{}
+		}
+		meta["command"] = "cluster"
+		meta["cluster_method"] = f.s.Method
+		meta["finetune_epochs"] = strconv.Itoa(f.finetuneEpochs)
+		meta["test_accuracy"] = strconv.FormatFloat(acc, 'f', 4, 64)
+		if err := saveModelMeta(f.out, m, meta); err != nil {
+			return err
+		}
+	}
+	return e.printSummary(format, sum, clusterTable(rep, before, clustered, acc))
+}
+
+// finetune trains the centroids with indices and masks fixed.
+func (f *clusterFlags) finetune(e *env, m *nn.Model, train, test *nn.Dataset) (float64, error) {
+	s := nn.DefaultTrainSettings(m.Arch.Name)
+	s.Epochs = f.finetuneEpochs
+	s.LR = f.lr
+	if s.LR == 0 {
+		s.LR = nn.DefaultTrainSettings(m.Arch.Name).LR * DefaultFinetuneLRScale
+	}
+	s.FinetuneCodebook = true
+	s.Seed = f.s.Seed
+	s.Workers = f.data.workers
+	s.OnEpoch = e.epochBar("fine-tune centroids", s.Epochs)
+	if _, err := nn.Train(m, train, s); err != nil {
+		return 0, err
+	}
+	acc, _, err := f.data.evaluate(m, test)
+	return acc, err
+}
+
+// clusterTable lists per-layer k, index bits and distortion.
+func clusterTable(r clustering.ModelReport, before, after, tuned float64) reports.Table {
+	t := reports.Table{Title: "codebooks",
+		Header: []string{"layer", "kind", "weights", "clustered", "k", "index bits", "SSE", "iterations"}}
+	for _, l := range r.Layers {
+		t.Rows = append(t.Rows, []string{l.Layer, string(l.Kind), strconv.Itoa(l.Weights), strconv.Itoa(l.Nonzero),
+			strconv.Itoa(l.K), strconv.Itoa(l.IndexBits), strconv.FormatFloat(l.Stats.SSE, 'g', 4, 64),
+			strconv.Itoa(l.Stats.Iterations)})
+	}
+	t.Notes = []string{fmt.Sprintf("test accuracy: %.2f%% before clustering, %.2f%% after, %.2f%% after fine-tuning",
+		100*before, 100*after, 100*tuned)}
+	return t
+}

@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/dcsim/dcsim/pruning"
+	"github.com/dcsim/dcsim/reports"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newPrune) }
+
+type pruneFlags struct {
+	in, out    string
+	experiment string
+	s          pruning.Settings
+	splicing   bool
+	data       dataFlags
+	output     outputFlags
+}
+
+func newPrune(e *env) *cobra.Command {
+	f := &pruneFlags{}
+	cmd := &cobra.Command{
+		Use:   "prune",
+		Short: "Saliency or magnitude pruning with retraining",
+		Long: `prune removes weights from a trained model in rounds of saliency (or magnitude)
+ranking, one global threshold, and retraining with splicing, so weights pruned
+by mistake can come back. --keep sets one global keep fraction; --conv-keep and
+--fc-keep threshold conv and FC layers separately. Settings may also come from
+an experiment YAML (configs/experiments/); flags given override it.`,
+		Example: `  dcsim prune --in out/lenet5.npz --keep 0.04 --out out/lenet5-p4.npz
+  dcsim prune --in out/lenet5.npz --conv-keep 0.3 --fc-keep 0.03 --out out/lenet5-sep.npz
+  dcsim prune --experiment configs/experiments/lenet5-saliency-4pct.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runPrune(e, cmd, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.in, "in", "", "trained model (.npz)")
+	fl.StringVar(&f.out, "out", "", "write the pruned model (with masks) to this .npz file")
+	fl.StringVar(&f.experiment, "experiment", "", "experiment YAML with the settings (flags override)")
+	fl.StringVar(&f.s.Criterion, "criterion", "", "saliency or magnitude (default saliency)")
+	fl.StringVar(&f.s.Normalize, "normalize", "", "per-layer gradient normalisation: mean, l2, max or none (default mean)")
+	fl.Float64Var(&f.s.Keep, "keep", 0, "global fraction of weights kept, in (0,1]")
+	fl.Float64Var(&f.s.ConvKeep, "conv-keep", 0, "fraction of conv weights kept (with --fc-keep)")
+	fl.Float64Var(&f.s.FCKeep, "fc-keep", 0, "fraction of FC weights kept (with --conv-keep)")
+	fl.StringVar(&f.s.Schedule, "schedule", "", "keep schedule over the rounds: cubic or geometric (default cubic)")
+	fl.IntVar(&f.s.Rounds, "rounds", 0, "prune/retrain rounds (default 5)")
+	fl.IntVar(&f.s.RetrainEpochs, "retrain-epochs", 0, "retraining epochs per round (default 2)")
+	fl.IntVar(&f.s.FinalEpochs, "final-epochs", 0, "fine-tuning epochs with frozen masks (default 3)")
+	fl.Float64Var(&f.s.Train.LR, "lr", 0, "retraining learning rate (default 0.1 × the dense rate)")
+	fl.BoolVar(&f.splicing, "splicing", true, "let pruned weights keep learning and come back")
+	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for retraining shuffles")
+	f.data.add(cmd)
+	f.output.add(cmd, "")
+	return cmd
+}
+
+// settings merges an experiment file (if any) with the flags the user set.
+func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
+	fromFlags := f.s
+	fromFlags.NoSplicing = !f.splicing
+	if f.experiment == "" {
+		return fromFlags, nil
+	}
+	exp, err := pruning.LoadExperiment(f.experiment)
+	if err != nil {
+		return pruning.Settings{}, err
+	}
+	s := exp.Settings
+	if f.in == "" {
+		f.in = exp.In
+	}
+	if f.out == "" {
+		f.out = exp.Out
+	}
+	ch := cmd.Flags().Changed
+	over := []struct {
+		flag  string
+		apply func()
+	}{
+		{"criterion", func() { s.Criterion = fromFlags.Criterion }},
+		{"normalize", func() { s.Normalize = fromFlags.Normalize }},
+		{"keep", func() { s.Keep, s.ConvKeep, s.FCKeep = fromFlags.Keep, 0, 0 }},
+		{"conv-keep", func() { s.ConvKeep, s.Keep = fromFlags.ConvKeep, 0 }},
+		{"fc-keep", func() { s.FCKeep, s.Keep = fromFlags.FCKeep, 0 }},
+		{"schedule", func() { s.Schedule = fromFlags.Schedule }},
+		{"rounds", func() { s.Rounds = fromFlags.Rounds }},
+		{"retrain-epochs", func() { s.RetrainEpochs = fromFlags.RetrainEpochs }},
+		{"final-epochs", func() { s.FinalEpochs = fromFlags.FinalEpochs }},
+		{"lr", func() { s.Train.LR = fromFlags.Train.LR }},
+		{"splicing", func() { s.NoSplicing = fromFlags.NoSplicing }},
+		{"seed", func() { s.Seed = fromFlags.Seed }},
+	}
+	for _, o := range over {
+		if ch(o.flag) {
+			o.apply()
+		}
+	}
+	return s, nil
+}
+
+func runPrune(e *env, cmd *cobra.Command, f *pruneFlags) error {
+	format, err := f.output.parse()
+	if err != nil {
+		return err
+	}
+	s, err := f.settings(cmd)
+	if err != nil {
+		return err
+	}
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("prune: %w", err)
+	}
+	if err := f.data.check(); err != nil {
+		return err
+	}
+	m, _, err := loadModel(f.in)
+	if err != nil {
+		return err
+	}
+	train, test, err := f.data.load()
+	if err != nil {
+		return err
+	}
+	s.Train.Workers = f.data.workers
+	s.Progress = e.progressWriter()
+	rep, err := pruning.Prune(m, train, test, s)
+	if err != nil {
+		return err
+	}
+	acc, loss, err := f.data.evaluate(m, test)
+	if err != nil {
+		return err
+	}
+	sum, err := summarize(m, acc, loss, false)
+	if err != nil {
+		return internal(err)
+	}
+	sum.Extra = map[string]any{"pruning": rep}
+	if f.out != "" {
+		meta := rep.Meta()
+		meta["command"] = "prune"
+		meta["test_accuracy"] = strconv.FormatFloat(acc, 'f', 4, 64)
+		if err := saveModelMeta(f.out, m, meta); err != nil {
+			return err
+		}
+	}
+	return e.printSummary(format, sum, roundsTable(rep))
+}
+
+// roundsTable lists the pruning rounds: targets, density reached, weights
+// revived and pruned, accuracy.
+func roundsTable(r pruning.Report) reports.Table {
+	t := reports.Table{Title: fmt.Sprintf("%s pruning rounds (%s, schedule %s, splicing %v)", r.Criterion, r.Model, r.Schedule, r.Splicing),
+		Header: []string{"round", "phase", "keep target", "density", "revived", "pruned", "accuracy %", "saliency s", "train s"}}
+	for _, rd := range r.Rounds {
+		target := "-"
+		switch {
+		case rd.KeepTarget != 0:
+			target = strconv.FormatFloat(rd.KeepTarget, 'f', 4, 64)
+		case rd.ConvKeepTarget != 0 || rd.FCKeepTarget != 0:
+			target = fmt.Sprintf("conv %.4f fc %.4f", rd.ConvKeepTarget, rd.FCKeepTarget)
+		}
+		t.Rows = append(t.Rows, []string{strconv.Itoa(rd.Round), rd.Phase, target,
+			strconv.FormatFloat(rd.Density, 'f', 4, 64), strconv.FormatInt(rd.Revived, 10),
+			strconv.FormatInt(rd.Pruned, 10), strconv.FormatFloat(100*rd.Accuracy, 'f', 2, 64),
+			strconv.FormatFloat(rd.SaliencySeconds, 'f', 1, 64), strconv.FormatFloat(rd.TrainSeconds, 'f', 1, 64)})
+	}
+	return t
+}

@@ -1,0 +1,201 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/dcsim/dcsim/nn"
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	register(newTrain)
+	register(newEval)
+}
+
+type trainFlags struct {
+	model    string
+	out      string
+	settings nn.TrainSettings
+	data     dataFlags
+	output   outputFlags
+}
+
+func newTrain(e *env) *cobra.Command {
+	f := &trainFlags{}
+	cmd := &cobra.Command{
+		Use:   "train",
+		Short: "Train a zoo network on MNIST",
+		Long: `train trains LeNet-300-100 or LeNet-5 on MNIST with SGD (momentum, weight decay,
+learning-rate schedule, seeded shuffling) and writes the model as .npz.
+Flags left unset take the per-model defaults that reach the documented
+accuracy (docs/results.md).`,
+		Example: `  dcsim train --model lenet-5 --seed 1 --out out/lenet5.npz
+  dcsim train --model lenet-300-100 --epochs 2 --train-limit 5000 --format json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runTrain(e, cmd, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.model, "model", "lenet-5", "network: lenet-300-100 or lenet-5")
+	fl.StringVar(&f.out, "out", "", "write the trained model to this .npz file")
+	fl.IntVar(&f.settings.Epochs, "epochs", 0, "epochs (default: per model)")
+	fl.IntVar(&f.settings.BatchSize, "batch", 0, "mini-batch size (default: per model)")
+	fl.Float64Var(&f.settings.LR, "lr", 0, "peak learning rate (default: per model)")
+	fl.Float64Var(&f.settings.Momentum, "momentum", 0, "momentum (default: per model)")
+	fl.Float64Var(&f.settings.WeightDecay, "weight-decay", 0, "L2 weight decay (default: per model)")
+	fl.StringVar(&f.settings.Schedule, "schedule", "", "learning-rate schedule: cosine, step or constant (default: per model)")
+	fl.Int64Var(&f.settings.Seed, "seed", 1, "seed for initialisation and shuffling")
+	f.data.add(cmd)
+	f.output.add(cmd, "")
+	return cmd
+}
+
+// trainSettings merges the flags the user set over the model's defaults.
+func (f *trainFlags) trainSettings(cmd *cobra.Command) nn.TrainSettings {
+	s := nn.DefaultTrainSettings(f.model)
+	set := func(name string) bool { return cmd.Flags().Changed(name) }
+	if set("epochs") {
+		s.Epochs = f.settings.Epochs
+	}
+	if set("batch") {
+		s.BatchSize = f.settings.BatchSize
+	}
+	if set("lr") {
+		s.LR = f.settings.LR
+	}
+	if set("momentum") {
+		s.Momentum = f.settings.Momentum
+	}
+	if set("weight-decay") {
+		s.WeightDecay = f.settings.WeightDecay
+	}
+	if set("schedule") {
+		s.Schedule = f.settings.Schedule
+	}
+	s.Seed = f.settings.Seed
+	s.Workers = f.data.workers
+	return s
+}
+
+// checkTrain rejects nonsense hyper-parameters before any data is read.
+func checkTrain(s nn.TrainSettings) error {
+	switch {
+	case s.Epochs <= 0:
+		return fmt.Errorf("--epochs: must be > 0, got %d", s.Epochs)
+	case s.BatchSize <= 0:
+		return fmt.Errorf("--batch: must be > 0, got %d", s.BatchSize)
+	case !(s.LR > 0):
+		return fmt.Errorf("--lr: must be > 0, got %g", s.LR)
+	case !(s.Momentum >= 0 && s.Momentum < 1):
+		return fmt.Errorf("--momentum: must be in [0,1), got %g", s.Momentum)
+	case !(s.WeightDecay >= 0):
+		return fmt.Errorf("--weight-decay: must be ≥ 0, got %g", s.WeightDecay)
+	}
+	return nil
+}
+
+func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
+	format, err := f.output.parse()
+	if err != nil {
+		return err
+	}
+	if f.model != "lenet-300-100" && f.model != "lenet-5" {
+		return fmt.Errorf("--model: %q cannot be trained on MNIST (valid: lenet-300-100, lenet-5)", f.model)
+	}
+	s := f.trainSettings(cmd)
+	if err := checkTrain(s); err != nil {
+		return err
+	}
+	if err := f.data.check(); err != nil {
+		return err
+	}
+	arch, err := nn.Zoo(f.model)
+	if err != nil {
+		return err
+	}
+	train, test, err := f.data.load()
+	if err != nil {
+		return err
+	}
+	m, err := nn.NewModel(arch, f.settings.Seed)
+	if err != nil {
+		return internal(err)
+	}
+	s.OnEpoch = e.epochBar("train "+f.model, s.Epochs)
+	stats, err := nn.Train(m, train, s)
+	if err != nil {
+		return err
+	}
+	acc, loss, err := f.data.evaluate(m, test)
+	if err != nil {
+		return err
+	}
+	sum, err := summarize(m, acc, loss, false)
+	if err != nil {
+		return internal(err)
+	}
+	sum.Extra = map[string]any{"epochs": stats.Epochs, "seconds_per_epoch": stats.EpochSeconds,
+		"final_train_loss": stats.FinalLoss, "seed": s.Seed, "lr": s.LR, "batch": s.BatchSize,
+		"momentum": s.Momentum, "weight_decay": s.WeightDecay, "schedule": s.Schedule,
+		"train_images": train.N, "test_images": test.N}
+	if f.out != "" {
+		meta := map[string]string{"seed": strconv.FormatInt(s.Seed, 10), "epochs": strconv.Itoa(s.Epochs),
+			"test_accuracy": strconv.FormatFloat(acc, 'f', 4, 64), "command": "train"}
+		if err := nn.SaveModel(f.out, m, meta); err != nil {
+			return internal(err)
+		}
+	}
+	fmt.Fprintf(e.stderr, "trained %s: %d epochs, %.2f s/epoch, test accuracy %.2f%%\n",
+		f.model, stats.Epochs, stats.EpochSeconds, 100*acc)
+	return e.printSummary(format, sum)
+}
+
+type evalFlags struct {
+	in      string
+	huffman bool
+	data    dataFlags
+	output  outputFlags
+}
+
+func newEval(e *env) *cobra.Command {
+	f := &evalFlags{}
+	cmd := &cobra.Command{
+		Use:     "eval",
+		Short:   "Test accuracy and size of a model file",
+		Example: "  dcsim eval --in out/lenet5.npz --huffman",
+		Args:    cobra.NoArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return runEval(e, f) },
+	}
+	cmd.Flags().StringVar(&f.in, "in", "", "model file (.npz)")
+	cmd.Flags().BoolVar(&f.huffman, "huffman", false, "also report the Huffman-coded storage")
+	f.data.add(cmd)
+	f.output.add(cmd, "")
+	return cmd
+}
+
+func runEval(e *env, f *evalFlags) error {
+	format, err := f.output.parse()
+	if err != nil {
+		return err
+	}
+	if err := f.data.check(); err != nil {
+		return err
+	}
+	m, _, err := loadModel(f.in)
+	if err != nil {
+		return err
+	}
+	_, test, err := f.data.load()
+	if err != nil {
+		return err
+	}
+	acc, loss, err := f.data.evaluate(m, test)
+	if err != nil {
+		return err
+	}
+	sum, err := summarize(m, acc, loss, f.huffman)
+	if err != nil {
+		return err
+	}
+	return e.printSummary(format, sum)
+}
