@@ -1,0 +1,183 @@
+package reports
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// CodesignRow is one compression candidate for the accuracy vs compression
+// plot. Its input schema (docs/sweeps.md, "Report inputs") is a JSON object
+// with accuracy (or test_accuracy, as `dcsim eval --format json` prints) in
+// [0, 1] and compression_ratio > 0, and optional name (or label, or model),
+// series, params, latency_us and energy_pj.
+type CodesignRow struct {
+	Name             string   `json:"name"`
+	Series           string   `json:"series"`
+	Accuracy         float64  `json:"accuracy"`
+	CompressionRatio float64  `json:"compression_ratio"`
+	Params           int64    `json:"params"`
+	LatencyUS        *float64 `json:"latency_us"`
+	EnergyPJ         *float64 `json:"energy_pj"`
+}
+
+// codesignJSON mirrors the accepted keys, with the aliases.
+type codesignJSON struct {
+	CodesignRow
+	TestAccuracy *float64 `json:"test_accuracy"`
+	AccuracyPtr  *float64 `json:"accuracy"`
+	Label        string   `json:"label"`
+	Model        string   `json:"model"`
+}
+
+// ReadCodesign reads codesign rows from r: a JSON array of rows, an object
+// {"candidates": [rows]}, a single row object, or JSON Lines. name prefixes
+// error messages ("name:line: field: what" for JSON Lines).
+func ReadCodesign(r io.Reader, name string) ([]CodesignRow, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	trim := bytes.TrimSpace(data)
+	if len(trim) == 0 {
+		return nil, fmt.Errorf("%s: empty file (want codesign rows with accuracy and compression_ratio)", name)
+	}
+	var raws []json.RawMessage
+	var obj struct {
+		Candidates []json.RawMessage `json:"candidates"`
+	}
+	switch {
+	case trim[0] == '[':
+		if err := json.Unmarshal(trim, &raws); err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+	case json.Unmarshal(trim, &obj) == nil && obj.Candidates != nil:
+		raws = obj.Candidates
+	case json.Valid(trim):
+		raws = []json.RawMessage{trim}
+	default:
+		return readCodesignLines(data, name)
+	}
+	rows := make([]CodesignRow, 0, len(raws))
+	for i, raw := range raws {
+		row, err := parseCodesignRow(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s: row %d: %v", name, i+1, err)
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+func readCodesignLines(data []byte, name string) ([]CodesignRow, error) {
+	var rows []CodesignRow
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 16<<20)
+	for line := 1; sc.Scan(); line++ {
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		row, err := parseCodesignRow(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
+		}
+		rows = append(rows, row)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return rows, nil
+}
+
+func parseCodesignRow(raw []byte) (CodesignRow, error) {
+	var j codesignJSON
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return CodesignRow{}, fmt.Errorf("not a JSON object: %v", err)
+	}
+	row := j.CodesignRow
+	switch {
+	case j.AccuracyPtr != nil:
+		row.Accuracy = *j.AccuracyPtr
+	case j.TestAccuracy != nil:
+		row.Accuracy = *j.TestAccuracy
+	default:
+		return row, fmt.Errorf("accuracy: missing (want accuracy or test_accuracy in [0, 1])")
+	}
+	if !(row.Accuracy >= 0 && row.Accuracy <= 1) {
+		return row, fmt.Errorf("accuracy: must be in [0, 1], got %v", row.Accuracy)
+	}
+	if !positiveFinite(row.CompressionRatio) {
+		return row, fmt.Errorf("compression_ratio: must be a finite number > 0, got %v", row.CompressionRatio)
+	}
+	for _, alt := range []string{j.Label, j.Model} {
+		if row.Name == "" {
+			row.Name = alt
+		}
+	}
+	return row, nil
+}
+
+// AccuracyPlot is test accuracy (%) against compression ratio (×, log axis),
+// one colour per series, each point labelled with its name.
+func AccuracyPlot(title string, rows []CodesignRow) (*plot.Plot, error) {
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("accuracy plot: no rows")
+	}
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = "compression ratio (×, log)"
+	p.Y.Label.Text = "test accuracy (%)"
+	p.X.Scale = plot.LogScale{}
+	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Legend.Top, p.Legend.Left = false, true
+	var order []string
+	by := map[string][]CodesignRow{}
+	for _, r := range rows {
+		if _, ok := by[r.Series]; !ok {
+			order = append(order, r.Series)
+		}
+		by[r.Series] = append(by[r.Series], r)
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for si, s := range order {
+		var xy plotter.XYs
+		var labels []string
+		for _, r := range by[s] {
+			xy = append(xy, plotter.XY{X: r.CompressionRatio, Y: 100 * r.Accuracy})
+			labels = append(labels, r.Name)
+			lo, hi = math.Min(lo, 100*r.Accuracy), math.Max(hi, 100*r.Accuracy)
+		}
+		sc, err := plotter.NewScatter(xy)
+		if err != nil {
+			return nil, err
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Color: plotutil.Color(si), Radius: vg.Points(3.5), Shape: plotutil.Shape(si)}
+		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: xy, Labels: labels})
+		if err != nil {
+			return nil, err
+		}
+		for i := range lb.TextStyle {
+			lb.TextStyle[i].Font.Size = vg.Points(7)
+		}
+		lb.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(2)}
+		p.Add(sc, lb)
+		if s != "" {
+			p.Legend.Add(s, sc)
+		}
+	}
+	pad := math.Max(0.5, (hi-lo)*0.15)
+	p.Y.Min, p.Y.Max = math.Max(0, lo-pad), math.Min(100, hi+pad)
+	p.X.Min /= 1.3
+	p.X.Max *= 2 // room for the labels of the rightmost points
+	return p, nil
+}
