@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,6 +70,8 @@ func (f *clusterFlags) check() error {
 		return fmt.Errorf("--lr: must be ≥ 0, got %g", f.lr)
 	case f.s.Settings.K < 0:
 		return fmt.Errorf("--k: must be ≥ 0, got %d", f.s.Settings.K)
+	case !slices.Contains(clustering.Methods(), f.s.Method):
+		return fmt.Errorf("--method: unknown method %q (valid: %s)", f.s.Method, strings.Join(clustering.Methods(), ", "))
 	}
 	for _, b := range []struct {
 		flag string

@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// run executes a command line and returns stdout, stderr and the exit status.
+func run(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(args, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+const cfg = "../../configs/"
+
+func TestGolden(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"simulate-default.txt", []string{"simulate"}},
+		{"simulate-lenet5.json", []string{"simulate", "--network", "lenet-5", "--format", "json"}},
+		{"simulate-lenet5.csv", []string{"simulate", "--network", "lenet-5", "--format", "csv"}},
+		{"simulate-lenet5.md", []string{"simulate", "--network", "lenet-5", "--format", "md"}},
+		{"simulate-tiny-os.txt", []string{"simulate", "--network", "testdata/tiny.csv", "--accel", cfg + "accelerators/edge-16x16.yaml"}},
+		{"simulate-eie.json", []string{"simulate", "--accel", cfg + "accelerators/eie.yaml",
+			"--network", cfg + "networks/eie-benchmarks.csv", "--compression", cfg + "compression/eie-benchmarks.yaml", "--format", "json"}},
+		{"simulate-alexnet-dc-sparse.txt", []string{"simulate", "--accel", cfg + "accelerators/sparse-systolic-32x32.yaml",
+			"--compression", cfg + "compression/deep-compression-alexnet.yaml"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errs, code := run(t, c.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			path := filepath.Join("testdata", "golden", c.name)
+			if *update {
+				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./internal/cli -run TestGolden -update)", err)
+			}
+			if out != string(want) {
+				t.Errorf("output differs from %s (rerun with -update if the change is intended)\ngot:\n%s", path, out)
+			}
+		})
+	}
+}
+
+// TestDeterministic runs the same simulation twice: identical bytes.
+func TestDeterministic(t *testing.T) {
+	args := []string{"simulate", "--accel", cfg + "accelerators/eie.yaml", "--network", "alexnet",
+		"--compression", cfg + "compression/deep-compression-alexnet.yaml", "--mask-accurate", "--format", "json"}
+	a, _, c1 := run(t, args...)
+	b, _, c2 := run(t, args...)
+	if c1 != 0 || c2 != 0 || a != b {
+		t.Fatalf("exit %d/%d, outputs equal: %v", c1, c2, a == b)
+	}
+}
+
+// TestBadInput: every bad input gives exit status 2 and one line on stderr
+// naming what is wrong (file, line and field where known).
+func TestBadInput(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing accel", []string{"simulate", "--accel", "testdata/nope.yaml"}, "testdata/nope.yaml"},
+		{"yaml typo", []string{"simulate", "--accel", "testdata/typo.yaml"}, "testdata/typo.yaml:6: array.colls"},
+		{"unknown dataflow", []string{"simulate", "--accel", "testdata/baddataflow.yaml"}, "testdata/baddataflow.yaml:7: array.dataflow"},
+		{"negative rows", []string{"simulate", "--accel", "testdata/negrows.yaml"}, "testdata/negrows.yaml:5: array.rows"},
+		{"wrong type", []string{"simulate", "--accel", "testdata/wrongtype.yaml"}, "testdata/wrongtype.yaml:3: clock_mhz"},
+		{"unknown network", []string{"simulate", "--network", "lenet-7"}, `unknown network "lenet-7"`},
+		{"missing csv", []string{"simulate", "--network", "testdata/nope.csv"}, "testdata/nope.csv"},
+		{"filter too big", []string{"simulate", "--network", "testdata/bigfilter.csv"}, "testdata/bigfilter.csv:2: Filter Height"},
+		{"bad format", []string{"simulate", "--format", "xml"}, `--format: unknown format "xml"`},
+		{"profile unknown layer", []string{"simulate", "--compression", "testdata/badlayer-profile.yaml"}, "fc9"},
+		{"profile bad density", []string{"simulate", "--compression", "testdata/baddensity-profile.yaml"}, "testdata/baddensity-profile.yaml:4"},
+		{"mask-accurate without profile", []string{"simulate", "--mask-accurate"}, "--mask-accurate"},
+		{"unknown flag", []string{"simulate", "--acel", "x"}, "unknown flag: --acel"},
+		{"unknown command", []string{"simulat"}, "unknown command"},
+		{"train negative epochs", []string{"train", "--epochs", "-1"}, "--epochs: must be > 0"},
+		{"train zero batch", []string{"train", "--batch", "0"}, "--batch: must be > 0"},
+		{"train negative lr", []string{"train", "--lr", "-0.1"}, "--lr: must be > 0"},
+		{"train unknown model", []string{"train", "--model", "alexnet"}, "--model"},
+		{"eval missing model", []string{"eval", "--in", "testdata/nope.npz"}, "testdata/nope.npz"},
+		{"eval corrupt model", []string{"eval", "--in", "testdata/truncated.npz"}, "testdata/truncated.npz"},
+		{"eval no model", []string{"eval"}, "--in"},
+		{"prune keep out of range", []string{"prune", "--in", "x.npz", "--keep", "1.5"}, "keep: must be in (0,1]"},
+		{"prune both keeps", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--conv-keep", "0.2", "--fc-keep", "0.1"}, "not both"},
+		{"prune one separate keep", []string{"prune", "--in", "x.npz", "--conv-keep", "0.2"}, "set both or neither"},
+		{"prune bad criterion", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--criterion", "random"}, "criterion"},
+		{"cluster bad bits", []string{"cluster", "--in", "x.npz", "--max-bits", "20"}, "--max-bits: must be in 1–16"},
+		{"cluster bad method", []string{"cluster", "--in", "x.npz", "--method", "dbscan"}, `--method: unknown method "dbscan"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errs, code := run(t, c.args...)
+			if code != ExitInput {
+				t.Fatalf("exit %d, want %d; stderr %q", code, ExitInput, errs)
+			}
+			if out != "" {
+				t.Errorf("stdout not empty: %q", out)
+			}
+			if !strings.HasPrefix(errs, "dcsim: ") || strings.Count(errs, "\n") != 1 {
+				t.Errorf("stderr is not one line starting with 'dcsim: ': %q", errs)
+			}
+			if !strings.Contains(errs, c.want) {
+				t.Errorf("stderr %q does not mention %q", errs, c.want)
+			}
+		})
+	}
+}
+
+// TestOutFileAtomic: --out writes the same bytes as stdout and leaves no
+// temporary file behind.
+func TestOutFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.json")
+	out, errs, code := run(t, "simulate", "--network", "lenet-300-100", "--format", "json", "--out", path)
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || string(got) != out {
+		t.Fatalf("file differs from stdout (err %v)", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("directory holds %d entries, want 1", len(entries))
+	}
+}
