@@ -34,8 +34,9 @@ import (
 
 // maxSampledVectors is how many activation vectors of a conv layer the
 // mask-accurate path simulates; the mean is scaled to all OutH·OutW vectors
-// (the weight matrix, hence the per-PE work, is the same for every vector).
-const maxSampledVectors = 4
+// (the weight matrix, hence the per-PE work, is the same for every vector,
+// only which activations are zero changes).
+const maxSampledVectors = 1
 
 // eieLayer simulates one layer on the eie dataflow.
 func eieLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
@@ -164,47 +165,51 @@ func (run *eieRun) add(g groupRun, vectors float64) {
 func maskGroup(w *peWork, k, active int, skip bool, depth, rate, samples int, name string, g int) groupRun {
 	var gr groupRun
 	perPE := make([]float64, w.pes)
+	colNNZ := make([]int64, w.cols) // Σ_p non-zeros of column j
+	colPad := make([]int64, w.cols)
 	for j := 0; j < w.cols; j++ {
 		for p := 0; p < w.pes; p++ {
-			e := float64(w.entries(j, p))
-			gr.stored += e
-			gr.storedNNZ += float64(w.nnz[j*w.pes+p])
-			perPE[p] += e
+			nz, pad := w.nnz[j*w.pes+p], w.pad[j*w.pes+p]
+			colNNZ[j] += int64(nz)
+			colPad[j] += int64(pad)
+			perPE[p] += float64(nz + pad)
 		}
+		gr.stored += float64(colNNZ[j] + colPad[j])
+		gr.storedNNZ += float64(colNNZ[j])
 	}
 	gr.maxPE = slices.Max(perPE)
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s/%d", name, g)
 	rng := rand.New(rand.NewPCG(h.Sum64(), uint64(g)))
 	q := newQueueSim(w.pes, depth, rate)
+	all := make([]int, k)
+	for j := range all {
+		all[j] = j
+	}
 	for s := 0; s < samples; s++ {
 		nonzero := rng.Perm(k)[:active]
 		slices.Sort(nonzero)
-		isNZ := make([]bool, k)
-		for _, j := range nonzero {
-			isNZ[j] = true
-		}
 		cols := nonzero
 		if !skip {
-			cols = make([]int, k)
-			for j := range cols {
-				cols[j] = j
-			}
+			cols = all
 		}
 		c, busy := q.run(w, cols)
 		gr.cycles += float64(c)
 		gr.busy += float64(busy)
 		gr.columns += float64(len(cols))
+		var nzAct int64
+		for _, j := range nonzero {
+			nzAct += colNNZ[j]
+		}
+		gr.nnzAct += float64(nzAct)
 		for _, j := range cols {
-			for p := 0; p < w.pes; p++ {
-				nz, pad := float64(w.nnz[j*w.pes+p]), float64(w.pad[j*w.pes+p])
-				gr.padding += pad
-				if isNZ[j] {
-					gr.nnzAct += nz
-				} else {
-					gr.nnzZero += nz
-				}
+			gr.padding += float64(colPad[j])
+			if !skip {
+				gr.nnzZero += float64(colNNZ[j])
 			}
+		}
+		if !skip {
+			gr.nnzZero -= float64(nzAct)
 		}
 	}
 	f := 1 / float64(samples)

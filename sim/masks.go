@@ -127,6 +127,9 @@ func maskWork(m *Mask, row0, rows, pes, relBits int) *peWork {
 	cols := m.Cols
 	w := &peWork{pes: pes, cols: cols, nnz: make([]int32, cols*pes), pad: make([]int32, cols*pes)}
 	local := (rows + pes - 1) / pes
+	if relBits > 0 && local <= 1<<uint(min(relBits, 30)) {
+		relBits = 0 // no gap in a slice this short can need padding
+	}
 	var last [64]int
 	var blk [64]uint64
 	for p := 0; p < pes && p < rows; p++ {
@@ -168,8 +171,12 @@ func (w *peWork) countBlock(blk *[64]uint64, last *[64]int, c0, q0, p, relBits i
 			last[c] = q0 + 63 - bits.LeadingZeros64(x)
 			continue
 		}
-		var pad int32
 		prev := last[c]
+		if !mayPad(x, prev-q0, relBits) {
+			last[c] = q0 + 63 - bits.LeadingZeros64(x)
+			continue
+		}
+		var pad int32
 		for ; x != 0; x &= x - 1 {
 			pos := q0 + bits.TrailingZeros64(x)
 			pad += int32((pos - prev - 1) >> uint(relBits))
@@ -178,6 +185,34 @@ func (w *peWork) countBlock(blk *[64]uint64, last *[64]int, c0, q0, p, relBits i
 		last[c] = prev
 		w.pad[k] += pad
 	}
+}
+
+// mayPad reports whether word x (bit i = local row q0+i), whose previous
+// non-zero is at offset prev (< 0: before the word), can contain a run of
+// ≥ 2^relBits zeros ending at a non-zero. It is a cheap filter: runs are
+// found by and-ing ^x with itself shifted (a bit survives if the 2^relBits
+// bits from it up are all zero).
+func mayPad(x uint64, prev, relBits int) bool {
+	span := 1 << uint(relBits)
+	if span >= 64 {
+		return true
+	}
+	if 63-bits.LeadingZeros64(x)-prev-1 < span {
+		return false // the whole gap before the last non-zero is too short
+	}
+	last := 63 - bits.LeadingZeros64(x)
+	z := ^x
+	for s := 1; s < span; s <<= 1 {
+		z &= z >> uint(s)
+	}
+	// only runs that end before the last non-zero count
+	if lim := last - span + 1; lim > 0 {
+		z &= 1<<uint(lim) - 1
+	} else {
+		z = 0
+	}
+	// a run starting inside the word, or one continuing from before it
+	return z != 0 || bits.TrailingZeros64(x)-prev-1 >= span
 }
 
 // statGroup is the statistical counterpart of maskGroup: one group's matrix
