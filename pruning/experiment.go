@@ -165,16 +165,22 @@ func typeName(t any) string {
 	}
 }
 
+// yamlNames rewrites the flag-style field names of Settings.Validate
+// messages into YAML keys.
+var yamlNames = strings.NewReplacer("conv-keep", "conv_keep", "fc-keep", "fc_keep",
+	"retrain-epochs", "retrain_epochs", "final-epochs", "final_epochs",
+	"min-layer-density", "min_layer_density", "saliency-batch", "saliency_batch", "weight-decay", "weight_decay")
+
 // locate prefixes a Settings.Validate error, whose text starts with the
-// flag-style field name ("conv-keep: ..."), with the file and the line of
-// the matching YAML key.
+// field name ("conv-keep: ..."), with the file and the line of the matching
+// YAML key.
 func locate(file string, err error, lines map[string]int, fallback int) error {
-	field, _, _ := strings.Cut(err.Error(), ":")
-	key := strings.ReplaceAll(strings.TrimSpace(field), "-", "_")
+	msg := yamlNames.Replace(err.Error())
+	key, _, _ := strings.Cut(msg, ":")
 	if l, ok := lines[key]; ok {
-		return fmt.Errorf("%s:%d: %s", file, l, strings.Replace(err.Error(), field, key, 1))
+		return fmt.Errorf("%s:%d: %s", file, l, msg)
 	}
-	return fmt.Errorf("%s:%d: %w", file, fallback, err)
+	return fmt.Errorf("%s:%d: %s", file, fallback, msg)
 }
 
 // experiment converts the decoded file into an Experiment.

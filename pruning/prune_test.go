@@ -254,7 +254,7 @@ func TestPruneBadSettings(t *testing.T) {
 		{"keep above one", Settings{Keep: 1.5}, "keep"},
 		{"keep negative", Settings{Keep: -0.1}, "keep"},
 		{"keep and conv keep", Settings{Keep: 0.1, ConvKeep: 0.5, FCKeep: 0.1}, "not both"},
-		{"conv keep alone", Settings{ConvKeep: 0.5}, "both or neither"},
+		{"conv keep alone", Settings{ConvKeep: 0.5}, "conv-keep: set both"},
 		{"fc keep out of range", Settings{ConvKeep: 0.5, FCKeep: 2}, "fc-keep"},
 		{"no conv layers", Settings{ConvKeep: 0.5, FCKeep: 0.1}, "no conv layers"},
 		{"unknown criterion", Settings{Keep: 0.1, Criterion: "random"}, "magnitude, saliency"},

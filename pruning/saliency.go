@@ -56,7 +56,7 @@ func pick[V any](field, name, def string, reg map[string]V) (string, error) {
 	}
 	n := strings.ToLower(name)
 	if _, ok := reg[n]; !ok {
-		return "", fmt.Errorf("%s %q: unknown (valid: %s)", field, name, strings.Join(names(reg), ", "))
+		return "", fmt.Errorf("%s: %q: unknown (valid: %s)", field, name, strings.Join(names(reg), ", "))
 	}
 	return n, nil
 }
@@ -72,16 +72,16 @@ func layerScale[T float32 | float64](name string, v []T) float64 {
 		}
 		s = math.Sqrt(s)
 	case "max":
+		var m T
 		for _, x := range v {
-			s = max(s, math.Abs(float64(x)))
+			m = max(m, x, -x)
 		}
+		s = float64(m)
 	case "mean":
 		for _, x := range v {
-			s += math.Abs(float64(x))
+			s += float64(max(x, -x))
 		}
-		if len(v) > 0 {
-			s /= float64(len(v))
-		}
+		s /= float64(max(len(v), 1))
 	default:
 		return 1
 	}
@@ -110,33 +110,33 @@ func newAccumulator(normalize, accumulate string, sizes []int) *accumulator {
 	return a
 }
 
-// add accumulates one batch's gradients (one slice per layer).
+// add accumulates one batch's gradients (one slice per layer). nn checks
+// that gradients are finite; a non-finite value would show in the sums,
+// which saliency rejects.
 func (a *accumulator) add(grads [][]float32) error {
 	for l, g := range grads {
 		if len(g) != len(a.sum[l]) {
 			return fmt.Errorf("layer %d: gradient has %d entries, want %d", l, len(g), len(a.sum[l]))
 		}
-		scale := 1.0
+		inv := 1.0
 		if a.perBatch {
-			scale = layerScale(a.normalize, g)
+			inv = 1 / layerScale(a.normalize, g)
 		}
-		inv := 1 / scale
-		acc := a.sum[l]
+		acc := a.sum[l][:len(g)]
 		for i, x := range g {
-			v := math.Abs(float64(x))
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("layer %d: gradient of weight %d in batch %d is %v", l, i, a.batches, x)
-			}
-			acc[i] += v * inv
+			acc[i] += float64(abs32(x)) * inv
 		}
 	}
 	a.batches++
 	return nil
 }
 
+// abs32 is |x| by clearing the sign bit.
+func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
+
 // saliency returns |w_i|·acc_i, the epoch sums normalised per layer first
 // in epoch mode.
-func (a *accumulator) saliency(weights [][]float32) [][]float32 {
+func (a *accumulator) saliency(weights [][]float32) ([][]float32, error) {
 	out := make([][]float32, len(a.sum))
 	for l, acc := range a.sum {
 		inv := 1.0
@@ -145,10 +145,13 @@ func (a *accumulator) saliency(weights [][]float32) [][]float32 {
 		}
 		out[l] = make([]float32, len(acc))
 		for i, v := range acc {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("layer %d: saliency of weight %d is %v (non-finite gradients)", l, i, v)
+			}
 			out[l][i] = float32(math.Abs(float64(weights[l][i])) * v * inv)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // magnitudes returns |w_i| for every weight, shadow values included.
@@ -201,5 +204,9 @@ func Scores(m *nn.Model, ps []*nn.Param, train *nn.Dataset, s Settings) ([][]flo
 	if err != nil {
 		return nil, fmt.Errorf("saliency pass: %w", err)
 	}
-	return acc.saliency(weights), nil
+	sal, err := acc.saliency(weights)
+	if err != nil {
+		return nil, fmt.Errorf("saliency pass: %w", err)
+	}
+	return sal, nil
 }

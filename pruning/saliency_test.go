@@ -40,7 +40,11 @@ func TestAccumulatorBatchVersusEpoch(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		got := a.saliency(w)[0]
+		sal, err := a.saliency(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := sal[0]
 		for i := range tc.want {
 			if math.Abs(float64(got[i])-tc.want[i]) > tol {
 				t.Errorf("%s: saliency %v, want %v", tc.accumulate, got, tc.want)
@@ -52,7 +56,10 @@ func TestAccumulatorBatchVersusEpoch(t *testing.T) {
 
 func TestAccumulatorRejectsNonFinite(t *testing.T) {
 	a := newAccumulator("l2", "batch", []int{2})
-	if err := a.add([][]float32{{1, float32(math.Inf(1))}}); err == nil {
+	if err := a.add([][]float32{{1, float32(math.Inf(1))}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.saliency([][]float32{{1, 1}}); err == nil {
 		t.Error("infinite gradient accepted")
 	}
 	if err := a.add([][]float32{{1}}); err == nil {
@@ -70,7 +77,10 @@ func TestNormalizationMakesLayersComparable(t *testing.T) {
 		if err := a.add(g); err != nil {
 			t.Fatal(err)
 		}
-		s := a.saliency(w)
+		s, err := a.saliency(w)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for i := range s[0] {
 			if math.Abs(float64(s[0][i]-s[1][i])) > 1e-6*float64(s[0][i]) {
 				t.Errorf("%s: layer saliencies %v and %v differ", norm, s[0], s[1])

@@ -47,7 +47,7 @@ func schedule(name string) (scheduleFunc, error) {
 	}
 	f, ok := schedules[strings.ToLower(name)]
 	if !ok {
-		return nil, fmt.Errorf("schedule %q: unknown (valid: %s)", name, strings.Join(Schedules(), ", "))
+		return nil, fmt.Errorf("schedule: %q: unknown (valid: %s)", name, strings.Join(Schedules(), ", "))
 	}
 	return f, nil
 }

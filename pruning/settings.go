@@ -86,8 +86,10 @@ func (s Settings) Validate() error {
 	switch {
 	case s.Keep != 0 && s.separate():
 		return fmt.Errorf("keep: set either keep or conv-keep and fc-keep, not both")
-	case s.separate() && (s.ConvKeep == 0 || s.FCKeep == 0):
-		return fmt.Errorf("conv-keep, fc-keep: set both or neither (got %g, %g)", s.ConvKeep, s.FCKeep)
+	case s.separate() && s.ConvKeep == 0:
+		return fmt.Errorf("fc-keep: set both conv-keep and fc-keep or neither")
+	case s.separate() && s.FCKeep == 0:
+		return fmt.Errorf("conv-keep: set both conv-keep and fc-keep or neither")
 	case s.separate():
 		if err := inRange("conv-keep", s.ConvKeep); err != nil {
 			return err

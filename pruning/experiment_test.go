@@ -1,0 +1,112 @@
+package pruning
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseExperiment(t *testing.T) {
+	const doc = `version: 1
+name: lenet5-test
+model: lenet-5
+in: out/lenet5.npz
+criterion: magnitude
+keep: 0.04
+schedule: geometric
+rounds: 3
+retrain_epochs: 1
+final_epochs: -1
+splicing: false
+seed: 7
+train:
+  lr: 0.002
+  batch: 128
+`
+	e, err := ParseExperiment("x.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.Settings
+	if e.Name != "lenet5-test" || e.Model != "lenet-5" || e.In != "out/lenet5.npz" ||
+		s.Criterion != "magnitude" || s.Keep != 0.04 || s.Schedule != "geometric" || s.Rounds != 3 ||
+		s.RetrainEpochs != 1 || s.FinalEpochs != -1 || !s.NoSplicing || s.Seed != 7 ||
+		s.Train.LR != 0.002 || s.Train.BatchSize != 128 {
+		t.Errorf("parsed %+v", e)
+	}
+}
+
+func TestParseExperimentErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc, want string
+	}{
+		{"unknown key", "version: 1\nkeep: 0.1\nkepp: 0.2\n", "x.yaml:3: kepp: unknown key (valid: accumulate, conv_keep"},
+		{"unknown train key", "version: 1\nkeep: 0.1\ntrain:\n  lrate: 0.1\n", "x.yaml:4: train.lrate: unknown key"},
+		{"missing version", "keep: 0.1\n", "x.yaml:1: version: required"},
+		{"bad version", "version: 2\nkeep: 0.1\n", "x.yaml:1: version: unsupported version 2"},
+		{"bad type", "version: 1\nkeep: lots\n", `x.yaml:2: keep: cannot read "lots" as a number`},
+		{"keep out of range", "version: 1\n\nkeep: 1.5\n", "x.yaml:3: keep: must be in (0,1]"},
+		{"both keeps", "version: 1\nkeep: 0.1\nconv_keep: 0.5\nfc_keep: 0.1\n", "x.yaml:2: keep: set either"},
+		{"fc keep alone", "version: 1\nfc_keep: 0.1\n", "x.yaml:2: fc_keep: set both conv_keep and fc_keep or neither"},
+		{"unknown criterion", "version: 1\nkeep: 0.1\ncriterion: random\n", `x.yaml:3: criterion: "random": unknown (valid: magnitude, saliency)`},
+		{"negative lr", "version: 1\nkeep: 0.1\ntrain:\n  lr: -1\n", "x.yaml:4: train.lr: must be"},
+		{"duplicate", "version: 1\nkeep: 0.1\nkeep: 0.2\n", "keep"},
+		{"not a mapping", "- 1\n- 2\n", "x.yaml:1: expected a mapping"},
+		{"nested value", "version: 1\nkeep: [0.1]\n", "x.yaml:2: keep: must be a single value"},
+		{"syntax", "version: 1\nkeep: : :\n", "x.yaml: yaml:"},
+	} {
+		_, err := ParseExperiment("x.yaml", []byte(tc.doc))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want it to contain %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestExperimentConfigs loads every pruning experiment shipped in
+// configs/experiments.
+func TestExperimentConfigs(t *testing.T) {
+	files, err := filepath.Glob("../configs/experiments/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), "keep") { // another package's experiment
+			continue
+		}
+		n++
+		if _, err := LoadExperiment(f); err != nil {
+			t.Error(err)
+		}
+	}
+	if n == 0 {
+		t.Error("no pruning experiments in configs/experiments")
+	}
+	if _, err := LoadExperiment("../configs/experiments/does-not-exist.yaml"); err == nil {
+		t.Error("missing file: no error")
+	}
+}
+
+func FuzzParseExperiment(f *testing.F) {
+	f.Add([]byte("version: 1\nkeep: 0.04\ntrain:\n  lr: 0.01\n"))
+	f.Add([]byte("version: 1\nconv_keep: 0.5\nfc_keep: 0.02\nsplicing: false\n"))
+	f.Add([]byte("version: 1\ntrain: 3\n"))
+	f.Add([]byte("{version: 1, keep: .nan}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e, err := ParseExperiment("fuzz.yaml", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.yaml") {
+				t.Errorf("error %q does not name the file", err)
+			}
+			return
+		}
+		if err := e.Settings.Validate(); err != nil {
+			t.Errorf("accepted settings fail validation: %v", err)
+		}
+	})
+}
