@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -32,19 +33,24 @@ func TestBenchData(t *testing.T) {
 	if err := writeNPY(filepath.Join(dir, "laplace.npy"), w); err != nil {
 		t.Fatal(err)
 	}
-	best := time.Duration(math.MaxInt64)
+	best, bestCPU := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
 	var cb Codebook
 	for r := 0; r < 3; r++ {
 		var err error
+		c0 := cpuTime()
 		if cb, err = Cluster(w, Settings{}); err != nil {
 			t.Fatal(err)
 		}
-		best = min(best, cb.Stats.Duration)
+		best, bestCPU = min(best, cb.Stats.Duration), min(bestCPU, cpuTime()-c0)
 	}
 	k := len(cb.Centroids)
 	out := map[string]any{"n": n, "k": k, "std": cb.Stats.Std, "threshold": DefaultThreshold * cb.Stats.Std,
-		"leaf_entries": cb.Stats.LeafEntries, "go_birch_kmeans_s": best.Seconds(), "sse_birch_kmeans": cb.Stats.SSE}
-	for _, m := range []string{"kmeans", "exact"} {
+		"leaf_entries": cb.Stats.LeafEntries, "go_birch_kmeans_s": best.Seconds(), "go_birch_kmeans_cpu_s": bestCPU.Seconds(), "sse_birch_kmeans": cb.Stats.SSE}
+	methods := []string{"kmeans", "exact"}
+	if n > 2_000_000 { // K-Means++ on the raw values is O(n·k) per seeding: skip
+		methods = nil
+	}
+	for _, m := range methods {
 		c, err := Cluster(w, Settings{Method: m, K: k})
 		if err != nil {
 			t.Fatal(err)
@@ -56,6 +62,15 @@ func TestBenchData(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%s", b)
+}
+
+// cpuTime is the user + system CPU time of this process (all threads).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // writeNPY writes a 1-D little-endian float32 array in NumPy's .npy v1.0

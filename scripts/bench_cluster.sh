@@ -1,7 +1,7 @@
 #!/bin/sh
 # Compare dcsim's clustering with scikit-learn on the same Laplace data.
 #
-#   scripts/bench_cluster.sh [N]      (default N = 1000000)
+#   scripts/bench_cluster.sh [N [go]]   (default N = 1000000; "go": Go side only)
 #
 # 1. Go (one core, GOMAXPROCS=1): writes laplace.npy and go.json (best of 3
 #    birch-kmeans runs; kmeans and exact at the same k) via
@@ -16,6 +16,10 @@ cd "$(dirname "$0")/.."
 DIR=$(mktemp -d)
 trap 'rm -rf "$DIR"' EXIT
 DCSIM_CLUSTER_BENCH=$DIR DCSIM_CLUSTER_N=$N nice go test -count=1 -cpu 1 -run '^TestBenchData$' ./clustering/ >/dev/null
+if [ "${2:-}" = go ]; then
+	/usr/bin/python3 -c 'import json,sys; g=json.load(open(sys.argv[1])); print("n = %d, k = %d: Go birch-kmeans (1 core) %.3f s wall, %.3f s CPU; %d leaf entries" % (g["n"], g["k"], g["go_birch_kmeans_s"], g["go_birch_kmeans_cpu_s"], g["leaf_entries"]))' "$DIR/go.json"
+	exit 0
+fi
 for t in 1 2; do
 	OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t nice /usr/bin/python3 scripts/sklearn_cluster.py "$DIR" >"$DIR/sk$t.json"
 done
@@ -27,7 +31,8 @@ sk = {t: json.load(open(os.path.join(d, f"sk{t}.json"))) for t in (1, 2)}
 ex = go["sse_exact"]
 print(f"n = {go['n']}, k = {go['k']} (chosen by birch-kmeans), BIRCH threshold = {go['threshold']:.4g} "
       f"(0.02·σ), sklearn {sk[1]['sklearn']}")
-print(f"Go birch-kmeans (BIRCH + K-Means++ + Lloyd, 1 core): {go['go_birch_kmeans_s']:.3f} s, "
+print(f"Go birch-kmeans (BIRCH + K-Means++ + Lloyd, 1 core): {go['go_birch_kmeans_s']:.3f} s wall, "
+      f"{go['go_birch_kmeans_cpu_s']:.3f} s CPU, "
       f"{go['leaf_entries']} leaf entries, SSE/exact {go['sse_birch_kmeans']/ex:.4f}")
 print(f"Go kmeans (K-Means++ on raw, 10 restarts): {go['go_kmeans_s']:.3f} s, SSE/exact {go['sse_kmeans']/ex:.4f}")
 print(f"Go exact DP: {go['go_exact_s']:.3f} s")
