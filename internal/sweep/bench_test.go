@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/sim"
 	"io"
 	"testing"
 )
@@ -45,13 +46,14 @@ func BenchmarkPointAlexNet(b *testing.B) {
 	enc := newLineEncoder(s, false)
 	choice := make([]int, len(s.axes))
 	spec := new(accelSpec)
+	wl := new(sim.Workload)
 	buf := make([]byte, 0, 1024)
 	var st Summary
 	b.ReportAllocs()
 	i := int64(0)
 	for b.Loop() {
 		pair := s.locate(i, choice)
-		buf = p.point(buf[:0], spec, i, s.pointID(choice, pair), pair, choice, enc, &st)
+		buf = p.point(buf[:0], spec, wl, i, s.pointID(choice, pair), pair, choice, enc, &st)
 		i = (i + 1) % s.NumPoints()
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/sim"
 	"gopkg.in/yaml.v3"
 )
 
@@ -20,7 +21,37 @@ type key struct {
 	path  string
 	index []int
 	typ   reflect.Type
+	// layer, for a workload key, applies the value to one layer of the
+	// workload instead of the accelerator.
+	layer func(l *sim.Layer, v reflect.Value)
+	// check, when set, validates a value at parse time.
+	check func(v reflect.Value) error
 }
+
+// workloadKeys vary the workload rather than the accelerator. The
+// simulator takes codebook index widths from the workload's layers (the
+// compression profile), not from accel's codebook section, so sweeping
+// codebook bits means rewriting the layers.
+var workloadKeys = []key{{
+	path: "workload.index_bits",
+	typ:  reflect.TypeOf(0),
+	// Every conv and FC layer is weight-shared with 2^N-entry codebooks;
+	// 0 removes the codebooks (full-precision weights).
+	layer: func(l *sim.Layer, v reflect.Value) {
+		if l.Kind != sim.Pool {
+			l.IndexBits = int(v.Int())
+		}
+	},
+	check: func(v reflect.Value) error {
+		if b := v.Int(); b < 0 || b > 16 {
+			return fmt.Errorf("must be in 0..16 (0 = no codebook), got %d", b)
+		}
+		return nil
+	},
+}}
+
+// allKeys are the accelerator keys followed by the workload keys.
+var allKeys = append(append([]key(nil), specKeys...), workloadKeys...)
 
 // specKeys are every leaf key of accel.Spec except version, in struct order.
 var specKeys = collectKeys(reflect.TypeOf(accel.Spec{}), "", nil)
@@ -50,11 +81,11 @@ func collectKeys(t reflect.Type, prefix string, index []int) []key {
 	return out
 }
 
-// KeyPaths lists every accelerator key a sweep may vary, in the order of
-// accel.Spec.
+// KeyPaths lists every key a sweep may vary: the accelerator keys in the
+// order of accel.Spec, then the workload keys.
 func KeyPaths() []string {
-	out := make([]string, len(specKeys))
-	for i, k := range specKeys {
+	out := make([]string, len(allKeys))
+	for i, k := range allKeys {
 		out[i] = k.path
 	}
 	return out
@@ -63,7 +94,7 @@ func KeyPaths() []string {
 // lookupKey finds the key at path; an unknown path is an error naming it and
 // listing the closest valid keys by edit distance.
 func lookupKey(path string) (key, error) {
-	for _, k := range specKeys {
+	for _, k := range allKeys {
 		if k.path == path {
 			return k, nil
 		}
@@ -85,7 +116,7 @@ func closeKeys(path string, n int) []string {
 	limit := max(2, len(path)/3)
 	last := path[strings.LastIndexByte(path, '.')+1:]
 	var cs []cand
-	for _, k := range specKeys {
+	for _, k := range allKeys {
 		d := editDistance(path, k.path)
 		if k.path[strings.LastIndexByte(k.path, '.')+1:] == last {
 			d = min(d, 1)
@@ -143,6 +174,11 @@ func decodeValue(k key, n *yaml.Node) (value, error) {
 		return value{}, fmt.Errorf("want a %s value, got %q", kindName(k.typ.Kind()), n.Value)
 	}
 	v := ptr.Elem()
+	if k.check != nil {
+		if err := k.check(v); err != nil {
+			return value{}, err
+		}
+	}
 	switch v.Kind() {
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		s := strconv.FormatInt(v.Int(), 10)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/sim"
 )
 
 // maxPoints bounds the number of design points of one sweep, so that point
@@ -25,6 +26,8 @@ type space struct {
 	sample   []int64 // sorted sampled grid indices; nil = whole grid
 	order    []slot  // every swept key, sorted by path (for point IDs)
 	raw      accel.Spec
+	// workloadKeys is set when a workload key is swept.
+	workloadKeys bool
 }
 
 // slot addresses one key: axis a, position j in that axis's tuple.
@@ -47,8 +50,9 @@ func (s *Spec) prepare() error {
 		return fmt.Errorf("%s: more than %d design points", s.File, int64(maxPoints))
 	}
 	for a, ax := range s.axes {
-		for j := range ax.keys {
+		for j, k := range ax.keys {
 			s.space.order = append(s.space.order, slot{a, j})
+			s.space.workloadKeys = s.space.workloadKeys || k.layer != nil
 		}
 	}
 	sort.Slice(s.space.order, func(x, y int) bool {
@@ -134,9 +138,32 @@ func (s *Spec) set(dst *accel.Spec, choice []int) {
 	rv := reflect.ValueOf(dst).Elem()
 	for a, ax := range s.axes {
 		for j, k := range ax.keys {
-			rv.FieldByIndex(k.index).Set(ax.values[choice[a]][j].rv)
+			if k.layer == nil {
+				rv.FieldByIndex(k.index).Set(ax.values[choice[a]][j].rv)
+			}
 		}
 	}
+}
+
+// workload returns the workload of a point: base itself when no workload key
+// is swept, else scratch (reused) holding base's layers with the workload
+// keys applied.
+func (s *Spec) workload(base, scratch *sim.Workload, choice []int) *sim.Workload {
+	if !s.space.workloadKeys {
+		return base
+	}
+	scratch.Name = base.Name
+	scratch.Layers = append(scratch.Layers[:0], base.Layers...)
+	for a, ax := range s.axes {
+		for j, k := range ax.keys {
+			if k.layer != nil {
+				for l := range scratch.Layers {
+					k.layer(&scratch.Layers[l], ax.values[choice[a]][j].rv)
+				}
+			}
+		}
+	}
+	return scratch
 }
 
 // FNV-1a 64-bit parameters (Fowler, Noll, Vo).

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/sim"
 )
 
 // Output batching: a worker hands its encoded lines to the writer when they
@@ -109,6 +110,7 @@ func (p *Plan) work(ctx context.Context, next *atomic.Int64, n int64, enc *lineE
 	done map[uint64]bool, batches chan<- []byte, st *Summary) {
 	s := p.Spec
 	spec := new(accel.Spec)
+	wl := new(sim.Workload)
 	choice := make([]int, len(s.axes))
 	buf := make([]byte, 0, batchBytes+4096)
 	last := time.Now()
@@ -126,7 +128,7 @@ func (p *Plan) work(ctx context.Context, next *atomic.Int64, n int64, enc *lineE
 				st.Skipped++
 				continue
 			}
-			buf = p.point(buf, spec, i, id, pair, choice, enc, st)
+			buf = p.point(buf, spec, wl, i, id, pair, choice, enc, st)
 		}
 		if len(buf) >= batchBytes || time.Since(last) >= flushEvery {
 			batches <- buf
@@ -140,7 +142,7 @@ func (p *Plan) work(ctx context.Context, next *atomic.Int64, n int64, enc *lineE
 }
 
 // point simulates one point and appends its line.
-func (p *Plan) point(buf []byte, spec *accel.Spec, i int64, id uint64, pair int, choice []int,
+func (p *Plan) point(buf []byte, spec *accel.Spec, wl *sim.Workload, i int64, id uint64, pair int, choice []int,
 	enc *lineEncoder, st *Summary) []byte {
 	s := p.Spec
 	if msg, bad := p.invalid[i%s.NumConfigs()]; bad {
@@ -148,7 +150,7 @@ func (p *Plan) point(buf []byte, spec *accel.Spec, i int64, id uint64, pair int,
 		return enc.appendPoint(buf, i, id, pair, choice, nil, "invalid: "+msg)
 	}
 	s.build(spec, choice)
-	t, err := evaluate(spec, p.workloads[pair])
+	t, err := evaluate(spec, s.workload(p.workloads[pair], wl, choice))
 	if err == nil && !t.finite() {
 		err = fmt.Errorf("simulator returned a non-finite value")
 	}

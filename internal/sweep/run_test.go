@@ -226,3 +226,58 @@ func TestRunCancelled(t *testing.T) {
 		t.Errorf("Run on a cancelled context: %+v, %v", sum, err)
 	}
 }
+
+// workload.index_bits rewrites every conv and FC layer's codebook width:
+// each point equals sim.Simulate on the hand-edited workload.
+func TestWorkloadIndexBits(t *testing.T) {
+	s := mustParse(t, `version: 1
+accelerator: ../../configs/accelerators/sparse-systolic-32x32.yaml
+grid: {workload.index_bits: [0, 2, 8]}
+compression: [testdata/profile-lenet5.yaml]
+networks: [lenet-5]
+`)
+	p, err := NewPlan(s, Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	out, _ := NewOutput(&b, s, Shard{}, JSONL)
+	if _, err := p.Run(context.Background(), out); err != nil {
+		t.Fatal(err)
+	}
+	_, recs, err := ReadJSONL(&b, "stdout")
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("%d records, %v", len(recs), err)
+	}
+	energies := map[float64]bool{}
+	for _, r := range recs {
+		bits := map[string]int{"0": 0, "2": 2, "8": 8}[r.Param("workload.index_bits")]
+		w := &sim.Workload{Name: "lenet-5", Layers: append([]sim.Layer(nil), p.workloads[0].Layers...)}
+		for i := range w.Layers {
+			if w.Layers[i].Kind != sim.Pool {
+				w.Layers[i].IndexBits = bits
+			}
+		}
+		res, err := sim.Simulate(s.Accelerator(r.Index), w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Cycles != int64(res.Total.Cycles) || !near(r.Energy.Total, res.Total.Energy.Total) {
+			t.Errorf("index_bits %d: record %+v, want %+v", bits, r.Totals, res.Total)
+		}
+		energies[r.Energy.Total] = true
+	}
+	if len(energies) < 2 {
+		t.Errorf("codebook width did not change the energy: %v", energies)
+	}
+	if p.workloads[0].Layers[0].IndexBits != 0 {
+		t.Errorf("the shared base workload was modified")
+	}
+	if _, err := Parse([]byte(`version: 1
+accelerator: testdata/sys.yaml
+grid: {workload.index_bits: [17]}
+networks: [lenet-5]
+`), "t.yaml"); err == nil || !strings.Contains(err.Error(), "t.yaml:3: grid.workload.index_bits: must be in 0..16") {
+		t.Errorf("index_bits 17: error %v", err)
+	}
+}
