@@ -39,3 +39,29 @@ func BenchmarkGradientPassLeNet300(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPruneRoundLeNet5 times one pruning round on LeNet-5: the
+// saliency pass over all 60,000 training images, thresholding, and one
+// retraining epoch with splicing. The split is reported as saliency-s and
+// retrain-s.
+func BenchmarkPruneRoundLeNet5(b *testing.B) {
+	train, _ := testData(b, 0)
+	arch, _ := nn.Zoo("lenet-5")
+	m0, err := nn.NewModel(arch, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := Settings{Keep: 0.5, Rounds: 1, RetrainEpochs: 1, FinalEpochs: -1, Seed: 1}
+	var sal, tr float64
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, err := Prune(m0.Clone(), train, nil, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sal += rep.Rounds[0].SaliencySeconds
+		tr += rep.Rounds[0].TrainSeconds
+	}
+	b.ReportMetric(sal/float64(b.N), "saliency-s")
+	b.ReportMetric(tr/float64(b.N), "retrain-s")
+}
