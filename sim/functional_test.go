@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -192,4 +193,24 @@ func TestEncodeEIEErrors(t *testing.T) {
 	if _, err := EncodeEIE(nil, idx, []float32{0, 1}, 1, 4); err == nil {
 		t.Error("nil mask: no error")
 	}
+}
+
+func ExampleEncodeEIE() {
+	// A 4×6 matrix on 2 PEs with 2-bit relative indices: PE 0 owns rows 0
+	// and 2, PE 1 rows 1 and 3. Codebook entry 0 is the zero used for
+	// padding.
+	mask := NewMask(4, 6)
+	index := make([]uint16, 24)
+	set := func(r, c int, ix uint16) { mask.Set(r, c); index[r*6+c] = ix }
+	set(0, 0, 1)
+	set(3, 0, 2)
+	set(2, 5, 1)
+	m, err := EncodeEIE(mask, index, []float32{0, 0.5, -2}, 2, 2)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	y, _, _ := m.MulVec([]float32{2, 0, 0, 0, 0, 4})
+	fmt.Println(y, m.Entries())
+	// Output: [1 0 2 -4] 3
 }

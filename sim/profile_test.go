@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -112,4 +113,29 @@ func FuzzParseProfile(f *testing.F) {
 			}
 		}
 	})
+}
+
+func ExampleParseProfile() {
+	p, err := ParseProfile([]byte(minimalProfile), "alexnet.yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	w := &Workload{Name: "alexnet-fc", Layers: []Layer{
+		{Name: "fc6", Kind: FC, InC: 9216, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1},
+		{Name: "fc7", Kind: FC, InC: 4096, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1},
+	}}
+	if err := p.Apply(w); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, l := range w.Layers {
+		fmt.Printf("%s: weights %.2f, activations %.3f, %d-bit codebook\n", l.Name, l.Density(), l.ActivationDensity(), l.IndexBits)
+	}
+	_, err = ParseProfile([]byte("version: 1\nlayers:\n  fc6: {weight_density: 1.5}\n"), "bad.yaml")
+	fmt.Println(err)
+	// Output:
+	// fc6: weights 0.09, activations 0.351, 4-bit codebook
+	// fc7: weights 0.09, activations 0.353, 4-bit codebook
+	// bad.yaml:3: layers.fc6.weight_density: must be in (0,1], got 1.5
 }
