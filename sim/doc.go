@@ -4,6 +4,7 @@
 // dataflow), counts actions, turns them into cycles, stalls and energy, and
 // returns a plain Result.
 //
-// Package sim imports accel and the standard library only; it never imports
-// nn, pruning, clustering or reports. Workloads reach it as plain data.
+// Package sim imports accel, the standard library and gopkg.in/yaml.v3 (for
+// compression profiles) only; it never imports nn, pruning, clustering or
+// reports. Workloads reach it as plain data.
 package sim
