@@ -215,8 +215,8 @@ func (e *env) sweepSummary(format reports.Format, f *sweepFlags, spec *sweep.Spe
 			{"points per CPU-second", strconv.FormatFloat(d.PointsPerCPUS, 'f', 0, 64)}}...)
 	}
 	var w io.Writer = e.stdout
-	if f.output.out == "" {
-		w, format = e.stderr, reports.Text
+	if f.output.out == "" && !f.dryRun {
+		w, format = e.stderr, reports.Text // stdout carries the results
 	}
 	if err := reports.Render(w, format, d, t); err != nil {
 		return internal(err)
