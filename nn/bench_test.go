@@ -22,15 +22,17 @@ func benchStep(b *testing.B, name string, batch, workers int) {
 	e := newEngine(m, batch, workers)
 	defer e.close()
 	opt := newSGD(m, DefaultTrainSettings(name))
+	e.opt = opt
 	idx := make([]int, batch)
 	for i := range idx {
 		idx[i] = i
 	}
 	b.ReportAllocs()
 	for b.Loop() {
+		opt.setStep(0.01, batch)
 		e.run(ds, idx, true)
 		e.reduce()
-		opt.step(0.01, batch)
+		opt.finish()
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
 }

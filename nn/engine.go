@@ -9,9 +9,10 @@ import (
 // chunkSize is the number of samples one worker pushes through the network
 // at a time. A mini-batch is cut into fixed chunks whose gradients are summed
 // in chunk order, so results are bit-identical for any number of workers.
-// 16 matches the width of the GEMM micro-kernel (fc layers run with the
-// chunk as the GEMM's n dimension).
-const chunkSize = 16
+// 32 is two widths of the GEMM micro-kernel (fc layers run with the chunk as
+// the GEMM's n dimension) and splits the default batch of 64 evenly over two
+// cores while keeping few per-chunk gradient buffers to reduce.
+const chunkSize = 32
 
 // netLayer is one layer of the engine's plan.
 type netLayer struct {
@@ -58,6 +59,7 @@ type engine struct {
 	idx      []int // sample indices of the batch
 	nChunks  int
 	backward bool
+	opt      *sgd // when set, reduce also updates the weights
 	runFn    func(w int)
 	reduceFn func(w int)
 }
@@ -249,33 +251,48 @@ func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
 	}
 }
 
-// reduce sums the chunk gradients into Param.Grad and BiasGrad in chunk
-// order (parallel over weight ranges, so still deterministic) and returns the
-// summed loss and number of correct predictions.
-func (e *engine) reduce() (loss float64, correct int) {
+// stats returns the summed loss and number of correct predictions of the
+// chunks of the last run.
+func (e *engine) stats() (loss float64, correct int) {
 	for c := 0; c < e.nChunks; c++ {
 		loss += e.chunks[c].loss
 		correct += e.chunks[c].correct
 	}
+	return loss, correct
+}
+
+// reduce sums the chunk gradients into Param.Grad and BiasGrad in chunk
+// order (parallel over weight ranges, so still deterministic) and returns
+// stats(). With an optimiser set (e.opt), each worker also applies the SGD
+// update to its range of the weights right after summing it, while the
+// values are in cache; biases and codebooks are updated afterwards.
+func (e *engine) reduce() (loss float64, correct int) {
+	loss, correct = e.stats()
 	if !e.backward {
 		return loss, correct
 	}
 	e.pool.run(e.reduceFn)
+	for pi, p := range e.m.params {
+		sumChunks(p.BiasGrad, e.chunks[:e.nChunks], pi, true, 0, 1)
+	}
 	return loss, correct
 }
 
 // reduceWorker is worker w's share of reduce.
 func (e *engine) reduceWorker(w int) {
 	for pi, p := range e.m.params {
-		sumChunks(p.Grad, e.chunks[:e.nChunks], pi, false, w, e.workers)
-		sumChunks(p.BiasGrad, e.chunks[:e.nChunks], pi, true, w, e.workers)
+		lo, hi := sumChunks(p.Grad, e.chunks[:e.nChunks], pi, false, w, e.workers)
+		if e.opt != nil {
+			e.opt.updateRange(pi, p, lo, hi)
+		}
 	}
 }
 
-// sumChunks writes dst = Σ_c chunks[c] for worker w's share of dst.
-func sumChunks(dst []float32, chunks []*chunkGrad, pi int, bias bool, w, workers int) {
+// sumChunks writes dst = Σ_c chunks[c] for worker w's share [lo, hi) of dst.
+func sumChunks(dst []float32, chunks []*chunkGrad, pi int, bias bool, w, workers int) (lo, hi int) {
 	per := (len(dst) + workers - 1) / workers
-	lo, hi := min(w*per, len(dst)), min((w+1)*per, len(dst))
+	per = (per + 15) &^ 15 // whole cache lines per worker
+	lo, hi = min(w*per, len(dst)), min((w+1)*per, len(dst))
 	d := dst[lo:hi]
 	for c, cg := range chunks {
 		src := cg.w[pi]
@@ -291,6 +308,7 @@ func sumChunks(dst []float32, chunks []*chunkGrad, pi int, bias bool, w, workers
 			d[i] += v
 		}
 	}
+	return lo, hi
 }
 
 // badLayer returns the first chunk-reported non-finite layer.

@@ -14,6 +14,7 @@ type sgd struct {
 	finetuneCodebook bool
 	vw, vb, vc       [][]float32 // velocities of weights, biases, centroids
 	cgrad            []float32
+	eta, inv         float32 // learning rate and 1/batch of the current step
 }
 
 func newSGD(m *Model, s TrainSettings) *sgd {
@@ -27,22 +28,40 @@ func newSGD(m *Model, s TrainSettings) *sgd {
 	return o
 }
 
-// step applies one update at learning rate lr for a batch of n samples.
-func (o *sgd) step(lr float64, n int) {
-	eta, inv := float32(lr), 1/float32(n)
+// setStep sets the learning rate and batch size of the coming update.
+func (o *sgd) setStep(lr float64, n int) { o.eta, o.inv = float32(lr), 1/float32(n) }
+
+// updateRange updates weights [lo, hi) of param pi from its Grad; layers with
+// a codebook are left to finish.
+func (o *sgd) updateRange(pi int, p *Param, lo, hi int) {
+	if p.Codebook != nil || lo >= hi {
+		return
+	}
+	var mask []float32
+	if p.Mask != nil && !o.updatePruned {
+		mask = p.Mask[lo:hi]
+	}
+	update(p.W[lo:hi], p.Grad[lo:hi], o.vw[pi][lo:hi], mask, o.inv, o.wd, o.mom, o.eta)
+}
+
+// finish updates the biases and, with FinetuneCodebook, the codebooks; it
+// runs after every updateRange of the step.
+func (o *sgd) finish() {
 	for pi, p := range o.m.params {
-		update(p.Bias, p.BiasGrad, o.vb[pi], nil, inv, o.wd, o.mom, eta)
-		switch {
-		case p.Codebook != nil && o.finetuneCodebook:
-			o.stepCodebook(pi, p, inv, eta)
-		case p.Codebook != nil:
-			// frozen: indices and centroids fixed, W unused
-		case p.Mask != nil && !o.updatePruned:
-			update(p.W, p.Grad, o.vw[pi], p.Mask, inv, o.wd, o.mom, eta)
-		default:
-			update(p.W, p.Grad, o.vw[pi], nil, inv, o.wd, o.mom, eta)
+		update(p.Bias, p.BiasGrad, o.vb[pi], nil, o.inv, o.wd, o.mom, o.eta)
+		if p.Codebook != nil && o.finetuneCodebook {
+			o.stepCodebook(pi, p, o.inv, o.eta)
 		}
 	}
+}
+
+// step applies a whole update (updateRange over all weights, then finish).
+func (o *sgd) step(lr float64, n int) {
+	o.setStep(lr, n)
+	for pi, p := range o.m.params {
+		o.updateRange(pi, p, 0, len(p.W))
+	}
+	o.finish()
 }
 
 // update applies the SGD rule to w; entries whose mask is 0 are skipped.

@@ -168,6 +168,7 @@ func Train(m *Model, ds *Dataset, s TrainSettings) (TrainStats, error) {
 	e := newEngine(m, bs, s.Workers)
 	defer e.close()
 	opt := newSGD(m, s)
+	e.opt = opt
 	rng := rand.New(rand.NewPCG(uint64(s.Seed), 0xda3e39cb94b95bdb))
 	perm := make([]int, ds.N)
 	stepsPerEpoch := (ds.N + bs - 1) / bs
@@ -184,12 +185,13 @@ func Train(m *Model, ds *Dataset, s TrainSettings) (TrainStats, error) {
 		var correct int
 		for b := 0; b < stepsPerEpoch; b++ {
 			idx := perm[b*bs : min((b+1)*bs, ds.N)]
+			opt.setStep(s.LR*sched(float64(st.Steps)/float64(total)), len(idx))
 			e.run(ds, idx, true)
-			loss, c := e.reduce()
+			loss, c := e.reduce() // sums gradients and updates the weights
 			if err := e.checkFinite(loss, ep, st.Steps+1); err != nil {
 				return st, err
 			}
-			opt.step(s.LR*sched(float64(st.Steps)/float64(total)), len(idx))
+			opt.finish()
 			st.Steps++
 			sum += loss
 			correct += c

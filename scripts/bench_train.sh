@@ -1,0 +1,43 @@
+#!/bin/sh
+# bench_train.sh — training speed of dcsim's Go engine against PyTorch on the
+# same machine in one run: LeNet-300-100 and LeNet-5, same architecture,
+# batch, optimiser and data (see scripts/torch_train.py). PyTorch runs with
+# torch.set_num_threads(1) and (2); the faster is the peer. Seconds per epoch
+# count training steps only (no data loading, no evaluation).
+#
+# Usage: scripts/bench_train.sh [EPOCHS]   (default 2 epochs per run)
+# Env:   MODELS="lenet-300-100 lenet-5"  PYTHON=/usr/bin/python3  WORKERS=2
+# Needs Debian's python3-torch for the PyTorch half; without it only the Go
+# numbers are printed.
+set -eu
+cd "$(dirname "$0")/.."
+EPOCHS=${1:-2}
+MODELS=${MODELS:-"lenet-300-100 lenet-5"}
+PYTHON=${PYTHON:-/usr/bin/python3}
+WORKERS=${WORKERS:-2}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/gotrain" ./scripts/gotrain
+
+have_torch=0
+if "$PYTHON" -c 'import torch' 2>/dev/null; then have_torch=1; fi
+
+sperepoch() { sed -n 's/.*, \([0-9.]*\) s\/epoch.*/\1/p' "$1" | tail -1; }
+accuracy() { sed -n 's/.*test accuracy \([0-9.]*\),.*/\1/p' "$1" | tail -1; }
+
+echo "| model | epochs | Go s/epoch (workers=$WORKERS) | PyTorch 1 thread | PyTorch 2 threads | peer | speed-up vs peer |"
+echo "|---|---|---|---|---|---|---|"
+for m in $MODELS; do
+	"$tmp/gotrain" --model "$m" --epochs "$EPOCHS" --workers "$WORKERS" >"$tmp/go.out" 2>/dev/null
+	g=$(sperepoch "$tmp/go.out")
+	t1=n/a t2=n/a peer=n/a ratio=n/a
+	if [ $have_torch = 1 ]; then
+		"$PYTHON" scripts/torch_train.py --model "$m" --epochs "$EPOCHS" --threads 1 >"$tmp/t1.out"
+		"$PYTHON" scripts/torch_train.py --model "$m" --epochs "$EPOCHS" --threads 2 >"$tmp/t2.out"
+		t1=$(sperepoch "$tmp/t1.out")
+		t2=$(sperepoch "$tmp/t2.out")
+		peer=$(awk -v a="$t1" -v b="$t2" 'BEGIN { if (a <= b) print "1 thread"; else print "2 threads" }')
+		ratio=$(awk -v a="$t1" -v b="$t2" -v g="$g" 'BEGIN { p = (a <= b) ? a : b; printf "%.2f×", p / g }')
+	fi
+	echo "| $m | $EPOCHS | $g | $t1 | $t2 | $peer | $ratio |"
+done
