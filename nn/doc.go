@@ -1,8 +1,23 @@
 // Package nn holds network descriptions (layer shapes and the built-in zoo),
-// and the engine that trains real networks on MNIST: tensors, layers with
-// forward and backward passes, SGD training, datasets and .npz model files.
+// and the engine that trains real networks on MNIST: datasets (IDX reader),
+// models built from the zoo's shapes, forward and backward passes, SGD
+// training, gradient passes for saliency, and .npz model files.
 //
-// Package nn may import only the standard library and numeric or file-format
-// libraries (gonum, npyio); it never imports accel, sim, pruning, clustering
-// or reports.
+// A Model is built from an Arch (nn.Zoo("lenet-5")), so the simulator's
+// workload and the trained network are one description. Conv and fc layers
+// are followed by ReLU except the last; pooling is max pooling; the loss is
+// softmax cross-entropy. Each conv or fc layer exposes a Param: dense weights,
+// a 0/1 mask (pruning), a codebook with per-weight indices (weight sharing)
+// and the gradient of the last backward pass with respect to the effective
+// weights, which is what saliency pruning needs.
+//
+// Every layer is lowered to one float32 matrix product (im2col for
+// convolutions), computed with AVX2/FMA micro-kernels on amd64 and a tiled
+// Go kernel elsewhere. A mini-batch is cut into fixed chunks of 32 samples
+// run in parallel; chunk gradients are summed in chunk order, so training is
+// bit-identical for a given seed whatever the number of workers.
+//
+// Package nn may import only the standard library, golang.org/x/sys/cpu
+// (CPU feature detection) and numeric or file-format libraries (gonum,
+// npyio); it never imports accel, sim, pruning, clustering or reports.
 package nn
