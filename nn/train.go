@@ -37,10 +37,22 @@ type TrainSettings struct {
 	// Σ over its unpruned members i of Grad[i]; indices stay fixed. Without
 	// it a layer with a codebook keeps its weights; its bias still trains.
 	FinetuneCodebook bool
-	Progress         io.Writer // nil = quiet; receives one line per epoch
+	// Progress receives one line per epoch; nil = quiet. When it also has
+	// the methods of a github.com/schollz/progressbar/v3 bar (ChangeMax,
+	// Add, Describe), Train instead sets the bar's maximum to the number of
+	// steps, advances it once per step and describes it with the epoch and
+	// loss.
+	Progress io.Writer
 	// OnEpoch, when set, is called after each epoch with the epoch number
 	// (from 1) and its mean training loss.
 	OnEpoch func(epoch int, loss float64)
+}
+
+// progressBar is the part of a progressbar/v3 bar that Train drives.
+type progressBar interface {
+	ChangeMax(int)
+	Add(int) error
+	Describe(string)
 }
 
 // TrainStats summarises a training run.
@@ -174,6 +186,10 @@ func Train(m *Model, ds *Dataset, s TrainSettings) (TrainStats, error) {
 	stepsPerEpoch := (ds.N + bs - 1) / bs
 	total := stepsPerEpoch * s.Epochs
 	sched := schedules[s.Schedule]
+	bar, _ := s.Progress.(progressBar)
+	if bar != nil {
+		bar.ChangeMax(total)
+	}
 	var st TrainStats
 	start := time.Now()
 	for ep := 1; ep <= s.Epochs; ep++ {
@@ -193,11 +209,17 @@ func Train(m *Model, ds *Dataset, s TrainSettings) (TrainStats, error) {
 			}
 			opt.finish()
 			st.Steps++
+			if bar != nil {
+				bar.Add(1)
+			}
 			sum += loss
 			correct += c
 		}
 		st.Epochs, st.FinalLoss, st.TrainAccuracy = ep, sum/float64(ds.N), float64(correct)/float64(ds.N)
-		if s.Progress != nil {
+		switch {
+		case bar != nil:
+			bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4f", ep, s.Epochs, st.FinalLoss))
+		case s.Progress != nil:
 			fmt.Fprintf(s.Progress, "epoch %d/%d: loss %.4f, train accuracy %.4f, %.1fs\n",
 				ep, s.Epochs, st.FinalLoss, st.TrainAccuracy, time.Since(start).Seconds())
 		}

@@ -272,3 +272,33 @@ func TestSchedules(t *testing.T) {
 		}
 	}
 }
+
+// fakeBar records what Train does to a progress bar.
+type fakeBar struct {
+	bytes.Buffer
+	max, added int
+	desc       string
+}
+
+func (b *fakeBar) ChangeMax(n int)   { b.max = n }
+func (b *fakeBar) Add(n int) error   { b.added += n; return nil }
+func (b *fakeBar) Describe(s string) { b.desc = s }
+
+func TestProgress(t *testing.T) {
+	ds := randomDataset(40, 2, 9, 9, 3, 1)
+	m, _ := NewModel(tinyArch(), 1)
+	var lines bytes.Buffer
+	if _, err := Train(m, ds, TrainSettings{Epochs: 2, BatchSize: 16, Progress: &lines}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(lines.String(), "\n"); n != 2 || !strings.HasPrefix(lines.String(), "epoch 1/2: loss ") {
+		t.Errorf("progress lines %q: want one per epoch", lines.String())
+	}
+	bar := &fakeBar{}
+	if _, err := Train(m, ds, TrainSettings{Epochs: 2, BatchSize: 16, Progress: bar}); err != nil {
+		t.Fatal(err)
+	}
+	if bar.max != 6 || bar.added != 6 || !strings.HasPrefix(bar.desc, "epoch 2/2") || bar.Len() != 0 {
+		t.Errorf("bar: max %d, added %d, desc %q, text %q; want 6 steps of 3 batches × 2 epochs and no text", bar.max, bar.added, bar.desc, bar.String())
+	}
+}
