@@ -59,6 +59,9 @@ func SaveModel(path string, m *Model, meta map[string]string) error {
 	tmp := f.Name()
 	_, err = f.Write(buf.Bytes())
 	if err == nil {
+		err = f.Chmod(0o644) // CreateTemp makes 0600; a model file is data to share
+	}
+	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
