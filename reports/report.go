@@ -95,8 +95,14 @@ type reportWriter struct {
 	err    error
 }
 
-// figure saves p as name.png and name.svg and links it in the Markdown.
-func (rw *reportWriter) figure(p *plot.Plot, err error, name, alt string) {
+// MaxSVGPoints is the largest scatter written as SVG too: an SVG holds one
+// element per point, so a 10 000-point sweep would make a megabyte file;
+// larger scatters are written as PNG only.
+const MaxSVGPoints = 5000
+
+// figure saves p as name.png (and name.svg when svg is set) and links it in
+// the Markdown.
+func (rw *reportWriter) figure(p *plot.Plot, err error, name, alt string, svg bool) {
 	if rw.err != nil {
 		return
 	}
@@ -104,7 +110,11 @@ func (rw *reportWriter) figure(p *plot.Plot, err error, name, alt string) {
 		rw.err = err
 		return
 	}
-	for _, ext := range []string{"png", "svg"} {
+	exts := []string{"png"}
+	if svg {
+		exts = append(exts, "svg")
+	}
+	for _, ext := range exts {
 		wt, err := p.WriterTo(figW, figH, ext)
 		if err != nil {
 			rw.err = err
@@ -117,7 +127,12 @@ func (rw *reportWriter) figure(p *plot.Plot, err error, name, alt string) {
 		}
 		rw.files = append(rw.files, file)
 	}
-	fmt.Fprintf(&rw.md, "![%s](%s.png)\n\n([SVG](%s.svg))\n\n", alt, name, name)
+	fmt.Fprintf(&rw.md, "![%s](%s.png)\n\n", alt, name)
+	if svg {
+		fmt.Fprintf(&rw.md, "([SVG](%s.svg))\n\n", name)
+	} else {
+		fmt.Fprintf(&rw.md, "(PNG only: more than %d points.)\n\n", MaxSVGPoints)
+	}
 }
 
 // table writes t as name.csv (all rows) and into the Markdown (at most

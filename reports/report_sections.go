@@ -24,7 +24,7 @@ func (rw *reportWriter) sweep(s SweepSet) {
 	}
 	rw.md.WriteString(". Latency and energy are both minimised; ringed points joined by a line are each series' Pareto front.\n\n")
 	p, err := ParetoPlot("latency vs energy: "+s.Name, s.Points)
-	rw.figure(p, err, name+"-pareto", "latency vs energy with Pareto fronts")
+	rw.figure(p, err, name+"-pareto", "latency vs energy with Pareto fronts", len(s.Points) <= MaxSVGPoints)
 	rw.table(BestTable(s), name+"-best")
 	rw.table(ParetoTable(s), name+"-pareto")
 }
@@ -90,10 +90,21 @@ func argmin(pts []DesignPoint, f func(DesignPoint) float64) int {
 	return bi
 }
 
+// paramString is "key=value ..." with each key shortened to its last
+// component where that is unambiguous among the point's keys.
 func paramString(p DesignPoint) string {
+	short := func(k string) string { return k[strings.LastIndexByte(k, '.')+1:] }
+	count := map[string]int{}
+	for _, q := range p.Params {
+		count[short(q.Key)]++
+	}
 	parts := make([]string, len(p.Params))
 	for i, q := range p.Params {
-		parts[i] = q.Key[strings.LastIndexByte(q.Key, '.')+1:] + "=" + q.Value
+		k := q.Key
+		if count[short(k)] == 1 {
+			k = short(k)
+		}
+		parts[i] = k + "=" + q.Value
 	}
 	return strings.Join(parts, " ")
 }
@@ -107,9 +118,9 @@ func (rw *reportWriter) layers(r sim.Result) {
 	fmt.Fprintf(&rw.md, "%d layers, %d cycles, %.4g µs, %.4g µJ in total.\n\n",
 		len(r.Layers), r.Total.Cycles, r.Total.LatencyUS, r.Total.Energy.Total/1e6)
 	p, err := LayerEnergyPlot(r)
-	rw.figure(p, err, name+"-energy", "energy per layer, stacked by component")
+	rw.figure(p, err, name+"-energy", "energy per layer, stacked by component", true)
 	p, err = UtilizationPlot(r)
-	rw.figure(p, err, name+"-utilization", "array utilisation per layer")
+	rw.figure(p, err, name+"-utilization", "array utilisation per layer", true)
 	rw.table(SimulateTable(r), name)
 }
 
@@ -117,7 +128,7 @@ func (rw *reportWriter) codesign(c CodesignSet) {
 	name := "codesign-" + slug(c.Name)
 	fmt.Fprintf(&rw.md, "## Accuracy vs compression: %s\n\n", c.Name)
 	p, err := AccuracyPlot("accuracy vs compression: "+c.Name, c.Rows)
-	rw.figure(p, err, name, "test accuracy against compression ratio")
+	rw.figure(p, err, name, "test accuracy against compression ratio", true)
 	rw.table(CodesignTable(c), name)
 }
 
@@ -154,6 +165,11 @@ func writeAtomic(path string, write func(io.Writer) error) error {
 	}
 	defer os.Remove(f.Name()) // no-op after the rename
 	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	// Report files are for sharing: world-readable like any other output.
+	if err := f.Chmod(0o644); err != nil {
 		f.Close()
 		return fmt.Errorf("%s: %w", path, err)
 	}

@@ -205,3 +205,10 @@ func BenchmarkParetoFront(b *testing.B) {
 		ParetoFront(pts)
 	}
 }
+
+func TestParamString(t *testing.T) {
+	p := DesignPoint{Params: []Param{{"array.rows", "8"}, {"workload.index_bits", "2"}, {"codebook.index_bits", "2"}}}
+	if got, want := paramString(p), "rows=8 workload.index_bits=2 codebook.index_bits=2"; got != want {
+		t.Errorf("paramString = %q, want %q", got, want)
+	}
+}

@@ -151,10 +151,12 @@ func addSweep(d *reports.ReportData, data []byte, in string) error {
 	return nil
 }
 
-// seriesName is "network" or "network + profile" (profile file base name).
+// seriesName is "network" or "network + profile", files by their base
+// names without extension.
 func seriesName(network, profile string) string {
+	short := func(p string) string { return strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)) }
 	if profile == "" || profile == sweep.None {
-		return network
+		return short(network)
 	}
-	return network + " + " + strings.TrimSuffix(filepath.Base(profile), filepath.Ext(profile))
+	return short(network) + " + " + short(profile)
 }

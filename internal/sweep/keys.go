@@ -1,7 +1,6 @@
 package sweep
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
@@ -195,8 +194,7 @@ func decodeValue(k key, n *yaml.Node) (value, error) {
 		return value{v, s, s}, nil
 	case reflect.String:
 		s := v.String()
-		j, _ := json.Marshal(s) // a string always marshals
-		return value{v, s, string(j)}, nil
+		return value{v, s, jsonString(s)}, nil
 	}
 	return value{}, fmt.Errorf("keys of type %s cannot be swept", k.typ)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/dcsim/dcsim/accel"
 	"github.com/dcsim/dcsim/sim"
@@ -108,16 +109,13 @@ func newLineEncoder(s *Spec, csv bool) *lineEncoder {
 		if csv {
 			e.pairs = append(e.pairs, csvField(p.Network)+","+csvField(p.Profile))
 		} else {
-			n, _ := json.Marshal(p.Network)
-			pr, _ := json.Marshal(p.Profile)
-			e.pairs = append(e.pairs, `"network":`+string(n)+`,"profile":`+string(pr))
+			e.pairs = append(e.pairs, `"network":`+jsonString(p.Network)+`,"profile":`+jsonString(p.Profile))
 		}
 	}
 	for _, ax := range s.axes {
 		var ks []string
 		for _, k := range ax.keys {
-			j, _ := json.Marshal(k.path)
-			ks = append(ks, string(j)+":")
+			ks = append(ks, jsonString(k.path)+":")
 		}
 		e.keyJSON = append(e.keyJSON, ks)
 	}
@@ -150,9 +148,8 @@ func (e *lineEncoder) appendPoint(b []byte, i int64, id uint64, pair int, choice
 	}
 	b = append(b, '}')
 	if errMsg != "" {
-		msg, _ := json.Marshal(errMsg)
 		b = append(b, `,"error":`...)
-		b = append(b, msg...)
+		b = append(b, jsonString(errMsg)...)
 		return append(b, "}\n"...)
 	}
 	b = appendInt(b, `,"macs":`, t.MACs)
@@ -179,4 +176,14 @@ func appendInt(b []byte, prefix string, v int64) []byte {
 // results give equal bytes.
 func appendFloat(b []byte, prefix string, v float64) []byte {
 	return strconv.AppendFloat(append(b, prefix...), v, 'g', -1, 64)
+}
+
+// jsonString is s as a JSON string, without the HTML escaping of
+// encoding/json's default ("must be > 0" stays readable).
+func jsonString(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return strings.TrimSuffix(b.String(), "\n")
 }
