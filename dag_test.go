@@ -12,15 +12,16 @@ const module = "github.com/dcsim/dcsim"
 // allowed is the import DAG of docs/architecture.md: each package and the
 // project packages it may depend on, directly or transitively.
 var allowed = map[string][]string{
-	"accel":          {},
-	"sim":            {"accel"},
-	"nn":             {},
-	"pruning":        {"nn"},
-	"clustering":     {"nn"},
-	"reports":        {"sim", "accel"},
-	"internal/sweep": {"accel", "sim", "nn", "reports"},
-	"internal/cli":   {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign"},
-	"":               {"internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign"},
+	"accel":             {},
+	"sim":               {"accel"},
+	"nn":                {},
+	"pruning":           {"nn"},
+	"clustering":        {"nn"},
+	"reports":           {"sim", "accel"},
+	"internal/sweep":    {"accel", "sim", "nn", "reports"},
+	"internal/codesign": {"accel", "sim", "nn", "pruning", "clustering", "reports"},
+	"internal/cli":      {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign"},
+	"":                  {"internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign"},
 }
 
 // commandLayer are the project packages a command-layer program (scripts/...)

@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/dcsim/dcsim/internal/codesign"
+	"github.com/dcsim/dcsim/reports"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newCodesign) }
+
+// Default candidate grids of dcsim codesign.
+const (
+	defaultConvKeeps = "0.1,0.15,0.2,0.3,0.5,0.7,1"
+	defaultFCKeeps   = "0.02,0.03,0.05,0.08,0.12"
+)
+
+type codesignFlags struct {
+	in, accel         string
+	convKeep, fcKeep  string
+	bits              []string
+	maxDrop           float64
+	s                 codesign.Settings
+	rounds, retrainEp int
+	finalEp           int
+	lr                float64
+	data              dataFlags
+	output            outputFlags
+}
+
+func newCodesign(e *env) *cobra.Command {
+	f := &codesignFlags{}
+	cmd := &cobra.Command{
+		Use:   "codesign",
+		Short: "Simulator-guided conv/FC-separated pruning with a Pareto table",
+		Long: `codesign enumerates pruning candidates (conv keep × FC keep, optionally × codebook
+bits), derives each one's masks from one saliency pass over the trained model,
+simulates it on the accelerator with those exact masks and estimates its
+accuracy with a short masked fine-tune on training images (the proxy). It keeps
+the Pareto front over (accuracy, latency, energy, parameters) and chooses the
+candidate with the lowest --objective among those within --max-drop of dense
+accuracy that meet every budget given (budgets combine: all must hold). The
+chosen candidate is then retrained and clustered for real, next to global-
+threshold pruning at the same number of kept weights; all are simulated.
+A budget no candidate meets is an error naming the closest candidate.`,
+		Example: `  dcsim codesign --in out/lenet5.npz --accel configs/accelerators/eie.yaml
+  dcsim codesign --in out/lenet5.npz --accel configs/accelerators/eie.yaml --max-latency-us 20 \
+      --conv-keep 0.1,0.2,0.3 --fc-keep 0.02,0.05 --bits conv=8,fc=5 --format json --out codesign.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runCodesign(e, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.in, "in", "", "trained model (.npz)")
+	fl.StringVar(&f.accel, "accel", "", "accelerator YAML (default: built-in systolic-32x32)")
+	fl.Float64Var(&f.s.Budget.MaxLatencyUS, "max-latency-us", 0, "latency budget in µs (0 = none)")
+	fl.Float64Var(&f.s.Budget.MaxEnergyUJ, "max-energy-uj", 0, "energy budget in µJ per inference (0 = none)")
+	fl.Int64Var(&f.s.Budget.MaxParams, "max-params", 0, "parameter budget: kept weights + biases (0 = none)")
+	fl.StringVar(&f.convKeep, "conv-keep", defaultConvKeeps, "conv keep fractions of the grid, comma-separated, each in (0,1]")
+	fl.StringVar(&f.fcKeep, "fc-keep", defaultFCKeeps, "FC keep fractions of the grid, comma-separated, each in (0,1]")
+	fl.StringArrayVar(&f.bits, "bits", nil, "codebook index bits per kind, e.g. conv=8,fc=5; repeat for a grid")
+	fl.StringVar(&f.s.Objective, "objective", codesign.Latency, "minimised among admissible candidates: "+strings.Join(codesign.Objectives(), ", "))
+	fl.Float64Var(&f.maxDrop, "max-drop", codesign.DefaultMaxDrop, "proxy accuracy a candidate may lose against dense (fraction)")
+	fl.StringVar(&f.s.Search, "search", codesign.Grid, "search strategy: "+strings.Join(codesign.Searches(), ", "))
+	fl.IntVar(&f.s.ProxyTrainImages, "proxy-images", codesign.DefaultProxyTrainImages, "training images of each candidate's proxy fine-tune")
+	fl.IntVar(&f.s.ProxyValImages, "proxy-val-images", codesign.DefaultProxyValImages, "training images (from the end, disjoint) the proxy evaluates on")
+	fl.IntVar(&f.s.SaliencyImages, "saliency-images", 0, "training images of the saliency pass (0 = all)")
+	fl.IntVar(&f.s.ValidateProxy, "validate-proxy", 0, "retrain N candidates for real and report the proxy's Spearman rank correlation")
+	fl.IntVar(&f.rounds, "rounds", 0, "prune/retrain rounds of the real retraining (default 5)")
+	fl.IntVar(&f.retrainEp, "retrain-epochs", 0, "retraining epochs per round (default 2)")
+	fl.IntVar(&f.finalEp, "final-epochs", 0, "fine-tuning epochs with frozen masks (default 3)")
+	fl.Float64Var(&f.lr, "lr", 0, "retraining learning rate (default 0.1 × the dense rate)")
+	fl.IntVar(&f.s.ClusterEpochs, "cluster-epochs", 1, "centroid fine-tuning epochs after clustering the chosen model")
+	fl.BoolVar(&f.s.NoRetrain, "no-retrain", false, "stop after the search: no real retraining, no comparison")
+	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for fine-tuning and retraining shuffles and clustering")
+	f.data.add(cmd)
+	f.output.add(cmd, "also write the output to this file (atomically)")
+	return cmd
+}
+
+// parseKeeps parses a comma-separated list of keep fractions.
+func parseKeeps(flag, text string) ([]float64, error) {
+	var out []float64
+	for _, part := range strings.Split(text, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(part, 64)
+		if err != nil {
+			return nil, fmt.Errorf("--%s: %q is not a number", flag, part)
+		}
+		if err := checkUnit(flag, v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--%s: the grid is empty (give one or more fractions in (0,1])", flag)
+	}
+	return out, nil
+}
+
+// settings turns the flags into codesign.Settings (before any work).
+func (f *codesignFlags) settings() (codesign.Settings, error) {
+	s := f.s
+	var err error
+	if s.ConvKeeps, err = parseKeeps("conv-keep", f.convKeep); err != nil {
+		return s, err
+	}
+	if s.FCKeeps, err = parseKeeps("fc-keep", f.fcKeep); err != nil {
+		return s, err
+	}
+	for _, b := range f.bits {
+		v, err := codesign.ParseBits(b)
+		if err != nil {
+			return s, fmt.Errorf("--bits: %w", err)
+		}
+		s.Bits = append(s.Bits, v)
+	}
+	switch {
+	case f.lr < 0 || math.IsNaN(f.lr):
+		return s, fmt.Errorf("--lr: must be ≥ 0 (0 = default), got %g", f.lr)
+	case !(f.maxDrop >= 0 && f.maxDrop < 1):
+		return s, fmt.Errorf("--max-drop: must be in [0,1), got %g", f.maxDrop)
+	case f.maxDrop == 0:
+		s.MaxDrop = math.SmallestNonzeroFloat64 // zero in Settings means the default
+	default:
+		s.MaxDrop = f.maxDrop
+	}
+	s.Prune.Rounds, s.Prune.RetrainEpochs, s.Prune.FinalEpochs, s.Prune.Train.LR = f.rounds, f.retrainEp, f.finalEp, f.lr
+	s.Workers = f.data.workers
+	s.Workload = modelToWorkload
+	if err := s.Validate(); err != nil {
+		return s, flagError(err)
+	}
+	return s, f.data.check()
+}
+
+// flagError prefixes a settings error with "--" so it names the flag.
+func flagError(err error) error {
+	return fmt.Errorf("--%w", err)
+}
+
+func runCodesign(e *env, f *codesignFlags) error {
+	format, err := f.output.parse()
+	if err != nil {
+		return err
+	}
+	s, err := f.settings()
+	if err != nil {
+		return err
+	}
+	spec, err := loadSpec(f.accel)
+	if err != nil {
+		return err
+	}
+	m, _, err := loadModel(f.in)
+	if err != nil {
+		return err
+	}
+	train, test, err := f.data.load()
+	if err != nil {
+		return err
+	}
+	s.Progress = e.progressWriter()
+	res, err := codesign.Run(m, spec, train, test, s)
+	if err != nil {
+		return err
+	}
+	render := func(out io.Writer) error { return reports.Render(out, format, res, res.Tables()...) }
+	if f.output.out != "" {
+		if err := writeFileAtomic(f.output.out, render); err != nil {
+			return err
+		}
+	}
+	if err := render(e.stdout); err != nil {
+		return internal(err)
+	}
+	return nil
+}

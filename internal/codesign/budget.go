@@ -1,0 +1,117 @@
+package codesign
+
+import (
+	"cmp"
+	"fmt"
+	"strings"
+)
+
+// BudgetError reports that no candidate meets the budget within the
+// accuracy tolerance; Closest is the candidate nearest to meeting it.
+type BudgetError struct {
+	Budget  Budget
+	MaxDrop float64
+	// DenseAccuracy is the dense model's proxy accuracy the tolerance is
+	// measured from.
+	DenseAccuracy float64
+	Closest       Candidate
+	// AccurateNone is set when no candidate is within the accuracy
+	// tolerance at all (Closest is then the most accurate one).
+	AccurateNone bool
+}
+
+func (e *BudgetError) Error() string {
+	c := e.Closest
+	what := "the budget " + e.Budget.String()
+	if e.AccurateNone {
+		what = "the accuracy tolerance"
+	}
+	return fmt.Sprintf("codesign: no candidate meets %s with proxy accuracy within %.2f points of dense (%.2f%%); "+
+		"closest: %s (latency %.4g µs, energy %.4g µJ, params %d, proxy accuracy %.2f%%)",
+		what, 100*e.MaxDrop, 100*e.DenseAccuracy, c.Name, c.LatencyUS, c.EnergyPJ/1e6, c.Params, 100*c.Accuracy)
+}
+
+// String lists the bounds that are set, e.g. "max-latency-us 5, max-params 20000".
+func (b Budget) String() string {
+	var parts []string
+	if b.MaxLatencyUS > 0 {
+		parts = append(parts, fmt.Sprintf("max-latency-us %g", b.MaxLatencyUS))
+	}
+	if b.MaxEnergyUJ > 0 {
+		parts = append(parts, fmt.Sprintf("max-energy-uj %g", b.MaxEnergyUJ))
+	}
+	if b.MaxParams > 0 {
+		parts = append(parts, fmt.Sprintf("max-params %d", b.MaxParams))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// excess is how far c is over the budget: the largest ratio value/bound
+// over the bounds set (≤ 1 means every bound is met; 0 with no bounds).
+func (b Budget) excess(c *Candidate) float64 {
+	var r float64
+	if b.MaxLatencyUS > 0 {
+		r = max(r, c.LatencyUS/b.MaxLatencyUS)
+	}
+	if b.MaxEnergyUJ > 0 {
+		r = max(r, c.EnergyPJ/1e6/b.MaxEnergyUJ)
+	}
+	if b.MaxParams > 0 {
+		r = max(r, float64(c.Params)/float64(b.MaxParams))
+	}
+	return r
+}
+
+// objective is c's value of the named objective (smaller is better).
+func objective(name string, c *Candidate) float64 {
+	switch name {
+	case Energy:
+		return c.EnergyPJ
+	case Params:
+		return float64(c.Params)
+	}
+	return c.LatencyUS
+}
+
+// choose marks the admissible candidates (proxy accuracy ≥ dense − maxDrop
+// and every budget met) and returns the index of the one with the smallest
+// objective; ties go to higher accuracy, then fewer parameters, then grid
+// order. With none admissible it returns a *BudgetError naming the closest
+// candidate: among those within the accuracy tolerance the one with the
+// smallest budget excess, or the most accurate when none is.
+func choose(cs []Candidate, dense float64, s Settings) (int, error) {
+	best := -1
+	closest, accurate := -1, false
+	for i := range cs {
+		c := &cs[i]
+		okAcc := c.Accuracy >= dense-s.MaxDrop-1e-12
+		c.Admissible = okAcc && s.Budget.excess(c) <= 1
+		if okAcc && (closest < 0 || !accurate || s.Budget.excess(c) < s.Budget.excess(&cs[closest])) {
+			closest, accurate = i, true
+		}
+		if !accurate && (closest < 0 || c.Accuracy > cs[closest].Accuracy) {
+			closest = i
+		}
+		if c.Admissible && (best < 0 || better(s.Objective, c, &cs[best])) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		return best, nil
+	}
+	if closest < 0 {
+		return -1, fmt.Errorf("codesign: no candidates")
+	}
+	return -1, &BudgetError{Budget: s.Budget, MaxDrop: s.MaxDrop, DenseAccuracy: dense,
+		Closest: cs[closest], AccurateNone: !accurate}
+}
+
+// better reports whether a beats b under the objective.
+func better(obj string, a, b *Candidate) bool {
+	c := cmp.Or(cmp.Compare(objective(obj, a), objective(obj, b)), -cmp.Compare(a.Accuracy, b.Accuracy),
+		cmp.Compare(a.Params, b.Params))
+	return c < 0
+}

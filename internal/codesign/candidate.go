@@ -1,0 +1,164 @@
+package codesign
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/pruning"
+)
+
+// Candidate is one point of the design space: its settings, its proxy
+// accuracy and its simulated cost on the accelerator. The JSON fields
+// name, series, accuracy, compression_ratio, params, latency_us and
+// energy_pj are the codesign rows `dcsim report` plots.
+type Candidate struct {
+	Name     string  `json:"name"`
+	Series   string  `json:"series"`
+	ConvKeep float64 `json:"conv_keep"`
+	FCKeep   float64 `json:"fc_keep"`
+	Bits     Bits    `json:"bits"`
+	// Accuracy is the proxy accuracy (after the short fine-tune);
+	// OneShotAccuracy the accuracy with the masks applied and no training.
+	// Both on the proxy validation images, fractions in [0,1].
+	Accuracy         float64 `json:"accuracy"`
+	OneShotAccuracy  float64 `json:"one_shot_accuracy"`
+	ProxyImages      int     `json:"proxy_images"` // fine-tune images the proxy used
+	CompressionRatio float64 `json:"compression_ratio"`
+	// Params counts the kept weights plus all biases; Weights the kept
+	// weights only.
+	Params    int64   `json:"params"`
+	Weights   int64   `json:"nonzero_weights"`
+	MACs      int64   `json:"macs"` // multiply-accumulates left when zero weights are skipped
+	LatencyUS float64 `json:"latency_us"`
+	EnergyPJ  float64 `json:"energy_pj"`
+	Pareto    bool    `json:"pareto"`
+	// Admissible: proxy accuracy within the tolerance of dense and every
+	// budget met.
+	Admissible bool `json:"admissible"`
+
+	masks [][]float32 // per param of the model, from the saliency thresholds
+}
+
+// candidateName is "conv 0.2 fc 0.05" plus the bits when set.
+func candidateName(ck, fk float64, b Bits) string {
+	n := "conv " + strconv.FormatFloat(ck, 'g', -1, 64) + " fc " + strconv.FormatFloat(fk, 'g', -1, 64)
+	if b != (Bits{}) {
+		n += " bits " + b.String()
+	}
+	return n
+}
+
+// saliency scores every weight of m once (one gradient pass over train,
+// pruning.Scores with the retraining criterion).
+func saliency(m *nn.Model, train *nn.Dataset, s Settings) ([][]float32, error) {
+	p := s.Prune
+	p.Keep, p.ConvKeep, p.FCKeep = 1, 0, 0 // Scores validates; the keep is unused
+	p.Train.Workers = s.Workers
+	sal, err := pruning.Scores(m, m.Params(), train, p)
+	if err != nil {
+		return nil, fmt.Errorf("saliency: %w", err)
+	}
+	return sal, nil
+}
+
+// kindMasks thresholds the saliencies of the layers of one kind at keep
+// (one threshold shared by those layers, pruning.SelectGlobal) and writes
+// their masks into masks.
+func kindMasks(ps []*nn.Param, sal [][]float32, kind nn.Kind, keep, minDensity float64, masks [][]float32) error {
+	var idx []int
+	var group [][]float32
+	for i, p := range ps {
+		if p.Kind == kind {
+			idx = append(idx, i)
+			group = append(group, sal[i])
+		}
+	}
+	if len(idx) == 0 {
+		return fmt.Errorf("%s-keep: the network has no %s layers", kind, kind)
+	}
+	th, err := pruning.SelectGlobal(group, keep, minDensity)
+	if err != nil {
+		return fmt.Errorf("%s-keep %g: %w", kind, keep, err)
+	}
+	for j, i := range idx {
+		masks[i] = th.Masks[j]
+	}
+	return nil
+}
+
+// Masks returns the masks of the candidate (convKeep, fcKeep) of m: the
+// conv layers' saliencies sal thresholded together at convKeep, the FC
+// layers' at fcKeep; every layer keeps at least minDensity of its weights
+// (0 means pruning.DefaultMinLayerDensity), as pruning.Prune does.
+func Masks(m *nn.Model, sal [][]float32, convKeep, fcKeep, minDensity float64) ([][]float32, error) {
+	ps := m.Params()
+	if len(sal) != len(ps) {
+		return nil, fmt.Errorf("masks: %d saliency slices for %d layers", len(sal), len(ps))
+	}
+	if minDensity == 0 {
+		minDensity = pruning.DefaultMinLayerDensity
+	}
+	masks := make([][]float32, len(ps))
+	if err := kindMasks(ps, sal, nn.Conv, convKeep, minDensity, masks); err != nil {
+		return nil, err
+	}
+	if err := kindMasks(ps, sal, nn.FC, fcKeep, minDensity, masks); err != nil {
+		return nil, err
+	}
+	return masks, nil
+}
+
+// applyMasks sets copies of masks on m's params.
+func applyMasks(m *nn.Model, masks [][]float32) {
+	for i, p := range m.Params() {
+		p.Mask = append([]float32(nil), masks[i]...)
+	}
+}
+
+// enumerate builds the grid ConvKeeps × FCKeeps × Bits with their masks.
+func enumerate(m *nn.Model, sal [][]float32, s Settings) ([]Candidate, error) {
+	var cs []Candidate
+	for _, ck := range s.ConvKeeps {
+		for _, fk := range s.FCKeeps {
+			masks, err := Masks(m, sal, ck, fk, s.Prune.MinLayerDensity)
+			if err != nil {
+				return nil, err
+			}
+			for _, b := range s.Bits {
+				cs = append(cs, Candidate{Name: candidateName(ck, fk, b), Series: "candidates",
+					ConvKeep: ck, FCKeep: fk, Bits: b, masks: masks})
+			}
+		}
+	}
+	return cs, nil
+}
+
+// ParseBits parses a codebook setting "conv=8,fc=5" (either kind may be
+// left out, meaning no codebook for it).
+func ParseBits(text string) (Bits, error) {
+	var b Bits
+	seen := map[string]bool{}
+	for _, part := range strings.Split(text, ",") {
+		key, val, ok := strings.Cut(strings.TrimSpace(part), "=")
+		key = strings.TrimSpace(key)
+		if !ok || (key != "conv" && key != "fc") {
+			return Bits{}, fmt.Errorf("bits %q: want conv=N,fc=N, got %q", text, part)
+		}
+		if seen[key] {
+			return Bits{}, fmt.Errorf("bits %q: %s given twice", text, key)
+		}
+		seen[key] = true
+		n, err := strconv.Atoi(strings.TrimSpace(val))
+		if err != nil || n < 1 || n > 16 {
+			return Bits{}, fmt.Errorf("bits %q: %s: want an integer in 1–16, got %q", text, key, val)
+		}
+		if key == "conv" {
+			b.Conv = n
+		} else {
+			b.FC = n
+		}
+	}
+	return b, nil
+}

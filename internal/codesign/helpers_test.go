@@ -1,0 +1,84 @@
+package codesign
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/sim"
+)
+
+// testWorkload is the model → workload conversion the command layer
+// supplies (internal/cli.modelToWorkload), reduced to what these tests
+// need: geometry and masks.
+func testWorkload(m *nn.Model) *sim.Workload {
+	w := &sim.Workload{Name: m.Arch.Name}
+	for _, s := range m.Arch.Layers {
+		l := sim.Layer{Name: s.Name, Kind: sim.Kind(s.Kind), InC: s.InC, InH: s.InH, InW: s.InW, OutC: s.OutC,
+			R: s.R, S: s.S, Stride: s.StrideOr1(), Pad: s.Pad, Groups: s.GroupsOr1(), Ceil: s.Ceil}
+		if p := m.Param(s.Name); p != nil && p.Mask != nil {
+			rows := p.Shape[0]
+			cols := len(p.Mask) / rows
+			l.Mask = sim.NewMask(rows, cols)
+			for i, v := range p.Mask {
+				if v != 0 {
+					l.Mask.Set(i/cols, i%cols)
+				}
+			}
+		}
+		w.Layers = append(w.Layers, l)
+	}
+	return w
+}
+
+// testModel is an untrained LeNet-5 with a fixed seed.
+func testModel(t testing.TB) *nn.Model {
+	t.Helper()
+	a, err := nn.Zoo("lenet-5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := nn.NewModel(a, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// testData is n random 1×28×28 images with labels that depend on the image
+// (the sign of its mean pixel in the left half), so training has signal.
+func testData(n int) *nn.Dataset {
+	r := rand.New(rand.NewPCG(3, 4))
+	d := &nn.Dataset{N: n, C: 1, H: 28, W: 28, X: make([]float32, n*784), Y: make([]uint8, n)}
+	for i := range n {
+		var left float32
+		for j := range 784 {
+			v := float32(r.NormFloat64())
+			d.X[i*784+j] = v
+			if j%28 < 14 {
+				left += v
+			}
+		}
+		if left > 0 {
+			d.Y[i] = 1
+		}
+	}
+	return d
+}
+
+// testSpec is the eie preset.
+func testSpec(t testing.TB) *accel.Spec {
+	t.Helper()
+	s, err := accel.Load("../../configs/accelerators/eie.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// tinySettings is a 2×2 grid with a small proxy.
+func tinySettings() Settings {
+	return Settings{ConvKeeps: []float64{0.2, 1}, FCKeeps: []float64{0.05, 0.5}, Workload: testWorkload,
+		ProxyTrainImages: 64, ProxyValImages: 64, MaxDrop: 0.5, Seed: 1, Workers: 1}
+}

@@ -1,0 +1,241 @@
+package codesign
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/pruning"
+	"github.com/dcsim/dcsim/sim"
+)
+
+// Defaults used when a Settings field is zero.
+const (
+	// DefaultMaxDrop is the accuracy a candidate may lose against dense on
+	// the proxy (0.002 = 0.2 percentage points).
+	DefaultMaxDrop = 0.002
+	// DefaultProxyTrainImages is the size of the training subset of the
+	// proxy fine-tune: 6000 images, a tenth of an MNIST epoch.
+	DefaultProxyTrainImages = 6000
+	// DefaultProxyValImages is the number of training images, taken from
+	// the end of the training set and disjoint from the fine-tune subset,
+	// on which the proxy measures accuracy. The test set is never used to
+	// choose a candidate.
+	DefaultProxyValImages = 5000
+	// DefaultConvBits and DefaultFCBits cap the codebook index bits when
+	// the chosen candidate is clustered (Deep Compression, Han et al. 2016,
+	// §3: 8 bits for conv and 5 for FC layers keep accuracy).
+	DefaultConvBits = 8
+	DefaultFCBits   = 5
+)
+
+// Objectives, strategies by name: what the choice minimises among the
+// candidates that meet the budget and the accuracy tolerance.
+const (
+	Latency = "latency"
+	Energy  = "energy"
+	Params  = "params"
+)
+
+// Objectives lists the valid objective names.
+func Objectives() []string { return []string{Energy, Latency, Params} }
+
+// Search strategies.
+const (
+	// Grid runs the proxy fine-tune on every candidate.
+	Grid = "grid"
+	// Halving is successive halving on the proxy (Jamieson & Talwalkar
+	// 2016): every candidate gets a short fine-tune, the better half (by
+	// proxy accuracy) a twice longer one, and so on until one rung holds
+	// at most two candidates or the fine-tune reaches ProxyTrainImages.
+	Halving = "halving"
+)
+
+// Searches lists the valid search strategy names.
+func Searches() []string { return []string{Grid, Halving} }
+
+// Budget bounds the chosen candidate. A zero field is no bound; when
+// several are set, a candidate must meet all of them.
+type Budget struct {
+	MaxLatencyUS float64 `json:"max_latency_us,omitempty"`
+	MaxEnergyUJ  float64 `json:"max_energy_uj,omitempty"`
+	MaxParams    int64   `json:"max_params,omitempty"`
+}
+
+// Bits are the codebook index bits of a candidate's conv and FC layers;
+// zero means no codebook for that kind.
+type Bits struct {
+	Conv int `json:"conv"`
+	FC   int `json:"fc"`
+}
+
+// String is "conv=C,fc=F".
+func (b Bits) String() string { return fmt.Sprintf("conv=%d,fc=%d", b.Conv, b.FC) }
+
+// Settings configures Run. Every zero field means the documented default;
+// ConvKeeps, FCKeeps and Workload are required.
+type Settings struct {
+	// ConvKeeps × FCKeeps is the candidate grid: fractions of conv and of
+	// FC weights kept, each in (0,1].
+	ConvKeeps, FCKeeps []float64
+	// Bits multiplies the grid by codebook settings: each candidate is also
+	// clustered (linear initialisation, k = 2^bits per layer kind) before
+	// the proxy, and simulated with those index bits. Nil means pruning
+	// only, the chosen candidate then clustered with ≤ DefaultConvBits /
+	// DefaultFCBits.
+	Bits   []Bits
+	Budget Budget
+	// Objective is minimised among the admissible candidates: "latency"
+	// (default), "energy" or "params".
+	Objective string
+	// MaxDrop is the proxy accuracy a candidate may lose against dense
+	// (fraction, not points); 0 means DefaultMaxDrop.
+	MaxDrop float64
+	// Search is "grid" (default) or "halving".
+	Search string
+	// ProxyTrainImages and ProxyValImages size the proxy (see the
+	// defaults); SaliencyImages limits the saliency pass (0 = all training
+	// images).
+	ProxyTrainImages, ProxyValImages, SaliencyImages int
+	// ValidateProxy, when > 0, retrains that many candidates for real
+	// (spread over the proxy ranking) and reports the Spearman rank
+	// correlation of proxy and test accuracy.
+	ValidateProxy int
+	// Prune is the schedule of every real retraining (rounds, epochs,
+	// learning rate, criterion); its keep fields are set by Run.
+	Prune pruning.Settings
+	// Cluster configures clustering of the chosen candidate; zero caps
+	// mean Bits of the chosen candidate, else DefaultConvBits/DefaultFCBits.
+	Cluster clustering.ModelSettings
+	// ClusterEpochs fine-tunes the centroids after clustering (0 = none).
+	ClusterEpochs int
+	// Skip the real retraining (Explore only); used by tests and dry runs.
+	NoRetrain bool
+	Seed      int64
+	Workers   int // goroutines for training and evaluation; 0 = all CPUs
+	// Workload turns a model (its masks and codebooks) into a simulator
+	// workload; the command layer supplies it. Required.
+	Workload func(*nn.Model) *sim.Workload
+	// Progress receives one line per phase; nil is quiet.
+	Progress io.Writer
+}
+
+// Validate checks s without a model or data. Errors name the field as the
+// dcsim codesign flag does ("conv-keep: must be in (0,1], got 1.5").
+func (s Settings) Validate() error {
+	if err := checkKeeps("conv-keep", s.ConvKeeps); err != nil {
+		return err
+	}
+	if err := checkKeeps("fc-keep", s.FCKeeps); err != nil {
+		return err
+	}
+	for _, b := range s.Bits {
+		if err := b.check(); err != nil {
+			return err
+		}
+	}
+	if err := s.Budget.check(); err != nil {
+		return err
+	}
+	switch {
+	case s.Objective != "" && !slices.Contains(Objectives(), s.Objective):
+		return fmt.Errorf("objective: unknown objective %q (valid: %s)", s.Objective, strings.Join(Objectives(), ", "))
+	case s.Search != "" && !slices.Contains(Searches(), s.Search):
+		return fmt.Errorf("search: unknown strategy %q (valid: %s)", s.Search, strings.Join(Searches(), ", "))
+	case !(s.MaxDrop >= 0 && s.MaxDrop < 1):
+		return fmt.Errorf("max-drop: must be in [0,1), got %g", s.MaxDrop)
+	case s.ProxyTrainImages < 0:
+		return fmt.Errorf("proxy-images: must be ≥ 0, got %d", s.ProxyTrainImages)
+	case s.ProxyValImages < 0:
+		return fmt.Errorf("proxy-val-images: must be ≥ 0, got %d", s.ProxyValImages)
+	case s.SaliencyImages < 0:
+		return fmt.Errorf("saliency-images: must be ≥ 0, got %d", s.SaliencyImages)
+	case s.ValidateProxy < 0:
+		return fmt.Errorf("validate-proxy: must be ≥ 0, got %d", s.ValidateProxy)
+	case s.ClusterEpochs < 0:
+		return fmt.Errorf("cluster-epochs: must be ≥ 0, got %d", s.ClusterEpochs)
+	case s.Workers < 0:
+		return fmt.Errorf("workers: must be ≥ 0, got %d", s.Workers)
+	case s.Workload == nil:
+		return fmt.Errorf("codesign: Settings.Workload is required")
+	}
+	p := s.Prune
+	p.Keep, p.ConvKeep, p.FCKeep = 0.5, 0, 0
+	return p.Validate() // errors name the field: rounds, retrain-epochs, …
+}
+
+// checkKeeps rejects an empty list, a value outside (0,1] and duplicates.
+func checkKeeps(flag string, v []float64) error {
+	if len(v) == 0 {
+		return fmt.Errorf("%s: the grid is empty (give one or more fractions in (0,1])", flag)
+	}
+	seen := map[float64]bool{}
+	for _, k := range v {
+		if !(k > 0 && k <= 1) || math.IsNaN(k) {
+			return fmt.Errorf("%s: must be in (0,1], got %g", flag, k)
+		}
+		if seen[k] {
+			return fmt.Errorf("%s: %g is listed twice", flag, k)
+		}
+		seen[k] = true
+	}
+	return nil
+}
+
+func (b Bits) check() error {
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"conv", b.Conv}, {"fc", b.FC}} {
+		if f.v < 0 || f.v > 16 {
+			return fmt.Errorf("bits: %s=%d: must be in 1–16 (0 = no codebook)", f.name, f.v)
+		}
+	}
+	return nil
+}
+
+func (b Budget) check() error {
+	switch {
+	case b.MaxLatencyUS < 0 || math.IsNaN(b.MaxLatencyUS) || math.IsInf(b.MaxLatencyUS, 0):
+		return fmt.Errorf("max-latency-us: must be a finite number > 0, got %g", b.MaxLatencyUS)
+	case b.MaxEnergyUJ < 0 || math.IsNaN(b.MaxEnergyUJ) || math.IsInf(b.MaxEnergyUJ, 0):
+		return fmt.Errorf("max-energy-uj: must be a finite number > 0, got %g", b.MaxEnergyUJ)
+	case b.MaxParams < 0:
+		return fmt.Errorf("max-params: must be > 0, got %d", b.MaxParams)
+	}
+	return nil
+}
+
+// withDefaults fills the zero fields.
+func (s Settings) withDefaults() Settings {
+	if s.Objective == "" {
+		s.Objective = Latency
+	}
+	if s.Search == "" {
+		s.Search = Grid
+	}
+	if s.MaxDrop == 0 {
+		s.MaxDrop = DefaultMaxDrop
+	}
+	if s.ProxyTrainImages == 0 {
+		s.ProxyTrainImages = DefaultProxyTrainImages
+	}
+	if s.ProxyValImages == 0 {
+		s.ProxyValImages = DefaultProxyValImages
+	}
+	if len(s.Bits) == 0 {
+		s.Bits = []Bits{{}}
+	}
+	return s
+}
+
+// logf writes one progress line.
+func (s Settings) logf(format string, a ...any) {
+	if s.Progress != nil {
+		fmt.Fprintf(s.Progress, "codesign: "+format+"\n", a...)
+	}
+}
