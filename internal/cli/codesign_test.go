@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dcsim/dcsim/nn"
+)
+
+// codesignModel writes an untrained LeNet-5 model file for the codesign
+// command tests.
+func codesignModel(t *testing.T) string {
+	t.Helper()
+	a, err := nn.Zoo("lenet-5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := nn.NewModel(a, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "lenet5.npz")
+	if err := nn.SaveModel(path, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// tinyCodesign are the flags of a small, fast codesign run without
+// retraining.
+func tinyCodesign(model string, extra ...string) []string {
+	args := []string{"codesign", "--in", model, "--accel", cfg + "accelerators/eie.yaml",
+		"--conv-keep", "0.2,1", "--fc-keep", "0.05,0.5", "--train-limit", "160", "--test-limit", "32",
+		"--saliency-images", "64", "--proxy-images", "32", "--proxy-val-images", "64", "--no-retrain", "--workers", "1"}
+	return append(args, extra...)
+}
+
+func TestCodesignBadInput(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no model", []string{"codesign"}, "--in"},
+		{"keep above 1", []string{"codesign", "--in", "x.npz", "--conv-keep", "0.1,1.5"}, "--conv-keep: must be in (0,1], got 1.5"},
+		{"keep zero", []string{"codesign", "--in", "x.npz", "--fc-keep", "0"}, "--fc-keep: must be in (0,1], got 0"},
+		{"keep not a number", []string{"codesign", "--in", "x.npz", "--fc-keep", "0.1,abc"}, `--fc-keep: "abc" is not a number`},
+		{"empty grid", []string{"codesign", "--in", "x.npz", "--conv-keep", ","}, "--conv-keep: the grid is empty"},
+		{"duplicate keep", []string{"codesign", "--in", "x.npz", "--fc-keep", "0.1,0.1"}, "--fc-keep: 0.1 is listed twice"},
+		{"bad bits", []string{"codesign", "--in", "x.npz", "--bits", "conv=8,fc=40"}, "--bits"},
+		{"bad objective", []string{"codesign", "--in", "x.npz", "--objective", "speed"}, `--objective: unknown objective "speed" (valid: energy, latency, params)`},
+		{"bad search", []string{"codesign", "--in", "x.npz", "--search", "random"}, `--search: unknown strategy "random"`},
+		{"negative latency budget", []string{"codesign", "--in", "x.npz", "--max-latency-us", "-3"}, "--max-latency-us"},
+		{"negative params budget", []string{"codesign", "--in", "x.npz", "--max-params", "-3"}, "--max-params"},
+		{"max drop", []string{"codesign", "--in", "x.npz", "--max-drop", "1"}, "--max-drop: must be in [0,1)"},
+		{"negative rounds", []string{"codesign", "--in", "x.npz", "--rounds", "-1"}, "--rounds"},
+		{"missing accel", []string{"codesign", "--in", "x.npz", "--accel", "testdata/nope.yaml"}, "testdata/nope.yaml"},
+		{"missing model", []string{"codesign", "--in", "testdata/nope.npz"}, "testdata/nope.npz"},
+		{"bad format", []string{"codesign", "--in", "x.npz", "--format", "xml"}, `--format: unknown format "xml"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errs, code := run(t, c.args...)
+			if code != ExitInput {
+				t.Fatalf("exit %d, want %d; stderr %q", code, ExitInput, errs)
+			}
+			if out != "" {
+				t.Errorf("stdout not empty: %q", out)
+			}
+			if !strings.HasPrefix(errs, "dcsim: ") || strings.Count(errs, "\n") != 1 {
+				t.Errorf("stderr is not one line starting with 'dcsim: ': %q", errs)
+			}
+			if !strings.Contains(errs, c.want) {
+				t.Errorf("stderr %q does not mention %q", errs, c.want)
+			}
+		})
+	}
+}
+
+// TestCodesignBudgetUnmet: a budget no candidate meets is exit 2 with one
+// line that says so and names the closest candidate with its figures.
+func TestCodesignBudgetUnmet(t *testing.T) {
+	out, errs, code := run(t, tinyCodesign(codesignModel(t), "--max-drop", "0.9", "--max-latency-us", "0.001")...)
+	if code != ExitInput || out != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(errs), "\n")
+	last := lines[len(lines)-1] // progress lines precede the error
+	for _, want := range []string{"dcsim: codesign: no candidate meets the budget max-latency-us 0.001", "closest: conv", "latency", "energy", "params"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("error line %q lacks %q", last, want)
+		}
+	}
+}
+
+// TestCodesignJSON: two budgets combine (both must hold); the JSON document
+// holds the candidates, the front and the choice; the same seed gives the
+// same bytes.
+func TestCodesignJSON(t *testing.T) {
+	model := codesignModel(t)
+	args := tinyCodesign(model, "--max-drop", "0.9", "--max-latency-us", "1000", "--max-params", "200000", "--format", "json")
+	a, errs, code := run(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Candidates []struct {
+			Name             string  `json:"name"`
+			Accuracy         float64 `json:"accuracy"`
+			CompressionRatio float64 `json:"compression_ratio"`
+			Params           int64   `json:"params"`
+			Admissible       bool    `json:"admissible"`
+		} `json:"candidates"`
+		Front  []string `json:"front"`
+		Chosen string   `json:"chosen"`
+		Budget struct {
+			MaxParams int64 `json:"max_params"`
+		} `json:"budget"`
+	}
+	if err := json.Unmarshal([]byte(a), &doc); err != nil {
+		t.Fatalf("stdout is not one JSON document: %v", err)
+	}
+	if len(doc.Candidates) != 4 || len(doc.Front) == 0 || doc.Chosen == "" || doc.Budget.MaxParams != 200000 {
+		t.Fatalf("document: %+v", doc)
+	}
+	for _, c := range doc.Candidates {
+		if c.Admissible && c.Params > 200000 {
+			t.Errorf("%s admissible with %d params over the budget", c.Name, c.Params)
+		}
+		if c.Name == doc.Chosen && !c.Admissible {
+			t.Errorf("chosen %s not admissible", c.Name)
+		}
+	}
+	b, _, _ := run(t, args...)
+	if a != b {
+		t.Error("same seed, different output")
+	}
+}
