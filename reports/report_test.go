@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -211,4 +212,37 @@ func TestParamString(t *testing.T) {
 	if got, want := paramString(p), "rows=8 workload.index_bits=2 codebook.index_bits=2"; got != want {
 		t.Errorf("paramString = %q, want %q", got, want)
 	}
+}
+
+func FuzzReadCodesign(f *testing.F) {
+	f.Add([]byte(`[{"name": "a", "accuracy": 0.9, "compression_ratio": 3}]`))
+	f.Add([]byte("{\"test_accuracy\": 0.5, \"compression_ratio\": 2}\n{\"accuracy\": 1, \"compression_ratio\": 1e9}\n"))
+	f.Add([]byte(`{"candidates": [{"accuracy": 0.1, "compression_ratio": 0.5}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rows, err := ReadCodesign(bytes.NewReader(data), "fuzz")
+		if err != nil {
+			return
+		}
+		for _, r := range rows {
+			if !(r.Accuracy >= 0 && r.Accuracy <= 1) || !positiveFinite(r.CompressionRatio) {
+				t.Fatalf("accepted an out-of-range row %+v", r)
+			}
+		}
+	})
+}
+
+func ExampleParetoFront() {
+	pts := []DesignPoint{
+		{ID: "a", LatencyUS: 10, EnergyPJ: 9e6},
+		{ID: "b", LatencyUS: 20, EnergyPJ: 5e6},
+		{ID: "c", LatencyUS: 30, EnergyPJ: 6e6}, // dominated by b
+		{ID: "d", LatencyUS: 40, EnergyPJ: 2e6},
+	}
+	for _, i := range ParetoFront(pts) {
+		fmt.Println(pts[i].ID)
+	}
+	// Output:
+	// a
+	// b
+	// d
 }

@@ -281,3 +281,33 @@ networks: [lenet-5]
 		t.Errorf("index_bits 17: error %v", err)
 	}
 }
+
+// FuzzResultsReaders feeds arbitrary bytes to the results readers (resume's
+// scan, merge's header and record parsing, ReadJSONL) in memory: they must
+// return errors, never panic.
+func FuzzResultsReaders(f *testing.F) {
+	s := mustLoad(f, "testdata/small.yaml")
+	h := string(s.Header(Shard{}).line())
+	f.Add([]byte(h + `{"index":0,"id":"1c2ae450c21156e8","network":"lenet-5"}` + "\n"))
+	f.Add([]byte(h + "{\"index\":1,\"id\":\"zz\"}\n{torn"))
+	f.Add([]byte(csvHeader(s) + "0,1c2ae450c21156e8,lenet-5,none\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ReadJSONL(bytes.NewReader(data), "fuzz")
+		for _, format := range []Format{JSONL, CSV} {
+			lines := completeLines(data)
+			if len(lines) == 0 {
+				continue
+			}
+			o := &Output{format: format, done: map[uint64]bool{}}
+			o.scan(data[:bytes.LastIndexByte(data, '\n')+1], "fuzz", s, Shard{})
+			var hdr Header
+			if _, err := mergeHeader(lines[0], "fuzz", format, "fuzz", nil, &hdr); err != nil {
+				continue
+			}
+			hash := ""
+			for _, l := range lines[1:] {
+				mergeRecord(l, format, &hash)
+			}
+		}
+	})
+}
