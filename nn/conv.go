@@ -59,7 +59,15 @@ func copyShifted(d, src []float32, off int) {
 		return
 	}
 	clear(d[:lo])
-	copy(d[lo:hi], src[lo+off:hi+off])
+	if hi-lo <= 16 {
+		// Short rows (LeNet's 8- and 24-wide outputs): a loop beats
+		// copy's call overhead.
+		for x, v := range src[lo+off : hi+off] {
+			d[lo+x] = v
+		}
+	} else {
+		copy(d[lo:hi], src[lo+off:hi+off])
+	}
 	clear(d[hi:])
 }
 
@@ -142,6 +150,16 @@ func convBackward(l *netLayer, wt, dy, dx, col, dw, db, t1, t2 []float32, n int)
 // records, per output, the input position of the maximum.
 func poolForward(l *netLayer, x, y []float32, arg []int32, n int) {
 	s := &l.s
+	if s.R == 2 && s.S == 2 && s.StrideOr1() == 2 && s.Pad == 0 {
+		pool2x2(l, x, y, arg, n)
+		return
+	}
+	poolGeneral(l, x, y, arg, n)
+}
+
+// poolGeneral is max pooling for any window, stride and padding.
+func poolGeneral(l *netLayer, x, y []float32, arg []int32, n int) {
+	s := &l.s
 	oh, ow, st := s.OutH(), s.OutW(), s.StrideOr1()
 	plane := s.InH * s.InW
 	for j := 0; j < n; j++ {
@@ -168,6 +186,42 @@ func poolForward(l *netLayer, x, y []float32, arg []int32, n int) {
 					}
 					o := j*l.out + (c*oh+oy)*ow + ox
 					y[o], arg[o] = best, int32(base+at)
+				}
+			}
+		}
+	}
+}
+
+// pool2x2 is poolForward for the common 2×2 window at stride 2 without
+// padding; it visits the window in the same order with the same strict
+// comparison, so ties resolve identically.
+func pool2x2(l *netLayer, x, y []float32, arg []int32, n int) {
+	s := &l.s
+	oh, ow, w := s.OutH(), s.OutW(), s.InW
+	plane := s.InH * w
+	for j := 0; j < n; j++ {
+		for c := 0; c < s.InC; c++ {
+			base := j*l.in + c*plane
+			ob := j*l.out + c*oh*ow
+			for oy := 0; oy < oh; oy++ {
+				r0 := x[base+2*oy*w : base+2*oy*w+w]
+				r1 := x[base+(2*oy+1)*w : base+(2*oy+1)*w+w]
+				yo := y[ob+oy*ow : ob+(oy+1)*ow]
+				ao := arg[ob+oy*ow : ob+(oy+1)*ow]
+				at0 := int32(base + 2*oy*w)
+				for ox := range yo {
+					i := 2 * ox
+					best, at := r0[i], at0+int32(i)
+					if v := r0[i+1]; v > best {
+						best, at = v, at0+int32(i+1)
+					}
+					if v := r1[i]; v > best {
+						best, at = v, at0+int32(w+i)
+					}
+					if v := r1[i+1]; v > best {
+						best, at = v, at0+int32(w+i+1)
+					}
+					yo[ox], ao[ox] = best, at
 				}
 			}
 		}

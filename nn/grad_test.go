@@ -54,3 +54,26 @@ func TestGradientFiniteDifferences(t *testing.T) {
 		check("bias", p.Bias, p.BiasGrad)
 	}
 }
+
+// TestPool2x2MatchesGeneral checks the 2×2 fast path against the general
+// max-pool loop, values and argmax positions bit for bit (ties included).
+func TestPool2x2MatchesGeneral(t *testing.T) {
+	s := Shape{Name: "p", Kind: Pool, InC: 3, InH: 8, InW: 6, OutC: 3, R: 2, S: 2, Stride: 2}
+	l := &netLayer{s: s, in: int(s.InputSize()), out: int(s.OutputSize())}
+	x := randSlice(newRand(), 2*l.in)
+	for i := range x {
+		x[i] = float32(int(x[i] * 2)) // many ties
+	}
+	y1, y2 := make([]float32, 2*l.out), make([]float32, 2*l.out)
+	a1, a2 := make([]int32, 2*l.out), make([]int32, 2*l.out)
+	pool2x2(l, x, y1, a1, 2)
+	l.s.Pad = 0
+	general := *l
+	general.s.R = 2
+	poolGeneral(&general, x, y2, a2, 2)
+	for i := range y1 {
+		if y1[i] != y2[i] || a1[i] != a2[i] {
+			t.Fatalf("output %d: fast (%v at %d), general (%v at %d)", i, y1[i], a1[i], y2[i], a2[i])
+		}
+	}
+}
