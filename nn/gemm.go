@@ -97,19 +97,27 @@ func axpy(alpha float32, x, y []float32) {
 }
 
 // transpose writes the transpose of the r×c row-major matrix src into dst
-// (c×r), in 8×8 blocks so both sides stay in cache.
+// (c×r). Four source rows are walked together so each destination row gets
+// four contiguous values per step; columns are taken in blocks of 64 so the
+// destination lines stay in cache.
 func transpose(dst, src []float32, r, c int) {
-	const blk = 8
-	for i0 := 0; i0 < r; i0 += blk {
-		i1 := min(i0+blk, r)
+	const blk = 64
+	i := 0
+	for ; i+4 <= r; i += 4 {
+		s0 := src[i*c : i*c+c]
+		s1 := src[(i+1)*c : (i+1)*c+c]
+		s2 := src[(i+2)*c : (i+2)*c+c]
+		s3 := src[(i+3)*c : (i+3)*c+c]
 		for j0 := 0; j0 < c; j0 += blk {
-			j1 := min(j0+blk, c)
-			for i := i0; i < i1; i++ {
-				row := src[i*c : i*c+c]
-				for j := j0; j < j1; j++ {
-					dst[j*r+i] = row[j]
-				}
+			for j := j0; j < min(j0+blk, c); j++ {
+				d := dst[j*r+i : j*r+i+4]
+				d[0], d[1], d[2], d[3] = s0[j], s1[j], s2[j], s3[j]
 			}
+		}
+	}
+	for ; i < r; i++ {
+		for j, v := range src[i*c : i*c+c] {
+			dst[j*r+i] = v
 		}
 	}
 }

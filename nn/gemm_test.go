@@ -81,3 +81,27 @@ func BenchmarkGEMM(b *testing.B) {
 		run("asm", func() { gemmAsm(s.m, s.n, s.k, a, s.k, bm, s.n, c, s.n) })
 	}
 }
+
+func TestTranspose(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, sz := range [][2]int{{1, 1}, {3, 5}, {4, 4}, {7, 130}, {500, 64}, {25, 576}} {
+		src := randSlice(r, sz[0]*sz[1])
+		dst := make([]float32, len(src))
+		transpose(dst, src, sz[0], sz[1])
+		for i := 0; i < sz[0]; i++ {
+			for j := 0; j < sz[1]; j++ {
+				if dst[j*sz[0]+i] != src[i*sz[1]+j] {
+					t.Fatalf("%v: dst[%d][%d] != src[%d][%d]", sz, j, i, i, j)
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkTranspose(b *testing.B) {
+	src, dst := randSlice(newRand(), 500*64), make([]float32, 500*64)
+	b.ReportAllocs()
+	for b.Loop() {
+		transpose(dst, src, 500, 64)
+	}
+}
