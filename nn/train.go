@@ -70,7 +70,7 @@ type TrainStats struct {
 // docs/results.md for the measured numbers). Other names get the LeNet-5
 // settings.
 func DefaultTrainSettings(model string) TrainSettings {
-	s := TrainSettings{Epochs: 15, BatchSize: 64, LR: 0.01, Momentum: 0.9, WeightDecay: 5e-4, Schedule: "cosine", Seed: 1}
+	s := TrainSettings{Epochs: 10, BatchSize: 64, LR: 0.01, Momentum: 0.9, WeightDecay: 5e-4, Schedule: "cosine", Seed: 1}
 	if strings.EqualFold(model, "lenet-300-100") {
 		s.Epochs, s.LR, s.WeightDecay = 25, 0.05, 1e-4
 	}

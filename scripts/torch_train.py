@@ -80,7 +80,7 @@ class LeNet5(tnn.Module):
 
 DEFAULTS = {  # the same as nn.DefaultTrainSettings
     "lenet-300-100": dict(epochs=25, lr=0.05, wd=1e-4),
-    "lenet-5": dict(epochs=15, lr=0.01, wd=5e-4),
+    "lenet-5": dict(epochs=10, lr=0.01, wd=5e-4),
 }
 
 
