@@ -18,7 +18,8 @@ import (
 // trains networks on MNIST for minutes). Per network it takes
 // DIR/<net>-pruned.npz if present; otherwise it takes the dense model
 // DIR/<net>-dense.npz (training and saving it if absent) and prunes it by
-// per-layer magnitude (pruneKeep) in five rounds of 4 retraining epochs.
+// per-layer magnitude (pruneKeep) in five rounds of retraining
+// (DCSIM_CLUSTER_PRUNE_EPOCHS epochs each, default 4).
 // Then for each method it clusters the surviving weights, measures the SSE
 // against the exact optimum at the same k (birch-kmeans chooses k, the other
 // methods reuse it), the accuracy before and after centroid fine-tuning, and
@@ -77,12 +78,13 @@ func prunedModel(t *testing.T, dir, net string, train, test *nn.Dataset) (string
 	}
 	m, dense := denseModel(t, densePath, net, train, test)
 	const rounds = 5
+	pruneEpochs, _ := strconv.Atoi(envOr("DCSIM_CLUSTER_PRUNE_EPOCHS", "4"))
 	for r := 1; r <= rounds; r++ {
 		for _, p := range m.Params() {
 			magnitudePrune(p, math.Pow(pruneKeep[net][p.Layer], float64(r)/rounds))
 		}
 		rt := nn.DefaultTrainSettings(net)
-		rt.Epochs, rt.LR, rt.Seed, rt.Progress = 4, rt.LR/2, int64(r), os.Stderr
+		rt.Epochs, rt.LR, rt.Seed, rt.Progress = pruneEpochs, rt.LR/2, int64(r), os.Stderr
 		if _, err := nn.Train(m, train, rt); err != nil {
 			t.Fatal(err)
 		}
