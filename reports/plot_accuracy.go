@@ -19,7 +19,8 @@ import (
 // plot. Its input schema (docs/sweeps.md, "Report inputs") is a JSON object
 // with accuracy (or test_accuracy, as `dcsim eval --format json` prints) in
 // [0, 1] and compression_ratio > 0, and optional name (or label, or model),
-// series, params, latency_us and energy_pj.
+// series, params (the parameters kept; nonzero_params, as eval and prune
+// print it, takes precedence), latency_us and energy_pj.
 type CodesignRow struct {
 	Name             string   `json:"name"`
 	Series           string   `json:"series"`
@@ -37,6 +38,7 @@ type codesignJSON struct {
 	AccuracyPtr  *float64 `json:"accuracy"`
 	Label        string   `json:"label"`
 	Model        string   `json:"model"`
+	Nonzero      *int64   `json:"nonzero_params"`
 }
 
 // ReadCodesign reads codesign rows from r: a JSON array of rows, an object
@@ -118,6 +120,9 @@ func parseCodesignRow(raw []byte) (CodesignRow, error) {
 	}
 	if !positiveFinite(row.CompressionRatio) {
 		return row, fmt.Errorf("compression_ratio: must be a finite number > 0, got %v", row.CompressionRatio)
+	}
+	if j.Nonzero != nil {
+		row.Params = *j.Nonzero
 	}
 	for _, alt := range []string{j.Label, j.Model} {
 		if row.Name == "" {
