@@ -69,7 +69,7 @@ func LayerStorage(l Layer) (LayerBits, error) {
 	}
 	b.Sparse = sparse
 	vals, rels := l.streams(sparse)
-	b.Nonzero = len(vals)
+	b.Nonzero = l.Weights
 	if sparse {
 		b.Nonzero = 0
 		for _, m := range l.Mask {
@@ -77,31 +77,10 @@ func LayerStorage(l Layer) (LayerBits, error) {
 				b.Nonzero++
 			}
 		}
-		b.Padding = len(vals) - b.Nonzero
 	}
-	zero := int32(-1)
-	if l.Codebook != nil {
-		b.Symbols = len(l.Codebook)
-		if b.Padding > 0 {
-			zero = zeroSymbol(l.Codebook)
-			if zero == int32(len(l.Codebook)) {
-				b.Symbols++
-			}
-			for i := range vals {
-				if vals[i] < 0 {
-					vals[i] = zero
-				}
-			}
-		}
-		b.IndexBits = IndexBits(b.Symbols)
-		if l.IndexBits != 0 {
-			if l.IndexBits < b.IndexBits {
-				return LayerBits{}, badInput("storage: index_bits %d cannot address %d codebook entries", l.IndexBits, b.Symbols)
-			}
-			b.IndexBits = l.IndexBits
-		}
-	} else {
-		b.IndexBits = ValueBits
+	b.Padding = len(vals) - b.Nonzero
+	if err := b.symbols(l, vals); err != nil {
+		return LayerBits{}, err
 	}
 	entries := int64(len(vals))
 	b.ValueBits = entries * int64(b.IndexBits)
@@ -117,6 +96,35 @@ func LayerStorage(l Layer) (LayerBits, error) {
 		}
 	}
 	return b, nil
+}
+
+// symbols sets Symbols and IndexBits and gives the filler entries (−1 in
+// vals) the codebook's zero symbol, adding one when no centroid is 0.
+func (b *LayerBits) symbols(l Layer, vals []int32) error {
+	if l.Codebook == nil {
+		b.IndexBits = ValueBits
+		return nil
+	}
+	b.Symbols = len(l.Codebook)
+	if b.Padding > 0 {
+		zero := zeroSymbol(l.Codebook)
+		if zero == int32(len(l.Codebook)) {
+			b.Symbols++
+		}
+		for i := range vals {
+			if vals[i] < 0 {
+				vals[i] = zero
+			}
+		}
+	}
+	b.IndexBits = IndexBits(b.Symbols)
+	if l.IndexBits != 0 {
+		if l.IndexBits < b.IndexBits {
+			return badInput("storage: index_bits %d cannot address %d codebook entries", l.IndexBits, b.Symbols)
+		}
+		b.IndexBits = l.IndexBits
+	}
+	return nil
 }
 
 func (b *LayerBits) huffman(l Layer, vals, rels []int32) error {
