@@ -80,24 +80,29 @@ func ClusterModel(m *nn.Model, s ModelSettings) (ModelReport, error) {
 		rep.Layers = append(rep.Layers, lr)
 	}
 	for i, p := range params {
-		r := results[i]
-		p.Mask = r.mask
-		if r.cb.Centroids == nil {
-			p.Codebook, p.Index = nil, nil
-			continue
-		}
-		p.Codebook = r.cb.Centroids
-		p.Index = make([]int32, len(p.W))
-		j := 0
-		for w := range p.W {
-			if r.mask == nil || r.mask[w] != 0 {
-				p.Index[w] = r.cb.Index[j]
-				j++
-			}
-		}
+		apply(p, results[i].mask, results[i].cb)
 	}
 	rep.Duration = time.Since(start)
 	return rep, nil
+}
+
+// apply stores the codebook in p; survivors take the codebook's indices in
+// order, pruned weights index 0.
+func apply(p *nn.Param, mask []float32, cb Codebook) {
+	p.Mask = mask
+	if cb.Centroids == nil {
+		p.Codebook, p.Index = nil, nil
+		return
+	}
+	p.Codebook = cb.Centroids
+	p.Index = make([]int32, len(p.W))
+	j := 0
+	for w := range p.W {
+		if mask == nil || mask[w] != 0 {
+			p.Index[w] = cb.Index[j]
+			j++
+		}
+	}
 }
 
 func (s ModelSettings) forLayer(p *nn.Param) Settings {
