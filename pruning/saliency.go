@@ -12,7 +12,7 @@ import (
 // empty. docs/pruning.md gives the experiment behind each choice.
 const (
 	DefaultCriterion  = "saliency"
-	DefaultNormalize  = "mean"
+	DefaultNormalize  = "l2"
 	DefaultAccumulate = "batch"
 )
 

@@ -28,7 +28,7 @@ type Settings struct {
 	// Criterion is "saliency" (default) or "magnitude"; see Criteria.
 	Criterion string
 	// Normalize is the per-layer gradient normalisation of the saliency
-	// criterion: "mean" (default), "l2", "max" or "none".
+	// criterion: "l2" (default), "mean", "max" or "none".
 	Normalize string
 	// Accumulate is "batch" (default: normalise each batch's gradient, then
 	// sum) or "epoch" (sum, then normalise the epoch sums).

@@ -34,6 +34,7 @@ func main() {
 type options struct {
 	net, in, save, data, jsonOut, keeps, criteria, grid string
 	denseEpochs, train                                  int
+	oneshot                                             bool
 	s                                                   pruning.Settings
 }
 
@@ -50,11 +51,13 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.criteria, "criteria", "saliency", "comma-separated criteria")
 	fs.StringVar(&o.grid, "grid", "", "comma-separated conv:fc keep pairs (separated thresholds)")
 	fs.IntVar(&o.denseEpochs, "dense-epochs", 0, "epochs of dense training when -in is empty (0 = default)")
+	fs.BoolVar(&o.oneshot, "oneshot", false, "score once and evaluate every criterion variant at -keeps without retraining")
 	fs.IntVar(&o.train, "train", 0, "use only the first N training images (0 = all)")
 	fs.StringVar(&o.s.Normalize, "normalize", "", "saliency normalisation")
 	fs.StringVar(&o.s.Accumulate, "accumulate", "", "saliency accumulation")
 	fs.StringVar(&o.s.Schedule, "schedule", "", "pruning schedule")
 	fs.IntVar(&o.s.Rounds, "rounds", 0, "pruning rounds")
+	fs.IntVar(&o.s.SaliencyBatch, "saliency-batch", 0, "batch size of the saliency pass (0 = training batch)")
 	fs.IntVar(&o.s.RetrainEpochs, "retrain-epochs", 0, "retraining epochs per round")
 	fs.IntVar(&o.s.FinalEpochs, "final-epochs", 0, "fine-tuning epochs with frozen masks")
 	fs.Float64Var(&o.s.Train.LR, "lr", 0, "retraining learning rate (0 = default)")
@@ -138,6 +141,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	acc, _ := nn.Evaluate(dense, test)
 	fmt.Fprintf(stdout, "%s dense test accuracy %.2f%%\n\n", o.net, 100*acc)
+	if o.oneshot {
+		var keeps []float64
+		for _, j := range js {
+			if j.s.Keep != 0 && j.s.Criterion == "saliency" {
+				keeps = append(keeps, j.s.Keep)
+			}
+		}
+		return oneShot(o, dense, train, test, keeps, stdout)
+	}
 	fmt.Fprintln(stdout, "| run | kept | density | × | params left | MACs left | test acc | Δ vs dense (pts) | revived | seconds |")
 	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|---|---|---|")
 	for _, j := range js {
