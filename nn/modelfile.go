@@ -28,6 +28,9 @@ const ModelFormat = "dcsim-model/1"
 // file cannot make LoadModel allocate without limit.
 const maxFileWeights = 1 << 26
 
+// maxDim bounds each layer dimension in a file's "layers" entry.
+const maxDim = 1 << 15
+
 // shapeJSON is the on-disk form of a Shape.
 type shapeJSON struct {
 	Name   string `json:"name"`
@@ -282,6 +285,12 @@ func readArch(a *archive, name string) (Arch, error) {
 	}
 	arch := Arch{Name: name}
 	for _, s := range shapes {
+		// Bound every dimension so products of four cannot overflow int64.
+		for _, v := range []int{s.InC, s.InH, s.InW, s.OutC, s.R, s.S, s.Stride, s.Pad} {
+			if v < 0 || v > maxDim {
+				return Arch{}, fmt.Errorf("layers: %s: dimension %d outside [0, %d]", s.Name, v, maxDim)
+			}
+		}
 		arch.Layers = append(arch.Layers, Shape{Name: s.Name, Kind: s.Kind, InC: s.InC, InH: s.InH, InW: s.InW,
 			OutC: s.OutC, R: s.R, S: s.S, Stride: s.Stride, Pad: s.Pad, Groups: 1})
 	}
