@@ -45,7 +45,7 @@ func BenchmarkTrainStepLeNet5(b *testing.B) { benchStep(b, "lenet-5", 64, 2) }
 func BenchmarkTrainStepLeNet300(b *testing.B) { benchStep(b, "lenet-300-100", 64, 2) }
 
 // BenchmarkConvForward is LeNet-5's conv2 (20×12×12 → 50×8×8, 5×5) forward
-// on a chunk of 16 images: im2col plus GEMM.
+// on one chunk (32 images): im2col plus GEMM.
 func BenchmarkConvForward(b *testing.B) {
 	arch, _ := Zoo("lenet-5")
 	m, _ := NewModel(arch, 1)
