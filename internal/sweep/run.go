@@ -44,7 +44,7 @@ func (s Summary) PointsPerSecond() float64 {
 // Run simulates the plan's points of its shard that out does not already
 // hold, on all workers, streaming one line per point to out as batches
 // complete. When ctx is cancelled the workers stop after their current
-// chunk, everything finished is written, and Run returns ctx's error with
+// point, everything finished is written, and Run returns ctx's error with
 // the summary so far. Simulator errors on single points are written as
 // error records and counted; they do not stop the sweep.
 func (p *Plan) Run(ctx context.Context, out *Output) (Summary, error) {
@@ -120,7 +120,7 @@ func (p *Plan) work(ctx context.Context, next *atomic.Int64, n int64, enc *lineE
 		if lo >= n {
 			break
 		}
-		for k := lo; k < min(lo+chunk, n); k++ {
+		for k := lo; k < min(lo+chunk, n) && ctx.Err() == nil; k++ {
 			i := sh.index(k)
 			pair := s.locate(i, choice)
 			id := s.pointID(choice, pair)
