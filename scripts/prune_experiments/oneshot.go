@@ -52,5 +52,47 @@ func oneShot(o options, dense *nn.Model, train, test *nn.Dataset, keeps []float6
 		}
 		fmt.Fprintln(stdout)
 	}
+	return crossRates(dense, train, test, keeps, o.s.SaliencyBatch, stdout)
+}
+
+// crossRates separates a criterion's per-layer allocation from its ranking
+// within a layer: each criterion ranks the weights of a layer while the
+// per-layer keep counts come from the other criterion's global threshold.
+func crossRates(dense *nn.Model, train, test *nn.Dataset, keeps []float64, batch int, stdout io.Writer) error {
+	mag, err := pruning.Scores(dense, dense.Params(), train, pruning.Settings{Criterion: "magnitude", Keep: 1})
+	if err != nil {
+		return err
+	}
+	sal, err := pruning.Scores(dense, dense.Params(), train, pruning.Settings{Keep: 1, SaliencyBatch: batch})
+	if err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		label        string
+		rank, counts [][]float32
+	}{{"saliency ranking, magnitude's layer rates", sal, mag}, {"magnitude ranking, saliency's layer rates", mag, sal}} {
+		fmt.Fprintf(stdout, "| %s | | |", c.label)
+		for _, k := range keeps {
+			th, err := pruning.SelectGlobal(c.counts, k, pruning.DefaultMinLayerDensity)
+			if err != nil {
+				return err
+			}
+			m := dense.Clone()
+			for l, p := range m.Params() {
+				var n int
+				for _, v := range th.Masks[l] {
+					n += int(v)
+				}
+				lt, err := pruning.SelectGlobal([][]float32{c.rank[l]}, float64(n)/float64(len(p.W)), 0)
+				if err != nil {
+					return err
+				}
+				p.Mask = lt.Masks[0]
+			}
+			acc, _ := nn.Evaluate(m, test)
+			fmt.Fprintf(stdout, " %.2f%% |", 100*acc)
+		}
+		fmt.Fprintln(stdout)
+	}
 	return nil
 }
