@@ -16,8 +16,11 @@ func init() { register(newCodesign) }
 
 // Default candidate grids of dcsim codesign.
 const (
-	defaultConvKeeps = "0.1,0.15,0.2,0.3,0.5,0.7,1"
-	defaultFCKeeps   = "0.02,0.03,0.05,0.08,0.12"
+	defaultConvKeeps = "0.1,0.2,0.3,0.5,1"
+	defaultFCKeeps   = "0.02,0.04,0.08,0.15"
+	// defaultSaliencyImages: the candidate masks rank weights by saliency
+	// summed over this many training images (one gradient pass).
+	defaultSaliencyImages = 10000
 )
 
 type codesignFlags struct {
@@ -68,7 +71,7 @@ A budget no candidate meets is an error naming the closest candidate.`,
 	fl.StringVar(&f.s.Search, "search", codesign.Grid, "search strategy: "+strings.Join(codesign.Searches(), ", "))
 	fl.IntVar(&f.s.ProxyTrainImages, "proxy-images", codesign.DefaultProxyTrainImages, "training images of each candidate's proxy fine-tune")
 	fl.IntVar(&f.s.ProxyValImages, "proxy-val-images", codesign.DefaultProxyValImages, "training images (from the end, disjoint) the proxy evaluates on")
-	fl.IntVar(&f.s.SaliencyImages, "saliency-images", 0, "training images of the saliency pass (0 = all)")
+	fl.IntVar(&f.s.SaliencyImages, "saliency-images", defaultSaliencyImages, "training images of the saliency pass that sets the candidate masks (0 = all)")
 	fl.IntVar(&f.s.ValidateProxy, "validate-proxy", 0, "retrain N candidates for real and report the proxy's Spearman rank correlation")
 	fl.IntVar(&f.rounds, "rounds", 0, "prune/retrain rounds of the real retraining (default 5)")
 	fl.IntVar(&f.retrainEp, "retrain-epochs", 0, "retraining epochs per round (default 2)")
