@@ -33,10 +33,12 @@ func expectedPadding(n int, d float64, relBits int) float64 {
 	if span >= n {
 		return 0
 	}
+	// term m is (n − m·span)·q^m with q = (1−d)^span: a running product
+	// instead of a power per term.
+	q := math.Pow(1-d, float64(span))
 	var sum float64
-	for m := 1; m*span < n; m++ {
-		// positions q ≥ m·span each see the term (1−d)^{m·span}
-		sum += float64(n-m*span) * math.Pow(1-d, float64(m*span))
+	for m, qm := 1, q; m*span < n && qm > 0; m, qm = m+1, qm*q {
+		sum += float64(n-m*span) * qm
 	}
 	return d * sum
 }

@@ -74,34 +74,56 @@ func skipSystolic(spec *accel.Spec, l *Layer, r *LayerResult, g systolicGeom) {
 	if wSkip && l.Mask != nil && checkMask(l) == nil {
 		zw = newZeroWeights(l.Mask, g)
 	}
+	// perFold is the cycles saved and MACs skipped in one fold using ru×cu
+	// of the array.
+	perFold := func(grp, fr, fc, ru, cu int) (saved, skipped float64) {
+		// P(the fold's stationary tile is all zero)
+		var pTile float64
+		switch {
+		case g.Dataflow == accel.WS && wSkip:
+			pTile = zw.tileZero(grp, fr, fc, ru, cu, dw)
+		case g.Dataflow == accel.IS && aSkip:
+			pTile = math.Pow(1-da, float64(ru*cu))
+		}
+		// fraction of streamed steps whose operand vector is all zero
+		var pw, pa float64
+		switch g.Dataflow {
+		case accel.WS:
+			pa = boolf(aSkip) * math.Pow(1-da, float64(ru))
+		case accel.IS:
+			pw = zw.stepZeroIS(grp, fr, ru, dw, wSkip)
+		case accel.OS:
+			pw = zw.stepZeroOS(grp, fc, cu, dw, wSkip)
+			pa = boolf(aSkip) * math.Pow(1-da, float64(ru))
+		}
+		step := 1 - (1-pw)*(1-pa)
+		saved = pTile*float64(g.FoldCycles) + (1-pTile)*step*float64(g.T)
+		skipped = (pTile + (1-pTile)*step) * float64(ru*cu) * float64(g.T)
+		return saved, skipped
+	}
 	var saved, skippedMACs float64
-	for grp := 0; grp < g.Groups; grp++ {
-		for fc := 0; fc < g.ColFolds; fc++ {
-			for fr := 0; fr < g.RowFolds; fr++ {
-				ru, cu := g.rowsUsed(fr), g.colsUsed(fc)
-				// P(the fold's stationary tile is all zero)
-				var pTile float64
-				switch {
-				case g.Dataflow == accel.WS && wSkip:
-					pTile = zw.tileZero(grp, fr, fc, ru, cu, dw)
-				case g.Dataflow == accel.IS && aSkip:
-					pTile = math.Pow(1-da, float64(ru*cu))
+	if zw == nil {
+		// Statistically a fold's savings depend only on the rows and
+		// columns it uses, so the at most 3×3 fold classes stand for all
+		// folds of all groups (as in the memory model).
+		rcs, nr := foldClasses(g.RowFolds, g.Rows, g.LastRowsUsed)
+		ccs, nc := foldClasses(g.ColFolds, g.Cols, g.LastColsUsed)
+		for i := range nc {
+			for j := range nr {
+				s, k := perFold(0, 0, 0, rcs[j].used, ccs[i].used)
+				n := float64(rcs[j].count*ccs[i].count) * float64(g.Groups)
+				saved += n * s
+				skippedMACs += n * k
+			}
+		}
+	} else {
+		for grp := 0; grp < g.Groups; grp++ {
+			for fc := 0; fc < g.ColFolds; fc++ {
+				for fr := 0; fr < g.RowFolds; fr++ {
+					s, k := perFold(grp, fr, fc, g.rowsUsed(fr), g.colsUsed(fc))
+					saved += s
+					skippedMACs += k
 				}
-				// fraction of streamed steps whose operand vector is all zero
-				var pw, pa float64
-				switch g.Dataflow {
-				case accel.WS:
-					pa = boolf(aSkip) * math.Pow(1-da, float64(ru))
-				case accel.IS:
-					pw = zw.stepZeroIS(grp, fr, ru, dw, wSkip)
-				case accel.OS:
-					pw = zw.stepZeroOS(grp, fc, cu, dw, wSkip)
-					pa = boolf(aSkip) * math.Pow(1-da, float64(ru))
-				}
-				step := 1 - (1-pw)*(1-pa)
-				fold := float64(g.FoldCycles)
-				saved += pTile*fold + (1-pTile)*step*float64(g.T)
-				skippedMACs += (pTile + (1-pTile)*step) * float64(ru*cu) * float64(g.T)
 			}
 		}
 	}

@@ -60,6 +60,10 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		f.Close()
 		return internal(fmt.Errorf("%s: %w", path, err))
 	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return internal(fmt.Errorf("%s: %w", path, err))
+	}
 	if err := f.Sync(); err != nil {
 		f.Close()
 		return internal(fmt.Errorf("%s: %w", path, err))
