@@ -65,3 +65,19 @@ func BenchmarkPruneRoundLeNet5(b *testing.B) {
 	b.ReportMetric(sal/float64(b.N), "saliency-s")
 	b.ReportMetric(tr/float64(b.N), "retrain-s")
 }
+
+// BenchmarkSaliencyPassLeNet5 times Scores on LeNet-5 over 10,000 images.
+func BenchmarkSaliencyPassLeNet5(b *testing.B) {
+	train, _ := testData(b, 10000)
+	arch, _ := nn.Zoo("lenet-5")
+	m, err := nn.NewModel(arch, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Scores(m, m.Params(), train, Settings{Keep: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
