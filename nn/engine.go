@@ -219,11 +219,26 @@ func (e *engine) forward(li int, s *scratch, n int) {
 		fcForward(l, e.eff[l.pi], x, y, s.t1, s.t2, n)
 	}
 	if l.relu {
-		for i, v := range y {
-			if v < 0 {
-				y[i] = 0
-			}
-		}
+		relu(y)
+	}
+}
+
+// relu sets negative values (and −0) to +0 without branches: about half the
+// pre-activations are negative, so a branch would mispredict constantly.
+func relu(y []float32) {
+	for i, v := range y {
+		b := math.Float32bits(v)
+		y[i] = math.Float32frombits(b &^ uint32(int32(b)>>31))
+	}
+}
+
+// reluMask zeroes dy where the ReLU output y is 0, without branches. After
+// relu, y is +0 or positive, so y > 0 exactly when its bits are non-zero.
+func reluMask(y, dy []float32) {
+	dy = dy[:len(y)]
+	for i, v := range y {
+		keep := uint32(-int32(math.Float32bits(v))) >> 31 // 1 when y > 0
+		dy[i] = math.Float32frombits(math.Float32bits(dy[i]) & -keep)
 	}
 }
 
@@ -232,11 +247,7 @@ func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
 	x, y := s.act[li][:n*l.in], s.act[li+1][:n*l.out]
 	dx, dy := s.dact[li][:n*l.in], s.dact[li+1][:n*l.out]
 	if l.relu {
-		for i, v := range y {
-			if v <= 0 {
-				dy[i] = 0
-			}
-		}
+		reluMask(y, dy)
 	}
 	if li == 0 {
 		dx = nil // the input needs no gradient

@@ -77,3 +77,18 @@ func TestPool2x2MatchesGeneral(t *testing.T) {
 		}
 	}
 }
+
+func TestReLU(t *testing.T) {
+	y := []float32{-2, -0.0, 0, 1e-30, 3, float32(math.Inf(-1)), float32(math.Inf(1))}
+	y[1] = float32(math.Copysign(0, -1))
+	relu(y)
+	want := []float32{0, 0, 0, 1e-30, 3, 0, float32(math.Inf(1))}
+	dy := []float32{1, 2, 3, 4, 5, 6, 7}
+	reluMask(y, dy)
+	wantDy := []float32{0, 0, 0, 4, 5, 0, 7}
+	for i := range y {
+		if y[i] != want[i] || math.Signbit(float64(y[i])) || dy[i] != wantDy[i] {
+			t.Errorf("%d: relu %v, mask %v; want %v, %v", i, y[i], dy[i], want[i], wantDy[i])
+		}
+	}
+}
