@@ -56,3 +56,20 @@ func gemmAsm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float3
 		gemmGo(m, n-j, k, a, lda, b[j:], ldb, c[j:], ldc)
 	}
 }
+
+// sgdKernel applies update's rule to the first n (a multiple of 8) weights.
+//
+//go:noescape
+func sgdKernel(w, grad, vel *float32, n int, inv, wd, mom, eta float32)
+
+// updateDense is update without a mask: the AVX2 kernel for whole vectors,
+// Go for the tail.
+func updateDense(w, grad, vel []float32, inv, wd, mom, eta float32) {
+	n := len(w) &^ 7
+	if useAsm && n > 0 {
+		grad, vel = grad[:len(w)], vel[:len(w)]
+		sgdKernel(&w[0], &grad[0], &vel[0], n, inv, wd, mom, eta)
+		w, grad, vel = w[n:], grad[n:], vel[n:]
+	}
+	update(w, grad, vel, nil, inv, wd, mom, eta)
+}

@@ -184,3 +184,40 @@ kern1x8_store:
 	VMOVUPS Y0, (AX)
 	VZEROUPPER
 	RET
+
+// func sgdKernel(w, grad, vel *float32, n int, inv, wd, mom, eta float32)
+// For i < n (a multiple of 8), in the operation order of update in sgd.go so
+// results are bit-identical to it:
+//   g = grad·inv + wd·w;  v = mom·vel + g;  vel = v;  w = w − eta·v
+TEXT ·sgdKernel(SB), NOSPLIT, $0-48
+	MOVQ w+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ vel+16(FP), DX
+	MOVQ n+24(FP), CX
+	VBROADCASTSS inv+32(FP), Y0
+	VBROADCASTSS wd+36(FP), Y1
+	VBROADCASTSS mom+40(FP), Y2
+	VBROADCASTSS eta+44(FP), Y3
+	SHRQ $3, CX
+	JZ sgd_done
+sgd_loop:
+	VMOVUPS (SI), Y4
+	VMULPS Y0, Y4, Y4
+	VMOVUPS (DI), Y5
+	VMULPS Y1, Y5, Y6
+	VADDPS Y6, Y4, Y4
+	VMOVUPS (DX), Y7
+	VMULPS Y2, Y7, Y7
+	VADDPS Y4, Y7, Y7
+	VMOVUPS Y7, (DX)
+	VMULPS Y3, Y7, Y8
+	VSUBPS Y8, Y5, Y5
+	VMOVUPS Y5, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, DX
+	DECQ CX
+	JNZ sgd_loop
+sgd_done:
+	VZEROUPPER
+	RET

@@ -8,3 +8,7 @@ const useAsm = false
 func gemmAsm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	gemmGo(m, n, k, a, lda, b, ldb, c, ldc)
 }
+
+func updateDense(w, grad, vel []float32, inv, wd, mom, eta float32) {
+	update(w, grad, vel, nil, inv, wd, mom, eta)
+}

@@ -105,3 +105,20 @@ func BenchmarkTranspose(b *testing.B) {
 		transpose(dst, src, 500, 64)
 	}
 }
+
+// TestUpdateDense checks the vectorised SGD update bit for bit against the
+// scalar rule, including a tail that is not a multiple of 8.
+func TestUpdateDense(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 3, 8, 37, 1000} {
+		w, g, v := randSlice(r, n), randSlice(r, n), randSlice(r, n)
+		w2, v2 := append([]float32(nil), w...), append([]float32(nil), v...)
+		updateDense(w, g, v, 1.0/64, 5e-4, 0.9, 0.01)
+		update(w2, g, v2, nil, 1.0/64, 5e-4, 0.9, 0.01)
+		for i := range w {
+			if math.Float32bits(w[i]) != math.Float32bits(w2[i]) || math.Float32bits(v[i]) != math.Float32bits(v2[i]) {
+				t.Fatalf("n=%d i=%d: vector (%v, %v), scalar (%v, %v)", n, i, w[i], v[i], w2[i], v2[i])
+			}
+		}
+	}
+}

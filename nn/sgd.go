@@ -41,6 +41,10 @@ func (o *sgd) updateRange(pi int, p *Param, lo, hi int) {
 	if p.Mask != nil && !o.updatePruned {
 		mask = p.Mask[lo:hi]
 	}
+	if mask == nil {
+		updateDense(p.W[lo:hi], p.Grad[lo:hi], o.vw[pi][lo:hi], o.inv, o.wd, o.mom, o.eta)
+		return
+	}
 	update(p.W[lo:hi], p.Grad[lo:hi], o.vw[pi][lo:hi], mask, o.inv, o.wd, o.mom, o.eta)
 }
 
