@@ -78,7 +78,7 @@ A budget no candidate meets is an error naming the closest candidate.`,
 	fl.IntVar(&f.finalEp, "final-epochs", 0, "fine-tuning epochs with frozen masks (default 3)")
 	fl.Float64Var(&f.lr, "lr", 0, "retraining learning rate (default 0.1 × the dense rate)")
 	fl.IntVar(&f.s.ClusterEpochs, "cluster-epochs", 1, "centroid fine-tuning epochs after clustering the chosen model")
-	fl.BoolVar(&f.s.NoRetrain, "no-retrain", false, "stop after the search: no real retraining, no comparison")
+	fl.BoolVar(&f.s.NoRetrain, "no-retrain", false, "skip the final comparison (no retraining of the chosen candidate and the baseline; --validate-proxy still runs)")
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for fine-tuning and retraining shuffles and clustering")
 	f.data.add(cmd)
 	f.output.add(cmd, "also write the output to this file (atomically)")

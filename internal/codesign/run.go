@@ -51,8 +51,9 @@ func (r *Result) ChosenCandidate() *Candidate {
 	return nil
 }
 
-// Run explores the candidates of s on spec and, unless s.NoRetrain,
-// retrains the chosen one and the global-threshold baseline for real. dense
+// Run explores the candidates of s on spec, validates the proxy when
+// s.ValidateProxy > 0 and, unless s.NoRetrain, retrains the chosen one and
+// the global-threshold baseline for real. dense
 // is the trained model (it is not modified); train supplies the saliency
 // pass, the proxy and the retraining; test is used only to measure the
 // final comparison and the proxy validation. A budget no candidate meets
@@ -69,16 +70,19 @@ func Run(dense *nn.Model, spec *accel.Spec, train, test *nn.Dataset, s Settings)
 	if err != nil {
 		return res, err
 	}
-	if s.NoRetrain {
-		return res, nil
-	}
 	if test == nil || test.N == 0 {
-		return res, fmt.Errorf("codesign: the final comparison needs test images")
+		if s.NoRetrain && s.ValidateProxy == 0 {
+			return res, nil
+		}
+		return res, fmt.Errorf("codesign: the final comparison and the proxy validation need test images")
 	}
 	if s.ValidateProxy > 0 {
 		if res.Validation, err = validate(dense, res.Candidates, train, test, s); err != nil {
 			return res, err
 		}
+	}
+	if s.NoRetrain {
+		return res, nil
 	}
 	chosen := res.ChosenCandidate()
 	if res.Comparison, err = compare(dense, chosen, spec, train, test, s); err != nil {

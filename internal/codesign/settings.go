@@ -113,7 +113,8 @@ type Settings struct {
 	Cluster clustering.ModelSettings
 	// ClusterEpochs fine-tunes the centroids after clustering (0 = none).
 	ClusterEpochs int
-	// Skip the real retraining (Explore only); used by tests and dry runs.
+	// NoRetrain skips the final comparison (the proxy validation still
+	// runs when ValidateProxy > 0); used by tests and dry runs.
 	NoRetrain bool
 	Seed      int64
 	Workers   int // goroutines for training and evaluation; 0 = all CPUs
