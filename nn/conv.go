@@ -151,7 +151,11 @@ func convBackward(l *netLayer, wt, dy, dx, col, dw, db, t1, t2 []float32, n int)
 func poolForward(l *netLayer, x, y []float32, arg []int32, n int) {
 	s := &l.s
 	if s.R == 2 && s.S == 2 && s.StrideOr1() == 2 && s.Pad == 0 {
-		pool2x2(l, x, y, arg, n)
+		if l.afterReLU {
+			pool2x2NonNeg(l, x, y, arg, n)
+		} else {
+			pool2x2(l, x, y, arg, n)
+		}
 		return
 	}
 	poolGeneral(l, x, y, arg, n)
@@ -226,6 +230,45 @@ func pool2x2(l *netLayer, x, y []float32, arg []int32, n int) {
 			}
 		}
 	}
+}
+
+// pool2x2NonNeg is pool2x2 for inputs that are +0 or positive (the output
+// of a ReLU). For such floats the order of the bit patterns as integers is
+// the order of the values, so each "v > best" becomes an integer
+// subtraction whose sign selects without a branch; the result is identical.
+func pool2x2NonNeg(l *netLayer, x, y []float32, arg []int32, n int) {
+	s := &l.s
+	oh, ow, w := s.OutH(), s.OutW(), s.InW
+	plane := s.InH * w
+	for j := 0; j < n; j++ {
+		for c := 0; c < s.InC; c++ {
+			base := j*l.in + c*plane
+			ob := j*l.out + c*oh*ow
+			for oy := 0; oy < oh; oy++ {
+				r0 := x[base+2*oy*w : base+2*oy*w+w]
+				r1 := x[base+(2*oy+1)*w : base+(2*oy+1)*w+w]
+				yo := y[ob+oy*ow : ob+(oy+1)*ow]
+				ao := arg[ob+oy*ow : ob+(oy+1)*ow]
+				at0 := int32(base + 2*oy*w)
+				for ox := range yo {
+					i := 2 * ox
+					best, at := int32(math.Float32bits(r0[i])), at0+int32(i)
+					best, at = maxAt(best, at, int32(math.Float32bits(r0[i+1])), at0+int32(i+1))
+					best, at = maxAt(best, at, int32(math.Float32bits(r1[i])), at0+int32(w+i))
+					best, at = maxAt(best, at, int32(math.Float32bits(r1[i+1])), at0+int32(w+i+1))
+					yo[ox], ao[ox] = math.Float32frombits(uint32(best)), at
+				}
+			}
+		}
+	}
+}
+
+// maxAt returns (v, vAt) when v > best, else (best, at), branch-free; best
+// and v are bit patterns of non-negative floats (< 2³¹, so v − best cannot
+// overflow).
+func maxAt(best, at, v, vAt int32) (int32, int32) {
+	gt := (best - v) >> 31 // −1 when v > best
+	return best ^ ((best ^ v) & gt), at ^ ((at ^ vAt) & gt)
 }
 
 // poolBackward routes each output gradient to its maximum's input position.

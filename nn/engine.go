@@ -16,12 +16,15 @@ const chunkSize = 32
 
 // netLayer is one layer of the engine's plan.
 type netLayer struct {
-	s       Shape
-	param   *Param // nil for pooling
-	pi      int    // index into Model.params, −1 for pooling
-	relu    bool
-	in, out int // values per sample
-	k, p    int // conv: K = InC·R·S rows and P = OutH·OutW columns of im2col
+	s     Shape
+	param *Param // nil for pooling
+	pi    int    // index into Model.params, −1 for pooling
+	relu  bool
+	// afterReLU: the layer's input is the output of a ReLU (every value
+	// +0 or positive), which lets max pooling compare bit patterns.
+	afterReLU bool
+	in, out   int // values per sample
+	k, p      int // conv: K = InC·R·S rows and P = OutH·OutW columns of im2col
 }
 
 // scratch is one worker's activations and temporaries for one chunk.
@@ -83,6 +86,10 @@ func newEngine(m *Model, maxBatch, workers int) *engine {
 		}
 		if s.Kind == Conv {
 			l.k, l.p = s.FanIn(), s.OutH()*s.OutW()
+		}
+		if i > 0 {
+			prev := e.layers[i-1]
+			l.afterReLU = prev.relu || (prev.s.Kind == Pool && prev.afterReLU)
 		}
 		e.layers = append(e.layers, l)
 	}

@@ -67,6 +67,20 @@ func TestPool2x2MatchesGeneral(t *testing.T) {
 	y1, y2 := make([]float32, 2*l.out), make([]float32, 2*l.out)
 	a1, a2 := make([]int32, 2*l.out), make([]int32, 2*l.out)
 	pool2x2(l, x, y1, a1, 2)
+	relu(x)
+	y3, a3 := make([]float32, 2*l.out), make([]int32, 2*l.out)
+	y4, a4 := make([]float32, 2*l.out), make([]int32, 2*l.out)
+	pool2x2(l, x, y3, a3, 2)
+	pool2x2NonNeg(l, x, y4, a4, 2)
+	for i := range y3 {
+		if math.Float32bits(y3[i]) != math.Float32bits(y4[i]) || a3[i] != a4[i] {
+			t.Fatalf("after ReLU, output %d: branch-free (%v at %d), compare (%v at %d)", i, y4[i], a4[i], y3[i], a3[i])
+		}
+	}
+	copy(x, randSlice(newRand(), 2*l.in))
+	for i := range x {
+		x[i] = float32(int(x[i] * 2))
+	}
 	l.s.Pad = 0
 	general := *l
 	general.s.R = 2
