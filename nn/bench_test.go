@@ -28,12 +28,17 @@ func benchStep(b *testing.B, name string, batch, workers int) {
 		idx[i] = i
 	}
 	b.ReportAllocs()
+	c0 := cpuTime()
 	for b.Loop() {
 		opt.setStep(0.01, batch)
 		e.run(ds, idx, true)
 		e.reduce()
 		opt.finish()
 	}
+	// CPU time per step (all threads) is robust to other load on a shared
+	// machine, unlike wall time; scripts/torch_train.py --step-bench
+	// reports the same for PyTorch.
+	b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N), "cpu-ms/step")
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
 }
 

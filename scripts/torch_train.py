@@ -95,6 +95,30 @@ def export_npz(model, arch, path, meta):
     np.savez(path, **arrays)
 
 
+def step_bench(a):
+    """Time SGD steps on a fixed random batch, as nn's BenchmarkTrainStep*."""
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    model = LeNet5() if a.model == "lenet-5" else LeNet300()
+    d = DEFAULTS[a.model]
+    opt = torch.optim.SGD(model.parameters(), lr=d["lr"], momentum=0.9, weight_decay=d["wd"])
+    x, y = torch.randn(a.batch, 1, 28, 28), torch.randint(0, 10, (a.batch,))
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    for _ in range(5):
+        step()
+    t0, c0 = time.perf_counter(), time.process_time()
+    for _ in range(a.step_bench):
+        step()
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    print(f"torch {a.model} threads {a.threads} step: {1e3 * wall / a.step_bench:.2f} wall-ms/step, "
+          f"{1e3 * cpu / a.step_bench:.2f} cpu-ms/step")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="lenet-5", choices=sorted(DEFAULTS))
@@ -105,7 +129,13 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--data", default="")
     ap.add_argument("--export", default="")
+    ap.add_argument("--step-bench", type=int, default=0, metavar="N",
+                    help="instead of training, time N SGD steps on one random batch "
+                         "and print wall and CPU (all threads) milliseconds per step")
     a = ap.parse_args()
+    if a.step_bench:
+        step_bench(a)
+        return
     d = DEFAULTS[a.model]
     epochs, lr = a.epochs or d["epochs"], a.lr or d["lr"]
     torch.set_num_threads(a.threads)
