@@ -32,10 +32,10 @@ func main() {
 
 // options are the command-line flags.
 type options struct {
-	net, in, save, data, jsonOut, keeps, criteria, grid string
-	denseEpochs, train                                  int
-	oneshot                                             bool
-	s                                                   pruning.Settings
+	net, in, save, data, jsonOut, keeps, criteria, grid, only string
+	denseEpochs, train                                        int
+	oneshot                                                   bool
+	s                                                         pruning.Settings
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {
@@ -52,6 +52,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.grid, "grid", "", "comma-separated conv:fc keep pairs (separated thresholds)")
 	fs.IntVar(&o.denseEpochs, "dense-epochs", 0, "epochs of dense training when -in is empty (0 = default)")
 	fs.BoolVar(&o.oneshot, "oneshot", false, "score once and evaluate every criterion variant at -keeps without retraining")
+	fs.StringVar(&o.only, "only", "", "with -oneshot: only this normalize/accumulate variant, e.g. l2/batch")
 	fs.IntVar(&o.train, "train", 0, "use only the first N training images (0 = all)")
 	fs.StringVar(&o.s.Normalize, "normalize", "", "saliency normalisation")
 	fs.StringVar(&o.s.Accumulate, "accumulate", "", "saliency accumulation")

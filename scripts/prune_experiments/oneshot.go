@@ -18,6 +18,9 @@ func oneShot(o options, dense *nn.Model, train, test *nn.Dataset, keeps []float6
 	vs := []variant{{"magnitude", "", ""}}
 	for _, n := range pruning.Normalizations() {
 		for _, a := range pruning.Accumulations() {
+			if o.only != "" && o.only != n+"/"+a {
+				continue
+			}
 			vs = append(vs, variant{"saliency", n, a})
 		}
 	}
