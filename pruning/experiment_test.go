@@ -1,7 +1,6 @@
 package pruning
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,26 +65,16 @@ func TestParseExperimentErrors(t *testing.T) {
 // TestExperimentConfigs loads every pruning experiment shipped in
 // configs/experiments.
 func TestExperimentConfigs(t *testing.T) {
-	files, err := filepath.Glob("../configs/experiments/*.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	for _, name := range []string{"lenet300-saliency-8pct", "lenet5-saliency-4pct",
+		"lenet5-magnitude-4pct", "lenet5-convfc-separated"} {
+		e, err := LoadExperiment(filepath.Join("..", "configs", "experiments", name+".yaml"))
 		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(data), "keep") { // another package's experiment
+			t.Error(err)
 			continue
 		}
-		n++
-		if _, err := LoadExperiment(f); err != nil {
-			t.Error(err)
+		if e.Name != name || e.In == "" || e.Out == "" {
+			t.Errorf("%s: name %q, in %q, out %q", name, e.Name, e.In, e.Out)
 		}
-	}
-	if n == 0 {
-		t.Error("no pruning experiments in configs/experiments")
 	}
 	if _, err := LoadExperiment("../configs/experiments/does-not-exist.yaml"); err == nil {
 		t.Error("missing file: no error")

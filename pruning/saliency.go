@@ -98,12 +98,13 @@ func layerScale[T float32 | float64](name string, v []T) float64 {
 type accumulator struct {
 	normalize string
 	perBatch  bool
+	names     []string // layer names for errors
 	sum       [][]float64
 	batches   int
 }
 
-func newAccumulator(normalize, accumulate string, sizes []int) *accumulator {
-	a := &accumulator{normalize: normalize, perBatch: accumulate == "batch", sum: make([][]float64, len(sizes))}
+func newAccumulator(normalize, accumulate string, names []string, sizes []int) *accumulator {
+	a := &accumulator{normalize: normalize, perBatch: accumulate == "batch", names: names, sum: make([][]float64, len(sizes))}
 	for l, n := range sizes {
 		a.sum[l] = make([]float64, n)
 	}
@@ -116,7 +117,7 @@ func newAccumulator(normalize, accumulate string, sizes []int) *accumulator {
 func (a *accumulator) add(grads [][]float32) error {
 	for l, g := range grads {
 		if len(g) != len(a.sum[l]) {
-			return fmt.Errorf("layer %d: gradient has %d entries, want %d", l, len(g), len(a.sum[l]))
+			return fmt.Errorf("layer %s: gradient has %d entries, want %d", a.name(l), len(g), len(a.sum[l]))
 		}
 		inv := 1.0
 		if a.perBatch {
@@ -129,6 +130,14 @@ func (a *accumulator) add(grads [][]float32) error {
 	}
 	a.batches++
 	return nil
+}
+
+// name is layer l's name, or its number when names are not known.
+func (a *accumulator) name(l int) string {
+	if l < len(a.names) {
+		return a.names[l]
+	}
+	return fmt.Sprint(l)
 }
 
 // abs32 is |x| by clearing the sign bit.
@@ -146,7 +155,7 @@ func (a *accumulator) saliency(weights [][]float32) ([][]float32, error) {
 		out[l] = make([]float32, len(acc))
 		for i, v := range acc {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("layer %d: saliency of weight %d is %v (non-finite gradients)", l, i, v)
+				return nil, fmt.Errorf("layer %s: saliency of weight %d is %v (non-finite gradients)", a.name(l), i, v)
 			}
 			out[l][i] = float32(math.Abs(float64(weights[l][i])) * v * inv)
 		}
@@ -177,8 +186,9 @@ func Scores(m *nn.Model, ps []*nn.Param, train *nn.Dataset, s Settings) ([][]flo
 	}
 	weights := make([][]float32, len(ps))
 	sizes := make([]int, len(ps))
+	names := make([]string, len(ps))
 	for l, p := range ps {
-		weights[l], sizes[l] = p.W, len(p.W)
+		weights[l], sizes[l], names[l] = p.W, len(p.W), p.Layer
 	}
 	if !criteria[s.Criterion].gradient {
 		return magnitudes(weights), nil
@@ -186,7 +196,7 @@ func Scores(m *nn.Model, ps []*nn.Param, train *nn.Dataset, s Settings) ([][]flo
 	if train == nil || train.N == 0 {
 		return nil, fmt.Errorf("criterion %s needs training data", s.Criterion)
 	}
-	acc := newAccumulator(s.Normalize, s.Accumulate, sizes)
+	acc := newAccumulator(s.Normalize, s.Accumulate, names, sizes)
 	grads := make([][]float32, len(ps))
 	var first error
 	err = m.GradientPass(train, s.SaliencyBatch, func() {

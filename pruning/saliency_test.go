@@ -34,7 +34,7 @@ func TestAccumulatorBatchVersusEpoch(t *testing.T) {
 		// epoch, max: A = (2, 8), |w|·A/8 = 0.5·0.25, 1·1.
 		{"epoch", []float64{0.125, 1}},
 	} {
-		a := newAccumulator("max", tc.accumulate, []int{2})
+		a := newAccumulator("max", tc.accumulate, []string{"fc"}, []int{2})
 		for _, g := range [][]float32{b1, b2} {
 			if err := a.add([][]float32{g}); err != nil {
 				t.Fatal(err)
@@ -55,7 +55,7 @@ func TestAccumulatorBatchVersusEpoch(t *testing.T) {
 }
 
 func TestAccumulatorRejectsNonFinite(t *testing.T) {
-	a := newAccumulator("l2", "batch", []int{2})
+	a := newAccumulator("l2", "batch", nil, []int{2})
 	if err := a.add([][]float32{{1, float32(math.Inf(1))}}); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestNormalizationMakesLayersComparable(t *testing.T) {
 	g := [][]float32{{1, 2, 3}, {1000, 2000, 3000}}
 	w := [][]float32{{1, 1, 1}, {1, 1, 1}}
 	for _, norm := range []string{"l2", "max", "mean"} {
-		a := newAccumulator(norm, "batch", []int{3, 3})
+		a := newAccumulator(norm, "batch", nil, []int{3, 3})
 		if err := a.add(g); err != nil {
 			t.Fatal(err)
 		}
