@@ -87,7 +87,9 @@ func Prune(m *nn.Model, train, val *nn.Dataset, s Settings) (Report, error) {
 	}
 	rep := newReport(m, s)
 	if val != nil {
-		rep.DenseAccuracy, _ = nn.Evaluate(m, val)
+		if rep.DenseAccuracy, _, err = nn.EvaluateErr(m, val, s.Train.Workers); err != nil {
+			return Report{}, fmt.Errorf("validation data: %w", err)
+		}
 	}
 	for r := 1; r <= s.Rounds; r++ {
 		rd, err := pruneRound(m, train, s, gs, r)
@@ -195,7 +197,10 @@ func retrain(m *nn.Model, train, val *nn.Dataset, s Settings, epochs, r int, spl
 	}
 	rd.TrainSeconds = time.Since(t0).Seconds()
 	if val != nil {
-		rd.Accuracy, rd.Loss = nn.Evaluate(m, val)
+		var err error
+		if rd.Accuracy, rd.Loss, err = nn.EvaluateErr(m, val, s.Train.Workers); err != nil {
+			return fmt.Errorf("validation data: %w", err)
+		}
 	}
 	return nil
 }

@@ -272,4 +272,12 @@ func TestPruneBadSettings(t *testing.T) {
 	if _, err := Prune(m.Clone(), nil, nil, Settings{Keep: 0.1}); err == nil || !strings.Contains(err.Error(), "training data") {
 		t.Errorf("no training data: error %v", err)
 	}
+	bad := *train
+	bad.C, bad.H, bad.W = 1, 14, 14 // does not fit the network's input
+	if _, err := Prune(m.Clone(), train, &bad, Settings{Keep: 0.1}); err == nil || !strings.Contains(err.Error(), "validation data") {
+		t.Errorf("mismatched validation data: error %v", err)
+	}
+	if _, err := Prune(m.Clone(), &bad, nil, Settings{Keep: 0.1}); err == nil {
+		t.Error("mismatched training data: no error")
+	}
 }
