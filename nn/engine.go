@@ -3,7 +3,6 @@ package nn
 import (
 	"math"
 	"runtime"
-	"sync"
 )
 
 // chunkSize is the number of samples one worker pushes through the network
@@ -63,8 +62,9 @@ type engine struct {
 	nChunks  int
 	backward bool
 	opt      *sgd // when set, reduce also updates the weights
-	runFn    func(w int)
-	reduceFn func(w int)
+	runFn    func(w, unit int)
+	reduceFn func(w, unit int)
+	blocks   []block // units of the parallel reduction
 }
 
 // newEngine plans m for batches of up to maxBatch samples on workers
@@ -106,8 +106,13 @@ func newEngine(m *Model, maxBatch, workers int) *engine {
 	}
 	e.wt = make([][]float32, len(m.params))
 	e.eff = make([][]float32, len(m.params))
-	e.runFn = e.runWorker
-	e.reduceFn = e.reduceWorker
+	e.runFn = e.runUnit
+	e.reduceFn = e.reduceBlock
+	for pi, p := range m.params {
+		for lo := 0; lo < len(p.W); lo += reduceBlockSize {
+			e.blocks = append(e.blocks, block{pi, lo, min(lo+reduceBlockSize, len(p.W))})
+		}
+	}
 	e.pool = newPool(workers)
 	return e
 }
@@ -162,18 +167,15 @@ func (e *engine) run(ds *Dataset, idx []int, backward bool) {
 	e.ds, e.idx, e.backward = ds, idx, backward
 	e.nChunks = (len(idx) + chunkSize - 1) / chunkSize
 	e.prepare(backward)
-	e.pool.run(e.runFn)
+	e.pool.run(e.runFn, e.nChunks)
 }
 
-// runWorker processes chunks w, w+workers, … so the chunk→worker map is
-// fixed; the results do not depend on it anyway.
-func (e *engine) runWorker(w int) {
-	s := e.scr[w]
-	for c := w; c < e.nChunks; c += e.workers {
-		lo := c * chunkSize
-		hi := min(lo+chunkSize, len(e.idx))
-		e.runChunk(s, e.chunks[c], e.idx[lo:hi])
-	}
+// runUnit processes chunk c with worker w's scratch. Which worker takes
+// which chunk varies from run to run; the results do not depend on it.
+func (e *engine) runUnit(w, c int) {
+	lo := c * chunkSize
+	hi := min(lo+chunkSize, len(e.idx))
+	e.runChunk(e.scr[w], e.chunks[c], e.idx[lo:hi])
 }
 
 func (e *engine) runChunk(s *scratch, cg *chunkGrad, idx []int) {
@@ -289,28 +291,33 @@ func (e *engine) reduce() (loss float64, correct int) {
 	if !e.backward {
 		return loss, correct
 	}
-	e.pool.run(e.reduceFn)
+	e.pool.run(e.reduceFn, len(e.blocks))
 	for pi, p := range e.m.params {
-		sumChunks(p.BiasGrad, e.chunks[:e.nChunks], pi, true, 0, 1)
+		sumChunks(p.BiasGrad, e.chunks[:e.nChunks], pi, true, 0, len(p.BiasGrad))
 	}
 	return loss, correct
 }
 
-// reduceWorker is worker w's share of reduce.
-func (e *engine) reduceWorker(w int) {
-	for pi, p := range e.m.params {
-		lo, hi := sumChunks(p.Grad, e.chunks[:e.nChunks], pi, false, w, e.workers)
-		if e.opt != nil {
-			e.opt.updateRange(pi, p, lo, hi)
-		}
+// reduceBlock sums block b of the weight gradients and, with an optimiser,
+// updates those weights while they are in cache.
+func (e *engine) reduceBlock(_, b int) {
+	blk := e.blocks[b]
+	p := e.m.params[blk.pi]
+	sumChunks(p.Grad, e.chunks[:e.nChunks], blk.pi, false, blk.lo, blk.hi)
+	if e.opt != nil {
+		e.opt.updateRange(blk.pi, p, blk.lo, blk.hi)
 	}
 }
 
-// sumChunks writes dst = Σ_c chunks[c] for worker w's share [lo, hi) of dst.
-func sumChunks(dst []float32, chunks []*chunkGrad, pi int, bias bool, w, workers int) (lo, hi int) {
-	per := (len(dst) + workers - 1) / workers
-	per = (per + 15) &^ 15 // whole cache lines per worker
-	lo, hi = min(w*per, len(dst)), min((w+1)*per, len(dst))
+// reduceBlockSize is the number of weights per unit of the parallel
+// reduction (a multiple of 16: whole cache lines per unit).
+const reduceBlockSize = 1 << 14
+
+// block is a range [lo, hi) of one parameter's weights.
+type block struct{ pi, lo, hi int }
+
+// sumChunks writes dst[lo:hi] = Σ_c chunks[c] in chunk order.
+func sumChunks(dst []float32, chunks []*chunkGrad, pi int, bias bool, lo, hi int) {
 	d := dst[lo:hi]
 	for c, cg := range chunks {
 		src := cg.w[pi]
@@ -326,7 +333,6 @@ func sumChunks(dst []float32, chunks []*chunkGrad, pi int, bias bool, w, workers
 			d[i] += v
 		}
 	}
-	return lo, hi
 }
 
 // badLayer returns the first chunk-reported non-finite layer.
@@ -337,42 +343,4 @@ func (e *engine) badLayer() string {
 		}
 	}
 	return ""
-}
-
-// workerPool is a fixed set of goroutines that each run fn(worker) per call of
-// run; worker 0 is the caller. Long-lived so a training step allocates
-// nothing.
-type workerPool struct {
-	start []chan func(int)
-	wg    sync.WaitGroup
-}
-
-func newPool(n int) *workerPool {
-	p := &workerPool{}
-	for w := 1; w < n; w++ {
-		ch := make(chan func(int))
-		p.start = append(p.start, ch)
-		go func() {
-			for fn := range ch {
-				fn(w)
-				p.wg.Done()
-			}
-		}()
-	}
-	return p
-}
-
-func (p *workerPool) run(fn func(int)) {
-	p.wg.Add(len(p.start))
-	for _, ch := range p.start {
-		ch <- fn
-	}
-	fn(0)
-	p.wg.Wait()
-}
-
-func (p *workerPool) close() {
-	for _, ch := range p.start {
-		close(ch)
-	}
 }
