@@ -5,6 +5,11 @@
 # torch.set_num_threads(1) and (2); the faster is the peer. Seconds per epoch
 # count training steps only (no data loading, no evaluation).
 #
+# A second table gives CPU milliseconds per training step (all threads, on a
+# fixed batch of 64: nn's BenchmarkTrainStep* and torch_train.py
+# --step-bench), which other load on a shared machine distorts far less than
+# wall time.
+#
 # Usage: scripts/bench_train.sh [EPOCHS]   (default 2 epochs per run)
 # Env:   MODELS="lenet-300-100 lenet-5"  PYTHON=/usr/bin/python3  WORKERS=2
 # Needs Debian's python3-torch for the PyTorch half; without it only the Go
@@ -40,4 +45,19 @@ for m in $MODELS; do
 		ratio=$(awk -v a="$t1" -v b="$t2" -v g="$g" 'BEGIN { p = (a <= b) ? a : b; printf "%.2f×", p / g }')
 	fi
 	echo "| $m | $EPOCHS | $g | $t1 | $t2 | $peer | $ratio |"
+done
+
+echo
+echo "| model | Go cpu-ms/step (2 workers) | PyTorch 1 thread cpu-ms/step | PyTorch 2 threads cpu-ms/step |"
+echo "|---|---|---|---|"
+go test ./nn -run '^$' -bench 'TrainStepLeNet(5|300)$' -benchtime 100x >"$tmp/gostep.out"
+cpums() { sed -n "s/^BenchmarkTrainStep$1-[0-9]* .* \([0-9.]*\) cpu-ms\/step.*/\1/p" "$tmp/gostep.out"; }
+for m in $MODELS; do
+	case $m in lenet-5) g=$(cpums LeNet5) ;; *) g=$(cpums LeNet300) ;; esac
+	t1=n/a t2=n/a
+	if [ $have_torch = 1 ]; then
+		t1=$("$PYTHON" scripts/torch_train.py --model "$m" --threads 1 --step-bench 100 | sed -n 's/.*, \([0-9.]*\) cpu-ms.*/\1/p')
+		t2=$("$PYTHON" scripts/torch_train.py --model "$m" --threads 2 --step-bench 100 | sed -n 's/.*, \([0-9.]*\) cpu-ms.*/\1/p')
+	fi
+	echo "| $m | $g | $t1 | $t2 |"
 done
