@@ -166,3 +166,32 @@ func TestStorageModel(t *testing.T) {
 	}
 	t.Logf("8%% random mask, adaptive k: ratio %.1f×, with Huffman %.1f×", st.CompressionRatio, st.HuffmanRatio)
 }
+
+// Choosing the relative-index width per layer can only beat every fixed
+// width (up to the 4-bit header per layer).
+func TestStorageAutoRelBits(t *testing.T) {
+	m := prunedLeNet(t, 0.03)
+	if _, err := ClusterModel(m, ModelSettings{}); err != nil {
+		t.Fatal(err)
+	}
+	auto, err := Storage(m, StorageSettings{AutoRelBits: true, Huffman: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := int64(AutoRelHeaderBits * len(m.Params()))
+	for rel := 1; rel <= MaxAutoRelBits; rel++ {
+		st, err := Storage(m, StorageSettings{RelBitsFC: rel, Huffman: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if auto.Bits > st.Bits+header || auto.HuffmanBits > st.HuffmanBits+header {
+			t.Errorf("rel_bits %d: %d/%d bits, auto %d/%d", rel, st.Bits, st.HuffmanBits, auto.Bits, auto.HuffmanBits)
+		}
+	}
+	for _, l := range auto.Layers {
+		if l.RelBits < 1 || l.RelBits > MaxAutoRelBits || l.HuffRelBits < 1 || l.HuffRelBits > MaxAutoRelBits {
+			t.Errorf("%s: widths %d/%d", l.Layer, l.RelBits, l.HuffRelBits)
+		}
+	}
+	t.Logf("3%% random mask: auto %.1f× (Huffman %.1f×)", auto.CompressionRatio, auto.HuffmanRatio)
+}

@@ -12,7 +12,18 @@ type StorageSettings struct {
 	RelBitsConv int  // 0 = DefaultRelBitsConv (8)
 	RelBitsFC   int  // 0 = DefaultRelBitsFC (5)
 	Huffman     bool // also report the Huffman-coded size
+	// AutoRelBits picks, per sparse layer, the relative-index width in
+	// 1–MaxAutoRelBits that minimises the layer's bits (separately for the
+	// plain and the Huffman-coded total), adding AutoRelHeaderBits per
+	// layer to store the width. RelBitsConv and RelBitsFC are then ignored.
+	AutoRelBits bool
 }
+
+// Limits of StorageSettings.AutoRelBits.
+const (
+	MaxAutoRelBits    = 12
+	AutoRelHeaderBits = 4
+)
 
 // LayerStorageReport is one layer's storage in a model.
 type LayerStorageReport struct {
@@ -56,7 +67,7 @@ func Storage(m *nn.Model, s StorageSettings) (ModelStorage, error) {
 		if p.Codebook != nil {
 			l.Codebook, l.Index = p.Codebook, p.Index
 		}
-		b, err := LayerStorage(l)
+		b, err := layerBits(l, s.AutoRelBits)
 		if err != nil {
 			return ModelStorage{}, fmt.Errorf("layer %s: %w", p.Layer, err)
 		}
@@ -72,4 +83,38 @@ func Storage(m *nn.Model, s StorageSettings) (ModelStorage, error) {
 		ms.HuffmanRatio = float64(ms.DenseBits) / float64(ms.HuffmanBits)
 	}
 	return ms, nil
+}
+
+// layerBits is LayerStorage, or with auto the best relative-index width:
+// Total from the width with the fewest plain bits, HuffTotal (and the
+// Huffman fields) from the width with the fewest Huffman-coded bits, each
+// plus AutoRelHeaderBits.
+func layerBits(l Layer, auto bool) (LayerBits, error) {
+	if !auto || l.Mask == nil {
+		return LayerStorage(l)
+	}
+	var best, bestHuff LayerBits
+	for rel := 1; rel <= MaxAutoRelBits; rel++ {
+		l.RelBits = rel
+		b, err := LayerStorage(l)
+		if err != nil {
+			return LayerBits{}, err
+		}
+		if !b.Sparse {
+			return b, nil
+		}
+		if rel == 1 || b.Total < best.Total {
+			best = b
+		}
+		if rel == 1 || b.HuffTotal < bestHuff.HuffTotal {
+			bestHuff = b
+		}
+	}
+	best.Total += AutoRelHeaderBits
+	if l.Huffman {
+		best.HuffValueBits, best.HuffRelIndexBits = bestHuff.HuffValueBits, bestHuff.HuffRelIndexBits
+		best.HuffRelBits = bestHuff.RelBits
+		best.HuffTotal = bestHuff.HuffTotal + AutoRelHeaderBits
+	}
+	return best, nil
 }

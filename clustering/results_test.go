@@ -218,3 +218,35 @@ func storageRows(st ModelStorage) string {
 	}
 	return b.String()
 }
+
+// TestRelBitsSweep reports how the fc relative-index width changes the
+// storage of the clustered models written by TestModelResults
+// (DIR/<net>-clustered.npz); gated like it.
+func TestRelBitsSweep(t *testing.T) {
+	dir := os.Getenv("DCSIM_CLUSTER_RESULTS")
+	if dir == "" {
+		t.Skip("set DCSIM_CLUSTER_RESULTS=DIR to run the model experiments")
+	}
+	for _, net := range strings.Split(envOr("DCSIM_CLUSTER_NETS", "lenet-300-100,lenet-5"), ",") {
+		m, _, err := nn.LoadModel(filepath.Join(dir, net+"-clustered.npz"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rel := 3; rel <= 8; rel++ {
+			st, err := Storage(m, StorageSettings{RelBitsFC: rel, Huffman: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s fc rel_bits %d: %d bits %.1f×, Huffman %d bits %.1f×", net, rel, st.Bits, st.CompressionRatio, st.HuffmanBits, st.HuffmanRatio)
+		}
+		st, err := Storage(m, StorageSettings{AutoRelBits: true, Huffman: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w []string
+		for _, l := range st.Layers {
+			w = append(w, fmt.Sprintf("%s %d/%d", l.Layer, l.RelBits, l.HuffRelBits))
+		}
+		t.Logf("%s auto rel_bits (%s): %d bits %.1f×, Huffman %d bits %.1f×", net, strings.Join(w, ", "), st.Bits, st.CompressionRatio, st.HuffmanBits, st.HuffmanRatio)
+	}
+}

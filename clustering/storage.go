@@ -30,6 +30,7 @@ type Layer struct {
 // LayerBits is the storage of one layer, in bits.
 type LayerBits struct {
 	Sparse       bool  // stored as (relative index, value) entries
+	RelBits      int   // relative-index width used (sparse only)
 	Nonzero      int   // surviving weights
 	Padding      int   // filler entries inserted where a gap overflows RelBits
 	Symbols      int   // codebook entries stored (k, +1 for a zero filler value when needed)
@@ -45,6 +46,7 @@ type LayerBits struct {
 	HuffValueBits    int64
 	HuffRelIndexBits int64
 	HuffTotal        int64
+	HuffRelBits      int // relative-index width of the Huffman total
 }
 
 // LayerStorage counts the bits of one layer in Deep Compression's format
@@ -68,6 +70,9 @@ func LayerStorage(l Layer) (LayerBits, error) {
 		sparse = sparse || m == 0
 	}
 	b.Sparse = sparse
+	if sparse {
+		b.RelBits, b.HuffRelBits = l.RelBits, l.RelBits
+	}
 	vals, rels := l.streams(sparse)
 	b.Nonzero = l.Weights
 	if sparse {
