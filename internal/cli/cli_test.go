@@ -105,6 +105,7 @@ func TestBadInput(t *testing.T) {
 		{"prune one separate keep", []string{"prune", "--in", "x.npz", "--conv-keep", "0.2"}, "set both conv-keep and fc-keep or neither"},
 		{"prune bad criterion", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--criterion", "random"}, "criterion"},
 		{"cluster bad bits", []string{"cluster", "--in", "x.npz", "--max-bits", "20"}, "--max-bits: must be in 1–16"},
+		{"eval bad rel bits", []string{"eval", "--in", "x.npz", "--rel-bits-fc", "0"}, "--rel-bits-fc: must be in 1–16"},
 		{"cluster bad method", []string{"cluster", "--in", "x.npz", "--method", "dbscan"}, `--method: unknown method "dbscan"`},
 	}
 	for _, c := range cases {

@@ -19,7 +19,7 @@ type clusterFlags struct {
 	s              clustering.ModelSettings
 	finetuneEpochs int
 	lr             float64
-	huffman        bool
+	storage        storageFlags
 	data           dataFlags
 	output         outputFlags
 }
@@ -55,7 +55,7 @@ sum of its members' gradients). Reports storage and compression ratio.`,
 	fl.Float64Var(&f.s.Distortion, "distortion", 0, "adaptive rule: smallest k with RMS error ≤ distortion·σ of the layer")
 	fl.IntVar(&f.finetuneEpochs, "finetune-epochs", 0, "epochs of centroid fine-tuning (0 = none)")
 	fl.Float64Var(&f.lr, "lr", 0, "fine-tuning learning rate (default 0.1 × the dense rate)")
-	fl.BoolVar(&f.huffman, "huffman", false, "also report the Huffman-coded storage")
+	f.storage.add(cmd)
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for K-Means++ and fine-tuning shuffles")
 	f.data.add(cmd)
 	f.output.add(cmd, "")
@@ -80,6 +80,9 @@ func (f *clusterFlags) check() error {
 		if b.v != 0 && (b.v < 1 || b.v > 16) {
 			return fmt.Errorf("--%s: must be in 1–16, got %d", b.flag, b.v)
 		}
+	}
+	if err := f.storage.check(); err != nil {
+		return err
 	}
 	return f.data.check()
 }
@@ -118,7 +121,7 @@ func runCluster(e *env, f *clusterFlags) error {
 			return err
 		}
 	}
-	sum, err := summarize(m, acc, 0, f.huffman)
+	sum, err := summarize(m, acc, 0, f.storage.s)
 	if err != nil {
 		return internal(err)
 	}

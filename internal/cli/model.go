@@ -66,8 +66,8 @@ func (d *dataFlags) evaluate(m *nn.Model, test *nn.Dataset) (acc, loss float64, 
 // model's masks and codebooks, storage from clustering.Storage (Deep
 // Compression's format), test accuracy as given. nonzero_params counts the
 // surviving weights plus all biases (biases are never pruned).
-func summarize(m *nn.Model, acc, loss float64, huffman bool) (reports.ModelSummary, error) {
-	st, err := clustering.Storage(m, clustering.StorageSettings{Huffman: huffman})
+func summarize(m *nn.Model, acc, loss float64, ss clustering.StorageSettings) (reports.ModelSummary, error) {
+	st, err := clustering.Storage(m, ss)
 	if err != nil {
 		return reports.ModelSummary{}, err
 	}
@@ -93,6 +93,32 @@ func summarize(m *nn.Model, acc, loss float64, huffman bool) (reports.ModelSumma
 		s.Layers = append(s.Layers, l)
 	}
 	return s, nil
+}
+
+// storageFlags choose how model storage is counted (Deep Compression's
+// format: relative indices of 8 bits for conv and 5 for FC layers by
+// default).
+type storageFlags struct {
+	s clustering.StorageSettings
+}
+
+func (f *storageFlags) add(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.s.Huffman, "huffman", false, "also report the Huffman-coded storage")
+	cmd.Flags().IntVar(&f.s.RelBitsConv, "rel-bits-conv", clustering.DefaultRelBitsConv, "relative-index bits of sparse conv layers")
+	cmd.Flags().IntVar(&f.s.RelBitsFC, "rel-bits-fc", clustering.DefaultRelBitsFC, "relative-index bits of sparse FC layers")
+	cmd.Flags().BoolVar(&f.s.AutoRelBits, "auto-rel-bits", false, "choose each layer's relative-index width to minimise its storage (width stored per layer)")
+}
+
+func (f *storageFlags) check() error {
+	for _, b := range []struct {
+		flag string
+		v    int
+	}{{"rel-bits-conv", f.s.RelBitsConv}, {"rel-bits-fc", f.s.RelBitsFC}} {
+		if b.v < 1 || b.v > 16 {
+			return fmt.Errorf("--%s: must be in 1–16, got %d", b.flag, b.v)
+		}
+	}
+	return nil
 }
 
 // printSummary renders a model summary (plus extra tables) in format f.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/dcsim/dcsim/clustering"
 	"github.com/dcsim/dcsim/pruning"
 	"github.com/dcsim/dcsim/reports"
 	"github.com/spf13/cobra"
@@ -134,7 +135,7 @@ func runPrune(e *env, cmd *cobra.Command, f *pruneFlags) error {
 	if err != nil {
 		return err
 	}
-	sum, err := summarize(m, acc, loss, false)
+	sum, err := summarize(m, acc, loss, clustering.StorageSettings{})
 	if err != nil {
 		return internal(err)
 	}

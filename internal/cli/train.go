@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/dcsim/dcsim/clustering"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/spf13/cobra"
 )
@@ -130,7 +131,7 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 	if err != nil {
 		return err
 	}
-	sum, err := summarize(m, acc, loss, false)
+	sum, err := summarize(m, acc, loss, clustering.StorageSettings{})
 	if err != nil {
 		return internal(err)
 	}
@@ -152,7 +153,7 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 
 type evalFlags struct {
 	in      string
-	huffman bool
+	storage storageFlags
 	data    dataFlags
 	output  outputFlags
 }
@@ -167,7 +168,7 @@ func newEval(e *env) *cobra.Command {
 		RunE:    func(cmd *cobra.Command, _ []string) error { return runEval(e, f) },
 	}
 	cmd.Flags().StringVar(&f.in, "in", "", "model file (.npz)")
-	cmd.Flags().BoolVar(&f.huffman, "huffman", false, "also report the Huffman-coded storage")
+	f.storage.add(cmd)
 	f.data.add(cmd)
 	f.output.add(cmd, "")
 	return cmd
@@ -179,6 +180,9 @@ func runEval(e *env, f *evalFlags) error {
 		return err
 	}
 	if err := f.data.check(); err != nil {
+		return err
+	}
+	if err := f.storage.check(); err != nil {
 		return err
 	}
 	m, _, err := loadModel(f.in)
@@ -193,7 +197,7 @@ func runEval(e *env, f *evalFlags) error {
 	if err != nil {
 		return err
 	}
-	sum, err := summarize(m, acc, loss, f.huffman)
+	sum, err := summarize(m, acc, loss, f.storage.s)
 	if err != nil {
 		return err
 	}
