@@ -22,7 +22,7 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 WORKERS=${WORKERS:-2}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-go build -o "$tmp/gotrain" ./scripts/gotrain
+go build -o "$tmp/dcsim" .
 
 have_torch=0
 if "$PYTHON" -c 'import torch' 2>/dev/null; then have_torch=1; fi
@@ -33,7 +33,7 @@ accuracy() { sed -n 's/.*test accuracy \([0-9.]*\),.*/\1/p' "$1" | tail -1; }
 echo "| model | epochs | Go s/epoch (workers=$WORKERS) | PyTorch 1 thread | PyTorch 2 threads | peer | speed-up vs peer |"
 echo "|---|---|---|---|---|---|---|"
 for m in $MODELS; do
-	"$tmp/gotrain" --model "$m" --epochs "$EPOCHS" --workers "$WORKERS" >"$tmp/go.out" 2>/dev/null
+	"$tmp/dcsim" train --model "$m" --epochs "$EPOCHS" --workers "$WORKERS" --format json 2>"$tmp/go.out" >/dev/null
 	g=$(sperepoch "$tmp/go.out")
 	t1=n/a t2=n/a peer=n/a ratio=n/a
 	if [ $have_torch = 1 ]; then

@@ -17,6 +17,7 @@ func init() {
 type trainFlags struct {
 	model    string
 	out      string
+	evalEach bool
 	settings nn.TrainSettings
 	data     dataFlags
 	output   outputFlags
@@ -46,6 +47,7 @@ accuracy (docs/results.md).`,
 	fl.Float64Var(&f.settings.WeightDecay, "weight-decay", 0, "L2 weight decay (default: per model)")
 	fl.StringVar(&f.settings.Schedule, "schedule", "", "learning-rate schedule: cosine, step or constant (default: per model)")
 	fl.Int64Var(&f.settings.Seed, "seed", 1, "seed for initialisation and shuffling")
+	fl.BoolVar(&f.evalEach, "eval-each", false, "evaluate the test set after every epoch (stderr, and epoch_test_accuracy in JSON)")
 	f.data.add(cmd)
 	f.output.add(cmd, "")
 	return cmd
@@ -123,7 +125,24 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 		return internal(err)
 	}
 	s.OnEpoch = e.epochBar("train "+f.model, s.Epochs)
+	var perEpoch []float64
+	var evalErr error
+	if f.evalEach {
+		bar := s.OnEpoch
+		s.OnEpoch = func(ep int, loss float64) {
+			bar(ep, loss)
+			acc, _, err := f.data.evaluate(m, test)
+			if err != nil && evalErr == nil {
+				evalErr = err
+			}
+			perEpoch = append(perEpoch, acc)
+			fmt.Fprintf(e.stderr, "epoch %d: test accuracy %.2f%%\n", ep, 100*acc)
+		}
+	}
 	stats, err := nn.Train(m, train, s)
+	if err == nil {
+		err = evalErr
+	}
 	if err != nil {
 		return err
 	}
@@ -139,6 +158,9 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 		"final_train_loss": stats.FinalLoss, "seed": s.Seed, "lr": s.LR, "batch": s.BatchSize,
 		"momentum": s.Momentum, "weight_decay": s.WeightDecay, "schedule": s.Schedule,
 		"train_images": train.N, "test_images": test.N}
+	if f.evalEach {
+		sum.Extra["epoch_test_accuracy"] = perEpoch
+	}
 	if f.out != "" {
 		meta := map[string]string{"seed": strconv.FormatInt(s.Seed, 10), "epochs": strconv.Itoa(s.Epochs),
 			"test_accuracy": strconv.FormatFloat(acc, 'f', 4, 64), "command": "train"}
