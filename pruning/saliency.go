@@ -41,6 +41,13 @@ var accumulations = map[string]string{
 	"batch": "normalise each batch's gradient, then sum",
 	// epoch: s_i = |w_i|·A_i / scale(A), A_i = Σ_b |g_i^b|: normalise the epoch sums.
 	"epoch": "sum over the epoch, then normalise the sums",
+	// fisher: s_i = |w_i|·F_i / scale(F), F_i = √(Σ_n (g_i^n)²) over the
+	// samples n (per-sample gradients: the saliency batch defaults to 1).
+	// s_i² ∝ Σ_n (g_i^n·w_i)², the diagonal-Fisher estimate of the loss
+	// change ½·H_ii·w_i² of Optimal Brain Damage (LeCun et al. 1990) as
+	// accumulated by Molchanov et al. (2019); the square root is monotone,
+	// so the ranking is theirs, and keeps the units of the other modes.
+	"fisher": "sum squared per-sample gradients, square root, then normalise",
 }
 
 // Criteria, Normalizations and Accumulations list the valid names.
@@ -97,14 +104,16 @@ func layerScale[T float32 | float64](name string, v []T) float64 {
 // the end.
 type accumulator struct {
 	normalize string
-	perBatch  bool
+	perBatch  bool     // normalise every batch (batch mode)
+	squared   bool     // sum g² and take √ at the end (fisher mode)
 	names     []string // layer names for errors
 	sum       [][]float64
 	batches   int
 }
 
 func newAccumulator(normalize, accumulate string, names []string, sizes []int) *accumulator {
-	a := &accumulator{normalize: normalize, perBatch: accumulate == "batch", names: names, sum: make([][]float64, len(sizes))}
+	a := &accumulator{normalize: normalize, perBatch: accumulate == "batch", squared: accumulate == "fisher",
+		names: names, sum: make([][]float64, len(sizes))}
 	for l, n := range sizes {
 		a.sum[l] = make([]float64, n)
 	}
@@ -124,6 +133,12 @@ func (a *accumulator) add(grads [][]float32) error {
 			inv = 1 / layerScale(a.normalize, g)
 		}
 		acc := a.sum[l][:len(g)]
+		if a.squared {
+			for i, x := range g {
+				acc[i] += float64(x) * float64(x)
+			}
+			continue
+		}
 		for i, x := range g {
 			acc[i] += float64(abs32(x)) * inv
 		}
@@ -144,10 +159,17 @@ func (a *accumulator) name(l int) string {
 func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
 
 // saliency returns |w_i|·acc_i, the epoch sums normalised per layer first
-// in epoch mode.
+// in epoch mode; in fisher mode acc_i is first replaced by √acc_i.
 func (a *accumulator) saliency(weights [][]float32) ([][]float32, error) {
 	out := make([][]float32, len(a.sum))
 	for l, acc := range a.sum {
+		if a.squared {
+			root := make([]float64, len(acc))
+			for i, v := range acc {
+				root[i] = math.Sqrt(v)
+			}
+			acc = root
+		}
 		inv := 1.0
 		if !a.perBatch {
 			inv = 1 / layerScale(a.normalize, acc)

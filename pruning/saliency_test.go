@@ -101,3 +101,72 @@ func TestMagnitudes(t *testing.T) {
 		}
 	}
 }
+
+func TestAccumulatorFisher(t *testing.T) {
+	// Two samples, one layer of two weights, l2 normalisation:
+	// F = √(Σ_n g_n²) = (√(9+16), √(0+144)) = (5, 12), ‖F‖₂ = 13,
+	// s = |w|·F/13 = (0.5·5/13, 2·12/13).
+	a := newAccumulator("l2", "fisher", []string{"fc"}, []int{2})
+	for _, g := range [][]float32{{3, 0}, {-4, 12}} {
+		if err := a.add([][]float32{g}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sal, err := a.saliency([][]float32{{0.5, -2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{0.5 * 5 / 13, 2 * 12.0 / 13}
+	for i := range want {
+		if math.Abs(float64(sal[0][i])-want[i]) > 1e-6 {
+			t.Fatalf("fisher saliency %v, want %v", sal[0], want)
+		}
+	}
+}
+
+func TestScoresFisherPerSample(t *testing.T) {
+	// Fisher scores from Scores (per-sample pass by default) equal
+	// |w|·√Σ_n g_n² / ‖√Σ_n g_n²‖₂ computed here from the per-sample
+	// gradients, and two runs give identical scores.
+	train, _ := testData(t, 40)
+	m := trained(t, "lenet-300-100", train, 1)
+	ps := m.Params()
+	sq := make([][]float64, len(ps))
+	for l, p := range ps {
+		sq[l] = make([]float64, len(p.W))
+	}
+	if err := m.GradientPass(train, 1, func() {
+		for l, p := range ps {
+			for i, g := range p.Grad {
+				sq[l][i] += float64(g) * float64(g)
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s := Settings{Keep: 1, Accumulate: "fisher"}
+	got, err := Scores(m, ps, train, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Scores(m, ps, train, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for l, p := range ps {
+		var norm float64
+		for _, v := range sq[l] {
+			norm += v
+		}
+		norm = math.Sqrt(norm) // ‖√sq‖₂ = √Σ sq
+		for i, w := range p.W {
+			want := math.Abs(float64(w)) * math.Sqrt(sq[l][i]) / norm
+			if d := math.Abs(float64(got[l][i]) - want); d > 1e-5*want+1e-12 {
+				t.Fatalf("layer %s weight %d: fisher score %g, want %g", p.Layer, i, got[l][i], want)
+			}
+			if got[l][i] != again[l][i] {
+				t.Fatalf("layer %s weight %d: scores differ between identical runs", p.Layer, i)
+			}
+		}
+	}
+}

@@ -34,7 +34,8 @@ type Settings struct {
 	// criterion: "l2" (default), "mean", "max" or "none".
 	Normalize string
 	// Accumulate is "batch" (default: normalise each batch's gradient, then
-	// sum) or "epoch" (sum, then normalise the epoch sums).
+	// sum), "epoch" (sum, then normalise the epoch sums) or "fisher" (sum
+	// the squared per-sample gradients, then normalise their square roots).
 	Accumulate string
 	// Keep is the fraction of all weights kept, in (0,1].
 	Keep float64
@@ -57,7 +58,8 @@ type Settings struct {
 	// DefaultMinLayerDensity.
 	MinLayerDensity float64
 	// SaliencyBatch is the batch size of the gradient pass; 0 means the
-	// training batch size.
+	// training batch size, or 1 (per-sample gradients) with Accumulate
+	// "fisher". Fisher with a larger batch sums squared batch gradients.
 	SaliencyBatch int
 	// Train is the base of every retraining run. Zero fields take
 	// nn.DefaultTrainSettings(model), except LR which defaults to
@@ -164,6 +166,9 @@ func (s Settings) withDefaults(m *nn.Model) (Settings, error) {
 	s.Train = trainDefaults(m.Arch.Name, s.Train)
 	if s.SaliencyBatch == 0 {
 		s.SaliencyBatch = s.Train.BatchSize
+		if s.Accumulate == "fisher" {
+			s.SaliencyBatch = 1 // Σ_n g_n² needs per-sample gradients
+		}
 	}
 	return s, nil
 }

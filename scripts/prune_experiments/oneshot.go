@@ -55,18 +55,20 @@ func oneShot(o options, dense *nn.Model, train, test *nn.Dataset, keeps []float6
 		}
 		fmt.Fprintln(stdout)
 	}
-	return crossRates(dense, train, test, keeps, o.s.SaliencyBatch, stdout)
+	return crossRates(dense, train, test, keeps, o.s, stdout)
 }
 
 // crossRates separates a criterion's per-layer allocation from its ranking
 // within a layer: each criterion ranks the weights of a layer while the
 // per-layer keep counts come from the other criterion's global threshold.
-func crossRates(dense *nn.Model, train, test *nn.Dataset, keeps []float64, batch int, stdout io.Writer) error {
+// The saliency variant is the one of o's -normalize and -accumulate flags.
+func crossRates(dense *nn.Model, train, test *nn.Dataset, keeps []float64, o pruning.Settings, stdout io.Writer) error {
 	mag, err := pruning.Scores(dense, dense.Params(), train, pruning.Settings{Criterion: "magnitude", Keep: 1})
 	if err != nil {
 		return err
 	}
-	sal, err := pruning.Scores(dense, dense.Params(), train, pruning.Settings{Keep: 1, SaliencyBatch: batch})
+	so := pruning.Settings{Keep: 1, Normalize: o.Normalize, Accumulate: o.Accumulate, SaliencyBatch: o.SaliencyBatch}
+	sal, err := pruning.Scores(dense, dense.Params(), train, so)
 	if err != nil {
 		return err
 	}
@@ -74,6 +76,7 @@ func crossRates(dense *nn.Model, train, test *nn.Dataset, keeps []float64, batch
 		label        string
 		rank, counts [][]float32
 	}{{"saliency ranking, magnitude's layer rates", sal, mag}, {"magnitude ranking, saliency's layer rates", mag, sal}} {
+		c.label = fmt.Sprintf("%s (%s/%s)", c.label, or(o.Normalize, pruning.DefaultNormalize), or(o.Accumulate, pruning.DefaultAccumulate))
 		fmt.Fprintf(stdout, "| %s | | |", c.label)
 		for _, k := range keeps {
 			th, err := pruning.SelectGlobal(c.counts, k, pruning.DefaultMinLayerDensity)
@@ -98,4 +101,12 @@ func crossRates(dense *nn.Model, train, test *nn.Dataset, keeps []float64, batch
 		fmt.Fprintln(stdout)
 	}
 	return nil
+}
+
+// or is s, or def when s is empty.
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
