@@ -48,6 +48,13 @@ var accumulations = map[string]string{
 	// accumulated by Molchanov et al. (2019); the square root is monotone,
 	// so the ranking is theirs, and keeps the units of the other modes.
 	"fisher": "sum squared per-sample gradients, square root, then normalise",
+	// obd: s_i = |w_i|·D_i / scale(D), D_i = √(Σ_n (g_i^n)²/N + λ): the
+	// Optimal Brain Damage estimate ½·H_ii·w_i² with H_ii = (empirical
+	// Fisher of the data loss) + λ, the exact curvature of the training
+	// objective's weight decay ½·λ·‖w‖² (λ = Settings.Train.WeightDecay).
+	// With normalisation "none" it is in loss units, comparable across
+	// layers; with H = λ alone it is magnitude pruning.
+	"obd": "fisher plus the weight-decay curvature, square root, then normalise",
 }
 
 // Criteria, Normalizations and Accumulations list the valid names.
@@ -104,15 +111,21 @@ func layerScale[T float32 | float64](name string, v []T) float64 {
 // the end.
 type accumulator struct {
 	normalize string
-	perBatch  bool     // normalise every batch (batch mode)
-	squared   bool     // sum g² and take √ at the end (fisher mode)
-	names     []string // layer names for errors
-	sum       [][]float64
-	batches   int
+	perBatch  bool // normalise every batch (batch mode)
+	squared   bool // sum g² and take √ at the end (fisher and obd modes)
+	obd       bool // add damping to the mean squared gradient (obd mode)
+	// damping is added to Σg²/samples in obd mode (the weight decay);
+	// samples 0 means the number of batches.
+	damping float64
+	samples int
+	names   []string // layer names for errors
+	sum     [][]float64
+	batches int
 }
 
 func newAccumulator(normalize, accumulate string, names []string, sizes []int) *accumulator {
-	a := &accumulator{normalize: normalize, perBatch: accumulate == "batch", squared: accumulate == "fisher",
+	a := &accumulator{normalize: normalize, perBatch: accumulate == "batch", squared: accumulate == "fisher" || accumulate == "obd",
+		obd:   accumulate == "obd",
 		names: names, sum: make([][]float64, len(sizes))}
 	for l, n := range sizes {
 		a.sum[l] = make([]float64, n)
@@ -165,8 +178,12 @@ func (a *accumulator) saliency(weights [][]float32) ([][]float32, error) {
 	for l, acc := range a.sum {
 		if a.squared {
 			root := make([]float64, len(acc))
+			n := float64(max(a.samples, a.batches, 1))
 			for i, v := range acc {
 				root[i] = math.Sqrt(v)
+				if a.obd {
+					root[i] = math.Sqrt(v/n + a.damping)
+				}
 			}
 			acc = root
 		}
@@ -219,6 +236,7 @@ func Scores(m *nn.Model, ps []*nn.Param, train *nn.Dataset, s Settings) ([][]flo
 		return nil, fmt.Errorf("criterion %s needs training data", s.Criterion)
 	}
 	acc := newAccumulator(s.Normalize, s.Accumulate, names, sizes)
+	acc.damping, acc.samples = s.Train.WeightDecay, train.N
 	grads := make([][]float32, len(ps))
 	var first error
 	err = m.GradientPass(train, s.SaliencyBatch, func() {

@@ -3,6 +3,8 @@ package pruning
 import (
 	"math"
 	"testing"
+
+	"github.com/dcsim/dcsim/nn"
 )
 
 func TestLayerScale(t *testing.T) {
@@ -167,6 +169,58 @@ func TestScoresFisherPerSample(t *testing.T) {
 			if got[l][i] != again[l][i] {
 				t.Fatalf("layer %s weight %d: scores differ between identical runs", p.Layer, i)
 			}
+		}
+	}
+	// obd, no normalisation: |w|·√(Σ_n g_n²/N + λ), λ the default weight
+	// decay of lenet-300-100's retraining.
+	obd, err := Scores(m, ps, train, Settings{Keep: 1, Accumulate: "obd", Normalize: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lambda := nn.DefaultTrainSettings("lenet-300-100").WeightDecay
+	for l, p := range ps {
+		for i, w := range p.W {
+			want := math.Abs(float64(w)) * math.Sqrt(sq[l][i]/float64(train.N)+lambda)
+			if d := math.Abs(float64(obd[l][i]) - want); d > 1e-5*want+1e-12 {
+				t.Fatalf("layer %s weight %d: obd score %g, want %g", p.Layer, i, obd[l][i], want)
+			}
+		}
+	}
+}
+
+func TestAccumulatorOBD(t *testing.T) {
+	// Two samples, damping λ = 1, no normalisation:
+	// D = √(Σ_n g_n²/2 + 1) = (√(25/2+1), √(144/2+1)), s = |w|·D.
+	a := newAccumulator("none", "obd", []string{"fc"}, []int{2})
+	a.damping, a.samples = 1, 2
+	for _, g := range [][]float32{{3, 0}, {-4, 12}} {
+		if err := a.add([][]float32{g}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sal, err := a.saliency([][]float32{{0.5, -2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{0.5 * math.Sqrt(13.5), 2 * math.Sqrt(73)}
+	for i := range want {
+		if math.Abs(float64(sal[0][i])-want[i]) > 1e-5 {
+			t.Fatalf("obd saliency %v, want %v", sal[0], want)
+		}
+	}
+	// With zero gradients the curvature is λ alone: s = √λ·|w|, magnitude.
+	z := newAccumulator("none", "obd", nil, []int{3})
+	z.damping, z.samples = 4, 1
+	if err := z.add([][]float32{{0, 0, 0}}); err != nil {
+		t.Fatal(err)
+	}
+	sal, err = z.saliency([][]float32{{-1, 0.25, 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range []float64{1, 0.25, 3} {
+		if math.Abs(float64(sal[0][i])-2*w) > 1e-6 {
+			t.Fatalf("obd with zero gradients %v, want 2·|w|", sal[0])
 		}
 	}
 }

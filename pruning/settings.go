@@ -35,7 +35,8 @@ type Settings struct {
 	Normalize string
 	// Accumulate is "batch" (default: normalise each batch's gradient, then
 	// sum), "epoch" (sum, then normalise the epoch sums) or "fisher" (sum
-	// the squared per-sample gradients, then normalise their square roots).
+	// the squared per-sample gradients, then normalise their square roots)
+	// or "obd" (fisher plus the weight-decay curvature; see Accumulations).
 	Accumulate string
 	// Keep is the fraction of all weights kept, in (0,1].
 	Keep float64
@@ -59,7 +60,8 @@ type Settings struct {
 	MinLayerDensity float64
 	// SaliencyBatch is the batch size of the gradient pass; 0 means the
 	// training batch size, or 1 (per-sample gradients) with Accumulate
-	// "fisher". Fisher with a larger batch sums squared batch gradients.
+	// "fisher" or "obd"; with a larger batch they sum squared batch
+	// gradients.
 	SaliencyBatch int
 	// Train is the base of every retraining run. Zero fields take
 	// nn.DefaultTrainSettings(model), except LR which defaults to
@@ -166,7 +168,7 @@ func (s Settings) withDefaults(m *nn.Model) (Settings, error) {
 	s.Train = trainDefaults(m.Arch.Name, s.Train)
 	if s.SaliencyBatch == 0 {
 		s.SaliencyBatch = s.Train.BatchSize
-		if s.Accumulate == "fisher" {
+		if s.Accumulate == "fisher" || s.Accumulate == "obd" {
 			s.SaliencyBatch = 1 // Σ_n g_n² needs per-sample gradients
 		}
 	}
