@@ -1,6 +1,7 @@
 package codesign
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -188,16 +189,6 @@ func search(dense *nn.Model, cs []Candidate, data proxyData, s Settings) error {
 	}
 }
 
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // IsBudget reports whether err is a *BudgetError.
 func IsBudget(err error) bool {
 	var b *BudgetError
@@ -223,6 +214,6 @@ func promote(cs []Candidate, live []int) {
 			}
 			return 1
 		}
-		return -cmpFloat(cs[a].Accuracy, cs[b].Accuracy)
+		return -cmp.Compare(cs[a].Accuracy, cs[b].Accuracy)
 	})
 }

@@ -1,6 +1,7 @@
 package codesign
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -31,7 +32,7 @@ func spread(cs []Candidate, n int) []int {
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmpFloat(cs[a].Accuracy, cs[b].Accuracy) })
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(cs[a].Accuracy, cs[b].Accuracy) })
 	n = min(n, len(idx))
 	if n == 1 {
 		return idx[len(idx)-1:]

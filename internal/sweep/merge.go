@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -83,7 +84,7 @@ func Merge(w io.Writer, inputs []string) (MergeStats, error) {
 			recs = append(recs, r)
 		}
 	}
-	slices.SortFunc(recs, func(a, b mergeRec) int { return cmpInt(a.index, b.index) })
+	slices.SortFunc(recs, func(a, b mergeRec) int { return cmp.Compare(a.index, b.index) })
 	if format == JSONL {
 		hdr.Shard = ""
 		head = hdr.line()
@@ -99,16 +100,6 @@ func Merge(w io.Writer, inputs []string) (MergeStats, error) {
 	}
 	st.Records = len(recs)
 	return st, nil
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // completeLines splits data into lines, dropping a torn (unterminated) last line.
