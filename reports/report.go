@@ -68,7 +68,7 @@ func WriteReport(dir string, d ReportData) ([]string, []Table, error) {
 	if rw.err != nil {
 		return nil, nil, rw.err
 	}
-	if err := writeAtomic(filepath.Join(dir, "report.md"), func(w io.Writer) error {
+	if err := WriteFileAtomic(filepath.Join(dir, "report.md"), func(w io.Writer) error {
 		_, err := io.WriteString(w, rw.md.String())
 		return err
 	}); err != nil {
@@ -121,7 +121,7 @@ func (rw *reportWriter) figure(p *plot.Plot, err error, name, alt string, svg bo
 			return
 		}
 		file := name + "." + ext
-		if err := writeAtomic(filepath.Join(rw.dir, file), func(w io.Writer) error { _, err := wt.WriteTo(w); return err }); err != nil {
+		if err := WriteFileAtomic(filepath.Join(rw.dir, file), func(w io.Writer) error { _, err := wt.WriteTo(w); return err }); err != nil {
 			rw.err = err
 			return
 		}
@@ -142,7 +142,7 @@ func (rw *reportWriter) table(t Table, name string) {
 		return
 	}
 	file := name + ".csv"
-	if err := writeAtomic(filepath.Join(rw.dir, file), t.WriteCSV); err != nil {
+	if err := WriteFileAtomic(filepath.Join(rw.dir, file), t.WriteCSV); err != nil {
 		rw.err = err
 		return
 	}

@@ -153,9 +153,11 @@ func CodesignTable(c CodesignSet) Table {
 	return t
 }
 
-// writeAtomic writes path through a temporary file in the same directory
-// and a rename, so a reader never sees a half-written file.
-func writeAtomic(path string, write func(io.Writer) error) error {
+// WriteFileAtomic writes path through a temporary file in the same
+// directory, synced, then renamed over path, so a reader never sees a
+// half-written file and an interrupted run leaves the old file (or none).
+// The file is world-readable (0644): outputs are for sharing.
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -168,8 +170,11 @@ func writeAtomic(path string, write func(io.Writer) error) error {
 		f.Close()
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	// Report files are for sharing: world-readable like any other output.
 	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
 		f.Close()
 		return fmt.Errorf("%s: %w", path, err)
 	}

@@ -42,37 +42,12 @@ func (e *env) emit(f reports.Format, doc any, tables ...reports.Table) error {
 	return nil
 }
 
-// writeFileAtomic writes data to path through a temporary file in the same
-// directory and a rename, so an interrupted run never leaves a half-written
-// file behind.
+// writeFileAtomic writes data to path atomically (reports.WriteFileAtomic),
+// so an interrupted run never leaves a half-written file behind. A directory
+// that cannot be created is bad input; a failed write is an internal error.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if err := write(f); err != nil {
-		f.Close()
-		return internal(fmt.Errorf("%s: %w", path, err))
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return internal(fmt.Errorf("%s: %w", path, err))
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return internal(fmt.Errorf("%s: %w", path, err))
-	}
-	if err := f.Close(); err != nil {
-		return internal(fmt.Errorf("%s: %w", path, err))
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return internal(fmt.Errorf("%s: %w", path, err))
-	}
-	return nil
+	return internal(reports.WriteFileAtomic(path, write))
 }
