@@ -31,7 +31,8 @@ type Settings struct {
 	// Criterion is "saliency" (default) or "magnitude"; see Criteria.
 	Criterion string
 	// Normalize is the per-layer gradient normalisation of the saliency
-	// criterion: "l2" (default), "mean", "max" or "none".
+	// criterion: "l2", "mean", "max" or "none"; empty means "none" with
+	// Accumulate "obd" and "l2" otherwise.
 	Normalize string
 	// Accumulate is "batch" (default: normalise each batch's gradient, then
 	// sum), "epoch" (sum, then normalise the epoch sums) or "fisher" (sum
@@ -148,8 +149,8 @@ func (s Settings) withDefaults(m *nn.Model) (Settings, error) {
 		return s, err
 	}
 	s.Criterion, _ = pick("criterion", s.Criterion, DefaultCriterion, criteria)
-	s.Normalize, _ = pick("normalize", s.Normalize, DefaultNormalize, normalizations)
 	s.Accumulate, _ = pick("accumulate", s.Accumulate, DefaultAccumulate, accumulations)
+	s.Normalize, _ = pick("normalize", s.Normalize, defaultNormalize(s.Accumulate), normalizations)
 	if s.Schedule == "" {
 		s.Schedule = DefaultSchedule
 	}
@@ -173,6 +174,16 @@ func (s Settings) withDefaults(m *nn.Model) (Settings, error) {
 		}
 	}
 	return s, nil
+}
+
+// defaultNormalize is the normalisation used when Settings.Normalize is
+// empty: "none" for obd, whose scores are loss changes comparable across
+// layers, DefaultNormalize for the first-order modes.
+func defaultNormalize(accumulate string) string {
+	if accumulate == "obd" {
+		return "none"
+	}
+	return DefaultNormalize
 }
 
 // trainDefaults fills the zero fields of t from nn.DefaultTrainSettings.

@@ -34,7 +34,7 @@ func main() {
 type options struct {
 	net, in, save, data, jsonOut, keeps, criteria, grid, only string
 	denseEpochs, train                                        int
-	oneshot                                                   bool
+	oneshot, curv                                             bool
 	s                                                         pruning.Settings
 }
 
@@ -52,6 +52,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.grid, "grid", "", "comma-separated conv:fc keep pairs (separated thresholds)")
 	fs.IntVar(&o.denseEpochs, "dense-epochs", 0, "epochs of dense training when -in is empty (0 = default)")
 	fs.BoolVar(&o.oneshot, "oneshot", false, "score once and evaluate every criterion variant at -keeps without retraining")
+	fs.BoolVar(&o.curv, "curvature", false, "print the empirical Fisher against the weight decay per layer, then stop")
 	fs.StringVar(&o.only, "only", "", "with -oneshot: only this normalize/accumulate variant, e.g. l2/batch")
 	fs.IntVar(&o.train, "train", 0, "use only the first N training images (0 = all)")
 	fs.StringVar(&o.s.Normalize, "normalize", "", "saliency normalisation")
@@ -67,7 +68,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	if o.keeps == "" && o.grid == "" {
+	if o.keeps == "" && o.grid == "" && !o.curv {
 		return o, fmt.Errorf("nothing to run: give -keeps and/or -grid")
 	}
 	return o, nil
@@ -142,6 +143,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	acc, _ := nn.Evaluate(dense, test)
 	fmt.Fprintf(stdout, "%s dense test accuracy %.2f%%\n\n", o.net, 100*acc)
+	if o.curv {
+		return curvature(dense, train, stdout)
+	}
 	if o.oneshot {
 		var keeps []float64
 		for _, j := range js {

@@ -76,7 +76,7 @@ func crossRates(dense *nn.Model, train, test *nn.Dataset, keeps []float64, o pru
 		label        string
 		rank, counts [][]float32
 	}{{"saliency ranking, magnitude's layer rates", sal, mag}, {"magnitude ranking, saliency's layer rates", mag, sal}} {
-		c.label = fmt.Sprintf("%s (%s/%s)", c.label, or(o.Normalize, pruning.DefaultNormalize), or(o.Accumulate, pruning.DefaultAccumulate))
+		c.label = fmt.Sprintf("%s (%s/%s)", c.label, or(o.Normalize, "default"), or(o.Accumulate, "default"))
 		fmt.Fprintf(stdout, "| %s | | |", c.label)
 		for _, k := range keeps {
 			th, err := pruning.SelectGlobal(c.counts, k, pruning.DefaultMinLayerDensity)
