@@ -25,6 +25,9 @@ type Profile struct {
 	// Layers maps a layer name to its compression; layers not listed stay
 	// dense with no codebook.
 	Layers map[string]LayerCompression
+
+	file  string         // where the profile was read from, for messages
+	lines map[string]int // line of each layers.<name> entry
 }
 
 // LayerCompression is one layer's entry in a profile. Zero fields mean
@@ -76,7 +79,7 @@ func ParseProfile(data []byte, filename string) (*Profile, error) {
 	if *raw.Version != 1 {
 		return nil, fmt.Errorf("%s: version: unsupported version %d (want 1)", filename, *raw.Version)
 	}
-	p := &Profile{Version: 1, Layers: map[string]LayerCompression{}}
+	p := &Profile{Version: 1, Layers: map[string]LayerCompression{}, file: filename, lines: map[string]int{}}
 	if raw.Seed != nil {
 		p.Seed = *raw.Seed
 	}
@@ -87,6 +90,7 @@ func ParseProfile(data []byte, filename string) (*Profile, error) {
 			return nil, fmt.Errorf("%s:%d: %w", filename, node.Line, err)
 		}
 		p.Layers[name] = lc
+		p.lines[name] = node.Line
 	}
 	return p, nil
 }
@@ -190,6 +194,18 @@ func layerRNG(seed uint64, name string) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, h.Sum64()))
 }
 
+// where is the "file:line: " prefix of a layer entry's messages ("compression
+// profile: " when the profile was not parsed from a file).
+func (p *Profile) where(layer string) string {
+	switch {
+	case p.file != "" && p.lines[layer] > 0:
+		return fmt.Sprintf("%s:%d: ", p.file, p.lines[layer])
+	case p.file != "":
+		return p.file + ": "
+	}
+	return "compression profile: "
+}
+
 func (p *Profile) checkNames(w *Workload) error {
 	have := map[string]bool{}
 	names := make([]string, 0, len(w.Layers))
@@ -199,8 +215,8 @@ func (p *Profile) checkNames(w *Workload) error {
 	}
 	for _, name := range sortedKeys(p.Layers) {
 		if !have[name] {
-			return fmt.Errorf("compression profile: layers.%s: network %q has no such layer (layers: %s)",
-				name, w.Name, strings.Join(names, ", "))
+			return fmt.Errorf("%slayers.%s: network %q has no such layer (layers: %s)",
+				p.where(name), name, w.Name, strings.Join(names, ", "))
 		}
 	}
 	return nil

@@ -88,7 +88,7 @@ func TestBadInput(t *testing.T) {
 		{"missing csv", []string{"simulate", "--network", "testdata/nope.csv"}, "testdata/nope.csv"},
 		{"filter too big", []string{"simulate", "--network", "testdata/bigfilter.csv"}, "testdata/bigfilter.csv:2: Filter Height"},
 		{"bad format", []string{"simulate", "--format", "xml"}, `--format: unknown format "xml"`},
-		{"profile unknown layer", []string{"simulate", "--compression", "testdata/badlayer-profile.yaml"}, "fc9"},
+		{"profile unknown layer", []string{"simulate", "--compression", "testdata/badlayer-profile.yaml"}, "testdata/badlayer-profile.yaml:4: layers.fc9"},
 		{"profile bad density", []string{"simulate", "--compression", "testdata/baddensity-profile.yaml"}, "testdata/baddensity-profile.yaml:4"},
 		{"mask-accurate without profile", []string{"simulate", "--mask-accurate"}, "--mask-accurate"},
 		{"unknown flag", []string{"simulate", "--acel", "x"}, "unknown flag: --acel"},

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -55,10 +54,7 @@ func applyProfile(w *sim.Workload, path string, maskAccurate bool) error {
 	} else {
 		err = p.Apply(w)
 	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	return err // the profile's errors name its file and line
 }
 
 // modelWorkload loads a dcsim model file and turns it into a workload whose
