@@ -74,11 +74,7 @@ func TestDeterministic(t *testing.T) {
 // TestBadInput: every bad input gives exit status 2 and one line on stderr
 // naming what is wrong (file, line and field where known).
 func TestBadInput(t *testing.T) {
-	cases := []struct {
-		name string
-		args []string
-		want string
-	}{
+	cases := []badInputCase{
 		{"missing accel", []string{"simulate", "--accel", "testdata/nope.yaml"}, "testdata/nope.yaml"},
 		{"yaml typo", []string{"simulate", "--accel", "testdata/typo.yaml"}, "testdata/typo.yaml:6: array.colls"},
 		{"unknown dataflow", []string{"simulate", "--accel", "testdata/baddataflow.yaml"}, "testdata/baddataflow.yaml:7: array.dataflow"},
@@ -108,6 +104,21 @@ func TestBadInput(t *testing.T) {
 		{"eval bad rel bits", []string{"eval", "--in", "x.npz", "--rel-bits-fc", "0"}, "--rel-bits-fc: must be in 1–16"},
 		{"cluster bad method", []string{"cluster", "--in", "x.npz", "--method", "dbscan"}, `--method: unknown method "dbscan"`},
 	}
+	checkBadInput(t, cases)
+}
+
+// badInputCase is a command line that must fail as bad input with a
+// message mentioning want.
+type badInputCase struct {
+	name string
+	args []string
+	want string
+}
+
+// checkBadInput runs each case: exit status 2, nothing on stdout, one line
+// "dcsim: ..." on stderr that mentions what is wrong.
+func checkBadInput(t *testing.T, cases []badInputCase) {
+	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			out, errs, code := run(t, c.args...)

@@ -38,11 +38,7 @@ func tinyCodesign(model string, extra ...string) []string {
 }
 
 func TestCodesignBadInput(t *testing.T) {
-	cases := []struct {
-		name string
-		args []string
-		want string
-	}{
+	cases := []badInputCase{
 		{"no model", []string{"codesign"}, "--in"},
 		{"keep above 1", []string{"codesign", "--in", "x.npz", "--conv-keep", "0.1,1.5"}, "--conv-keep: must be in (0,1], got 1.5"},
 		{"keep zero", []string{"codesign", "--in", "x.npz", "--fc-keep", "0"}, "--fc-keep: must be in (0,1], got 0"},
@@ -60,23 +56,7 @@ func TestCodesignBadInput(t *testing.T) {
 		{"missing model", []string{"codesign", "--in", "testdata/nope.npz"}, "testdata/nope.npz"},
 		{"bad format", []string{"codesign", "--in", "x.npz", "--format", "xml"}, `--format: unknown format "xml"`},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			out, errs, code := run(t, c.args...)
-			if code != ExitInput {
-				t.Fatalf("exit %d, want %d; stderr %q", code, ExitInput, errs)
-			}
-			if out != "" {
-				t.Errorf("stdout not empty: %q", out)
-			}
-			if !strings.HasPrefix(errs, "dcsim: ") || strings.Count(errs, "\n") != 1 {
-				t.Errorf("stderr is not one line starting with 'dcsim: ': %q", errs)
-			}
-			if !strings.Contains(errs, c.want) {
-				t.Errorf("stderr %q does not mention %q", errs, c.want)
-			}
-		})
-	}
+	checkBadInput(t, cases)
 }
 
 // TestCodesignBudgetUnmet: a budget no candidate meets is exit 2 with one
