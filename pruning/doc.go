@@ -4,7 +4,9 @@
 //
 // The saliency of weight i of layer l is |g̃ᵢ·wᵢ| accumulated over every
 // training sample of an epoch, where g̃ is the layer's gradient divided by a
-// per-layer scale (see Normalizations). One global threshold over all
+// per-layer scale (see Normalizations); the second-order modes of
+// Accumulations ("fisher", "obd") sum squared per-sample gradients instead
+// (Optimal Brain Damage, LeCun et al. 1990). One global threshold over all
 // saliencies keeps exactly the requested fraction of weights, so each
 // layer's rate follows from the data instead of being hand-tuned. Pruning
 // runs in rounds towards the target (see Schedules); between rounds the
