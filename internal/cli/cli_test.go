@@ -99,6 +99,7 @@ func TestBadInput(t *testing.T) {
 		{"prune keep out of range", []string{"prune", "--in", "x.npz", "--keep", "1.5"}, "keep: must be in (0,1]"},
 		{"prune both keeps", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--conv-keep", "0.2", "--fc-keep", "0.1"}, "not both"},
 		{"prune one separate keep", []string{"prune", "--in", "x.npz", "--conv-keep", "0.2"}, "set both conv-keep and fc-keep or neither"},
+		{"prune bad accumulate", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--accumulate", "foo"}, `accumulate: "foo": unknown`},
 		{"prune bad criterion", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--criterion", "random"}, "criterion"},
 		{"cluster bad bits", []string{"cluster", "--in", "x.npz", "--max-bits", "20"}, "--max-bits: must be in 1–16"},
 		{"eval bad rel bits", []string{"eval", "--in", "x.npz", "--rel-bits-fc", "0"}, "--rel-bits-fc: must be in 1–16"},

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/dcsim/dcsim/clustering"
 	"github.com/dcsim/dcsim/pruning"
@@ -42,7 +43,8 @@ an experiment YAML (configs/experiments/); flags given override it.`,
 	fl.StringVar(&f.out, "out", "", "write the pruned model (with masks) to this .npz file")
 	fl.StringVar(&f.experiment, "experiment", "", "experiment YAML with the settings (flags override)")
 	fl.StringVar(&f.s.Criterion, "criterion", "", "saliency or magnitude (default saliency)")
-	fl.StringVar(&f.s.Normalize, "normalize", "", "per-layer gradient normalisation: mean, l2, max or none (default mean)")
+	fl.StringVar(&f.s.Normalize, "normalize", "", "per-layer gradient normalisation: "+strings.Join(pruning.Normalizations(), ", ")+" (default "+pruning.DefaultNormalize+")")
+	fl.StringVar(&f.s.Accumulate, "accumulate", "", "saliency accumulation: "+strings.Join(pruning.Accumulations(), ", ")+" (default "+pruning.DefaultAccumulate+")")
 	fl.Float64Var(&f.s.Keep, "keep", 0, "global fraction of weights kept, in (0,1]")
 	fl.Float64Var(&f.s.ConvKeep, "conv-keep", 0, "fraction of conv weights kept (with --fc-keep)")
 	fl.Float64Var(&f.s.FCKeep, "fc-keep", 0, "fraction of FC weights kept (with --conv-keep)")
@@ -83,6 +85,7 @@ func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 	}{
 		{"criterion", func() { s.Criterion = fromFlags.Criterion }},
 		{"normalize", func() { s.Normalize = fromFlags.Normalize }},
+		{"accumulate", func() { s.Accumulate = fromFlags.Accumulate }},
 		{"keep", func() { s.Keep, s.ConvKeep, s.FCKeep = fromFlags.Keep, 0, 0 }},
 		{"conv-keep", func() { s.ConvKeep, s.Keep = fromFlags.ConvKeep, 0 }},
 		{"fc-keep", func() { s.FCKeep, s.Keep = fromFlags.FCKeep, 0 }},
