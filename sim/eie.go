@@ -130,6 +130,7 @@ func simulateEIE(spec *accel.Spec, l *Layer, depth int) eieRun {
 		if l.Mask != nil {
 			w := maskWork(l.Mask, g*n, n, run.pes, run.st.relBits)
 			gr = maskGroup(w, k, active, skip, depth, run.st.lookupRate, min(m, maxSampledVectors), l.Name, g)
+			putPEWork(w)
 		} else {
 			gr = statGroup(n, k, run.pes, l.Density(), active, skip, depth, run.st)
 		}
