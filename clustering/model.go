@@ -7,6 +7,12 @@ import (
 	"github.com/dcsim/dcsim/nn"
 )
 
+// DefaultFinetuneLRScale multiplies a model's dense training rate
+// (nn.DefaultTrainSettings) when its centroids are fine-tuned after
+// ClusterModel: the shared weights start from a good solution, and the
+// pruning retraining rate (0.4×) diverged after clustering.
+const DefaultFinetuneLRScale = 0.1
+
 // ModelSettings configures ClusterModel. The zero value clusters every
 // layer with the zero Settings (birch-kmeans, adaptive k, k ≤ 32).
 type ModelSettings struct {

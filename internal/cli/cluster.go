@@ -24,10 +24,6 @@ type clusterFlags struct {
 	output         outputFlags
 }
 
-// DefaultFinetuneLRScale multiplies the dense training rate for centroid
-// fine-tuning when --lr is not given.
-const DefaultFinetuneLRScale = 0.1
-
 func newCluster(e *env) *cobra.Command {
 	f := &clusterFlags{}
 	cmd := &cobra.Command{
@@ -149,7 +145,7 @@ func (f *clusterFlags) finetune(e *env, m *nn.Model, train, test *nn.Dataset) (f
 	s.Epochs = f.finetuneEpochs
 	s.LR = f.lr
 	if s.LR == 0 {
-		s.LR = nn.DefaultTrainSettings(m.Arch.Name).LR * DefaultFinetuneLRScale
+		s.LR = nn.DefaultTrainSettings(m.Arch.Name).LR * clustering.DefaultFinetuneLRScale
 	}
 	s.FinetuneCodebook = true
 	s.Seed = f.s.Seed

@@ -134,10 +134,10 @@ func runPrune(e *env, cmd *cobra.Command, f *pruneFlags) error {
 	if err != nil {
 		return err
 	}
-	acc, loss, err := f.data.evaluate(m, test)
-	if err != nil {
-		return err
-	}
+	// Prune evaluated the final model on the test set after its last
+	// phase (zeroing shadow values does not change effective weights).
+	last := rep.Rounds[len(rep.Rounds)-1]
+	acc, loss := last.Accuracy, last.Loss
 	sum, err := summarize(m, acc, loss, clustering.StorageSettings{})
 	if err != nil {
 		return internal(err)

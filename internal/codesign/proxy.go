@@ -86,7 +86,7 @@ func dropUnlisted(m *nn.Model, ks map[string]int) {
 
 // tuneSettings are the proxy fine-tune's training settings: the retraining
 // settings of s.Prune (rate pruning.DefaultLRScale × dense when unset; with
-// a codebook DefaultCentroidLRScale × dense), one pass, masks frozen.
+// a codebook clustering.DefaultFinetuneLRScale × dense), one pass, masks frozen.
 func tuneSettings(m *nn.Model, s Settings, codebook bool) nn.TrainSettings {
 	d := nn.DefaultTrainSettings(m.Arch.Name)
 	t := s.Prune.Train
@@ -96,7 +96,7 @@ func tuneSettings(m *nn.Model, s Settings, codebook bool) nn.TrainSettings {
 		// Compression §3.3), so centroids need the smaller rate dcsim
 		// cluster uses; the pruning rate diverges (measured: LeNet-5 fell
 		// to 14% test accuracy at 0.4× the dense rate).
-		t.LR = d.LR * DefaultCentroidLRScale
+		t.LR = d.LR * clustering.DefaultFinetuneLRScale
 	case t.LR == 0:
 		t.LR = d.LR * pruning.DefaultLRScale
 	}

@@ -31,9 +31,6 @@ const (
 	// §3: 8 bits for conv and 5 for FC layers keep accuracy).
 	DefaultConvBits = 8
 	DefaultFCBits   = 5
-	// DefaultCentroidLRScale multiplies the dense training rate when
-	// centroids are fine-tuned, as dcsim cluster does by default.
-	DefaultCentroidLRScale = 0.1
 )
 
 // Objectives, strategies by name: what the choice minimises among the
