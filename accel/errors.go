@@ -60,6 +60,13 @@ func (s *Spec) fieldError(path, format string, args ...any) *FieldError {
 	return e
 }
 
+// FieldErrorf returns a *FieldError for the dotted key path, naming the
+// file and line of the key (or of its nearest enclosing section present)
+// when the Spec was loaded from a file.
+func (s *Spec) FieldErrorf(path, format string, args ...any) *FieldError {
+	return s.fieldError(path, format, args...)
+}
+
 // line is the line of path, or of its nearest ancestor present, or 0.
 func (src *source) line(path string) int {
 	for p := path; p != ""; p = parent(p) {

@@ -24,12 +24,12 @@ func ExampleParse() {
 	_, err := accel.Parse([]byte(`version: 1
 name: typo
 clock_mhz: 800
-array: {rows: 8, cols: 8, dataflow: wz}
+array: {rows: 0, cols: 8, dataflow: ws}
 memory: {ifmap_sram_kib: 64, filter_sram_kib: 64, ofmap_sram_kib: 32, dram_gb_per_s: 8}
 `), "mine.yaml")
 	fmt.Println(err)
 	// Output:
-	// mine.yaml:4: array.dataflow: unknown dataflow "wz" (valid: eie, is, os, ws)
+	// mine.yaml:4: array.rows: must be > 0, got 0
 }
 
 func ExamplePreset() {

@@ -5,49 +5,26 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // maxArraySide bounds rows and cols so that products of array sizes and
 // layer sizes cannot overflow int64 in the simulator.
 const maxArraySide = 1 << 16
 
-// dataflows is the registry of dataflow names Validate accepts. It starts
-// with the dense systolic dataflows and EIE; a simulator that implements
-// another dataflow adds its name with RegisterDataflow.
-var dataflows = struct {
-	sync.RWMutex
-	names map[Dataflow]bool
-}{names: map[Dataflow]bool{WS: true, OS: true, IS: true, EIE: true}}
-
-// RegisterDataflow adds name to the dataflows Validate accepts. Registering
-// a name twice is harmless. It panics on an empty or non-lowercase-ASCII
-// name (a programmer error).
-func RegisterDataflow(name Dataflow) {
-	if name == "" || strings.ToLower(string(name)) != string(name) {
-		panic(fmt.Sprintf("accel: RegisterDataflow: invalid name %q", name))
+// CheckDataflowName reports whether name is a well-formed dataflow name:
+// non-empty lowercase ASCII letters, digits, '-' or '_'. Which names exist
+// is the simulator's business (sim.Register, sim.CheckSpec); accel only
+// rejects names no engine could carry.
+func CheckDataflowName(name Dataflow) error {
+	if name == "" {
+		return fmt.Errorf("dataflow name is empty")
 	}
-	dataflows.Lock()
-	dataflows.names[name] = true
-	dataflows.Unlock()
-}
-
-// Dataflows returns the registered dataflow names, sorted.
-func Dataflows() []Dataflow {
-	dataflows.RLock()
-	defer dataflows.RUnlock()
-	out := make([]Dataflow, 0, len(dataflows.names))
-	for d := range dataflows.names {
-		out = append(out, d)
+	for _, r := range name {
+		if !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_') {
+			return fmt.Errorf("dataflow name %q: must be lowercase letters, digits, '-' or '_'", name)
+		}
 	}
-	slices.Sort(out)
-	return out
-}
-
-func knownDataflow(d Dataflow) bool {
-	dataflows.RLock()
-	defer dataflows.RUnlock()
-	return dataflows.names[d]
+	return nil
 }
 
 // ZeroHandlings and Formats are the valid values of sparsity.weights /
@@ -86,14 +63,10 @@ func (s *Spec) validateArray() error {
 	if err := s.intRange("array.cols", a.Cols, 1, maxArraySide); err != nil {
 		return err
 	}
-	if !knownDataflow(a.Dataflow) {
-		names := make([]string, 0, 8)
-		for _, d := range Dataflows() {
-			names = append(names, string(d))
-		}
-		return s.fieldError("array.dataflow", "unknown dataflow %q (valid: %s)", a.Dataflow, strings.Join(names, ", "))
+	if err := CheckDataflowName(a.Dataflow); err != nil {
+		return s.fieldError("array.dataflow", "%v", err)
 	}
-	return s.intRange("array.queue_depth", a.QueueDepth, 1, math.MaxInt32)
+	return nil
 }
 
 func (s *Spec) validatePrecision() error {
@@ -184,6 +157,13 @@ func (s *Spec) validateEnergy() error {
 	}
 	return nil
 }
+
+// CheckPositive requires a finite v > 0 at the dotted key path; engines use
+// it (and CheckIntRange) for their own keys so every message has one form.
+func (s *Spec) CheckPositive(path string, v float64) error { return s.positive(path, v) }
+
+// CheckIntRange requires lo ≤ v ≤ hi at the dotted key path.
+func (s *Spec) CheckIntRange(path string, v, lo, hi int) error { return s.intRange(path, v, lo, hi) }
 
 // positive requires a finite v > 0.
 func (s *Spec) positive(path string, v float64) error {

@@ -1,10 +1,6 @@
 package accel
 
-import (
-	"slices"
-	"strings"
-	"testing"
-)
+import "testing"
 
 // TestValidateGoSpec: a Spec built in Go has no file, so messages start at
 // the field path.
@@ -16,7 +12,10 @@ func TestValidateGoSpec(t *testing.T) {
 	}{
 		{"default", func(*Spec) {}, ""},
 		{"rows", func(s *Spec) { s.Array.Rows = -3 }, "array.rows: must be > 0, got -3"},
-		{"dataflow", func(s *Spec) { s.Array.Dataflow = "rs" }, `array.dataflow: unknown dataflow "rs" (valid: eie, is, os, ws)`},
+		{"dataflow", func(s *Spec) { s.Array.Dataflow = "RS" }, `array.dataflow: dataflow name "RS": must be lowercase letters, digits, '-' or '_'`},
+		{"empty dataflow", func(s *Spec) { s.Array.Dataflow = "" }, `array.dataflow: dataflow name is empty`},
+		// Which names exist is the simulator's business (sim.CheckSpec).
+		{"unregistered dataflow", func(s *Spec) { s.Array.Dataflow = "rs" }, ""},
 		{"clock nan", func(s *Spec) { s.ClockMHz = nan() }, "clock_mhz: must be a finite number, got NaN"},
 		{"filter", func(s *Spec) { s.Memory.FilterSRAMKiB = 0 }, "memory.filter_sram_kib: must be > 0, got 0"},
 		{"format", func(s *Spec) { s.Sparsity.Format = "CSC" }, `sparsity.format: unknown value "CSC" (valid: bitmask, csc, dense)`},
@@ -58,36 +57,5 @@ func TestValidateNamesLineOfLoadedSpec(t *testing.T) {
 	s.Codebook.LookupsPerCycle = 0
 	if err, want := s.Validate(), "x.yaml: codebook.lookups_per_cycle: must be > 0, got 0"; err == nil || err.Error() != want {
 		t.Errorf("Validate() = %v, want %q", err, want)
-	}
-}
-
-func TestRegisterDataflow(t *testing.T) {
-	s := DefaultSpec()
-	s.Array.Dataflow = "zz-test"
-	if err := s.Validate(); err == nil {
-		t.Fatal("unregistered dataflow accepted")
-	}
-	RegisterDataflow("zz-test")
-	RegisterDataflow("zz-test") // twice is harmless
-	defer func() {
-		dataflows.Lock()
-		delete(dataflows.names, "zz-test")
-		dataflows.Unlock()
-	}()
-	if err := s.Validate(); err != nil {
-		t.Errorf("registered dataflow rejected: %v", err)
-	}
-	if !slices.Contains(Dataflows(), "zz-test") || !slices.IsSorted(Dataflows()) {
-		t.Errorf("Dataflows() = %v, want sorted and containing zz-test", Dataflows())
-	}
-	for _, bad := range []Dataflow{"", "WS"} {
-		func() {
-			defer func() {
-				if r := recover(); r == nil || !strings.HasPrefix(r.(string), "accel: ") {
-					t.Errorf("RegisterDataflow(%q): panic %v, want an accel: panic", bad, r)
-				}
-			}()
-			RegisterDataflow(bad)
-		}()
 	}
 }

@@ -38,65 +38,37 @@ import (
 // only which activations are zero changes).
 const maxSampledVectors = 1
 
-// eieLayer simulates one layer on the eie dataflow.
-func eieLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
-	r := LayerResult{Name: l.Name, Kind: l.Kind, MACs: l.MACs(), Weights: l.Weights(), WeightDensity: l.Density()}
-	if err := checkEIE(spec, l); err != nil {
-		return r, err
-	}
+// eieEngine is the eie dataflow.
+type eieEngine struct{}
+
+func init() { Register(eieEngine{}) }
+
+func (eieEngine) Name() accel.Dataflow { return accel.EIE }
+
+func (eieEngine) Keys() []string {
+	return []string{"array.queue_depth", "sparsity.rel_index_bits", "codebook.lookups_per_cycle"}
+}
+
+func (eieEngine) CheckSpec(spec *accel.Spec) error {
+	return spec.CheckIntRange("array.queue_depth", spec.Array.QueueDepth, 1, math.MaxInt32)
+}
+
+func (eieEngine) CheckLayer(*accel.Spec, *Layer) error { return nil }
+
+// PeakMACsPerCycle is one MAC per PE per cycle.
+func (eieEngine) PeakMACsPerCycle(spec *accel.Spec) int64 { return int64(spec.Array.PEs()) }
+
+// Layer simulates one layer on the eie dataflow. EIE has no pooling unit:
+// the N PEs' activation registers stream a pooling layer's input and
+// output once, N elements per cycle.
+func (eieEngine) Layer(spec *accel.Spec, l *Layer, r *LayerResult) error {
 	if l.Kind == Pool {
-		eiePool(spec, l, &r)
-	} else {
-		run := simulateEIE(spec, l, spec.Array.QueueDepth)
-		run.fill(spec, l, &r)
+		streamPool(spec, l, r, int64(spec.Array.PEs()), false)
+		return nil
 	}
-	finishEIE(spec, &r)
-	return r, nil
-}
-
-// eiePool models a pooling layer on EIE, which has no pooling unit: the N
-// PEs' activation registers stream the input and output once, N elements
-// per cycle.
-func eiePool(spec *accel.Spec, l *Layer, r *LayerResult) {
-	in := int64(l.InC) * int64(l.InH) * int64(l.InW)
-	out := int64(l.InC) * int64(l.OutH()) * int64(l.OutW())
-	r.ComputeCycles = Cycles(ceilDiv64(in+out, int64(spec.Array.PEs())))
-	r.Counts.RegAccesses = in + out
-}
-
-// finishEIE fills the derived fields: Cycles = compute + stall, LatencyUS =
-// Cycles/ClockMHz, Utilization = (performed + gated MACs)/(PEs·Cycles),
-// DRAMBytes and Energy = EnergyOf(counts).
-func finishEIE(spec *accel.Spec, r *LayerResult) {
-	r.Cycles = r.ComputeCycles + r.StallCycles
-	r.LatencyUS = float64(r.Cycles) / spec.ClockMHz
-	if r.Cycles > 0 {
-		r.Utilization = float64(r.Counts.MACs+r.Counts.MACsGated) / (float64(r.Cycles) * float64(spec.Array.PEs()))
-	}
-	r.DRAMBytes = r.Counts.DRAMReadBytes + r.Counts.DRAMWriteBytes
-	r.Energy = EnergyOf(spec, r.Counts, r.Cycles)
-}
-
-// checkEIE reports input the eie model cannot evaluate.
-func checkEIE(spec *accel.Spec, l *Layer) error {
-	switch {
-	case spec.Array.QueueDepth <= 0:
-		return fmt.Errorf("array.queue_depth: must be > 0, got %d", spec.Array.QueueDepth)
-	case spec.Array.PEs() <= 0:
-		return fmt.Errorf("array: rows·cols must be > 0, got %d", spec.Array.PEs())
-	case spec.ClockMHz <= 0:
-		return fmt.Errorf("clock_mhz: must be > 0, got %g", spec.ClockMHz)
-	}
-	if d := l.WeightDensity; d < 0 || d > 1 || math.IsNaN(d) {
-		return fmt.Errorf("layer %q: weight density must be in (0,1], got %g", l.Name, d)
-	}
-	if d := l.ActDensity; d < 0 || d > 1 || math.IsNaN(d) {
-		return fmt.Errorf("layer %q: activation density must be in (0,1], got %g", l.Name, d)
-	}
-	if l.IndexBits < 0 || l.IndexBits > 16 {
-		return fmt.Errorf("layer %q: index bits must be in 1..16 (0 = no codebook), got %d", l.Name, l.IndexBits)
-	}
-	return checkMask(l)
+	run := simulateEIE(spec, l, spec.Array.QueueDepth)
+	run.fill(spec, l, r)
+	return nil
 }
 
 // eieRun is the outcome of the eie model for one layer, per whole layer
@@ -327,8 +299,5 @@ func (run *eieRun) memory(spec *accel.Spec, l *Layer, r *LayerResult) {
 	if float64(out*ab)/8 > spec.Memory.OfmapSRAMKiB*1024 {
 		c.DRAMWriteBytes += bitsToBytes(out * ab)
 	}
-	dram := float64(c.DRAMReadBytes+c.DRAMWriteBytes) / bytesPerCycle(spec)
-	if over := dram - float64(r.ComputeCycles); over > 0 {
-		r.StallCycles = Cycles(ceilFloat(over))
-	}
+	r.StallCycles = stallOver(spec, c.DRAMReadBytes+c.DRAMWriteBytes, r.ComputeCycles)
 }

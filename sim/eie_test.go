@@ -48,12 +48,12 @@ func TestStatisticalMatchesMask(t *testing.T) {
 	for _, depth := range []int{1, 8, 64} {
 		spec := eieSpec(depth)
 		for _, l := range layers {
-			stat, err := eieLayer(spec, &l)
+			stat, err := SimulateLayer(spec, &l)
 			if err != nil {
 				t.Fatal(err)
 			}
 			ml := withMask(l, 11)
-			mask, err := eieLayer(spec, &ml)
+			mask, err := SimulateLayer(spec, &ml)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -129,7 +129,7 @@ func TestEIECountsConserveMACs(t *testing.T) {
 			{Name: "conv", Kind: Conv, InC: 16, InH: 12, InW: 12, OutC: 96, R: 3, S: 3, Pad: 1, Groups: 2,
 				WeightDensity: 0.3, ActDensity: 0.5, IndexBits: 8},
 		} {
-			r, err := eieLayer(spec, &l)
+			r, err := SimulateLayer(spec, &l)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -178,7 +178,7 @@ func TestEIEBadInput(t *testing.T) {
 		if tc.layer != nil {
 			tc.layer(&l)
 		}
-		_, err := eieLayer(spec, &l)
+		_, err := SimulateLayer(spec, &l)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one mentioning %q", tc.name, err, tc.want)
 		}

@@ -36,5 +36,5 @@ func ExampleSimulate() {
 	fmt.Printf("%d MACs, %d compute + %d stall cycles, utilization %.3f, %.1f nJ of MACs\n",
 		l.MACs, l.ComputeCycles, l.StallCycles, l.Utilization, l.Energy.MAC/1000)
 	// Output:
-	// 8388608 MACs, 11200 compute + 780 stall cycles, utilization 0.731, 1929.4 nJ of MACs
+	// 8388608 MACs, 11200 compute + 780 stall cycles, utilization 0.684, 1929.4 nJ of MACs
 }

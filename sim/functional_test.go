@@ -165,7 +165,7 @@ func TestFunctionalPrunedLayer(t *testing.T) {
 	// The timing model on the same mask charges exactly the stored padding.
 	l := fcLayer("pruned", 768, 1024, 0, 0.35, 4)
 	l.Mask = q.mask
-	r, err := eieLayer(eieSpec(8), &l)
+	r, err := SimulateLayer(eieSpec(8), &l)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,10 +64,10 @@ func checkMask(l *Layer) error {
 	rows, cols := MaskDims(l)
 	m := l.Mask
 	if m.Rows != rows || m.Cols != cols {
-		return fmt.Errorf("layer %q: mask is %d×%d, layer weights are %d×%d (out×in)", l.Name, m.Rows, m.Cols, rows, cols)
+		return fmt.Errorf("mask is %d×%d, layer weights are %d×%d (out×in)", m.Rows, m.Cols, rows, cols)
 	}
 	if need := (rows*cols + 63) / 64; len(m.Bits) != need {
-		return fmt.Errorf("layer %q: mask has %d words, %d×%d needs %d", l.Name, len(m.Bits), rows, cols, need)
+		return fmt.Errorf("mask has %d words, %d×%d needs %d", len(m.Bits), rows, cols, need)
 	}
 	return nil
 }

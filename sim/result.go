@@ -1,5 +1,7 @@
 package sim
 
+import "github.com/dcsim/dcsim/accel"
+
 // Cycles is a count of accelerator clock cycles.
 type Cycles int64
 
@@ -51,12 +53,24 @@ type LayerResult struct {
 	DRAMBytes     int64   `json:"dram_bytes"`
 	Energy        Energy  `json:"energy_pj"`
 
-	// Sparse-engine figures; zero on dense dataflows.
-	LoadBalance     float64 `json:"load_balance,omitempty"`     // mean PE work ÷ max PE work
-	PaddingEntries  int64   `json:"padding_entries,omitempty"`  // CSC padding entries
-	CompressedBytes int64   `json:"compressed_bytes,omitempty"` // weight storage incl. indices
+	// EngineStats holds the figures only some engines produce; its fields
+	// appear flat in JSON and are omitted when zero.
+	EngineStats
 
 	Counts Counts `json:"counts"`
+}
+
+// EngineStats are engine-specific figures of one layer. An engine fills the
+// fields that mean something for it and leaves the rest zero; a new engine
+// adds its fields here (plain values, so a sweep's per-layer evaluation
+// stays allocation-free).
+type EngineStats struct {
+	// LoadBalance is mean PE work ÷ max PE work (eie, scnn).
+	LoadBalance float64 `json:"load_balance,omitempty"`
+	// PaddingEntries is the number of CSC padding entries (eie).
+	PaddingEntries int64 `json:"padding_entries,omitempty"`
+	// CompressedBytes is the weight storage including indices (eie, scnn).
+	CompressedBytes int64 `json:"compressed_bytes,omitempty"`
 }
 
 // Total sums a network's layers.
@@ -67,8 +81,35 @@ type Total struct {
 	StallCycles   Cycles  `json:"stall_cycles"`
 	Cycles        Cycles  `json:"cycles"`
 	LatencyUS     float64 `json:"latency_us"`
-	DRAMBytes     int64   `json:"dram_bytes"`
-	Energy        Energy  `json:"energy_pj"`
+	// Utilization is the network's MACs issued (performed + gated) over
+	// Cycles × the engine's multipliers: the layers' utilisations weighted
+	// by their cycles, with the same meaning as a layer's.
+	Utilization float64 `json:"utilization"`
+	DRAMBytes   int64   `json:"dram_bytes"`
+	Energy      Energy  `json:"energy_pj"`
+
+	issued int64 // MACs performed + gated, summed for Utilization
+}
+
+// add sums one layer into the totals.
+func (t *Total) add(lr *LayerResult) {
+	t.MACs += lr.MACs
+	t.Weights += lr.Weights
+	t.ComputeCycles += lr.ComputeCycles
+	t.StallCycles += lr.StallCycles
+	t.Cycles += lr.Cycles
+	t.DRAMBytes += lr.DRAMBytes
+	t.issued += lr.Counts.MACs + lr.Counts.MACsGated
+	addEnergy(&t.Energy, lr.Energy)
+}
+
+// close derives LatencyUS and Utilization once every layer is added.
+func (t *Total) close(spec *accel.Spec, peak int64) {
+	t.LatencyUS = float64(t.Cycles) / spec.ClockMHz
+	t.Utilization = 0
+	if t.Cycles > 0 && peak > 0 {
+		t.Utilization = float64(t.issued) / (float64(t.Cycles) * float64(peak))
+	}
 }
 
 // Result is the simulated cost of a whole network on one accelerator.

@@ -3,32 +3,9 @@ package sim
 import (
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/dcsim/dcsim/accel"
 )
-
-// layerFunc evaluates one layer on one dataflow.
-type layerFunc func(spec *accel.Spec, l *Layer) (LayerResult, error)
-
-// dataflows is the registry of dataflow engines, keyed by array.dataflow.
-var dataflows = map[accel.Dataflow]layerFunc{
-	accel.WS:  systolicLayer,
-	accel.OS:  systolicLayer,
-	accel.IS:  systolicLayer,
-	accel.EIE: eieLayer,
-}
-
-// Dataflows lists the dataflow names Simulate accepts, sorted.
-func Dataflows() []string {
-	names := make([]string, 0, len(dataflows))
-	for d := range dataflows {
-		names = append(names, string(d))
-	}
-	sort.Strings(names)
-	return names
-}
 
 // Simulate runs every layer of w on spec and returns per-layer and total results.
 // spec must already be validated and have its defaults filled.
@@ -50,28 +27,57 @@ func Simulate(spec *accel.Spec, w *Workload) (Result, error) {
 	}
 	res := Result{Accelerator: spec.Name, Network: w.Name, ClockMHz: spec.ClockMHz,
 		Layers: make([]LayerResult, len(w.Layers))}
-	for i := range w.Layers {
-		lr, err := SimulateLayer(spec, &w.Layers[i])
-		if err != nil {
-			return Result{}, fmt.Errorf("network %q: %w", w.Name, err)
-		}
-		res.Layers[i] = lr
-		t := &res.Total
-		t.MACs += lr.MACs
-		t.Weights += lr.Weights
-		t.ComputeCycles += lr.ComputeCycles
-		t.StallCycles += lr.StallCycles
-		t.Cycles += lr.Cycles
-		t.DRAMBytes += lr.DRAMBytes
-		addEnergy(&t.Energy, lr.Energy)
+	t, err := simulateInto(spec, w, res.Layers)
+	if err != nil {
+		return Result{}, err
 	}
-	res.Total.LatencyUS = float64(res.Total.Cycles) / spec.ClockMHz
+	res.Total = t
 	return res, nil
 }
 
-// SimulateLayer is the per-layer evaluation used by Simulate (exported for benchmarks and sweeps).
-// It dispatches on spec.Array.Dataflow: ws, os and is use the dense
-// systolic model (systolic.go, memory.go), eie the sparse engine (eie.go).
+// SimulateTotals is Simulate without the per-layer results: it returns the
+// same Total and allocates nothing, for sweeps that evaluate millions of
+// design points.
+func SimulateTotals(spec *accel.Spec, w *Workload) (Total, error) {
+	if w == nil {
+		return Total{}, errors.New("sim: nil workload")
+	}
+	if len(w.Layers) == 0 {
+		return Total{}, fmt.Errorf("sim: network %q has no layers", w.Name)
+	}
+	if err := checkSpec(spec); err != nil {
+		return Total{}, err
+	}
+	return simulateInto(spec, w, nil)
+}
+
+// simulateInto evaluates every layer of w, storing each result in out[i]
+// when out is non-nil, and returns the totals. The totals rule lives here
+// only.
+func simulateInto(spec *accel.Spec, w *Workload, out []LayerResult) (Total, error) {
+	var t Total
+	for i := range w.Layers {
+		lr, err := SimulateLayer(spec, &w.Layers[i])
+		if err != nil {
+			return Total{}, fmt.Errorf("network %q: %w", w.Name, err)
+		}
+		if out != nil {
+			out[i] = lr
+		}
+		t.add(&lr)
+	}
+	e, err := EngineFor(spec)
+	if err != nil {
+		return Total{}, err
+	}
+	t.close(spec, e.PeakMACsPerCycle(spec))
+	return t, nil
+}
+
+// SimulateLayer is the per-layer evaluation used by Simulate (exported for
+// benchmarks and sweeps): the shared checks (spec guard, geometry,
+// densities, mask), then the engine registered for spec.Array.Dataflow
+// (engine.go), then the one finishing step every engine shares.
 func SimulateLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
 	if l == nil {
 		return LayerResult{}, errors.New("sim: nil layer")
@@ -79,18 +85,24 @@ func SimulateLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
 	if err := checkSpec(spec); err != nil {
 		return LayerResult{}, err
 	}
-	f, ok := dataflows[spec.Array.Dataflow]
-	if !ok {
-		return LayerResult{}, fmt.Errorf("sim: array.dataflow: unknown dataflow %q (valid: %s)",
-			spec.Array.Dataflow, strings.Join(Dataflows(), ", "))
+	e, err := EngineFor(spec)
+	if err == nil {
+		err = e.CheckSpec(spec)
+	}
+	if err != nil {
+		return LayerResult{}, fmt.Errorf("sim: %w", err)
 	}
 	if err := checkLayer(l); err != nil {
 		return LayerResult{}, fmt.Errorf("sim: layer %q: %w", l.Name, err)
 	}
-	r, err := f(spec, l)
-	if err != nil {
+	if err := e.CheckLayer(spec, l); err != nil {
 		return LayerResult{}, fmt.Errorf("sim: layer %q: %w", l.Name, err)
 	}
+	r := LayerResult{Name: l.Name, Kind: l.Kind, MACs: l.MACs(), Weights: l.Weights(), WeightDensity: l.Density()}
+	if err := e.Layer(spec, l, &r); err != nil {
+		return LayerResult{}, fmt.Errorf("sim: layer %q: %w", l.Name, err)
+	}
+	finish(spec, e.PeakMACsPerCycle(spec), &r)
 	return r, nil
 }
 
@@ -162,6 +174,9 @@ func checkLayer(l *Layer) error {
 			return fmt.Errorf("a dimension of %d exceeds the simulator's limit %d", v, maxDim)
 		}
 	}
+	if err := checkDensities(l); err != nil {
+		return err
+	}
 	if l.OutH() < 1 || l.OutW() < 1 {
 		return fmt.Errorf("filter %dx%d is larger than its padded input %dx%d",
 			l.R, l.S, l.InH+2*l.Pad, l.InW+2*l.Pad)
@@ -175,6 +190,24 @@ func checkLayer(l *Layer) error {
 		return fmt.Errorf("%.3g MACs exceed the simulator's limit %.3g", float64(m)*float64(k)*float64(n)*float64(g), maxMACs)
 	}
 	return nil
+}
+
+// checkDensities rejects densities outside [0,1] (zero means dense), NaN,
+// an index width outside 0..16 and a mask whose shape does not match the
+// layer: the checks every engine relies on.
+func checkDensities(l *Layer) error {
+	for _, d := range [...]struct {
+		name string
+		v    float64
+	}{{"weight density", l.WeightDensity}, {"activation density", l.ActDensity}} {
+		if !(d.v >= 0 && d.v <= 1) {
+			return fmt.Errorf("%s: must be in [0,1] (0 = dense), got %g", d.name, d.v)
+		}
+	}
+	if l.IndexBits < 0 || l.IndexBits > 16 {
+		return fmt.Errorf("index bits: must be in 1..16 (0 = no codebook), got %d", l.IndexBits)
+	}
+	return checkMask(l)
 }
 
 // Limits that keep every count within int64 (words are counted in bits

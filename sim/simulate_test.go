@@ -83,7 +83,7 @@ func TestSimulateErrors(t *testing.T) {
 		{"nil workload", nil, nil, "nil workload"},
 		{"empty workload", nil, &Workload{Name: "empty"}, `network "empty" has no layers`},
 		{"unknown dataflow", func(s *accel.Spec) { s.Array.Dataflow = "rs" }, good,
-			`array.dataflow: unknown dataflow "rs" (valid: eie, is, os, ws)`},
+			`array.dataflow: unknown dataflow "rs" (valid: ` + strings.Join(Dataflows(), ", ") + ")"},
 		{"zero rows", func(s *accel.Spec) { s.Array.Rows = 0 }, good, "array.rows: must be > 0"},
 		{"no defaults", func(s *accel.Spec) { s.Memory.WordBytes = 0 }, good, "memory.word_bytes: must be > 0"},
 		{"NaN clock", func(s *accel.Spec) { s.ClockMHz = math.NaN() }, good, "clock_mhz: must be > 0"},

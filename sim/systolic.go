@@ -115,18 +115,40 @@ func newSystolicGeom(df accel.Dataflow, rows, cols, m, k, n, groups int) systoli
 	return g
 }
 
-// systolicLayer evaluates a conv, FC or pool layer on a ws/os/is array:
-// cycles from the closed form, SRAM and DRAM counts from the memory model,
-// then the sparse hook, then the derived fields and energy.
-func systolicLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
-	r := LayerResult{Name: l.Name, Kind: l.Kind, MACs: l.MACs(), Weights: l.Weights(), WeightDensity: l.Density()}
+// systolicEngine is the dense systolic array with SCALE-Sim v2 timing, one
+// value per dataflow (ws, os, is); the mapping differences live in
+// newSystolicGeom, foldOverhead and the memory model.
+type systolicEngine struct{ df accel.Dataflow }
+
+func init() {
+	for _, df := range []accel.Dataflow{accel.WS, accel.OS, accel.IS} {
+		Register(systolicEngine{df})
+	}
+}
+
+func (e systolicEngine) Name() accel.Dataflow { return e.df }
+
+// Keys: the systolic engines read only the common sections (array rows and
+// cols, memory, precision, sparsity, codebook, energy).
+func (systolicEngine) Keys() []string { return nil }
+
+func (systolicEngine) CheckSpec(*accel.Spec) error { return nil }
+
+func (systolicEngine) CheckLayer(*accel.Spec, *Layer) error { return nil }
+
+// PeakMACsPerCycle is one MAC per PE per cycle.
+func (systolicEngine) PeakMACsPerCycle(spec *accel.Spec) int64 { return int64(spec.Array.PEs()) }
+
+// Layer evaluates a conv, FC or pool layer on a ws/os/is array: cycles from
+// the closed form, SRAM and DRAM counts from the memory model, then the
+// sparse hook.
+func (e systolicEngine) Layer(spec *accel.Spec, l *Layer, r *LayerResult) error {
 	if l.Kind == Pool {
-		poolLayer(spec, l, &r)
-		finishLayer(spec, &r)
-		return r, nil
+		streamPool(spec, l, r, int64(spec.Array.Cols), true)
+		return nil
 	}
 	m, k, n, groups := l.GEMM()
-	g := newSystolicGeom(spec.Array.Dataflow, spec.Array.Rows, spec.Array.Cols, m, k, n, groups)
+	g := newSystolicGeom(e.df, spec.Array.Rows, spec.Array.Cols, m, k, n, groups)
 	r.ComputeCycles = g.ComputeCycles()
 	r.Counts.MACs = r.MACs
 	// Every MAC reads its stationary or accumulator register and latches the
@@ -135,21 +157,25 @@ func systolicLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
 	mem := newMemModel(spec, l, g)
 	mem.count(&r.Counts)
 	r.StallCycles = mem.stall(float64(g.FoldCycles))
-	applySystolicSparsity(spec, l, &r, g)
-	finishLayer(spec, &r)
-	return r, nil
+	applySystolicSparsity(spec, l, r, g)
+	return nil
 }
 
-// poolLayer models pooling without the MAC array: the input streams from
-// the ifmap buffer through the pooling unit on the array's output (ofmap)
-// path at Cols elements per cycle and the result is written back through the
-// same path, so ComputeCycles = ceil((in + out)/Cols). Input and output move
-// to and from DRAM once, overlapped with the streaming; a stall appears only
-// when DRAM is slower than the stream.
-func poolLayer(spec *accel.Spec, l *Layer, r *LayerResult) {
+// streamPool models pooling without the MAC array: the input streams
+// through a pooling unit at perCycle elements per cycle and the result is
+// written back the same way, so ComputeCycles = ceil((in + out)/perCycle).
+// With dram (an array whose buffers are backed by DRAM per layer, as the
+// systolic model assumes) input and output also move to and from DRAM once,
+// overlapped with the streaming (stallOver); without it they stay in the
+// PEs' registers (EIE) and only register accesses are counted.
+func streamPool(spec *accel.Spec, l *Layer, r *LayerResult, perCycle int64, dram bool) {
 	in := int64(l.InC) * int64(l.InH) * int64(l.InW)
 	out := int64(l.InC) * int64(l.OutH()) * int64(l.OutW())
-	r.ComputeCycles = Cycles(ceilDiv64(in+out, int64(spec.Array.Cols)))
+	r.ComputeCycles = Cycles(ceilDiv64(in+out, perCycle))
+	if !dram {
+		r.Counts.RegAccesses = in + out
+		return
+	}
 	ab := spec.Precision.ActivationBits
 	wb := spec.Memory.WordBytes
 	c := &r.Counts
@@ -159,26 +185,7 @@ func poolLayer(spec *accel.Spec, l *Layer, r *LayerResult) {
 	c.IfmapReads = words(in, ab, wb)
 	c.OfmapWrites = words(out, ab, wb)
 	c.OfmapReads = words(out, ab, wb)
-	dram := float64(c.DRAMReadBytes+c.DRAMWriteBytes) / bytesPerCycle(spec)
-	if over := dram - float64(r.ComputeCycles); over > 0 {
-		r.StallCycles = Cycles(ceilFloat(over))
-	}
-}
-
-// finishLayer fills the fields derived from the counts and cycles: Cycles,
-// LatencyUS = Cycles/ClockMHz, Utilization = (performed + gated MACs) /
-// (ComputeCycles·Rows·Cols), DRAMBytes and Energy. It runs after the sparse
-// hook so the hook only adjusts counts and cycles.
-func finishLayer(spec *accel.Spec, r *LayerResult) {
-	r.Cycles = r.ComputeCycles + r.StallCycles
-	r.LatencyUS = float64(r.Cycles) / spec.ClockMHz
-	r.Utilization = 0
-	if r.ComputeCycles > 0 {
-		busy := float64(r.Counts.MACs + r.Counts.MACsGated)
-		r.Utilization = busy / (float64(r.ComputeCycles) * float64(spec.Array.PEs()))
-	}
-	r.DRAMBytes = r.Counts.DRAMReadBytes + r.Counts.DRAMWriteBytes
-	r.Energy = EnergyOf(spec, r.Counts, r.Cycles)
+	r.StallCycles = stallOver(spec, c.DRAMReadBytes+c.DRAMWriteBytes, r.ComputeCycles)
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }

@@ -51,7 +51,14 @@ func loadSpec(path string) (*accel.Spec, error) {
 	if path == "" {
 		return accel.DefaultSpec(), nil
 	}
-	return accel.Load(path)
+	s, err := accel.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := sim.CheckSpec(s); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func runSimulate(e *env, f *simulateFlags) error {

@@ -169,7 +169,11 @@ func (s *Spec) validateAll(workers int) map[int64]string {
 				for c := lo; c < min(lo+1024, n); c++ {
 					s.locate(c, choice)
 					s.build(spec, choice)
-					if err := spec.Validate(); err != nil {
+					err := spec.Validate()
+					if err == nil {
+						err = sim.CheckSpec(spec)
+					}
+					if err != nil {
 						mu.Lock()
 						bad[c] = fieldMessage(err)
 						mu.Unlock()

@@ -19,41 +19,20 @@ type Totals struct {
 	LatencyUS     float64    `json:"latency_us"`
 	Energy        sim.Energy `json:"energy_pj"`
 	DRAMBytes     int64      `json:"dram_bytes"`
-	// Utilization is the compute-cycle-weighted mean of the layers'
-	// utilisation: Σ U_l·ComputeCycles_l / Σ ComputeCycles_l.
+	// Utilization is sim.Total's: MACs issued over Cycles × multipliers.
 	Utilization float64 `json:"utilization"`
 }
 
-// evaluate simulates every layer of w on spec and sums the totals as
-// sim.Simulate does (Total.LatencyUS = Cycles/ClockMHz), without building
-// the per-layer result slice, so a design point allocates nothing.
+// evaluate simulates w on spec and copies sim.SimulateTotals' figures (no
+// per-layer slice is built, so a design point allocates nothing).
 func evaluate(spec *accel.Spec, w *sim.Workload) (Totals, error) {
-	var t Totals
-	var busy float64
-	for i := range w.Layers {
-		lr, err := sim.SimulateLayer(spec, &w.Layers[i])
-		if err != nil {
-			return Totals{}, err
-		}
-		t.MACs += lr.MACs
-		t.ComputeCycles += int64(lr.ComputeCycles)
-		t.StallCycles += int64(lr.StallCycles)
-		t.Cycles += int64(lr.Cycles)
-		t.DRAMBytes += lr.DRAMBytes
-		busy += lr.Utilization * float64(lr.ComputeCycles)
-		e := &t.Energy
-		e.MAC += lr.Energy.MAC
-		e.LUT += lr.Energy.LUT
-		e.SRAM += lr.Energy.SRAM
-		e.DRAM += lr.Energy.DRAM
-		e.Static += lr.Energy.Static
-		e.Total += lr.Energy.Total
+	t, err := sim.SimulateTotals(spec, w)
+	if err != nil {
+		return Totals{}, err
 	}
-	t.LatencyUS = float64(t.Cycles) / spec.ClockMHz
-	if t.ComputeCycles > 0 {
-		t.Utilization = busy / float64(t.ComputeCycles)
-	}
-	return t, nil
+	return Totals{MACs: t.MACs, Cycles: int64(t.Cycles), ComputeCycles: int64(t.ComputeCycles),
+		StallCycles: int64(t.StallCycles), LatencyUS: t.LatencyUS, Energy: t.Energy,
+		DRAMBytes: t.DRAMBytes, Utilization: t.Utilization}, nil
 }
 
 // finite reports whether every float of t is finite.

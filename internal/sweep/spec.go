@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/sim"
 	"gopkg.in/yaml.v3"
 )
 
@@ -207,9 +208,9 @@ func (p *parser) accelerator(n, root *yaml.Node, line int) (*accel.Spec, error) 
 			return nil, p.errf(line, "accelerator", "%v", err)
 		}
 		p.hashPart("accelerator", data)
-		return accel.Parse(data, n.Value)
+		return checkedSpec(accel.Parse(data, n.Value))
 	case yaml.MappingNode:
-		return accel.Parse(p.inline(n, root), p.file)
+		return checkedSpec(accel.Parse(p.inline(n, root), p.file))
 	}
 	return nil, p.errf(line, "accelerator", "want a file path or an inline accelerator mapping, got %s", nodeKind(n))
 }
@@ -291,4 +292,16 @@ func (p *parser) networks(n *yaml.Node) ([]string, error) {
 func isFile(name string) bool {
 	l := strings.ToLower(name)
 	return strings.HasSuffix(l, ".csv") || strings.HasSuffix(l, ".npz")
+}
+
+// checkedSpec adds the simulator's check (a registered dataflow whose engine
+// accepts the spec's keys) to a parsed spec.
+func checkedSpec(s *accel.Spec, err error) (*accel.Spec, error) {
+	if err != nil {
+		return nil, err
+	}
+	if err := sim.CheckSpec(s); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
