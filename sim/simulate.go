@@ -207,6 +207,14 @@ func checkDensities(l *Layer) error {
 	if l.IndexBits < 0 || l.IndexBits > 16 {
 		return fmt.Errorf("index bits: must be in 1..16 (0 = no codebook), got %d", l.IndexBits)
 	}
+	if m := l.ActMask; m != nil {
+		if m.C != l.InC || m.H != l.InH || m.W != l.InW {
+			return fmt.Errorf("activation mask is %d×%d×%d, layer input is %d×%d×%d", m.C, m.H, m.W, l.InC, l.InH, l.InW)
+		}
+		if need := (m.C*m.H*m.W + 63) / 64; len(m.Bits) != need {
+			return fmt.Errorf("activation mask has %d words, %d×%d×%d needs %d", len(m.Bits), m.C, m.H, m.W, need)
+		}
+	}
 	return checkMask(l)
 }
 

@@ -1,5 +1,7 @@
 package sim
 
+import "math/bits"
+
 // Kind is a layer kind as the simulator sees it.
 type Kind string
 
@@ -51,6 +53,54 @@ type Layer struct {
 	// Mask, when non-nil, is the layer's real weight mask; WeightDensity is
 	// then derived from it.
 	Mask *Mask
+	// ActMask, when non-nil, is the layer's measured input-activation mask
+	// for one input image (InC×InH×InW, unpadded); ActDensity is then
+	// derived from it, and mask-accurate engines use which activations are
+	// zero, not just how many.
+	ActMask *ActMask
+}
+
+// ActMask is one image's input-activation mask of a layer: C×H×W bits, bit
+// set = non-zero, activation (c, h, w) at bit (c·H + h)·W + w (CHW order, as
+// nn and PyTorch store feature maps). An FC layer's input is C×1×1.
+type ActMask struct {
+	C, H, W int
+	Bits    []uint64
+}
+
+// NewActMask returns an all-zero activation mask of c×h×w.
+func NewActMask(c, h, w int) *ActMask {
+	return &ActMask{C: c, H: h, W: w, Bits: make([]uint64, (c*h*w+63)/64)}
+}
+
+// Get reports whether activation (c, h, w) is non-zero.
+func (m *ActMask) Get(c, h, w int) bool {
+	i := (c*m.H+h)*m.W + w
+	return m.Bits[i>>6]>>(uint(i)&63)&1 == 1
+}
+
+// Set marks activation (c, h, w) non-zero.
+func (m *ActMask) Set(c, h, w int) {
+	i := (c*m.H+h)*m.W + w
+	m.Bits[i>>6] |= 1 << (uint(i) & 63)
+}
+
+// Count is the number of non-zero activations.
+func (m *ActMask) Count() int64 {
+	var n int64
+	for _, b := range m.Bits {
+		n += int64(bits.OnesCount64(b))
+	}
+	return n
+}
+
+// Density is the fraction of non-zero activations.
+func (m *ActMask) Density() float64 {
+	n := m.C * m.H * m.W
+	if n == 0 {
+		return 0
+	}
+	return float64(m.Count()) / float64(n)
 }
 
 // Mask is a weight mask in matrix form: Rows = OutC output neurons (filters),
@@ -147,8 +197,12 @@ func (l *Layer) Density() float64 {
 	return l.WeightDensity
 }
 
-// ActivationDensity returns ActDensity with zero meaning 1.
+// ActivationDensity returns the activation mask's density when present,
+// else ActDensity with zero meaning 1.
 func (l *Layer) ActivationDensity() float64 {
+	if l.ActMask != nil {
+		return l.ActMask.Density()
+	}
 	if l.ActDensity == 0 {
 		return 1
 	}
