@@ -268,6 +268,9 @@ func (run *eieRun) fill(spec *accel.Spec, l *Layer, r *LayerResult) {
 	_, k, _, groups := l.GEMM()
 	pointers := int64(groups) * int64(run.pes) * int64(k+1)
 	r.CompressedBytes = st.bytes(r.Weights, int64(run.storedNNZ), int64(run.stored), pointers, spec.Codebook.DecodedBits)
+	if st.codebook {
+		r.CodebookBits = st.valueBits
+	}
 	r.PaddingEntries = int64(math.Round(run.stored - run.storedNNZ))
 	r.ComputeCycles = Cycles(math.Ceil(run.cycles))
 	if r.ComputeCycles > 0 {

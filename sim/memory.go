@@ -25,12 +25,18 @@ import (
 //     they fit, else every row fold but the last spills them to DRAM and
 //     every row fold but the first reads them back (at accumulator width).
 //
+// The filter is stored as the layer's storage format makes it (csc.go): its
+// size, hence what fits, every fetch and refetch, the SRAM words moved and
+// the stalls, use the compressed bits per weight position (wbits below;
+// precision.weight_bits when dense without a codebook).
+//
 // The ifmap is its unique elements (InC/Groups)·InH·InW, not the im2col
 // expansion; a fold's share of it is proportional to its share of the
 // mapped GEMM dimension.
 type memModel struct {
 	g                       systolicGeom
-	ab, wbits, accb, wordB  int
+	ab, accb, wordB         int
+	wbits                   float64 // stored filter bits per weight position (compressed ÷ dense count)
 	bpc                     float64 // DRAM bytes per cycle
 	ifmapElems              int64   // unique ifmap elements per group
 	streamFits              bool    // ws/os: ifmap fits; is: filter fits
@@ -40,18 +46,18 @@ type memModel struct {
 	spills                  int64   // partial-sum spill round trips per group
 }
 
-func newMemModel(spec *accel.Spec, l *Layer, g systolicGeom) memModel {
-	mm := memModel{g: g, ab: spec.Precision.ActivationBits, wbits: spec.Precision.WeightBits,
+func newMemModel(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64) memModel {
+	mm := memModel{g: g, ab: spec.Precision.ActivationBits, wbits: wbits,
 		accb: spec.Precision.AccumulatorBits, wordB: spec.Memory.WordBytes, bpc: bytesPerCycle(spec)}
 	mm.ifmapElems = int64(l.InC/g.Groups) * int64(l.InH) * int64(l.InW)
 	half := func(kib float64) float64 { return kib * 1024 / 2 }
 	ifmapB := float64(mm.ifmapElems) * float64(mm.ab) / 8
-	filterB := float64(g.K) * float64(g.N) * float64(mm.wbits) / 8
+	filterB := float64(g.K) * float64(g.N) * mm.wbits / 8
 	mm.fetchIfmap, mm.fetchFilter = 1, 1
 	switch g.Dataflow {
 	case accel.OS:
 		mm.streamFits = ifmapB <= half(spec.Memory.IfmapSRAMKiB)
-		slice := float64(g.K) * float64(min(g.Cols, g.N)) * float64(mm.wbits) / 8
+		slice := float64(g.K) * float64(min(g.Cols, g.N)) * mm.wbits / 8
 		mm.sliceFits = slice <= half(spec.Memory.FilterSRAMKiB)
 		if !mm.streamFits {
 			mm.fetchIfmap = int64(g.ColFolds)
@@ -111,14 +117,29 @@ func (mm memModel) count(c *Counts) {
 	fFetch := mm.fetchFilter * k * n
 	spill := mm.spills * m * n
 	c.IfmapReads += grp * words(ifRd, mm.ab, mm.wordB)
-	c.FilterReads += grp * words(fRd, mm.wbits, mm.wordB)
+	c.FilterReads += grp * wordsF(fRd, mm.wbits, mm.wordB)
 	c.IfmapWrites += grp * words(ifFetch, mm.ab, mm.wordB)
-	c.FilterWrites += grp * words(fFetch, mm.wbits, mm.wordB)
+	c.FilterWrites += grp * wordsF(fFetch, mm.wbits, mm.wordB)
 	c.OfmapWrites += grp * (words(m*n, mm.ab, mm.wordB) + words(psum+spill, mm.accb, mm.wordB))
 	c.OfmapReads += grp * (words(m*n, mm.ab, mm.wordB) + words(psum+spill, mm.accb, mm.wordB))
-	c.DRAMReadBytes += grp * (bitsToBytes(ifFetch*int64(mm.ab)) + bitsToBytes(fFetch*int64(mm.wbits)) +
+	c.DRAMReadBytes += grp * (bitsToBytes(ifFetch*int64(mm.ab)) + int64(math.Ceil(float64(fFetch)*mm.wbits/8)) +
 		bitsToBytes(spill*int64(mm.accb)))
 	c.DRAMWriteBytes += grp * (bitsToBytes(m*n*int64(mm.ab)) + bitsToBytes(spill*int64(mm.accb)))
+}
+
+// filterElemReads is the number of filter elements the array reads from the
+// filter buffer for the whole layer (see count).
+func (mm memModel) filterElemReads() int64 {
+	g := mm.g
+	k, n := int64(g.K), int64(g.N)
+	if g.Dataflow == accel.WS {
+		return int64(g.Groups) * k * n
+	}
+	folds := int64(g.RowFolds) // os
+	if g.Dataflow == accel.IS {
+		folds = int64(g.ColFolds)
+	}
+	return int64(g.Groups) * folds * k * n
 }
 
 // foldClass is a set of folds that move the same DRAM traffic: first,
@@ -152,7 +173,7 @@ func foldClasses(n, full, lastUsed int) (cs [3]foldClass, k int) {
 // fractional).
 func (mm memModel) foldBytes(row, col foldClass) (in, out float64) {
 	g := mm.g
-	ab, wb, acc := float64(mm.ab)/8, float64(mm.wbits)/8, float64(mm.accb)/8
+	ab, wb, acc := float64(mm.ab)/8, mm.wbits/8, float64(mm.accb)/8
 	rows, cols := float64(row.used), float64(col.used)
 	ifm := float64(mm.ifmapElems)
 	switch g.Dataflow {
@@ -228,6 +249,12 @@ func bytesPerCycle(spec *accel.Spec) float64 {
 // each: ceil(n·bits / (8·wordBytes)).
 func words(n int64, bits, wordBytes int) int64 {
 	return ceilDiv64(n*int64(bits), 8*int64(wordBytes))
+}
+
+// wordsF is words for a fractional width (a compressed operand's stored
+// bits per element): ceil(n·bits / (8·wordBytes)).
+func wordsF(n int64, bits float64, wordBytes int) int64 {
+	return int64(ceilFloat(float64(n) * bits / float64(8*wordBytes)))
 }
 
 // bitsToBytes rounds a bit count up to whole bytes.

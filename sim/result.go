@@ -71,6 +71,10 @@ type EngineStats struct {
 	PaddingEntries int64 `json:"padding_entries,omitempty"`
 	// CompressedBytes is the weight storage including indices (eie, scnn).
 	CompressedBytes int64 `json:"compressed_bytes,omitempty"`
+	// CodebookBits is the index width the layer's weights are stored with
+	// when they go through the codebook LUT (codebook.index_bits); 0 when
+	// they are stored decoded (no codebook, or one larger than the LUT).
+	CodebookBits int `json:"codebook_index_bits,omitempty"`
 }
 
 // Total sums a network's layers.

@@ -125,6 +125,11 @@ func checkSpec(spec *accel.Spec) error {
 		{"precision.weight_bits", float64(spec.Precision.WeightBits)},
 		{"precision.activation_bits", float64(spec.Precision.ActivationBits)},
 		{"precision.accumulator_bits", float64(spec.Precision.AccumulatorBits)},
+		{"sparsity.rel_index_bits", float64(spec.Sparsity.RelIndexBits)},
+		{"codebook.index_bits", float64(spec.Codebook.IndexBits)},
+		{"codebook.entries", float64(spec.Codebook.Entries)},
+		{"codebook.lookups_per_cycle", float64(spec.Codebook.LookupsPerCycle)},
+		{"codebook.decoded_bits", float64(spec.Codebook.DecodedBits)},
 	}
 	for _, p := range pos {
 		if !(p.v > 0) {

@@ -154,9 +154,11 @@ func (e systolicEngine) Layer(spec *accel.Spec, l *Layer, r *LayerResult) error 
 	// Every MAC reads its stationary or accumulator register and latches the
 	// two operands it forwards to its neighbours: 3 register accesses.
 	r.Counts.RegAccesses = 3 * r.MACs
-	mem := newMemModel(spec, l, g)
+	fs := newFilterStore(spec, l)
+	mem := newMemModel(spec, l, g, fs.bitsPerWeight(r.Weights))
 	mem.count(&r.Counts)
 	r.StallCycles = mem.stall(float64(g.FoldCycles))
+	countFilterDecode(l, fs, mem.filterElemReads(), r)
 	applySystolicSparsity(spec, l, r, g)
 	return nil
 }
