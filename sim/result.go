@@ -43,6 +43,9 @@ type LayerResult struct {
 	MACs          int64   `json:"macs"`
 	Weights       int64   `json:"weights"`
 	WeightDensity float64 `json:"weight_density"`
+	// ActDensity is the input-activation density the layer was simulated
+	// with: the activation mask's when measured, else the given density.
+	ActDensity float64 `json:"activation_density"`
 	// ComputeCycles is the array's busy time including fill and drain;
 	// StallCycles is time it waits on memory; Cycles is their sum.
 	ComputeCycles Cycles  `json:"compute_cycles"`
@@ -123,4 +126,7 @@ type Result struct {
 	ClockMHz    float64       `json:"clock_mhz"`
 	Layers      []LayerResult `json:"layers"`
 	Total       Total         `json:"total"`
+	// Images is set when the result is the mean over per-image runs with
+	// measured activations (OverImages); nil otherwise.
+	Images *ImageStats `json:"images,omitempty"`
 }
