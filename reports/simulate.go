@@ -32,7 +32,22 @@ func SimulateTable(r sim.Result) Table {
 		fixed(tot.LatencyUS, 2), "", fixed(float64(tot.DRAMBytes)/1024, 1),
 		uj(tot.Energy.MAC), uj(tot.Energy.LUT), uj(tot.Energy.SRAM), uj(tot.Energy.DRAM), uj(tot.Energy.Static),
 		uj(tot.Energy.Total), perMAC(tot.Energy.Total, tot.MACs)}
+	t.Notes = append(t.Notes, imageNotes(r.Images)...)
 	return t
+}
+
+// imageNotes describes a result averaged over images with measured
+// activations: the spread of latency and energy.
+func imageNotes(s *sim.ImageStats) []string {
+	if s == nil {
+		return nil
+	}
+	return []string{
+		fmt.Sprintf("Means over %d input images, each layer with that image's measured activation mask.", s.Images),
+		fmt.Sprintf("Latency µs: mean %.2f, p5 %.2f, p95 %.2f; energy µJ: mean %.3f, p5 %.3f, p95 %.3f.",
+			s.LatencyUS.Mean, s.LatencyUS.P5, s.LatencyUS.P95,
+			s.EnergyPJ.Mean/1e6, s.EnergyPJ.P5/1e6, s.EnergyPJ.P95/1e6),
+	}
 }
 
 // SimulateCSV is the flat per-layer table for spreadsheets: raw numbers in

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/reports"
 	"github.com/dcsim/dcsim/sim"
 	"github.com/spf13/cobra"
@@ -17,6 +18,8 @@ type simulateFlags struct {
 	network     string
 	compression string
 	maskAcc     bool
+	images      int
+	data        string
 	output      outputFlags
 }
 
@@ -42,6 +45,10 @@ Without flags it runs AlexNet on the built-in 32x32 weight-stationary array
 	cmd.Flags().StringVar(&f.network, "network", "alexnet", "zoo name, SCALE-Sim topology .csv, or dcsim model .npz")
 	cmd.Flags().StringVar(&f.compression, "compression", "", "compression profile YAML (per-layer densities and index bits)")
 	cmd.Flags().BoolVar(&f.maskAcc, "mask-accurate", false, "draw seeded random masks at the profile's densities and simulate them exactly")
+	cmd.Flags().IntVar(&f.images, "images", defaultImages,
+		"with --network MODEL.npz: MNIST test images run through the model to measure each layer's activation\n"+
+			"sparsity (results are means over images, with p5/p95 of latency and energy; 0 = no measurement)")
+	cmd.Flags().StringVar(&f.data, "data", "", "MNIST directory for --images (default: $DCSIM_MNIST, else the GoMNIST module's data/)")
 	f.output.add(cmd, "also write the output to this file (atomically)")
 	return cmd
 }
@@ -70,7 +77,10 @@ func runSimulate(e *env, f *simulateFlags) error {
 	if err != nil {
 		return err
 	}
-	w, err := loadNetwork(f.network)
+	if f.images < 0 {
+		return fmt.Errorf("--images: must be ≥ 0, got %d", f.images)
+	}
+	model, w, err := loadNetworkModel(f.network)
 	if err != nil {
 		return err
 	}
@@ -81,7 +91,12 @@ func runSimulate(e *env, f *simulateFlags) error {
 	} else if f.maskAcc {
 		return fmt.Errorf("--mask-accurate: needs --compression (the densities to draw masks at)")
 	}
-	res, err := sim.Simulate(spec, w)
+	var res sim.Result
+	if model != nil && f.images > 0 {
+		res, err = simulateMeasured(spec, model, w, f)
+	} else {
+		res, err = sim.Simulate(spec, w)
+	}
 	if err != nil {
 		return err
 	}
@@ -101,4 +116,25 @@ func runSimulate(e *env, f *simulateFlags) error {
 		return internal(err)
 	}
 	return nil
+}
+
+// simulateMeasured simulates a model file with the activation masks
+// measured on --images MNIST test images.
+func simulateMeasured(spec *accel.Spec, m *nn.Model, w *sim.Workload, f *simulateFlags) (sim.Result, error) {
+	dir, err := nn.MNISTDir(f.data)
+	if err != nil {
+		return sim.Result{}, fmt.Errorf("--images %d: measuring activations needs the MNIST test images: %w (or --images 0 to simulate without measured activations)", f.images, err)
+	}
+	_, test, err := nn.LoadMNIST(dir)
+	if err != nil {
+		return sim.Result{}, err
+	}
+	if f.images > test.N {
+		return sim.Result{}, fmt.Errorf("--images: must be ≤ %d (the test set), got %d", test.N, f.images)
+	}
+	ws, err := imageWorkloads(m, w, test, f.images)
+	if err != nil {
+		return sim.Result{}, err
+	}
+	return simulateImages(spec, ws)
 }
