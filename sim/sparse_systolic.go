@@ -75,23 +75,25 @@ func skipSystolic(spec *accel.Spec, l *Layer, r *LayerResult, g systolicGeom) {
 	// of the array.
 	perFold := func(grp, fr, fc, ru, cu int) (saved, skipped float64) {
 		// P(the fold's stationary tile is all zero)
+		mp := g.Map
 		var pTile float64
 		switch {
-		case g.Dataflow == accel.WS && wSkip:
+		case mp.outputStationary:
+		case mp.stationary == filterOp && wSkip:
 			pTile = zw.tileZero(grp, fr, fc, ru, cu, dw)
-		case g.Dataflow == accel.IS && aSkip:
+		case mp.stationary == ifmapOp && aSkip:
 			pTile = math.Pow(1-da, float64(ru*cu))
 		}
 		// fraction of streamed steps whose operand vector is all zero
 		var pw, pa float64
-		switch g.Dataflow {
-		case accel.WS:
-			pa = boolf(aSkip) * math.Pow(1-da, float64(ru))
-		case accel.IS:
-			pw = zw.stepZeroIS(grp, fr, ru, dw, wSkip)
-		case accel.OS:
+		switch {
+		case mp.outputStationary:
 			pw = zw.stepZeroOS(grp, fc, cu, dw, wSkip)
 			pa = boolf(aSkip) * math.Pow(1-da, float64(ru))
+		case mp.stream == ifmapOp:
+			pa = boolf(aSkip) * math.Pow(1-da, float64(ru))
+		default:
+			pw = zw.stepZeroIS(grp, fr, ru, dw, wSkip)
 		}
 		step := 1 - (1-pw)*(1-pa)
 		saved = pTile*float64(g.FoldCycles) + (1-pTile)*step*float64(g.T)
@@ -150,7 +152,7 @@ type zeroWeights struct {
 
 func newZeroWeights(m *Mask, g systolicGeom) *zeroWeights {
 	z := &zeroWeights{m: m, g: g}
-	if g.Dataflow == accel.OS {
+	if g.Map.outputStationary {
 		z.nAny = make([][]int, g.Groups)
 		for grp := range z.nAny {
 			z.nAny[grp] = make([]int, g.ColFolds)

@@ -107,7 +107,7 @@ func TestSkipFromMask(t *testing.T) {
 		s, _ := SimulateLayer(spec, &l)
 		d, _ := SimulateLayer(dense, &l)
 		m, k, n, grp := l.GEMM()
-		g := newSystolicGeom(tc.df, 16, 16, m, k, n, grp)
+		g := newSystolicGeom(systolicMappings[tc.df], 16, 16, m, k, n, grp)
 		if got, want := d.ComputeCycles-s.ComputeCycles, tc.wantSaved(g); got != want {
 			t.Errorf("%s: skipping saved %d cycles, want %d", tc.df, got, want)
 		}
