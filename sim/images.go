@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/dcsim/dcsim/accel"
 	"gonum.org/v1/gonum/stat"
 )
 
@@ -25,6 +26,24 @@ type Spread struct {
 	Mean float64 `json:"mean"`
 	P5   float64 `json:"p5"`
 	P95  float64 `json:"p95"`
+}
+
+// SimulateImages simulates one workload per input image (the same network
+// with each image's measured activation masks) and combines the results
+// with OverImages; a single workload is simulated as it is.
+func SimulateImages(spec *accel.Spec, ws []*Workload) (Result, error) {
+	if len(ws) == 1 {
+		return Simulate(spec, ws[0])
+	}
+	rs := make([]Result, len(ws))
+	for i, w := range ws {
+		r, err := Simulate(spec, w)
+		if err != nil {
+			return Result{}, err
+		}
+		rs[i] = r
+	}
+	return OverImages(rs)
 }
 
 // OverImages combines per-image results of one network on one accelerator

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 
-	"github.com/dcsim/dcsim/accel"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/sim"
 )
@@ -44,16 +43,3 @@ func imageWorkloads(m *nn.Model, base *sim.Workload, test *nn.Dataset, images in
 	return ws, nil
 }
 
-// simulateImages simulates each per-image workload and combines the results
-// (means per layer, mean/p5/p95 of latency and energy).
-func simulateImages(spec *accel.Spec, ws []*sim.Workload) (sim.Result, error) {
-	rs := make([]sim.Result, len(ws))
-	for i, w := range ws {
-		r, err := sim.Simulate(spec, w)
-		if err != nil {
-			return sim.Result{}, err
-		}
-		rs[i] = r
-	}
-	return sim.OverImages(rs)
-}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/internal/codesign"
+	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/sim"
 	"github.com/dcsim/dcsim/reports"
 	"github.com/spf13/cobra"
 )
@@ -21,6 +23,10 @@ const (
 	// defaultSaliencyImages: the candidate masks rank weights by saliency
 	// summed over this many training images (one gradient pass).
 	defaultSaliencyImages = 10000
+	// defaultCodesignImages: test images run through every candidate to
+	// measure its activation sparsity (fewer than simulate's default: every
+	// candidate is measured).
+	defaultCodesignImages = 20
 )
 
 type codesignFlags struct {
@@ -32,6 +38,8 @@ type codesignFlags struct {
 	rounds, retrainEp int
 	finalEp           int
 	lr                float64
+	images            int
+	actData           *nn.Dataset // the images activations are measured on, once loaded
 	data              dataFlags
 	output            outputFlags
 }
@@ -80,6 +88,8 @@ A budget no candidate meets is an error naming the closest candidate.`,
 	fl.IntVar(&f.s.ClusterEpochs, "cluster-epochs", 1, "centroid fine-tuning epochs after clustering the chosen model")
 	fl.BoolVar(&f.s.NoRetrain, "no-retrain", false, "skip the final comparison (no retraining of the chosen candidate and the baseline; --validate-proxy still runs)")
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for fine-tuning and retraining shuffles and clustering")
+	fl.IntVar(&f.images, "images", defaultCodesignImages,
+		"test images run through every candidate to measure its activation sparsity (0 = none)")
 	f.data.add(cmd)
 	f.output.add(cmd, "also write the output to this file (atomically)")
 	return cmd
@@ -137,11 +147,24 @@ func (f *codesignFlags) settings() (codesign.Settings, error) {
 	}
 	s.Prune.Rounds, s.Prune.RetrainEpochs, s.Prune.FinalEpochs, s.Prune.Train.LR = f.rounds, f.retrainEp, f.finalEp, f.lr
 	s.Workers = f.data.workers
-	s.Workload = modelToWorkload
+	if f.images < 0 {
+		return s, fmt.Errorf("--images: must be ≥ 0, got %d", f.images)
+	}
+	s.Workloads = f.workloads
 	if err := s.Validate(); err != nil {
 		return s, flagError(err)
 	}
 	return s, f.data.check()
+}
+
+// workloads is codesign's Settings.Workloads: the candidate's own masks,
+// and its activation masks measured on the first --images test images.
+func (f *codesignFlags) workloads(m *nn.Model) ([]*sim.Workload, error) {
+	w := modelToWorkload(m)
+	if f.images == 0 {
+		return []*sim.Workload{w}, nil
+	}
+	return imageWorkloads(m, w, f.actData, f.images)
 }
 
 // flagError prefixes a settings error with "--" so it names the flag.
@@ -170,6 +193,10 @@ func runCodesign(e *env, f *codesignFlags) error {
 	if err != nil {
 		return err
 	}
+	if f.images > test.N {
+		return fmt.Errorf("--images: must be ≤ %d (the test images), got %d", test.N, f.images)
+	}
+	f.actData = test
 	s.Progress = e.progressWriter()
 	res, err := codesign.Run(m, spec, train, test, s)
 	if err != nil {

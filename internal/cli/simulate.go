@@ -136,5 +136,5 @@ func simulateMeasured(spec *accel.Spec, m *nn.Model, w *sim.Workload, f *simulat
 	if err != nil {
 		return sim.Result{}, err
 	}
-	return simulateImages(spec, ws)
+	return sim.SimulateImages(spec, ws)
 }

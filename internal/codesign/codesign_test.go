@@ -243,7 +243,7 @@ func TestValidate(t *testing.T) {
 		{"search", func(s *Settings) { s.Search = "random" }, `unknown strategy "random"`},
 		{"max drop", func(s *Settings) { s.MaxDrop = 1 }, "max-drop"},
 		{"rounds", func(s *Settings) { s.Prune.Rounds = -1 }, "rounds"},
-		{"no workload", func(s *Settings) { s.Workload = nil }, "Workload"},
+		{"no workload", func(s *Settings) { s.Workloads = nil }, "Workloads"},
 	}
 	for _, c := range cases {
 		s := tinySettings()

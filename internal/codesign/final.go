@@ -72,7 +72,11 @@ func measure(m *nn.Model, spec *accel.Spec, s Settings) (Row, error) {
 		return r, fmt.Errorf("storage: %w", err)
 	}
 	r.CompressionRatio = st.CompressionRatio
-	res, err := sim.Simulate(spec, s.Workload(m))
+	ws, err := s.Workloads(m)
+	if err != nil {
+		return r, fmt.Errorf("workload: %w", err)
+	}
+	res, err := sim.SimulateImages(spec, ws)
 	if err != nil {
 		return r, fmt.Errorf("simulate: %w", err)
 	}
