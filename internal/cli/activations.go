@@ -42,4 +42,3 @@ func imageWorkloads(m *nn.Model, base *sim.Workload, test *nn.Dataset, images in
 	}
 	return ws, nil
 }
-

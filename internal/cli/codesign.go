@@ -9,8 +9,8 @@ import (
 
 	"github.com/dcsim/dcsim/internal/codesign"
 	"github.com/dcsim/dcsim/nn"
-	"github.com/dcsim/dcsim/sim"
 	"github.com/dcsim/dcsim/reports"
+	"github.com/dcsim/dcsim/sim"
 	"github.com/spf13/cobra"
 )
 
