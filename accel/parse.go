@@ -48,6 +48,9 @@ func Parse(data []byte, filename string) (*Spec, error) {
 		return nil, err
 	}
 	s := &Spec{src: &source{file: filename, lines: map[string]int{}}}
+	if root, err = s.splitByKind(root); err != nil {
+		return nil, err
+	}
 	if err := s.walk(root, reflect.ValueOf(s).Elem(), ""); err != nil {
 		return nil, err
 	}
@@ -55,6 +58,9 @@ func Parse(data []byte, filename string) (*Spec, error) {
 		return nil, err
 	}
 	if err := s.strictDecode(data); err != nil {
+		return nil, err
+	}
+	if err := s.resolveKinds(); err != nil {
 		return nil, err
 	}
 	s.Defaults()
@@ -193,7 +199,11 @@ func (s *Spec) checkRequired(rootLine int) error {
 func (s *Spec) strictDecode(data []byte) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(s); err != nil {
+	file := struct {
+		*Spec  `yaml:",inline"`
+		ByKind yaml.Node `yaml:"by_kind"` // checked by splitByKind
+	}{Spec: s}
+	if err := dec.Decode(&file); err != nil {
 		return yamlError(s.src.file, err, s.src.lines)
 	}
 	return nil
@@ -232,7 +242,7 @@ func pathAtLine(lines map[string]int, line int) string {
 
 // nodeError is a FieldError at node's line.
 func (s *Spec) nodeError(n *yaml.Node, path, format string, args ...any) *FieldError {
-	return &FieldError{File: s.src.file, Line: n.Line, Field: path, Msg: fmt.Sprintf(format, args...)}
+	return &FieldError{File: s.src.file, Line: n.Line, Field: s.src.prefix + path, Msg: fmt.Sprintf(format, args...)}
 }
 
 // yamlFields maps each yaml tag name of struct type t to its field index.

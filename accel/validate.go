@@ -42,7 +42,7 @@ var (
 // clock, array, precision, memory, sparsity, codebook, energy.
 func (s *Spec) Validate() error {
 	checks := []func() error{s.validateTop, s.validateArray, s.validatePrecision,
-		s.validateMemory, s.validateSparsity, s.validateCodebook, s.validateEnergy}
+		s.validateMemory, s.validateSparsity, s.validateCodebook, s.validateEnergy, s.validateKinds}
 	for _, c := range checks {
 		if err := c(); err != nil {
 			return err

@@ -89,17 +89,21 @@ type Total struct {
 	Cycles        Cycles  `json:"cycles"`
 	LatencyUS     float64 `json:"latency_us"`
 	// Utilization is the network's MACs issued (performed + gated) over
-	// Cycles × the engine's multipliers: the layers' utilisations weighted
-	// by their cycles, with the same meaning as a layer's.
+	// Σ cycles × the multipliers of the engine that ran each layer: the
+	// layers' utilisations weighted by their cycles and array sizes, with
+	// the same meaning as a layer's.
 	Utilization float64 `json:"utilization"`
 	DRAMBytes   int64   `json:"dram_bytes"`
 	Energy      Energy  `json:"energy_pj"`
 
-	issued int64 // MACs performed + gated, summed for Utilization
+	issued int64   // MACs performed + gated, summed for Utilization
+	slots  float64 // Σ cycles × multipliers of the layer's engine
 }
 
-// add sums one layer into the totals.
-func (t *Total) add(lr *LayerResult) {
+// add sums one layer, run on an engine with peak multipliers, into the
+// totals.
+func (t *Total) add(lr *LayerResult, peak int64) {
+	t.slots += float64(lr.Cycles) * float64(peak)
 	t.MACs += lr.MACs
 	t.Weights += lr.Weights
 	t.ComputeCycles += lr.ComputeCycles
@@ -110,12 +114,14 @@ func (t *Total) add(lr *LayerResult) {
 	addEnergy(&t.Energy, lr.Energy)
 }
 
-// close derives LatencyUS and Utilization once every layer is added.
-func (t *Total) close(spec *accel.Spec, peak int64) {
+// close derives LatencyUS and Utilization once every layer is added. On a
+// heterogeneous accelerator each layer counts the multipliers of the
+// engine that ran it.
+func (t *Total) close(spec *accel.Spec) {
 	t.LatencyUS = float64(t.Cycles) / spec.ClockMHz
 	t.Utilization = 0
-	if t.Cycles > 0 && peak > 0 {
-		t.Utilization = float64(t.issued) / (float64(t.Cycles) * float64(peak))
+	if t.slots > 0 {
+		t.Utilization = float64(t.issued) / t.slots
 	}
 }
 

@@ -64,13 +64,14 @@ func simulateInto(spec *accel.Spec, w *Workload, out []LayerResult) (Total, erro
 		if out != nil {
 			out[i] = lr
 		}
-		t.add(&lr)
+		ks := spec.ForKind(string(lr.Kind))
+		e, err := EngineFor(ks)
+		if err != nil {
+			return Total{}, err
+		}
+		t.add(&lr, e.PeakMACsPerCycle(ks))
 	}
-	e, err := EngineFor(spec)
-	if err != nil {
-		return Total{}, err
-	}
-	t.close(spec, e.PeakMACsPerCycle(spec))
+	t.close(spec)
 	return t, nil
 }
 
@@ -82,6 +83,10 @@ func SimulateLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
 	if l == nil {
 		return LayerResult{}, errors.New("sim: nil layer")
 	}
+	if spec == nil {
+		return LayerResult{}, errors.New("sim: nil accelerator spec")
+	}
+	spec = spec.ForKind(string(l.Kind)) // heterogeneous accelerators: the kind's engine
 	if err := checkSpec(spec); err != nil {
 		return LayerResult{}, err
 	}
