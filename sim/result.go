@@ -71,6 +71,15 @@ type EngineStats struct {
 	PaddingEntries int64 `json:"padding_entries,omitempty"`
 	// CompressedBytes is the weight storage including indices (eie, scnn).
 	CompressedBytes int64 `json:"compressed_bytes,omitempty"`
+	// ConflictCycles is the mean PE's accumulator bank-conflict stall
+	// (scnn; part of ComputeCycles).
+	ConflictCycles int64 `json:"conflict_cycles,omitempty"`
+	// HaloCycles is the time spent exchanging halos between PEs after each
+	// output-channel group (scnn; part of ComputeCycles).
+	HaloCycles int64 `json:"halo_cycles,omitempty"`
+	// ChannelGroup is Kc, the output channels per group that fit the
+	// accumulators (scnn conv), or the outputs per PE (scnn fc).
+	ChannelGroup int `json:"channel_group,omitempty"`
 }
 
 // Total sums a network's layers.

@@ -1,0 +1,171 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/dcsim/dcsim/accel"
+)
+
+// scnnGeom is the planar tiling of one conv layer on the scnn PE grid
+// (Parashar et al., ISCA 2017, §III–IV). Every conv group (Layer.Groups) is
+// tiled the same way and runs after the previous one.
+//
+// The zero-padded input plane (InH + 2·pad) × (InW + 2·pad) is cut into
+// tiles of ih×iw, one per PE (grid rows × cols; the first nr×nc PEs get a
+// tile, the rest idle), and each PE holds its tile's real activations for
+// all input channels (input-stationary). A product of input row y with
+// filter row r belongs to output row (y + pad − r)/stride; a PE owns the
+// outputs whose first input row lies in its tile and accumulates the others
+// it produces (a halo of up to ⌈(R−1)/stride⌉ rows, and columns alike)
+// for its neighbours, so its accumulator tile is up to accH×accW outputs per
+// output channel. Output channels are processed in groups of
+// kc = ⌊accumulator_entries / (accH·accW)⌋, with a barrier across PEs after
+// each group, when the halos are exchanged.
+//
+// With stride > 1 an input at row y only meets filter rows r with
+// (y + pad − r) ≡ 0 (mod stride); activations and weights are split into
+// stride² phase classes that are multiplied class by class, as DNNsim's
+// SCNN model does (github.com/isakedo/DNNsim, core/src/SCNN.cpp), so no
+// product is wasted on a stride mismatch.
+type scnnGeom struct {
+	f, i, banks, entries int // multiplier array F×I, accumulator banks and entries
+	rows, cols           int // PE grid
+	stride, pad          int
+	r, s                 int // filter
+	inH, inW             int
+	ho, wo               int
+	ih, iw               int // padded input tile per PE
+	nr, nc               int // PE rows / cols that hold a tile
+	accH, accW           int // largest accumulator tile per output channel
+	haloRegion           int // largest halo region one PE sends one neighbour, per channel
+	kc                   int // output channels per group
+	cg, kg, groups       int // channels and filters per conv group; conv groups
+	phases               int // stride²
+}
+
+// newSCNNGeom tiles l on spec. It returns an error when even one output
+// channel's tile with its halo exceeds the accumulator buffer.
+func newSCNNGeom(spec *accel.Spec, l *Layer) (scnnGeom, error) {
+	a := spec.Array
+	g := scnnGeom{f: a.PEWeights, i: a.PEActivations, banks: a.AccumulatorBanks, entries: a.AccumulatorEntries,
+		rows: a.Rows, cols: a.Cols, stride: l.stride(), pad: l.Pad, r: l.R, s: l.S,
+		inH: l.InH, inW: l.InW, ho: l.OutH(), wo: l.OutW(), groups: l.groups()}
+	g.cg, g.kg = l.InC/g.groups, l.OutC/g.groups
+	hp, wp := g.inH+2*g.pad, g.inW+2*g.pad
+	g.ih, g.iw = ceilDiv(hp, g.rows), ceilDiv(wp, g.cols)
+	g.nr, g.nc = ceilDiv(hp, g.ih), ceilDiv(wp, g.iw)
+	g.phases = g.stride * g.stride
+	var hy, hx, ownH, ownW int
+	for p := 0; p < g.nr; p++ {
+		lo, hi := g.rowSpan(p)
+		acc := accSpan(lo, hi, g.r, g.stride, g.pad, g.ho)
+		own := ownSpan(p, g.ih, g.stride, g.ho)
+		g.accH, hy, ownH = max(g.accH, acc), max(hy, acc-own), max(ownH, own)
+	}
+	for p := 0; p < g.nc; p++ {
+		lo, hi := g.colSpan(p)
+		acc := accSpan(lo, hi, g.s, g.stride, g.pad, g.wo)
+		own := ownSpan(p, g.iw, g.stride, g.wo)
+		g.accW, hx, ownW = max(g.accW, acc), max(hx, acc-own), max(ownW, own)
+	}
+	if g.nr*g.nc > 1 {
+		g.haloRegion = max(hy*ownW, hx*ownH, hy*hx)
+	}
+	g.kc = min(g.kg, g.entries/max(1, g.accH*g.accW))
+	if g.kc < 1 {
+		return g, fmt.Errorf("cannot be tiled: one output channel's tile with its halo is %d×%d = %d partial sums, more than the %d accumulator entries of a PE",
+			g.accH, g.accW, g.accH*g.accW, g.entries)
+	}
+	return g, nil
+}
+
+// rowSpan is the real input row range [lo, hi) of PE row p (p < nr).
+func (g *scnnGeom) rowSpan(p int) (int, int) { return inSpan(p, g.ih, g.pad, g.inH) }
+
+// colSpan is the real input column range [lo, hi) of PE column p (p < nc).
+func (g *scnnGeom) colSpan(p int) (int, int) { return inSpan(p, g.iw, g.pad, g.inW) }
+
+// inSpan is the real part [lo, hi) of padded tile p of size t.
+func inSpan(p, t, pad, in int) (int, int) {
+	lo := min(in, max(0, p*t-pad))
+	hi := min(in, max(0, (p+1)*t-pad))
+	return lo, max(lo, hi)
+}
+
+// ownSpan is how many of the out outputs tile p of size t owns: those
+// whose first padded input row, o·stride, lies in [p·t, (p+1)·t).
+func ownSpan(p, t, stride, out int) int {
+	lo := min(out, ceilDiv(p*t, stride))
+	hi := min(out, ceilDiv((p+1)*t, stride))
+	return max(0, hi-lo)
+}
+
+// accSpan is how many outputs in [0, out) the products of inputs [lo, hi)
+// with a filter side k land on: from ⌈(lo + pad − k + 1)/stride⌉ to
+// ⌊(hi − 1 + pad)/stride⌋.
+func accSpan(lo, hi, k, stride, pad, out int) int {
+	if hi <= lo {
+		return 0
+	}
+	a := max(0, floorDiv(lo+pad-k+1+stride-1, stride))
+	b := min(out-1, (hi-1+pad)/stride)
+	return max(0, b-a+1)
+}
+
+// floorDiv is ⌊a/b⌋ for b > 0 and any sign of a.
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+// phaseCount is how many of the inputs [lo, hi) fall in phase ph, i.e.
+// have (y + pad) mod stride == ph.
+func phaseCount(lo, hi, ph, stride, pad int) int {
+	if hi <= lo {
+		return 0
+	}
+	// first y ≥ lo with (y + pad) ≡ ph
+	first := lo + ((ph-(lo+pad))%stride+stride)%stride
+	if first >= hi {
+		return 0
+	}
+	return (hi-1-first)/stride + 1
+}
+
+// filterPhaseCount is how many of the k filter taps r have r mod stride == ph.
+func filterPhaseCount(k, ph, stride int) int {
+	if ph >= k {
+		return 0
+	}
+	return (k-1-ph)/stride + 1
+}
+
+// groupsOf is the number of output-channel groups and the size of the last.
+func (g *scnnGeom) groupsOf() (n, last int) {
+	n = ceilDiv(g.kg, g.kc)
+	return n, g.kg - (n-1)*g.kc
+}
+
+// haloCycles is the time to exchange one group's halos: each PE sends the
+// partial sums of its halo rows, halo columns and corner to the three
+// neighbours concerned, one partial sum per link per cycle, all links at
+// once, so the largest region sets the time (as DNNsim does).
+func (g *scnnGeom) haloCycles(kc int) int64 { return int64(kc) * int64(g.haloRegion) }
+
+// haloPsums is the number of partial sums all PEs send for one group.
+func (g *scnnGeom) haloPsums(kc int) int64 {
+	var rows, cols int64
+	for p := 0; p < g.nr; p++ {
+		lo, hi := g.rowSpan(p)
+		rows += int64(accSpan(lo, hi, g.r, g.stride, g.pad, g.ho))
+	}
+	for p := 0; p < g.nc; p++ {
+		lo, hi := g.colSpan(p)
+		cols += int64(accSpan(lo, hi, g.s, g.stride, g.pad, g.wo))
+	}
+	// Σ over PEs of accumulator tile − own tile; own tiles cover the plane.
+	return (rows*cols - int64(g.ho)*int64(g.wo)) * int64(kc)
+}
