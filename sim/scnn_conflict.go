@@ -11,33 +11,34 @@ import (
 // to the accumulator bank of their output (an output's address is hashed
 // onto one of A banks, so which outputs share a bank does not depend on the
 // layer's geometry). Each bank adds one product per cycle and queues the
-// rest, so a run of T multiply cycles (one input channel of one output
-// channel group on one PE) issuing N products ends after
+// rest; the queues keep draining while the PE works through the runs of an
+// output-channel group (one run per input channel and stride phase) and
+// must be empty at the group's barrier. The multipliers never wait (the
+// queues are assumed deep enough); the conflict stall is the time the
+// busiest queue needs to drain after the PE's last multiply cycle.
 //
-//	max(T, M)  cycles, M = the most products any bank receives in the run,
+// The closed form treats the A queues as independent, each receiving
+// Binomial(n, 1/A) products per cycle for n products per cycle (the PE's
+// mean over its group), and runs the queue's backlog distribution
+// B_{t+1} = max(0, B_t + arrivals − 1) from empty; after T cycles the stall
+// is
 //
-// and the stall is max(0, M − T). The closed form uses its expectation for
-// N products spread uniformly over A banks,
+//	E[max_b B_b(T)] = Σ_{x ≥ 0} (1 − P(B(T) ≤ x)^A),
 //
-//	E[max(0, M_N − T)] = Σ_{m ≥ T} P(M_N > m),
-//
-// with P(M_N ≤ m) from the bank-by-bank recurrence
-//
-//	Q_a(k) = Σ_{j ≤ min(m,k)} C(k,j)(1/a)^j(1−1/a)^{k−j} Q_{a−1}(k−j),  Q_0(0) = 1,
-//
-// tabulated once per (F·I, A) for runs shorter than conflictRuns cycles.
-// Longer runs use the throughput bound max(0, ⌈N/A⌉ − T), which is zero
-// whenever A ≥ F·I (SCNN's A = 2·F·I): a long run spreads its products
-// evenly enough for the queues to keep up. The register-level reference
-// model (scnn_reference_test.go) counts the exact stalls of hashed real
-// output coordinates cycle by cycle and checks this expectation.
-const conflictRuns = 24
+// tabulated once per (F·I, A) for T ≤ queueSteps (beyond, the distribution
+// has converged when n < A). When n ≥ A the banks cannot keep up and the
+// backlog grows; its maximum is taken as normal with mean (n/A − 1)·T and
+// variance T·(n/A)(1 − 1/A), E[max] ≈ mean + σ·√(2 ln A). The
+// register-level reference model (scnn_reference_test.go) pushes the hashed
+// real output coordinates through the bank queues cycle by cycle and checks
+// this expectation.
+const queueSteps = 256
 
-// conflictTable holds E[max(0, M_N − T)] for T < conflictRuns and
-// N ≤ T·F·I, at index T·(stride) + N.
+// conflictTable holds drain[n][T] = E[max_b B_b(T)] for n < A products per
+// cycle and T ≤ queueSteps.
 type conflictTable struct {
-	fi, banks, stride int
-	e                 []float64
+	fi, banks int
+	drain     [][]float64
 }
 
 var conflictTables sync.Map // [2]int{F·I, A} → *conflictTable
@@ -55,51 +56,51 @@ func conflictsFor(fi, banks int) *conflictTable {
 }
 
 func newConflictTable(fi, banks int) *conflictTable {
-	nMax := (conflictRuns - 1) * fi
-	t := &conflictTable{fi: fi, banks: banks, stride: nMax + 1, e: make([]float64, conflictRuns*(nMax+1))}
-	// Loads above mMax have probability < 1e-12 for every n ≤ nMax (a
-	// bank's load is Binomial(n, 1/A): mean μ, tail far below μ + 10√μ + 15).
-	mu := float64(nMax) / float64(banks)
-	mMax := min(nMax, int(mu+10*math.Sqrt(mu))+15)
-	q := maxLoadAtMost(nMax, banks, mMax)
-	for T := 1; T < conflictRuns; T++ {
-		for n := 0; n <= T*fi && n <= nMax; n++ {
-			var s float64
-			for m := T; m < mMax; m++ {
-				s += math.Max(0, 1-q[m][n])
-			}
-			t.e[T*t.stride+n] = s
-		}
+	t := &conflictTable{fi: fi, banks: banks, drain: make([][]float64, min(fi, banks-1)+1)}
+	for n := 1; n < len(t.drain); n++ {
+		t.drain[n] = queueDrain(n, banks)
 	}
 	return t
 }
 
-// maxLoadAtMost returns q[m][n] = P(no bank of a receives more than m of n
-// uniformly placed products) for m = 0..mMax, n = 0..nMax.
-func maxLoadAtMost(nMax, a, mMax int) [][]float64 {
-	q := make([][]float64, mMax+1)
-	next := make([][]float64, mMax+1)
-	for m := range q {
-		q[m] = make([]float64, nMax+1)
-		next[m] = make([]float64, nMax+1)
-		q[m][0] = 1
+// queueDrain returns E[max over a banks of the backlog after T cycles] for
+// T = 0..queueSteps, n products per cycle, n < a.
+func queueDrain(n, a int) []float64 {
+	p := 1 / float64(a)
+	arr := make([]float64, n+1)
+	binomialRow(arr, n, p)
+	for len(arr) > 1 && arr[len(arr)-1] < 1e-16 {
+		arr = arr[:len(arr)-1]
 	}
-	pmf := make([]float64, nMax+1)
-	for b := 1; b <= a; b++ {
-		p := 1 / float64(b)
-		for k := 0; k <= nMax; k++ {
-			binomialRow(pmf[:k+1], k, p)
-			for m := range q {
-				var s float64
-				for j := 0; j <= min(m, k); j++ {
-					s += pmf[j] * q[m][k-j]
-				}
-				next[m][k] = s
+	// The stationary backlog's tail falls geometrically; 2048 states hold
+	// all but a negligible mass for loads up to n/a ≈ 0.99.
+	states := 64
+	for rho := float64(n) / float64(a); states < 2048 && math.Pow(rho, float64(states)/4) > 1e-18; {
+		states *= 2
+	}
+	cur, next := make([]float64, states), make([]float64, states)
+	cur[0] = 1
+	out := make([]float64, queueSteps+1)
+	for T := 1; T <= queueSteps; T++ {
+		clear(next)
+		for b, pb := range cur {
+			if pb == 0 {
+				continue
+			}
+			for j, pj := range arr {
+				nb := min(states-1, max(0, b+j-1))
+				next[nb] += pb * pj
 			}
 		}
-		q, next = next, q
+		cur, next = next, cur
+		var cdf, e float64
+		for x := 0; x < states; x++ {
+			cdf += cur[x]
+			e += 1 - math.Pow(math.Min(1, cdf), float64(a))
+		}
+		out[T] = e
 	}
-	return q
+	return out
 }
 
 // binomialRow fills out[j] = C(k,j) p^j (1−p)^(k−j) for j = 0..k.
@@ -117,14 +118,30 @@ func binomialRow(out []float64, k int, p float64) {
 	}
 }
 
-// stall is the expected conflict stall of a run of T cycles issuing n
-// products.
-func (t *conflictTable) stall(T, n int64) float64 {
-	if T <= 0 {
+// stall is the expected conflict stall of a PE that multiplies for T
+// cycles in a group, n products reaching the accumulators.
+func (t *conflictTable) stall(T int64, n float64) float64 {
+	if T <= 0 || n <= 0 {
 		return 0
 	}
-	if T < conflictRuns && n < int64(t.stride) {
-		return t.e[T*int64(t.stride)+n]
+	rate := n / float64(T)
+	if rate >= float64(t.banks) || rate > float64(len(t.drain)-1) {
+		a := float64(t.banks)
+		mean := (rate/a - 1) * float64(T)
+		sd := math.Sqrt(float64(T) * rate / a * (1 - 1/a))
+		return math.Max(0, mean+sd*math.Sqrt(2*math.Log(a)))
 	}
-	return float64(max(0, ceilDiv64(n, int64(t.banks))-T))
+	steps := int(min(T, queueSteps))
+	lo := int(rate)
+	frac := rate - float64(lo)
+	at := func(n int) float64 {
+		if n <= 0 {
+			return 0
+		}
+		return t.drain[n][steps]
+	}
+	if frac == 0 || lo+1 >= len(t.drain) {
+		return at(lo)
+	}
+	return (1-frac)*at(lo) + frac*at(lo+1)
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"math/bits"
 )
 
@@ -42,29 +43,34 @@ func convStatistical(g *scnnGeom, ops scnnOperands, conf *conflictTable) scnnRun
 		var maxT, sumT, conf0, issued, aReads, wReads float64
 		for pr := 0; pr < g.nr; pr++ {
 			for pc := 0; pc < g.nc; pc++ {
-				var t, st float64
+				var t, nIn float64 // per input channel
 				for ph := range wd {
 					na := rowPh[pr*s+ph/s] * colPh[pc*s+ph%s]
 					if na == 0 || wd[ph].mean == 0 {
 						continue
 					}
 					ad := cache.get(na, ops.da, ops.aSkip, g.i)
-					cyc, stall := pairCycles(ad, &wd[ph], conf)
-					t += cyc + stall
-					st += stall
+					t += ad.vectors() * wd[ph].vectors()
+					nIn += ad.mean * wd[ph].mean * g.rowIn[pr*s+ph/s] * g.colIn[pc*s+ph%s]
 					issued += ad.mean * wd[ph].mean
 					aReads += ad.mean * wd[ph].vectors()
 					wReads += wd[ph].mean
 				}
-				maxT = max(maxT, t)
-				sumT += t
+				T, N := t*float64(g.cg), nIn*float64(g.cg)
+				var st float64
+				if T > 0 {
+					st = conf.stall(int64(math.Round(T)), N)
+				}
+				maxT = max(maxT, T+st)
+				sumT += T + st
 				conf0 += st
 			}
 		}
-		k := float64(cl.count) * float64(g.cg) * float64(g.groups)
+		k := float64(cl.count) * float64(g.groups)
 		run.compute += k * maxT
 		run.busy += k * sumT
 		run.conflicts += k * conf0 / float64(run.pes)
+		k *= float64(g.cg)
 		run.issued += k * issued
 		run.aReads += k * aReads
 		run.wReads += k * wReads
@@ -117,7 +123,8 @@ func convMasked(g *scnnGeom, l *Layer, ops scnnOperands, conf *conflictTable) sc
 	afed := make([]int32, g.cg*p2*nPE) // [c][phase][pe]
 	afedSum := make([]int64, g.cg*p2)
 	wfed := make([]int32, n*g.cg*p2) // [group][c][phase]
-	T := make([]float64, nPE)
+	T := make([]int64, nPE)          // multiply cycles per PE in the group
+	N := make([]float64, nPE)        // products reaching the accumulators
 	F, I := int64(g.f), int64(g.i)
 	for gi := 0; gi < g.groups; gi++ {
 		clear(afed)
@@ -144,6 +151,7 @@ func convMasked(g *scnnGeom, l *Layer, ops scnnOperands, conf *conflictTable) sc
 		var conflicts float64
 		for grp := 0; grp < n; grp++ {
 			clear(T)
+			clear(N)
 			for c := 0; c < g.cg; c++ {
 				for ph := 0; ph < p2; ph++ {
 					w := int64(wfed[(grp*g.cg+c)*p2+ph])
@@ -152,14 +160,15 @@ func convMasked(g *scnnGeom, l *Layer, ops scnnOperands, conf *conflictTable) sc
 					}
 					qw := (w + F - 1) / F
 					as := afed[(c*p2+ph)*nPE : (c*p2+ph+1)*nPE]
+					py, px := ph/g.stride, ph%g.stride
 					for pe, a := range as {
 						if a == 0 {
 							continue
 						}
-						tm := (int64(a) + I - 1) / I * qw
-						st := conf.stall(tm, int64(a)*w)
-						T[pe] += float64(tm) + st
-						conflicts += st
+						qa := (int64(a) + I - 1) / I
+						in := g.rowIn[pe/g.nc*g.stride+py] * g.colIn[pe%g.nc*g.stride+px]
+						T[pe] += qa * qw
+						N[pe] += float64(int64(a)*w) * in
 					}
 					sum := float64(afedSum[c*p2+ph])
 					run.issued += float64(w) * sum
@@ -168,9 +177,15 @@ func convMasked(g *scnnGeom, l *Layer, ops scnnOperands, conf *conflictTable) sc
 				}
 			}
 			var maxT float64
-			for _, t := range T {
+			for pe, tm := range T {
+				if tm == 0 {
+					continue
+				}
+				st := conf.stall(tm, N[pe])
+				t := float64(tm) + st
 				maxT = max(maxT, t)
 				run.busy += t
+				conflicts += st
 			}
 			run.compute += maxT
 		}

@@ -1,7 +1,5 @@
 package sim
 
-import "math"
-
 // maxPEDim bounds array.pe_weights and array.pe_activations (F, I).
 const maxPEDim = 16
 
@@ -80,17 +78,4 @@ func (c *countDist) vectors() float64 {
 		v += c.pr[r]
 	}
 	return v
-}
-
-// pairCycles is the expected multiply cycles E[⌈a/I⌉·⌈w/F⌉] of a run with
-// independent activation and weight counts, and the expected conflict
-// stall, evaluated at the run's expected length and products (the stall is
-// a small correction; see scnn_conflict.go).
-func pairCycles(a, w *countDist, conf *conflictTable) (cycles, stall float64) {
-	cycles = a.vectors() * w.vectors()
-	if cycles == 0 {
-		return 0, 0
-	}
-	stall = conf.stall(int64(math.Round(cycles)), int64(math.Round(a.mean*w.mean)))
-	return cycles, stall
 }

@@ -41,7 +41,14 @@ type scnnGeom struct {
 	kc                   int // output channels per group
 	cg, kg, groups       int // channels and filters per conv group; conv groups
 	phases               int // stride²
+	// rowIn[p·stride + py] is the fraction of (input row, filter row) pairs
+	// of PE row p in phase py whose product lands inside the output plane
+	// (the rest fall off its border and reach no accumulator); colIn alike.
+	rowIn, colIn []float64
 }
+
+// maxStride bounds the stride the scnn engine maps (CheckLayer).
+const maxStride = 16
 
 // newSCNNGeom tiles l on spec. It returns an error when even one output
 // channel's tile with its halo exceeds the accumulator buffer.
@@ -51,6 +58,9 @@ func newSCNNGeom(spec *accel.Spec, l *Layer) (scnnGeom, error) {
 		rows: a.Rows, cols: a.Cols, stride: l.stride(), pad: l.Pad, r: l.R, s: l.S,
 		inH: l.InH, inW: l.InW, ho: l.OutH(), wo: l.OutW(), groups: l.groups()}
 	g.cg, g.kg = l.InC/g.groups, l.OutC/g.groups
+	if g.stride > maxStride {
+		return g, fmt.Errorf("cannot be tiled: stride %d exceeds %d", g.stride, maxStride)
+	}
 	hp, wp := g.inH+2*g.pad, g.inW+2*g.pad
 	g.ih, g.iw = ceilDiv(hp, g.rows), ceilDiv(wp, g.cols)
 	g.nr, g.nc = ceilDiv(hp, g.ih), ceilDiv(wp, g.iw)
@@ -68,6 +78,8 @@ func newSCNNGeom(spec *accel.Spec, l *Layer) (scnnGeom, error) {
 		own := ownSpan(p, g.iw, g.stride, g.wo)
 		g.accW, hx, ownW = max(g.accW, acc), max(hx, acc-own), max(ownW, own)
 	}
+	g.rowIn = inPlane(g.nr, g.stride, g.pad, g.r, g.ho, g.rowSpan)
+	g.colIn = inPlane(g.nc, g.stride, g.pad, g.s, g.wo, g.colSpan)
 	if g.nr*g.nc > 1 {
 		g.haloRegion = max(hy*ownW, hx*ownH, hy*hx)
 	}
@@ -77,6 +89,31 @@ func newSCNNGeom(spec *accel.Spec, l *Layer) (scnnGeom, error) {
 			g.accH, g.accW, g.accH*g.accW, g.entries)
 	}
 	return g, nil
+}
+
+// inPlane computes rowIn (colIn) for n PE rows (columns) along a side with
+// filter side k and out outputs.
+func inPlane(n, stride, pad, k, out int, span func(int) (int, int)) []float64 {
+	f := make([]float64, n*stride)
+	for p := 0; p < n; p++ {
+		lo, hi := span(p)
+		var in, all [maxStride]int
+		for y := lo; y < hi; y++ {
+			ph := (y + pad) % stride
+			for r := ph % stride; r < k; r += stride {
+				all[ph]++
+				if o := y + pad - r; o >= 0 && o/stride < out {
+					in[ph]++
+				}
+			}
+		}
+		for ph := 0; ph < stride; ph++ {
+			if all[ph] > 0 {
+				f[p*stride+ph] = float64(in[ph]) / float64(all[ph])
+			}
+		}
+	}
+	return f
 }
 
 // rowSpan is the real input row range [lo, hi) of PE row p (p < nr).
