@@ -10,14 +10,16 @@ import (
 // (Parashar et al., ISCA 2017, §III–IV). Every conv group (Layer.Groups) is
 // tiled the same way and runs after the previous one.
 //
-// The zero-padded input plane (InH + 2·pad) × (InW + 2·pad) is cut into
-// tiles of ih×iw, one per PE (grid rows × cols; the first nr×nc PEs get a
-// tile, the rest idle), and each PE holds its tile's real activations for
-// all input channels (input-stationary). A product of input row y with
-// filter row r belongs to output row (y + pad − r)/stride; a PE owns the
-// outputs whose first input row lies in its tile and accumulates the others
-// it produces (a halo of up to ⌈(R−1)/stride⌉ rows, and columns alike)
-// for its neighbours, so its accumulator tile is up to accH×accW outputs per
+// The input plane InH × InW is cut into nr × nc tiles as evenly as rows
+// allow (PE row p holds input rows [⌊p·InH/nr⌋, ⌊(p+1)·InH/nr⌋), nr =
+// min(rows, InH), and columns alike; the rest of the grid idles), and each
+// PE holds its tile's activations for all input channels
+// (input-stationary); padding is never stored. A product of input row y
+// with filter row r belongs to output row (y + pad − r)/stride; a PE owns
+// the outputs whose first input row, o·stride − pad, lies in its tile (the
+// first and last PEs also those before and after the plane) and
+// accumulates the others it produces (a halo of up to ⌈(R−1)/stride⌉ rows,
+// and columns alike) for its neighbours, so its accumulator tile is up to accH×accW outputs per
 // output channel. Output channels are processed in groups of
 // kc = ⌊accumulator_entries / (accH·accW)⌋, with a barrier across PEs after
 // each group, when the halos are exchanged.
@@ -34,7 +36,6 @@ type scnnGeom struct {
 	r, s                 int // filter
 	inH, inW             int
 	ho, wo               int
-	ih, iw               int // padded input tile per PE
 	nr, nc               int // PE rows / cols that hold a tile
 	accH, accW           int // largest accumulator tile per output channel
 	haloRegion           int // largest halo region one PE sends one neighbour, per channel
@@ -61,21 +62,19 @@ func newSCNNGeom(spec *accel.Spec, l *Layer) (scnnGeom, error) {
 	if g.stride > maxStride {
 		return g, fmt.Errorf("cannot be tiled: stride %d exceeds %d", g.stride, maxStride)
 	}
-	hp, wp := g.inH+2*g.pad, g.inW+2*g.pad
-	g.ih, g.iw = ceilDiv(hp, g.rows), ceilDiv(wp, g.cols)
-	g.nr, g.nc = ceilDiv(hp, g.ih), ceilDiv(wp, g.iw)
+	g.nr, g.nc = min(g.rows, g.inH), min(g.cols, g.inW)
 	g.phases = g.stride * g.stride
 	var hy, hx, ownH, ownW int
 	for p := 0; p < g.nr; p++ {
 		lo, hi := g.rowSpan(p)
 		acc := accSpan(lo, hi, g.r, g.stride, g.pad, g.ho)
-		own := ownSpan(p, g.ih, g.stride, g.ho)
+		own := ownSpan(p, g.nr, g.inH, g.stride, g.pad, g.ho)
 		g.accH, hy, ownH = max(g.accH, acc), max(hy, acc-own), max(ownH, own)
 	}
 	for p := 0; p < g.nc; p++ {
 		lo, hi := g.colSpan(p)
 		acc := accSpan(lo, hi, g.s, g.stride, g.pad, g.wo)
-		own := ownSpan(p, g.iw, g.stride, g.wo)
+		own := ownSpan(p, g.nc, g.inW, g.stride, g.pad, g.wo)
 		g.accW, hx, ownW = max(g.accW, acc), max(hx, acc-own), max(ownW, own)
 	}
 	g.rowIn = inPlane(g.nr, g.stride, g.pad, g.r, g.ho, g.rowSpan)
@@ -116,25 +115,29 @@ func inPlane(n, stride, pad, k, out int, span func(int) (int, int)) []float64 {
 	return f
 }
 
-// rowSpan is the real input row range [lo, hi) of PE row p (p < nr).
-func (g *scnnGeom) rowSpan(p int) (int, int) { return inSpan(p, g.ih, g.pad, g.inH) }
+// rowSpan is the input row range [lo, hi) of PE row p (p < nr).
+func (g *scnnGeom) rowSpan(p int) (int, int) { return inSpan(p, g.nr, g.inH) }
 
-// colSpan is the real input column range [lo, hi) of PE column p (p < nc).
-func (g *scnnGeom) colSpan(p int) (int, int) { return inSpan(p, g.iw, g.pad, g.inW) }
+// colSpan is the input column range [lo, hi) of PE column p (p < nc).
+func (g *scnnGeom) colSpan(p int) (int, int) { return inSpan(p, g.nc, g.inW) }
 
-// inSpan is the real part [lo, hi) of padded tile p of size t.
-func inSpan(p, t, pad, in int) (int, int) {
-	lo := min(in, max(0, p*t-pad))
-	hi := min(in, max(0, (p+1)*t-pad))
-	return lo, max(lo, hi)
-}
+// inSpan is tile p of n even tiles of in: [⌊p·in/n⌋, ⌊(p+1)·in/n⌋).
+func inSpan(p, n, in int) (int, int) { return p * in / n, (p + 1) * in / n }
 
-// ownSpan is how many of the out outputs tile p of size t owns: those
-// whose first padded input row, o·stride, lies in [p·t, (p+1)·t).
-func ownSpan(p, t, stride, out int) int {
-	lo := min(out, ceilDiv(p*t, stride))
-	hi := min(out, ceilDiv((p+1)*t, stride))
-	return max(0, hi-lo)
+// ownSpan is how many of the out outputs tile p of n owns: those o with
+// o·stride − pad in the tile, the first tile also those before it and the
+// last those after it.
+func ownSpan(p, n, in, stride, pad, out int) int {
+	bound := func(p int) int { // first output of tile p
+		switch {
+		case p <= 0:
+			return 0
+		case p >= n:
+			return out
+		}
+		return min(out, ceilDiv(p*in/n+pad, stride))
+	}
+	return max(0, bound(p+1)-bound(p))
 }
 
 // accSpan is how many outputs in [0, out) the products of inputs [lo, hi)
