@@ -8,10 +8,16 @@ const (
 	DefaultWordBytes       = 8 // 64-bit SRAM word, the width Horowitz quotes
 	DefaultBanks           = 1
 	DefaultQueueDepth      = 8 // EIE's activation queue depth
-	DefaultRelIndexBits    = 4 // EIE's 4-bit relative row index
-	DefaultEntries         = 16
-	DefaultIndexBits       = 4
-	DefaultLookupsPerCycle = 1
+	// SCNN's PE (Parashar et al., ISCA 2017, Table III): a 4×4 multiplier
+	// array, 32 accumulator banks of 32 entries.
+	DefaultPEWeights          = 4
+	DefaultPEActivations      = 4
+	DefaultAccumulatorBanks   = 32
+	DefaultAccumulatorEntries = 1024
+	DefaultRelIndexBits       = 4 // EIE's 4-bit relative row index
+	DefaultEntries            = 16
+	DefaultIndexBits          = 4
+	DefaultLookupsPerCycle    = 1
 )
 
 // Defaults fills every optional field with its documented default. In Go a
@@ -38,6 +44,10 @@ func (s *Spec) Defaults() {
 	s.defInt(&s.Memory.WordBytes, "memory.word_bytes", DefaultWordBytes)
 	s.defInt(&s.Memory.Banks, "memory.banks", DefaultBanks)
 	s.defInt(&s.Array.QueueDepth, "array.queue_depth", DefaultQueueDepth)
+	s.defInt(&s.Array.PEWeights, "array.pe_weights", DefaultPEWeights)
+	s.defInt(&s.Array.PEActivations, "array.pe_activations", DefaultPEActivations)
+	s.defInt(&s.Array.AccumulatorBanks, "array.accumulator_banks", DefaultAccumulatorBanks)
+	s.defInt(&s.Array.AccumulatorEntries, "array.accumulator_entries", DefaultAccumulatorEntries)
 	s.defString(&s.Sparsity.Weights, "sparsity.weights", ZeroNone)
 	s.defString(&s.Sparsity.Activations, "sparsity.activations", ZeroNone)
 	s.defString(&s.Sparsity.Format, "sparsity.format", FormatDense)

@@ -17,7 +17,8 @@ func TestDefaultsFill(t *testing.T) {
 		Memory: Memory{IfmapSRAMKiB: 8, FilterSRAMKiB: 32, OfmapSRAMKiB: 1024, DRAMGBPerS: 1}}
 	s.Defaults()
 	want := Spec{Version: 1, Name: "t", ClockMHz: 1000,
-		Array:     Array{Rows: 4, Cols: 4, Dataflow: OS, QueueDepth: 8},
+		Array: Array{Rows: 4, Cols: 4, Dataflow: OS, QueueDepth: 8, PEWeights: 4, PEActivations: 4,
+			AccumulatorBanks: 32, AccumulatorEntries: 1024},
 		Precision: Precision{WeightBits: 8, ActivationBits: 8, AccumulatorBits: 32},
 		Memory: Memory{IfmapSRAMKiB: 8, FilterSRAMKiB: 32, OfmapSRAMKiB: 1024,
 			WordBytes: 8, Banks: 1, DRAMGBPerS: 1},

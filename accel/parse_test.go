@@ -50,7 +50,7 @@ func TestParseErrors(t *testing.T) {
 		{"overflow rows", edit("rows: 32", "rows: 99999999999999999999"), `x.yaml:5: array.rows: want an integer, got "99999999999999999999"`},
 		{"null rows", edit("rows: 32", "rows:"), "x.yaml:5: array.rows: no value given (want an integer)"},
 		{"list rows", edit("rows: 32", "rows: [1]"), "x.yaml:5: array.rows: want an integer, got a list"},
-		{"unknown key", edit("rows: 32", "rowz: 32"), "x.yaml:5: array.rowz: unknown key (valid: cols, dataflow, queue_depth, rows)"},
+		{"unknown key", edit("rows: 32", "rowz: 32"), "x.yaml:5: array.rowz: unknown key (valid: accumulator_banks, accumulator_entries, cols, dataflow, pe_activations, pe_weights, queue_depth, rows)"},
 		{"unknown top key", minimal + "memroy: {}\n", "x.yaml:13: memroy: unknown key (valid: array, clock_mhz, codebook, energy, memory, name, precision, sparsity, version)"},
 		{"duplicate key", edit("cols: 32", "rows: 4"), "x.yaml:6: array.rows: duplicate key (first at line 5)"},
 		{"duplicate section", minimal + "memory:\n  banks: 2\n", "x.yaml:13: memory: duplicate key (first at line 8)"},

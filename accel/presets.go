@@ -19,6 +19,8 @@ var presets = map[string]func() *Spec{
 	"edge-16x16":            edge16,
 	"tpu-128x128":           tpu128,
 	"eyeriss-12x14":         eyeriss,
+	"scnn":                  scnn,
+	"dcnn":                  dcnn,
 }
 
 // DefaultSpec returns the default accelerator, systolic-32x32 (the example
@@ -118,4 +120,33 @@ func eyeriss() *Spec {
 	return newSpec("eyeriss-12x14", 200, 12, 14, WS, 36, 36, 36, 4, func(s *Spec) {
 		s.Precision = Precision{WeightBits: 16, ActivationBits: 16}
 	})
+}
+
+// scnn is SCNN (Parashar et al., ISCA 2017): 8×8 PEs of 4×4 multipliers,
+// 32 accumulator banks of 32 entries, zero weights and activations skipped,
+// 16-bit operands at 1 GHz, 10 KB IARAM/OARAM and a 500 B weight FIFO per
+// PE. Sources in configs/accelerators/scnn.yaml.
+func scnn() *Spec {
+	return newSpec("scnn", 1000, 8, 8, "scnn", 640, 32, 640, 25.6, func(s *Spec) {
+		scnnPE(s)
+		s.Sparsity = Sparsity{Weights: ZeroSkip, Activations: ZeroSkip, RelIndexBits: 4}
+	})
+}
+
+// dcnn is SCNN's dense baseline DCNN: the same array with no zeros skipped
+// and 1 MiB each of input and output activation RAM.
+func dcnn() *Spec {
+	return newSpec("dcnn", 1000, 8, 8, "scnn", 1024, 32, 1024, 25.6, func(s *Spec) {
+		scnnPE(s)
+		s.Sparsity = Sparsity{Weights: ZeroNone, Activations: ZeroNone}
+	})
+}
+
+// scnnPE sets SCNN's PE (Table III): F = I = 4, 32 banks × 32 entries,
+// 16-bit operands, 24-bit accumulators, one SRAM per PE.
+func scnnPE(s *Spec) {
+	s.Array.PEWeights, s.Array.PEActivations = 4, 4
+	s.Array.AccumulatorBanks, s.Array.AccumulatorEntries = 32, 1024
+	s.Precision = Precision{WeightBits: 16, ActivationBits: 16, AccumulatorBits: 24}
+	s.Memory.Banks = 64
 }

@@ -45,6 +45,17 @@ type Array struct {
 	// QueueDepth is the per-PE activation queue depth of the eie dataflow
 	// (entries); default 8, as chosen in the EIE paper.
 	QueueDepth int `yaml:"queue_depth"`
+	// PEWeights (F) and PEActivations (I) shape each PE's multiplier array
+	// in the scnn dataflow: every cycle a PE multiplies F weights by I
+	// input activations (their Cartesian product); default 4 × 4, SCNN's
+	// design point (Parashar et al., ISCA 2017, Table III).
+	PEWeights     int `yaml:"pe_weights"`
+	PEActivations int `yaml:"pe_activations"`
+	// AccumulatorBanks (A) and AccumulatorEntries are a scnn PE's
+	// accumulator buffer: A banks, AccumulatorEntries partial sums in all;
+	// default 32 banks of 32 entries (SCNN, Table III).
+	AccumulatorBanks   int `yaml:"accumulator_banks"`
+	AccumulatorEntries int `yaml:"accumulator_entries"`
 }
 
 // PEs is the number of processing elements, Rows·Cols.

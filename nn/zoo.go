@@ -107,6 +107,25 @@ var zoo = map[string]func() Arch{
 		b.pool("avgpool", 7, 1, 0).fc("fc", 1000)
 		return Arch{Name: "resnet-18", Layers: b.layers}
 	},
+	// GoogLeNet (Inception v1, 224×224), Szegedy et al., CVPR 2015, Table 1,
+	// without the auxiliary classifiers (inference) and the LRN layers (no
+	// MACs). Max pooling pads by 1 where Caffe rounds its output up, so the
+	// planes are 112, 56, 28, 14, 7 as in Table 1.
+	"googlenet": func() Arch {
+		b := &chain{c: 3, h: 224, w: 224}
+		b.conv("conv1/7x7_s2", 64, 7, 2, 3, 1).pool("pool1/3x3_s2", 3, 2, 1).
+			conv("conv2/3x3_reduce", 64, 1, 1, 0, 1).conv("conv2/3x3", 192, 3, 1, 1, 1).
+			pool("pool2/3x3_s2", 3, 2, 1).
+			inception("3a", 64, 96, 128, 16, 32, 32).inception("3b", 128, 128, 192, 32, 96, 64).
+			pool("pool3/3x3_s2", 3, 2, 1).
+			inception("4a", 192, 96, 208, 16, 48, 64).inception("4b", 160, 112, 224, 24, 64, 64).
+			inception("4c", 128, 128, 256, 24, 64, 64).inception("4d", 112, 144, 288, 32, 64, 64).
+			inception("4e", 256, 160, 320, 32, 128, 128).
+			pool("pool4/3x3_s2", 3, 2, 1).
+			inception("5a", 256, 160, 320, 32, 128, 128).inception("5b", 384, 192, 384, 48, 128, 128).
+			pool("pool5/7x7_s1", 7, 1, 0).fc("loss3/classifier", 1000)
+		return Arch{Name: "googlenet", Layers: b.layers}
+	},
 	// MobileNet-v1 (width 1.0, 224×224), Howard et al. 2017: depthwise
 	// convolutions are grouped convolutions with groups = channels.
 	"mobilenet-v1": func() Arch {
@@ -121,6 +140,28 @@ var zoo = map[string]func() Arch{
 		b.pool("avgpool", 7, 1, 0).fc("fc", 1000)
 		return Arch{Name: "mobilenet-v1", Layers: b.layers}
 	},
+}
+
+// inception appends an Inception module (Szegedy et al., "Going Deeper
+// with Convolutions", CVPR 2015, Fig. 2b) named like Caffe's bvlc_googlenet:
+// four branches on the same input — 1×1; 1×1 reduce then 3×3; 1×1 reduce
+// then 5×5; 3×3/1 max pooling then a 1×1 projection — simulated layer by
+// layer; their concatenation only sets the next layer's input channels.
+func (b *chain) inception(name string, c1, r3, c3, r5, c5, proj int) *chain {
+	c, h, w := b.c, b.h, b.w
+	branch := func(layers ...Shape) {
+		b.c, b.h, b.w = c, h, w
+		for _, l := range layers {
+			b.add(l)
+		}
+	}
+	p := "inception_" + name + "/"
+	branch(conv(p+"1x1", c, h, w, c1, 1, 1, 0, 1))
+	branch(conv(p+"3x3_reduce", c, h, w, r3, 1, 1, 0, 1), conv(p+"3x3", r3, h, w, c3, 3, 1, 1, 1))
+	branch(conv(p+"5x5_reduce", c, h, w, r5, 1, 1, 0, 1), conv(p+"5x5", r5, h, w, c5, 5, 1, 2, 1))
+	branch(pool(p+"pool", c, h, w, 3, 1, 1), conv(p+"pool_proj", c, h, w, proj, 1, 1, 0, 1))
+	b.c, b.h, b.w = c1+c3+c5+proj, h, w
+	return b
 }
 
 // ZooNames lists the built-in networks in sorted order.

@@ -56,14 +56,16 @@ func SimulateCSV(r sim.Result) Table {
 	t := Table{Header: []string{"accelerator", "network", "layer", "kind", "macs", "weights",
 		"weight_density", "compute_cycles", "stall_cycles", "cycles", "latency_us", "utilization",
 		"dram_bytes", "energy_mac_pj", "energy_lut_pj", "energy_sram_pj", "energy_dram_pj",
-		"energy_static_pj", "energy_total_pj", "load_balance", "padding_entries", "compressed_bytes"}}
+		"energy_static_pj", "energy_total_pj", "load_balance", "padding_entries", "compressed_bytes",
+		"conflict_cycles", "halo_cycles", "channel_group"}}
 	for _, l := range r.Layers {
 		t.Rows = append(t.Rows, []string{r.Accelerator, r.Network, l.Name, string(l.Kind),
 			intStr(l.MACs), intStr(l.Weights), num(l.WeightDensity), intStr(int64(l.ComputeCycles)),
 			intStr(int64(l.StallCycles)), intStr(int64(l.Cycles)), num(l.LatencyUS), num(l.Utilization),
 			intStr(l.DRAMBytes), num(l.Energy.MAC), num(l.Energy.LUT), num(l.Energy.SRAM),
 			num(l.Energy.DRAM), num(l.Energy.Static), num(l.Energy.Total), num(l.LoadBalance),
-			intStr(l.PaddingEntries), intStr(l.CompressedBytes)})
+			intStr(l.PaddingEntries), intStr(l.CompressedBytes), intStr(l.ConflictCycles),
+			intStr(l.HaloCycles), intStr(int64(l.ChannelGroup))})
 	}
 	return t
 }

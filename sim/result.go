@@ -78,6 +78,15 @@ type EngineStats struct {
 	// when they go through the codebook LUT (codebook.index_bits); 0 when
 	// they are stored decoded (no codebook, or one larger than the LUT).
 	CodebookBits int `json:"codebook_index_bits,omitempty"`
+	// ConflictCycles is the mean PE's accumulator bank-conflict stall
+	// (scnn; part of ComputeCycles).
+	ConflictCycles int64 `json:"conflict_cycles,omitempty"`
+	// HaloCycles is the time spent exchanging halos between PEs after each
+	// output-channel group (scnn; part of ComputeCycles).
+	HaloCycles int64 `json:"halo_cycles,omitempty"`
+	// ChannelGroup is Kc, the output channels per group that fit the
+	// accumulators (scnn conv), or the outputs per PE (scnn fc).
+	ChannelGroup int `json:"channel_group,omitempty"`
 }
 
 // Total sums a network's layers.
