@@ -118,6 +118,15 @@ func (s *Spec) splitByKind(root *yaml.Node) (*yaml.Node, error) {
 	return &rest, nil
 }
 
+// ResolveKinds rebuilds the spec of every by_kind entry from s's current
+// values: a caller that sets top-level keys on a copy of a loaded spec whose
+// defaults are not yet filled (a sweep point) calls it before Defaults, so
+// each kind takes the new values it does not give itself. It does nothing
+// for a homogeneous spec.
+func (s *Spec) ResolveKinds() {
+	s.resolveKinds() //nolint:errcheck // the kinds' keys were checked when the file was parsed
+}
+
 // resolveKinds builds each kind's spec from s before s's own defaults are
 // filled: a copy of s (its given keys) with the kind's keys decoded on top,
 // then its defaults filled. Errors name the by_kind key.

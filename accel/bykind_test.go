@@ -65,3 +65,27 @@ func TestByKindErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestResolveKinds: a top-level key changed on a copy (a sweep point) reaches
+// the kinds that do not give it, after ResolveKinds; Defaults alone is
+// idempotent and leaves the kinds as they were.
+func TestResolveKinds(t *testing.T) {
+	s, err := Parse([]byte(hetero), "h.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := *s
+	p.Memory.DRAMGBPerS, p.Array.Rows = 3.2, 16
+	p.Defaults()
+	if p.ForKind("fc").Memory.DRAMGBPerS != 25.6 {
+		t.Error("Defaults re-resolved the kinds")
+	}
+	p.ResolveKinds()
+	fc := p.ForKind("fc")
+	if fc.Memory.DRAMGBPerS != 3.2 || fc.Array.Rows != 64 {
+		t.Errorf("after ResolveKinds: fc DRAM %v GB/s (want the new 3.2), rows %d (want its own 64)", fc.Memory.DRAMGBPerS, fc.Array.Rows)
+	}
+	if s.ForKind("fc").Memory.DRAMGBPerS != 25.6 {
+		t.Error("ResolveKinds on a copy changed the original's kinds")
+	}
+}

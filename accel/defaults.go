@@ -32,12 +32,10 @@ const (
 // defaults to weight_bits), then the energy table, which is derived from
 // them (energy.go).
 //
-// A heterogeneous spec's by_kind specs are resolved here from s's current
-// values (before its own defaults are filled) plus each kind's keys, then
-// defaulted themselves; so call Defaults on a spec whose defaults are not
-// yet filled, as Load and sweeps do.
+// A heterogeneous spec's by_kind specs are not touched: they are resolved
+// when the file is parsed, and again by ResolveKinds after a caller (a
+// sweep) changes top-level keys.
 func (s *Spec) Defaults() {
-	s.resolveKinds() //nolint:errcheck // the kinds' keys were checked when the file was parsed
 	s.defInt(&s.Precision.WeightBits, "precision.weight_bits", DefaultWeightBits)
 	s.defInt(&s.Precision.ActivationBits, "precision.activation_bits", DefaultActivationBits)
 	s.defInt(&s.Precision.AccumulatorBits, "precision.accumulator_bits", DefaultAccumulatorBits)
