@@ -7,12 +7,12 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 
 	"codeberg.org/sbinet/npyio/npz"
+	"github.com/dcsim/dcsim/internal/atomicfile"
 )
 
 // Model files are .npz archives (docs/model-format.md): per layer
@@ -46,8 +46,9 @@ type shapeJSON struct {
 	Pad    int    `json:"pad"`
 }
 
-// SaveModel writes m to path atomically (a temporary file in the same
-// directory, then rename). meta holds caller key/values (seed, epochs,
+// SaveModel writes m to path atomically (internal/atomicfile: a temporary
+// file in the same directory, then rename; temporary files of killed
+// writers are removed). meta holds caller key/values (seed, epochs,
 // test_accuracy, pruning settings…); the keys "arch" and "format" are set by
 // SaveModel. The bytes depend only on m and meta.
 func SaveModel(path string, m *Model, meta map[string]string) error {
@@ -55,30 +56,10 @@ func SaveModel(path string, m *Model, meta map[string]string) error {
 	if err := WriteModel(&buf, m, meta); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
 		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(buf.Bytes())
-	if err == nil {
-		err = f.Chmod(0o644) // CreateTemp makes 0600; a model file is data to share
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	})
 }
 
 // WriteModel writes m as an .npz archive to w (see SaveModel).

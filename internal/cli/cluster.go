@@ -91,6 +91,9 @@ func runCluster(e *env, f *clusterFlags) error {
 	if err := f.check(); err != nil {
 		return err
 	}
+	if err := checkOut("--out", f.out); err != nil {
+		return err
+	}
 	m, meta, err := loadModel(f.in)
 	if err != nil {
 		return err
@@ -99,22 +102,26 @@ func runCluster(e *env, f *clusterFlags) error {
 	if err != nil {
 		return err
 	}
+	e.work()
+	// Evaluation, clustering and fine-tuning fail on the model or the
+	// settings given (k above a layer's distinct weights, a learning rate
+	// that diverges): bad input.
 	before, _, err := f.data.evaluate(m, test)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	rep, err := clustering.ClusterModel(m, f.s)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	clustered, _, err := f.data.evaluate(m, test)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	acc := clustered
 	if f.finetuneEpochs > 0 {
 		if acc, err = f.finetune(e, m, train, test); err != nil {
-			return err
+			return input(err)
 		}
 	}
 	sum, err := summarize(m, acc, 0, f.storage.s)

@@ -158,6 +158,9 @@ func runCodesign(e *env, f *codesignFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := checkOut("--out", f.output.out); err != nil {
+		return err
+	}
 	spec, err := loadSpec(f.accel)
 	if err != nil {
 		return err
@@ -170,10 +173,13 @@ func runCodesign(e *env, f *codesignFlags) error {
 	if err != nil {
 		return err
 	}
+	e.work()
 	s.Progress = e.progressWriter()
+	// Run fails on its settings, on a model the accelerator cannot run,
+	// or when retraining diverges: bad input.
 	res, err := codesign.Run(m, spec, train, test, s)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	render := func(out io.Writer) error { return reports.Render(out, format, res, res.Tables()...) }
 	if f.output.out != "" {

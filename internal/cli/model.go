@@ -167,11 +167,8 @@ func loadModel(path string) (*nn.Model, map[string]string, error) {
 	return nn.LoadModel(path)
 }
 
-// saveModelMeta writes a model file atomically, mapping failures to
-// internal errors.
+// saveModelMeta writes a model file atomically; a failure is an
+// *fs.PathError naming path (exit status 2).
 func saveModelMeta(path string, m *nn.Model, meta map[string]string) error {
-	if err := nn.SaveModel(path, m, meta); err != nil {
-		return internal(err)
-	}
-	return nil
+	return nn.SaveModel(path, m, meta)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -16,6 +17,7 @@ func init() { register(newPrune) }
 type pruneFlags struct {
 	in, out    string
 	experiment string
+	expModel   string // the experiment's model: key ("" = any)
 	s          pruning.Settings
 	splicing   bool
 	data       dataFlags
@@ -72,6 +74,7 @@ func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 		return pruning.Settings{}, err
 	}
 	s := exp.Settings
+	f.expModel = exp.Model
 	if f.in == "" {
 		f.in = exp.In
 	}
@@ -120,19 +123,27 @@ func runPrune(e *env, cmd *cobra.Command, f *pruneFlags) error {
 	if err := f.data.check(); err != nil {
 		return err
 	}
-	m, _, err := loadModel(f.in)
+	if err := checkOut("--out", f.out); err != nil {
+		return err
+	}
+	m, meta, err := loadModel(f.in)
 	if err != nil {
+		return err
+	}
+	if err := f.checkExperimentModel(m.Arch.Name, meta); err != nil {
 		return err
 	}
 	train, test, err := f.data.load()
 	if err != nil {
 		return err
 	}
+	e.work()
 	s.Train.Workers = f.data.workers
 	s.Progress = e.progressWriter()
+	// Prune fails on its settings or when retraining diverges: bad input.
 	rep, err := pruning.Prune(m, train, test, s)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	// Prune evaluated the final model on the test set after its last
 	// phase (zeroing shadow values does not change effective weights).
@@ -152,6 +163,30 @@ func runPrune(e *env, cmd *cobra.Command, f *pruneFlags) error {
 		}
 	}
 	return e.printSummary(format, sum, roundsTable(rep))
+}
+
+// checkExperimentModel checks the architecture of the --in model against
+// the experiment's model: key.
+func (f *pruneFlags) checkExperimentModel(arch string, meta map[string]string) error {
+	if f.expModel == "" || f.expModel == arch {
+		return nil
+	}
+	return inputf("%s: model: %q, but %s holds a %s model", fileLine(f.experiment, "model"), f.expModel, f.in, arch)
+}
+
+// fileLine is "file:line" of the first top-level YAML key in file, or
+// "file" when it cannot be found.
+func fileLine(file, key string) string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return file
+	}
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, key+":") {
+			return fmt.Sprintf("%s:%d", file, i+1)
+		}
+	}
+	return file
 }
 
 // roundsTable lists the pruning rounds: targets, density reached, weights
