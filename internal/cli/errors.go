@@ -85,14 +85,14 @@ func internal(err error) error {
 // exitStatus maps an error to the process exit status by its type.
 func exitStatus(err error) int {
 	var (
-		intr  interruptedError
-		ie    internalError
-		ue    usageError
-		in    inputError
-		fe    *accel.FieldError
-		inv   *sweep.InvalidError
-		pe    *fs.PathError
-		le    *os.LinkError
+		intr interruptedError
+		ie   internalError
+		ue   usageError
+		in   inputError
+		fe   *accel.FieldError
+		inv  *sweep.InvalidError
+		pe   *fs.PathError
+		le   *os.LinkError
 	)
 	switch {
 	case err == nil:
