@@ -78,6 +78,18 @@ func checkOut(flag, path string) error {
 	return nil
 }
 
+// checkOutDir is checkOut for an output directory: created if absent,
+// writable, not a file.
+func checkOutDir(flag, dir string) error {
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return inputf("%s %s: is a file (want a directory)", flag, dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return inputf("%s %s: cannot create directory: %v", flag, dir, unwrapPath(err))
+	}
+	return checkOut(flag, filepath.Join(dir, "report.md"))
+}
+
 // unwrapPath is the cause of a *fs.PathError (whose path may be a probe
 // file the user never named), or err.
 func unwrapPath(err error) error {

@@ -347,8 +347,15 @@ func FuzzResultsReaders(f *testing.F) {
 		ids[s.pointID(choice, pair)] = true
 	}
 	dir := f.TempDir()
+	f.Add([]byte(h + `{"index":0,"id":"1c2ae450c21156e8","latency_us":-1,"energy_pj":{"total":0}}` + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ReadJSONL(bytes.NewReader(data), "fuzz")
+		if _, recs, err := ReadJSONL(bytes.NewReader(data), "fuzz"); err == nil {
+			for _, r := range recs {
+				if r.Error == "" && !(r.LatencyUS > 0 && r.Energy.Total > 0 && !math.IsInf(r.LatencyUS+r.Energy.Total, 0)) {
+					t.Fatalf("ReadJSONL accepted latency %v, energy %v", r.LatencyUS, r.Energy.Total)
+				}
+			}
+		}
 		for _, format := range []Format{JSONL, CSV} {
 			lines := completeLines(data)
 			if len(lines) == 0 {
