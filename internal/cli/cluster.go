@@ -38,7 +38,16 @@ sum of its members' gradients). Reports storage and compression ratio.`,
 		Example: `  dcsim cluster --in out/lenet5-p4.npz --finetune-epochs 2 --out out/lenet5-c.npz --huffman
   dcsim cluster --in out/lenet5-p4.npz --method linear --k 16`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runCluster(e, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// 0 is "default" only when the flag is not given.
+			if err := explicitZero(cmd, "must be in 1–16", "max-bits", "conv-max-bits", "fc-max-bits"); err != nil {
+				return err
+			}
+			if err := explicitZero(cmd, "must be > 0 (leave it out for the default)", "lr"); err != nil {
+				return err
+			}
+			return runCluster(e, f)
+		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.in, "in", "", "model file (.npz), usually pruned")

@@ -172,3 +172,16 @@ func loadModel(path string) (*nn.Model, map[string]string, error) {
 func saveModelMeta(path string, m *nn.Model, meta map[string]string) error {
 	return nn.SaveModel(path, m, meta)
 }
+
+// explicitZero rejects a flag given as 0 where the zero value stands for a
+// default: "--max-bits 0" must not silently mean 5.
+func explicitZero(cmd *cobra.Command, what string, flags ...string) error {
+	for _, name := range flags {
+		if fl := cmd.Flags().Lookup(name); fl != nil && fl.Changed {
+			if v, err := strconv.ParseFloat(fl.Value.String(), 64); err == nil && v == 0 {
+				return fmt.Errorf("--%s: %s, got 0", name, what)
+			}
+		}
+	}
+	return nil
+}

@@ -38,7 +38,16 @@ an experiment YAML (configs/experiments/); flags given override it.`,
   dcsim prune --in out/lenet5.npz --conv-keep 0.3 --fc-keep 0.03 --out out/lenet5-sep.npz
   dcsim prune --experiment configs/experiments/lenet5-saliency-4pct.yaml`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runPrune(e, cmd, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// 0 is "default" only when the flag is not given.
+			if err := explicitZero(cmd, "must be ≥ 1 (leave it out for the default)", "rounds", "retrain-epochs"); err != nil {
+				return err
+			}
+			if err := explicitZero(cmd, "must be > 0 (leave it out for the default)", "lr"); err != nil {
+				return err
+			}
+			return runPrune(e, cmd, f)
+		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.in, "in", "", "trained model (.npz)")
@@ -53,7 +62,7 @@ an experiment YAML (configs/experiments/); flags given override it.`,
 	fl.StringVar(&f.s.Schedule, "schedule", "", "keep schedule over the rounds: cubic or geometric (default cubic)")
 	fl.IntVar(&f.s.Rounds, "rounds", 0, "prune/retrain rounds (default 5)")
 	fl.IntVar(&f.s.RetrainEpochs, "retrain-epochs", 0, "retraining epochs per round (default 2)")
-	fl.IntVar(&f.s.FinalEpochs, "final-epochs", 0, "fine-tuning epochs with frozen masks (default 3)")
+	fl.IntVar(&f.s.FinalEpochs, "final-epochs", 0, "fine-tuning epochs with frozen masks (default 3; 0 = none)")
 	fl.Float64Var(&f.s.Train.LR, "lr", 0, "retraining learning rate (default 0.1 × the dense rate)")
 	fl.BoolVar(&f.splicing, "splicing", true, "let pruned weights keep learning and come back")
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for retraining shuffles")
@@ -66,6 +75,9 @@ an experiment YAML (configs/experiments/); flags given override it.`,
 func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 	fromFlags := f.s
 	fromFlags.NoSplicing = !f.splicing
+	if cmd.Flags().Changed("final-epochs") && f.s.FinalEpochs == 0 {
+		fromFlags.FinalEpochs = -1 // pruning.Settings: negative means none
+	}
 	if f.experiment == "" {
 		return fromFlags, nil
 	}
