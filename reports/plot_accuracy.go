@@ -77,6 +77,9 @@ func ReadCodesign(r io.Reader, name string) ([]CodesignRow, error) {
 		}
 		rows = append(rows, row)
 	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: no codesign rows (want rows with accuracy and compression_ratio)", name)
+	}
 	return rows, nil
 }
 
@@ -97,6 +100,9 @@ func readCodesignLines(data []byte, name string) ([]CodesignRow, error) {
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: no codesign rows (want rows with accuracy and compression_ratio)", name)
 	}
 	return rows, nil
 }

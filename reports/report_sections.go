@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dcsim/dcsim/internal/atomicfile"
 	"github.com/dcsim/dcsim/sim"
 )
 
@@ -156,33 +157,11 @@ func CodesignTable(c CodesignSet) Table {
 // WriteFileAtomic writes path through a temporary file in the same
 // directory, synced, then renamed over path, so a reader never sees a
 // half-written file and an interrupted run leaves the old file (or none).
-// The file is world-readable (0644): outputs are for sharing.
+// The file is world-readable (0644): outputs are for sharing. Temporary
+// files that killed writers left behind are removed (internal/atomicfile).
 func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // no-op after the rename
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, write)
 }

@@ -218,10 +218,14 @@ func FuzzReadCodesign(f *testing.F) {
 	f.Add([]byte(`[{"name": "a", "accuracy": 0.9, "compression_ratio": 3}]`))
 	f.Add([]byte("{\"test_accuracy\": 0.5, \"compression_ratio\": 2}\n{\"accuracy\": 1, \"compression_ratio\": 1e9}\n"))
 	f.Add([]byte(`{"candidates": [{"accuracy": 0.1, "compression_ratio": 0.5}]}`))
+	f.Add([]byte("[]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows, err := ReadCodesign(bytes.NewReader(data), "fuzz")
 		if err != nil {
 			return
+		}
+		if len(rows) == 0 {
+			t.Fatal("accepted a file with no rows")
 		}
 		for _, r := range rows {
 			if !(r.Accuracy >= 0 && r.Accuracy <= 1) || !positiveFinite(r.CompressionRatio) {

@@ -38,7 +38,16 @@ sum of its members' gradients). Reports storage and compression ratio.`,
 		Example: `  dcsim cluster --in out/lenet5-p4.npz --finetune-epochs 2 --out out/lenet5-c.npz --huffman
   dcsim cluster --in out/lenet5-p4.npz --method linear --k 16`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runCluster(e, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// 0 is "default" only when the flag is not given.
+			if err := explicitZero(cmd, "must be in 1–16", "max-bits", "conv-max-bits", "fc-max-bits"); err != nil {
+				return err
+			}
+			if err := explicitZero(cmd, "must be > 0 (leave it out for the default)", "lr"); err != nil {
+				return err
+			}
+			return runCluster(e, f)
+		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.in, "in", "", "model file (.npz), usually pruned")
@@ -91,6 +100,9 @@ func runCluster(e *env, f *clusterFlags) error {
 	if err := f.check(); err != nil {
 		return err
 	}
+	if err := checkOut("--out", f.out); err != nil {
+		return err
+	}
 	m, meta, err := loadModel(f.in)
 	if err != nil {
 		return err
@@ -99,22 +111,26 @@ func runCluster(e *env, f *clusterFlags) error {
 	if err != nil {
 		return err
 	}
+	e.work()
+	// Evaluation, clustering and fine-tuning fail on the model or the
+	// settings given (k above a layer's distinct weights, a learning rate
+	// that diverges): bad input.
 	before, _, err := f.data.evaluate(m, test)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	rep, err := clustering.ClusterModel(m, f.s)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	clustered, _, err := f.data.evaluate(m, test)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	acc := clustered
 	if f.finetuneEpochs > 0 {
 		if acc, err = f.finetune(e, m, train, test); err != nil {
-			return err
+			return input(err)
 		}
 	}
 	sum, err := summarize(m, acc, 0, f.storage.s)

@@ -181,6 +181,9 @@ func runCodesign(e *env, f *codesignFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := checkOut("--out", f.output.out); err != nil {
+		return err
+	}
 	spec, err := loadSpec(f.accel)
 	if err != nil {
 		return err
@@ -197,10 +200,13 @@ func runCodesign(e *env, f *codesignFlags) error {
 		return fmt.Errorf("--images: must be ≤ %d (the test images), got %d", test.N, f.images)
 	}
 	f.actData = test
+	e.work()
 	s.Progress = e.progressWriter()
+	// Run fails on its settings, on a model the accelerator cannot run,
+	// or when retraining diverges: bad input.
 	res, err := codesign.Run(m, spec, train, test, s)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	render := func(out io.Writer) error { return reports.Render(out, format, res, res.Tables()...) }
 	if f.output.out != "" {

@@ -167,11 +167,21 @@ func loadModel(path string) (*nn.Model, map[string]string, error) {
 	return nn.LoadModel(path)
 }
 
-// saveModelMeta writes a model file atomically, mapping failures to
-// internal errors.
+// saveModelMeta writes a model file atomically; a failure is an
+// *fs.PathError naming path (exit status 2).
 func saveModelMeta(path string, m *nn.Model, meta map[string]string) error {
-	if err := nn.SaveModel(path, m, meta); err != nil {
-		return internal(err)
+	return nn.SaveModel(path, m, meta)
+}
+
+// explicitZero rejects a flag given as 0 where the zero value stands for a
+// default: "--max-bits 0" must not silently mean 5.
+func explicitZero(cmd *cobra.Command, what string, flags ...string) error {
+	for _, name := range flags {
+		if fl := cmd.Flags().Lookup(name); fl != nil && fl.Changed {
+			if v, err := strconv.ParseFloat(fl.Value.String(), 64); err == nil && v == 0 {
+				return fmt.Errorf("--%s: %s, got 0", name, what)
+			}
+		}
 	}
 	return nil
 }

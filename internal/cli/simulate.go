@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/dcsim/dcsim/accel"
 	"github.com/dcsim/dcsim/nn"
@@ -73,6 +74,9 @@ func runSimulate(e *env, f *simulateFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := checkOut("--out", f.output.out); err != nil {
+		return err
+	}
 	spec, err := loadSpec(f.accel)
 	if err != nil {
 		return err
@@ -91,6 +95,8 @@ func runSimulate(e *env, f *simulateFlags) error {
 	} else if f.maskAcc {
 		return fmt.Errorf("--mask-accurate: needs --compression (the densities to draw masks at)")
 	}
+	// Simulate validates the accelerator against every layer before it
+	// counts anything: its errors are about the inputs.
 	var res sim.Result
 	if model != nil && f.images > 0 {
 		res, err = simulateMeasured(spec, model, w, f)
@@ -99,6 +105,10 @@ func runSimulate(e *env, f *simulateFlags) error {
 	}
 	if err != nil {
 		return err
+	}
+	e.work()
+	if !finiteResult(res) {
+		return internal(fmt.Errorf("simulator returned a non-finite latency or energy for %s on %s", w.Name, spec.Name))
 	}
 	render := func(out io.Writer) error {
 		tbl := reports.SimulateTable(res)
@@ -137,4 +147,23 @@ func simulateMeasured(spec *accel.Spec, m *nn.Model, w *sim.Workload, f *simulat
 		return sim.Result{}, err
 	}
 	return sim.SimulateImages(spec, ws)
+}
+
+// finiteResult reports whether every latency and energy of r is finite
+// (the accelerator's energies are bounded, so anything else is a bug).
+func finiteResult(r sim.Result) bool {
+	ok := func(vs ...float64) bool {
+		for _, v := range vs {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, l := range r.Layers {
+		if !ok(l.LatencyUS, l.Utilization, l.Energy.Total, l.Energy.MAC, l.Energy.LUT, l.Energy.SRAM, l.Energy.DRAM, l.Energy.Static) {
+			return false
+		}
+	}
+	return ok(r.Total.LatencyUS, r.Total.Energy.Total)
 }

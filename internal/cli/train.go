@@ -112,6 +112,9 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 	if err := f.data.check(); err != nil {
 		return err
 	}
+	if err := checkOut("--out", f.out); err != nil {
+		return err
+	}
 	arch, err := nn.Zoo(f.model)
 	if err != nil {
 		return err
@@ -124,6 +127,7 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 	if err != nil {
 		return internal(err)
 	}
+	e.work()
 	s.OnEpoch = e.epochBar("train "+f.model, s.Epochs)
 	var perEpoch []float64
 	var evalErr error
@@ -139,16 +143,18 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 			fmt.Fprintf(e.stderr, "epoch %d: test accuracy %.2f%%\n", ep, 100*acc)
 		}
 	}
+	// Train fails only on its settings or data, or when the chosen
+	// learning rate makes it diverge: bad input.
 	stats, err := nn.Train(m, train, s)
 	if err == nil {
 		err = evalErr
 	}
 	if err != nil {
-		return err
+		return input(err)
 	}
 	acc, loss, err := f.data.evaluate(m, test)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	sum, err := summarize(m, acc, loss, clustering.StorageSettings{})
 	if err != nil {
@@ -164,8 +170,8 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 	if f.out != "" {
 		meta := map[string]string{"seed": strconv.FormatInt(s.Seed, 10), "epochs": strconv.Itoa(s.Epochs),
 			"test_accuracy": strconv.FormatFloat(acc, 'f', 4, 64), "command": "train"}
-		if err := nn.SaveModel(f.out, m, meta); err != nil {
-			return internal(err)
+		if err := saveModelMeta(f.out, m, meta); err != nil {
+			return err
 		}
 	}
 	fmt.Fprintf(e.stderr, "trained %s: %d epochs, %.2f s/epoch, test accuracy %.2f%%\n",
@@ -215,13 +221,14 @@ func runEval(e *env, f *evalFlags) error {
 	if err != nil {
 		return err
 	}
+	e.work()
 	acc, loss, err := f.data.evaluate(m, test)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	sum, err := summarize(m, acc, loss, f.storage.s)
 	if err != nil {
-		return err
+		return internal(err)
 	}
 	return e.printSummary(format, sum)
 }
