@@ -57,6 +57,19 @@ type LayerResult struct {
 	CompressedBytes int64   `json:"compressed_bytes,omitempty"` // weight storage incl. indices
 
 	Counts Counts `json:"counts"`
+
+	// Filled by Detail (detail.go): how the layer maps and where its energy goes.
+	Depthwise bool `json:"depthwise,omitempty"` // groups = input channels > 1
+	// RowFolds, ColFolds are the folds of one group on a systolic array;
+	// Folds = Groups·RowFolds·ColFolds. Zero on pooling and sparse engines.
+	RowFolds int   `json:"row_folds,omitempty"`
+	ColFolds int   `json:"col_folds,omitempty"`
+	Folds    int64 `json:"folds,omitempty"`
+	// MappingEfficiency is the mean fraction of PEs a fold occupies
+	// (SCALE-Sim's mapping efficiency); zero where it does not apply.
+	MappingEfficiency float64      `json:"mapping_efficiency,omitempty"`
+	EnergyLevels      *LevelEnergy `json:"energy_by_level_pj,omitempty"`
+	Bandwidth         *Bandwidth   `json:"bandwidth,omitempty"`
 }
 
 // Total sums a network's layers.
@@ -69,6 +82,11 @@ type Total struct {
 	LatencyUS     float64 `json:"latency_us"`
 	DRAMBytes     int64   `json:"dram_bytes"`
 	Energy        Energy  `json:"energy_pj"`
+
+	// Filled by Detail (detail.go).
+	Utilization  float64      `json:"utilization,omitempty"`
+	EnergyLevels *LevelEnergy `json:"energy_by_level_pj,omitempty"`
+	Bandwidth    *Bandwidth   `json:"bandwidth,omitempty"`
 }
 
 // Result is the simulated cost of a whole network on one accelerator.

@@ -3,10 +3,14 @@ package cli
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/dcsim/dcsim/nn"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -33,6 +37,10 @@ func TestGolden(t *testing.T) {
 		{"simulate-tiny-os.txt", []string{"simulate", "--network", "testdata/tiny.csv", "--accel", cfg + "accelerators/edge-16x16.yaml"}},
 		{"simulate-eie.json", []string{"simulate", "--accel", cfg + "accelerators/eie.yaml",
 			"--network", cfg + "networks/eie-benchmarks.csv", "--compression", cfg + "compression/eie-benchmarks.yaml", "--format", "json"}},
+		{"simulate-alexnet-all.txt", []string{"simulate", "--view", "all"}},
+		{"simulate-mobilenet-energy.txt", []string{"simulate", "--network", "mobilenet-v1", "--view", "energy"}},
+		{"simulate-eie-memory.txt", []string{"simulate", "--accel", cfg + "accelerators/eie.yaml",
+			"--compression", cfg + "compression/deep-compression-alexnet.yaml", "--view", "memory"}},
 		{"simulate-alexnet-dc-sparse.txt", []string{"simulate", "--accel", cfg + "accelerators/sparse-systolic-32x32.yaml",
 			"--compression", cfg + "compression/deep-compression-alexnet.yaml"}},
 	}
@@ -155,5 +163,35 @@ func TestOutFileAtomic(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Fatalf("directory holds %d entries, want 1", len(entries))
+	}
+}
+
+// TestTableWidth: the default table and every --view of simulate fit a
+// 100-column terminal for every zoo network on every preset accelerator.
+func TestTableWidth(t *testing.T) {
+	presets, err := filepath.Glob(cfg + "accelerators/*.yaml")
+	if err != nil || len(presets) == 0 {
+		t.Fatalf("no presets: %v", err)
+	}
+	for _, a := range presets {
+		for _, n := range nn.ZooNames() {
+			for _, v := range []string{"perf", "energy", "memory"} {
+				out, errs, code := run(t, "simulate", "--accel", a, "--network", n, "--view", v)
+				if code != 0 {
+					t.Fatalf("%s %s %s: exit %d: %s", a, n, v, code, errs)
+				}
+				checkWidth(t, fmt.Sprintf("%s %s --view %s", filepath.Base(a), n, v), out)
+			}
+		}
+	}
+}
+
+// checkWidth fails when a line of out is wider than 100 characters.
+func checkWidth(t *testing.T, what, out string) {
+	t.Helper()
+	for i, line := range strings.Split(out, "\n") {
+		if w := utf8.RuneCountInString(line); w > 100 {
+			t.Errorf("%s: line %d is %d columns wide:\n%s", what, i+1, w, line)
+		}
 	}
 }

@@ -17,6 +17,7 @@ type simulateFlags struct {
 	network     string
 	compression string
 	maskAcc     bool
+	view        string
 	output      outputFlags
 }
 
@@ -42,6 +43,9 @@ Without flags it runs AlexNet on the built-in 32x32 weight-stationary array
 	cmd.Flags().StringVar(&f.network, "network", "alexnet", "zoo name, SCALE-Sim topology .csv, or dcsim model .npz")
 	cmd.Flags().StringVar(&f.compression, "compression", "", "compression profile YAML (per-layer densities and index bits)")
 	cmd.Flags().BoolVar(&f.maskAcc, "mask-accurate", false, "draw seeded random masks at the profile's densities and simulate them exactly")
+	cmd.Flags().StringVar(&f.view, "view", "perf",
+		"table to print: perf (latency, utilisation, energy), energy (by storage level),\n"+
+			"memory (folds, SRAM/DRAM traffic, bandwidth) or all; json and csv carry every field")
 	f.output.add(cmd, "also write the output to this file (atomically)")
 	return cmd
 }
@@ -56,6 +60,10 @@ func loadSpec(path string) (*accel.Spec, error) {
 
 func runSimulate(e *env, f *simulateFlags) error {
 	format, err := f.output.parse()
+	if err != nil {
+		return err
+	}
+	view, err := reports.ParseView(f.view)
 	if err != nil {
 		return err
 	}
@@ -78,12 +86,17 @@ func runSimulate(e *env, f *simulateFlags) error {
 	if err != nil {
 		return err
 	}
+	sim.Detail(spec, w, &res)
 	render := func(out io.Writer) error {
-		tbl := reports.SimulateTable(res)
-		if format == reports.CSV {
-			tbl = reports.SimulateCSV(res)
+		tbls := reports.SimulateTables(res, view)
+		if view == reports.ViewPerf {
+			tbls[0].Notes = append(tbls[0].Notes,
+				"--view energy|memory|all for more tables; --format json or csv for every field.")
 		}
-		return reports.Render(out, format, res, tbl)
+		if format == reports.CSV {
+			tbls = []reports.Table{reports.SimulateCSV(res)}
+		}
+		return reports.Render(out, format, res, tbls...)
 	}
 	if f.output.out != "" {
 		if err := writeFileAtomic(f.output.out, render); err != nil {
