@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
@@ -97,6 +98,12 @@ func WriteJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// MaxTextWidth is the terminal width text tables are made to fit. A table
+// whose columns would be wider is printed in expanded form instead, one
+// record per row with a field per line (like psql's \x). The simulate
+// tables are designed to fit as tables.
+const MaxTextWidth = 100
+
 // WriteText renders the table with tablewriter in a compact style that
 // suits a terminal: no vertical rules, two spaces between columns, a rule
 // under the header and above the footer, no trailing spaces. A table is
@@ -106,6 +113,9 @@ func (t Table) WriteText(w io.Writer) error {
 		if _, err := fmt.Fprintln(w, t.Title); err != nil {
 			return err
 		}
+	}
+	if t.textWidth() > MaxTextWidth {
+		return t.writeExpanded(w)
 	}
 	r := renderer.NewBlueprint(tw.Rendition{
 		Borders: tw.BorderNone,
@@ -136,6 +146,60 @@ func (t Table) WriteText(w io.Writer) error {
 		return err
 	}
 	return tw2.flush()
+}
+
+// textWidth is the width of the compact text rendering: the widest cell of
+// every column plus two spaces between columns.
+func (t Table) textWidth() int {
+	wid := make([]int, len(t.Header))
+	for _, row := range append(append([][]string{t.Header}, t.Rows...), t.Footer) {
+		for i, c := range row {
+			if i < len(wid) {
+				wid[i] = max(wid[i], runewidth.StringWidth(c))
+			}
+		}
+	}
+	sum := 2 * max(len(wid)-1, 0)
+	for _, v := range wid {
+		sum += v
+	}
+	return sum
+}
+
+// writeExpanded prints every row (and the footer) as a record: a rule
+// naming the record, then one "header  value" line per column.
+func (t Table) writeExpanded(w io.Writer) error {
+	kw := 0
+	for _, h := range t.Header {
+		kw = max(kw, runewidth.StringWidth(h))
+	}
+	rows := t.Rows
+	if len(t.Footer) > 0 {
+		rows = append(rows[:len(rows):len(rows)], t.Footer)
+	}
+	var b strings.Builder
+	for i, row := range rows {
+		label := fmt.Sprintf("─[ %d ]", i+1)
+		if len(t.Footer) > 0 && i == len(rows)-1 {
+			label = "─[ total ]"
+		}
+		b.WriteString(label + strings.Repeat("─", max(kw+20-runewidth.StringWidth(label), 4)) + "\n")
+		for j, h := range t.Header {
+			v := ""
+			if j < len(row) {
+				v = row[j]
+			}
+			if v == "" {
+				continue
+			}
+			b.WriteString(runewidth.FillRight(h, kw) + "  " + v + "\n")
+		}
+	}
+	for _, n := range t.Notes {
+		b.WriteString(n + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // alignment is the per-column alignment: Left columns left, the rest right.

@@ -1,6 +1,11 @@
 package reports
 
-import "testing"
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestCompactUnits(t *testing.T) {
 	cases := []struct{ got, want string }{
@@ -17,5 +22,32 @@ func TestCompactUnits(t *testing.T) {
 		if c.got != c.want {
 			t.Errorf("case %d: got %q, want %q", i, c.got, c.want)
 		}
+	}
+}
+
+// TestWideTableExpanded: a table wider than MaxTextWidth is printed as
+// records, every line within the width and every cell present.
+func TestWideTableExpanded(t *testing.T) {
+	long := strings.Repeat("x", 30)
+	tbl := Table{Title: "wide", Header: []string{"a", "b", "c", "d"},
+		Rows:   [][]string{{long, long, long, "1"}, {"2", long, long, long}},
+		Footer: []string{"total", "", "", "9"}}
+	var buf bytes.Buffer
+	if err := tbl.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, line := range strings.Split(out, "\n") {
+		if utf8.RuneCountInString(line) > MaxTextWidth {
+			t.Errorf("line wider than %d: %q", MaxTextWidth, line)
+		}
+	}
+	if strings.Count(out, long) != 6 || !strings.Contains(out, "─[ total ]") || !strings.Contains(out, "d  9\n") {
+		t.Errorf("expanded output lost cells:\n%s", out)
+	}
+	narrow := Table{Header: []string{"a", "b"}, Rows: [][]string{{"1", "2"}}}
+	buf.Reset()
+	if err := narrow.WriteText(&buf); err != nil || strings.Contains(buf.String(), "─[") {
+		t.Errorf("narrow table expanded (%v):\n%s", err, buf.String())
 	}
 }
