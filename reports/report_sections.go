@@ -44,7 +44,7 @@ func paramKeys(pts []DesignPoint) []string {
 // ParetoTable lists each series' Pareto-optimal design points by latency.
 func ParetoTable(s SweepSet) Table {
 	keys := paramKeys(s.Points)
-	t := Table{Title: "Pareto-optimal design points: " + s.Name,
+	t := Table{Left: 1, Title: "Pareto-optimal design points: " + s.Name,
 		Header: append(append([]string{"series"}, keys...), "latency µs", "energy µJ", "util %", "DRAM KiB", "id")}
 	order, by := groups(s.Points)
 	for _, g := range order {
@@ -65,7 +65,7 @@ func ParetoTable(s SweepSet) Table {
 // BestTable gives, per series, the design points of least latency, least
 // energy and least energy-delay product (EDP = energy × latency).
 func BestTable(s SweepSet) Table {
-	t := Table{Title: "Best design points per series: " + s.Name,
+	t := Table{Left: 1, Title: "Best design points per series: " + s.Name,
 		Header: []string{"series", "points", "on front", "min latency µs", "at", "min energy µJ", "at", "min EDP µJ·ms", "at"}}
 	order, by := groups(s.Points)
 	for _, g := range order {
@@ -135,7 +135,7 @@ func (rw *reportWriter) codesign(c CodesignSet) {
 // CodesignTable lists codesign rows: accuracy, compression and, where
 // given, parameters, latency and energy.
 func CodesignTable(c CodesignSet) Table {
-	t := Table{Title: "Candidates: " + c.Name,
+	t := Table{Left: 2, Title: "Candidates: " + c.Name,
 		Header: []string{"name", "series", "accuracy %", "compression ×", "params", "latency µs", "energy µJ"}}
 	for _, r := range c.Rows {
 		row := []string{r.Name, r.Series, fixed(100*r.Accuracy, 2), sig(r.CompressionRatio), "-", "-", "-"}

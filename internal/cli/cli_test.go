@@ -195,3 +195,47 @@ func checkWidth(t *testing.T, what, out string) {
 		}
 	}
 }
+
+// TestHelpWidth: every command's help fits 100 columns, and --network
+// lists the zoo.
+func TestHelpWidth(t *testing.T) {
+	for _, c := range []string{"", "simulate", "train", "prune", "cluster", "eval", "codesign", "sweep", "report"} {
+		args := []string{"--help"}
+		if c != "" {
+			args = []string{c, "--help"}
+		}
+		out, errs, code := run(t, args...)
+		if code != 0 || out == "" {
+			t.Fatalf("%s --help: exit %d, %s", c, code, errs)
+		}
+		checkWidth(t, c+" --help", out)
+		for _, n := range nn.ZooNames() {
+			if c == "simulate" && !strings.Contains(out, n) {
+				t.Errorf("simulate --help does not list %s:\n%s", n, out)
+			}
+		}
+	}
+}
+
+// TestCLIMessages: --version, a mistyped command and a mistyped flag give
+// one readable line each, without a doubled "dcsim" prefix.
+func TestCLIMessages(t *testing.T) {
+	out, _, code := run(t, "--version")
+	if code != 0 || !strings.HasPrefix(out, "dcsim ") || !strings.Contains(out, "go1.") {
+		t.Errorf("--version: exit %d, %q", code, out)
+	}
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"simulat"}, "dcsim: unknown command \"simulat\" for \"dcsim\"; did you mean simulate?\n"},
+		{[]string{"simulate", "--netwrk", "x"}, "dcsim: simulate: unknown flag: --netwrk (did you mean --network?)\n"},
+		{[]string{"simulate", "--zzz"}, "dcsim: simulate: unknown flag: --zzz (run 'dcsim simulate --help' for the flags)\n"},
+	}
+	for _, c := range cases {
+		_, errs, code := run(t, c.args...)
+		if code != 2 || errs != c.want {
+			t.Errorf("%v: exit %d, stderr %q; want 2, %q", c.args, code, errs, c.want)
+		}
+	}
+}

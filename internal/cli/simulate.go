@@ -3,8 +3,10 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/reports"
 	"github.com/dcsim/dcsim/sim"
 	"github.com/spf13/cobra"
@@ -40,11 +42,12 @@ Without flags it runs AlexNet on the built-in 32x32 weight-stationary array
 		RunE: func(cmd *cobra.Command, _ []string) error { return runSimulate(e, f) },
 	}
 	cmd.Flags().StringVar(&f.accel, "accel", "", "accelerator YAML (default: built-in systolic-32x32)")
-	cmd.Flags().StringVar(&f.network, "network", "alexnet", "zoo name, SCALE-Sim topology .csv, or dcsim model .npz")
+	cmd.Flags().StringVar(&f.network, "network", "alexnet",
+		"zoo name ("+strings.Join(nn.ZooNames(), ", ")+"), SCALE-Sim topology .csv, or dcsim model .npz")
 	cmd.Flags().StringVar(&f.compression, "compression", "", "compression profile YAML (per-layer densities and index bits)")
 	cmd.Flags().BoolVar(&f.maskAcc, "mask-accurate", false, "draw seeded random masks at the profile's densities and simulate them exactly")
 	cmd.Flags().StringVar(&f.view, "view", "perf",
-		"table to print: perf (latency, utilisation, energy), energy (by storage level),\n"+
+		"table to print: perf (latency, utilisation, energy), energy (by storage level), "+
 			"memory (folds, SRAM/DRAM traffic, bandwidth) or all; json and csv carry every field")
 	f.output.add(cmd, "also write the output to this file (atomically)")
 	return cmd

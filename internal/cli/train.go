@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/dcsim/dcsim/clustering"
@@ -124,22 +125,26 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 	if err != nil {
 		return internal(err)
 	}
-	s.OnEpoch = e.epochBar("train "+f.model, s.Epochs)
+	bar := e.stepBar("train " + f.model)
+	s.Progress = bar.progress()
 	var perEpoch []float64
 	var evalErr error
 	if f.evalEach {
-		bar := s.OnEpoch
+		out := io.Writer(e.stderr)
+		if bar != nil {
+			out = bar
+		}
 		s.OnEpoch = func(ep int, loss float64) {
-			bar(ep, loss)
 			acc, _, err := f.data.evaluate(m, test)
 			if err != nil && evalErr == nil {
 				evalErr = err
 			}
 			perEpoch = append(perEpoch, acc)
-			fmt.Fprintf(e.stderr, "epoch %d: test accuracy %.2f%%\n", ep, 100*acc)
+			fmt.Fprintf(out, "epoch %d: loss %.4f, test accuracy %.2f%%\n", ep, loss, 100*acc)
 		}
 	}
 	stats, err := nn.Train(m, train, s)
+	bar.finish()
 	if err == nil {
 		err = evalErr
 	}
@@ -167,6 +172,8 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 		if err := nn.SaveModel(f.out, m, meta); err != nil {
 			return internal(err)
 		}
+	} else {
+		e.notSaved("train")
 	}
 	fmt.Fprintf(e.stderr, "trained %s: %d epochs, %.2f s/epoch, test accuracy %.2f%%\n",
 		f.model, stats.Epochs, stats.EpochSeconds, 100*acc)
@@ -183,8 +190,15 @@ type evalFlags struct {
 func newEval(e *env) *cobra.Command {
 	f := &evalFlags{}
 	cmd := &cobra.Command{
-		Use:     "eval",
-		Short:   "Test accuracy and size of a model file",
+		Use:   "eval",
+		Short: "Test accuracy and size of a model file",
+		Long: `eval loads a dcsim model file (.npz: weights, and masks and codebooks when the
+model was pruned or clustered), scores it on the MNIST test set, and prints per
+layer its weights, non-zeros, density, codebook size and index bits, MACs and
+storage, with the compression ratio against 32-bit dense storage (Deep
+Compression's format: values or indices, relative sparse indices of
+--rel-bits-conv/--rel-bits-fc bits, codebooks and biases; --huffman adds the
+Huffman-coded size).`,
 		Example: "  dcsim eval --in out/lenet5.npz --huffman",
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return runEval(e, f) },
