@@ -95,7 +95,7 @@ func runCluster(e *env, f *clusterFlags) error {
 	if err != nil {
 		return err
 	}
-	train, test, err := f.data.load()
+	train, test, norm, err := f.data.loadFor(e, "cluster", f.in, meta)
 	if err != nil {
 		return err
 	}
@@ -132,6 +132,7 @@ func runCluster(e *env, f *clusterFlags) error {
 			meta = map[string]string{}
 		}
 		meta["command"] = "cluster"
+		norm.SetMeta(meta)
 		meta["cluster_method"] = f.s.Method
 		meta["finetune_epochs"] = strconv.Itoa(f.finetuneEpochs)
 		meta["test_accuracy"] = strconv.FormatFloat(acc, 'f', 4, 64)

@@ -169,11 +169,11 @@ func runCodesign(e *env, f *codesignFlags) error {
 	if err != nil {
 		return err
 	}
-	m, _, err := loadModel(f.in)
+	m, meta, err := loadModel(f.in)
 	if err != nil {
 		return err
 	}
-	train, test, err := f.data.load()
+	train, test, _, err := f.data.loadFor(e, "codesign", f.in, meta)
 	if err != nil {
 		return err
 	}

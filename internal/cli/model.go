@@ -211,6 +211,25 @@ func loadModel(path string) (*nn.Model, map[string]string, error) {
 	return nn.LoadModel(path)
 }
 
+// loadFor reads MNIST normalised as the model file's meta says its weights
+// expect (nn.NormalizationOf: dcsim's MNIST normalisation when the file does
+// not say), and says so on stderr when that is not dcsim's default.
+func (d *dataFlags) loadFor(e *env, cmd, path string, meta map[string]string) (train, test *nn.Dataset, norm nn.Normalization, err error) {
+	norm, err = nn.NormalizationOf(meta)
+	if err != nil {
+		return nil, nil, norm, fmt.Errorf("%s: %w", path, err)
+	}
+	if train, test, err = d.load(); err != nil {
+		return nil, nil, norm, err
+	}
+	if norm != nn.MNISTNormalization {
+		fmt.Fprintf(e.stderr, "dcsim %s: inputs normalised as %s, as %s records\n", cmd, norm, path)
+		train = train.Renormalize(nn.MNISTNormalization, norm)
+		test = test.Renormalize(nn.MNISTNormalization, norm)
+	}
+	return train, test, norm, nil
+}
+
 // saveModelMeta writes a model file atomically, mapping failures to
 // internal errors.
 func saveModelMeta(path string, m *nn.Model, meta map[string]string) error {

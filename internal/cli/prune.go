@@ -126,11 +126,11 @@ func runPrune(e *env, cmd *cobra.Command, f *pruneFlags) error {
 	if err := f.data.check(); err != nil {
 		return err
 	}
-	m, _, err := loadModel(f.in)
+	m, inMeta, err := loadModel(f.in)
 	if err != nil {
 		return err
 	}
-	train, test, err := f.data.load()
+	train, test, norm, err := f.data.loadFor(e, "prune", f.in, inMeta)
 	if err != nil {
 		return err
 	}
@@ -157,6 +157,7 @@ func runPrune(e *env, cmd *cobra.Command, f *pruneFlags) error {
 	if f.out != "" {
 		meta := rep.Meta()
 		meta["command"] = "prune"
+		norm.SetMeta(meta)
 		meta["test_accuracy"] = strconv.FormatFloat(acc, 'f', 4, 64)
 		if err := saveModelMeta(f.out, m, meta); err != nil {
 			return err

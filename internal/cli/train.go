@@ -169,6 +169,7 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 	if f.out != "" {
 		meta := map[string]string{"seed": strconv.FormatInt(s.Seed, 10), "epochs": strconv.Itoa(s.Epochs),
 			"test_accuracy": strconv.FormatFloat(acc, 'f', 4, 64), "command": "train"}
+		nn.MNISTNormalization.SetMeta(meta)
 		if err := nn.SaveModel(f.out, m, meta); err != nil {
 			return internal(err)
 		}
@@ -198,7 +199,8 @@ layer its weights, non-zeros, density, codebook size and index bits, MACs and
 storage, with the compression ratio against 32-bit dense storage (Deep
 Compression's format: values or indices, relative sparse indices of
 --rel-bits-conv/--rel-bits-fc bits, codebooks and biases; --huffman adds the
-Huffman-coded size).`,
+Huffman-coded size). The test images are normalised as the file's meta
+records (input_scale, input_mean, input_std; docs/model-format.md).`,
 		Example: "  dcsim eval --in out/lenet5.npz --huffman",
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return runEval(e, f) },
@@ -221,11 +223,11 @@ func runEval(e *env, f *evalFlags) error {
 	if err := f.storage.check(); err != nil {
 		return err
 	}
-	m, _, err := loadModel(f.in)
+	m, meta, err := loadModel(f.in)
 	if err != nil {
 		return err
 	}
-	_, test, err := f.data.load()
+	_, test, _, err := f.data.loadFor(e, "eval", f.in, meta)
 	if err != nil {
 		return err
 	}
