@@ -124,6 +124,20 @@ func (siTicks) Ticks(min, max float64) []plot.Tick {
 	return ts
 }
 
+// siLinearTicks are gonum's default linear ticks labelled like siTicks
+// (120k rather than 120000).
+type siLinearTicks struct{}
+
+func (siLinearTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = siLabel(ts[i].Value)
+		}
+	}
+	return ts
+}
+
 // siLabel writes v with at most three significant digits and an SI prefix
 // for thousands and above.
 func siLabel(v float64) string {

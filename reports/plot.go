@@ -325,6 +325,7 @@ func LayerEnergyPlot(r sim.Result) (*Figure, error) {
 	}
 	layerAxis(p, layerNames(r))
 	p.Y.Min, p.Y.Max = 0, top*1.05
+	p.Y.Tick.Marker = siLinearTicks{}
 	return f, nil
 }
 

@@ -165,7 +165,7 @@ func runCodesign(e *env, f *codesignFlags) error {
 	if err != nil {
 		return err
 	}
-	spec, err := loadSpec(f.accel)
+	spec, err := e.loadSpec(f.accel)
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ Without flags it runs AlexNet on the built-in 32x32 weight-stationary array
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runSimulate(e, f) },
 	}
-	cmd.Flags().StringVar(&f.accel, "accel", "", "accelerator YAML (default: built-in systolic-32x32)")
+	cmd.Flags().StringVar(&f.accel, "accel", "", "accelerator YAML or SCALE-Sim .cfg (default: built-in systolic-32x32)")
 	cmd.Flags().StringVar(&f.network, "network", "alexnet",
 		"zoo name ("+strings.Join(nn.ZooNames(), ", ")+"), SCALE-Sim topology .csv, or dcsim model .npz")
 	cmd.Flags().StringVar(&f.compression, "compression", "", "compression profile YAML (per-layer densities and index bits)")
@@ -53,10 +53,19 @@ Without flags it runs AlexNet on the built-in 32x32 weight-stationary array
 	return cmd
 }
 
-// loadSpec loads --accel, or the built-in default spec when it is empty.
-func loadSpec(path string) (*accel.Spec, error) {
+// loadSpec loads --accel: accelerator YAML, a SCALE-Sim .cfg (what it
+// could not map is noted on stderr), or the built-in default spec when path
+// is empty.
+func (e *env) loadSpec(path string) (*accel.Spec, error) {
 	if path == "" {
 		return accel.DefaultSpec(), nil
+	}
+	if accel.IsSCALESimCfg(path) {
+		s, notes, err := accel.LoadSCALESimCfg(path)
+		for _, n := range notes {
+			fmt.Fprintf(e.stderr, "dcsim: %s: %s\n", path, n)
+		}
+		return s, err
 	}
 	return accel.Load(path)
 }
@@ -70,7 +79,7 @@ func runSimulate(e *env, f *simulateFlags) error {
 	if err != nil {
 		return err
 	}
-	spec, err := loadSpec(f.accel)
+	spec, err := e.loadSpec(f.accel)
 	if err != nil {
 		return err
 	}
