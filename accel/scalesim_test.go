@@ -56,3 +56,25 @@ func TestParseSCALESimCfg(t *testing.T) {
 		}
 	}
 }
+
+// TestEnergyTableSources: a key given in the file is sourced to its line,
+// the others to their default rule; values are the spec's.
+func TestEnergyTableSources(t *testing.T) {
+	doc := "version: 1\nname: x\nclock_mhz: 500\narray: {rows: 4, cols: 4, dataflow: ws}\n" +
+		"memory: {ifmap_sram_kib: 8, filter_sram_kib: 8, ofmap_sram_kib: 8, dram_gb_per_s: 1}\n" +
+		"energy:\n  mac_pj: 1.5\n"
+	s, err := Parse([]byte(doc), "x.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := s.EnergyTable()
+	if len(tab) != 13 || tab[0].Key != "mac_pj" || tab[0].Value != 1.5 || tab[0].Source != "x.yaml:7" {
+		t.Fatalf("first entry %+v of %d", tab[0], len(tab))
+	}
+	if tab[2].Key != "reg_pj" || tab[2].Value != 1.5*RegToMACRatio || !strings.HasPrefix(tab[2].Source, "default: ") {
+		t.Errorf("reg_pj %+v", tab[2])
+	}
+	if tab[5].Key != "ifmap_read_pj" || tab[5].Value != s.Energy.IfmapReadPJ || !strings.Contains(tab[5].Source, "8 KiB") {
+		t.Errorf("ifmap_read_pj %+v", tab[5])
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/mattn/go-runewidth"
@@ -25,6 +26,8 @@ type Table struct {
 	// Left is the number of leading columns (names) aligned left; the
 	// others, numbers, are aligned right.
 	Left int
+	// LeftAlso lists further columns (by index) aligned left.
+	LeftAlso []int
 }
 
 // Format names an output format.
@@ -207,7 +210,7 @@ func (t Table) alignment() []tw.Align {
 	a := make([]tw.Align, len(t.Header))
 	for i := range a {
 		a[i] = tw.AlignRight
-		if i < t.Left {
+		if i < t.Left || slices.Contains(t.LeftAlso, i) {
 			a[i] = tw.AlignLeft
 		}
 	}

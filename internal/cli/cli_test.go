@@ -41,6 +41,8 @@ func TestGolden(t *testing.T) {
 		{"simulate-mobilenet-energy.txt", []string{"simulate", "--network", "mobilenet-v1", "--view", "energy"}},
 		{"simulate-eie-memory.txt", []string{"simulate", "--accel", cfg + "accelerators/eie.yaml",
 			"--compression", cfg + "compression/deep-compression-alexnet.yaml", "--view", "memory"}},
+		{"accel-show-eie.txt", []string{"accel", "show", cfg + "accelerators/eie.yaml"}},
+		{"simulate-scalesim-cfg.txt", []string{"simulate", "--accel", "testdata/scale.cfg", "--network", "lenet-5"}},
 		{"simulate-alexnet-dc-sparse.txt", []string{"simulate", "--accel", cfg + "accelerators/sparse-systolic-32x32.yaml",
 			"--compression", cfg + "compression/deep-compression-alexnet.yaml"}},
 	}
@@ -199,7 +201,7 @@ func checkWidth(t *testing.T, what, out string) {
 // TestHelpWidth: every command's help fits 100 columns, and --network
 // lists the zoo.
 func TestHelpWidth(t *testing.T) {
-	for _, c := range []string{"", "simulate", "train", "prune", "cluster", "eval", "codesign", "sweep", "report"} {
+	for _, c := range []string{"", "simulate", "train", "prune", "cluster", "eval", "codesign", "sweep", "report", "accel"} {
 		args := []string{"--help"}
 		if c != "" {
 			args = []string{c, "--help"}
