@@ -41,6 +41,7 @@ func ParseTopology(data []byte, filename string) (Arch, error) {
 	name := strings.TrimSuffix(filepath.Base(filename), filepath.Ext(filename))
 	arch := Arch{Name: name}
 	seen := map[string]int{}
+	gemm := false
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -54,14 +55,15 @@ func ParseTopology(data []byte, filename string) (Arch, error) {
 			return Arch{}, fmt.Errorf("%s: %w", filename, err)
 		}
 		line, _ := r.FieldPos(0)
-		rec = trimTrailingEmpty(rec)
+		rec = stripComment(trimTrailingEmpty(rec))
 		if len(rec) == 0 {
 			continue
 		}
 		if len(arch.Layers) == 0 && len(seen) == 0 && isTopologyHeader(rec) {
+			gemm = isGEMMHeader(rec)
 			continue
 		}
-		s, err := topologyRow(rec)
+		s, err := topologyRecord(rec, gemm)
 		if err != nil {
 			return Arch{}, fmt.Errorf("%s:%d: %w", filename, line, err)
 		}
