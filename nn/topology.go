@@ -51,6 +51,7 @@ func ParseTopology(data []byte, filename string) (Arch, error) {
 	arch := Arch{Name: name}
 	seen := map[string]int{}
 	first := true // only the first non-empty record may be a header
+	gemm := false
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -64,17 +65,18 @@ func ParseTopology(data []byte, filename string) (Arch, error) {
 			return Arch{}, fmt.Errorf("%s: %w", filename, err)
 		}
 		line, _ := r.FieldPos(0)
-		rec = trimTrailingEmpty(rec)
+		rec = stripComment(trimTrailingEmpty(rec))
 		if len(rec) == 0 {
 			continue
 		}
 		if first {
 			first = false
 			if isTopologyHeader(rec) {
+				gemm = isGEMMHeader(rec)
 				continue
 			}
 		}
-		s, err := topologyRow(rec)
+		s, err := topologyRecord(rec, gemm)
 		if err != nil {
 			return Arch{}, fmt.Errorf("%s:%d: %w", filename, line, err)
 		}

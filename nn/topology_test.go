@@ -153,8 +153,44 @@ func nonEmptyRecords(t *testing.T, data []byte) [][]string {
 		if err != nil {
 			return out
 		}
-		if rec = trimTrailingEmpty(rec); len(rec) > 0 {
+		if rec = stripComment(trimTrailingEmpty(rec)); len(rec) > 0 {
 			out = append(out, rec)
+		}
+	}
+}
+
+// TestParseTopologySCALESimVariants: GEMM files, a ninth (column stride)
+// field, ",#dw" comments and DP (depthwise) layer names, as SCALE-Sim v2
+// reads them.
+func TestParseTopologySCALESimVariants(t *testing.T) {
+	gemm := "Layer, M, N, K,\ng1, 64, 32, 128,\nfc, 1, 10, 256,\n"
+	a, err := ParseTopology([]byte(gemm), "g.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := a.Layers[0]
+	if g.InH != 64 || g.InW != 128 || g.R != 1 || g.S != 128 || g.InC != 1 || g.OutC != 32 || g.Kind != Conv ||
+		g.OutH() != 64 || g.OutW() != 1 || a.Layers[1].Kind != FC {
+		t.Errorf("GEMM layers %+v", a.Layers)
+	}
+	hdr := "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
+	conv := hdr + "c1, 9, 9, 3, 3, 4, 8, 2, 2,\nConv dw / s1 DP, 112, 112, 3, 3, 32, 1, 1,#dw\n"
+	a, err = ParseTopology([]byte(conv), "m.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, d := a.Layers[0], a.Layers[1]
+	if c.Stride != 2 || c.OutH() != 4 || d.Groups != 32 || d.InC != 32 || d.OutC != 32 || d.Kind != Conv {
+		t.Errorf("conv %+v, dw %+v", c, d)
+	}
+	for _, bad := range []struct{ doc, want string }{
+		{hdr + "c1, 9, 9, 3, 3, 4, 8, 2, 1,\n", "m.csv:2: Stride width: 1 differs"},
+		{"Layer, M, N, K,\ng1, 64, 0, 128,\n", "m.csv:2: N: must be > 0"},
+		{"Layer, M, N, K,\ng1, 64, 32,\n", "m.csv:2: expected 4 fields"},
+		{hdr + "g1, 64, 32, 128,\n", "GEMM topology starts with the header"},
+	} {
+		if _, err := ParseTopology([]byte(bad.doc), "m.csv"); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%q: error %v, want %q", bad.doc, err, bad.want)
 		}
 	}
 }

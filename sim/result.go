@@ -61,6 +61,19 @@ type LayerResult struct {
 	EngineStats
 
 	Counts Counts `json:"counts"`
+
+	// Filled by Detail (detail.go): how the layer maps and where its energy goes.
+	Depthwise bool `json:"depthwise,omitempty"` // groups = input channels > 1
+	// RowFolds, ColFolds are the folds of one group on a systolic array;
+	// Folds = Groups·RowFolds·ColFolds. Zero on pooling and sparse engines.
+	RowFolds int   `json:"row_folds,omitempty"`
+	ColFolds int   `json:"col_folds,omitempty"`
+	Folds    int64 `json:"folds,omitempty"`
+	// MappingEfficiency is the mean fraction of PEs a fold occupies
+	// (SCALE-Sim's mapping efficiency); zero where it does not apply.
+	MappingEfficiency float64      `json:"mapping_efficiency,omitempty"`
+	EnergyLevels      *LevelEnergy `json:"energy_by_level_pj,omitempty"`
+	Bandwidth         *Bandwidth   `json:"bandwidth,omitempty"`
 }
 
 // EngineStats are engine-specific figures of one layer. An engine fills the
@@ -104,6 +117,10 @@ type Total struct {
 	Utilization float64 `json:"utilization"`
 	DRAMBytes   int64   `json:"dram_bytes"`
 	Energy      Energy  `json:"energy_pj"`
+
+	// Filled by Detail (detail.go).
+	EnergyLevels *LevelEnergy `json:"energy_by_level_pj,omitempty"`
+	Bandwidth    *Bandwidth   `json:"bandwidth,omitempty"`
 
 	issued int64   // MACs performed + gated, summed for Utilization
 	slots  float64 // Σ cycles × multipliers of the layer's engine

@@ -26,13 +26,23 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintf(stderr, "dcsim: %s\n", oneLine(err.Error()))
+	fmt.Fprintf(stderr, "dcsim: %s\n", oneLine(withSuggestions(err.Error())))
 	return exitStatus(err)
 }
 
 // oneLine folds a multi-line message onto one line.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ; ")), " ")
+}
+
+// withSuggestions rewrites cobra's multi-line "unknown command" message
+// ("…\n\nDid you mean this?\n\tsimulate\n") as one readable line.
+func withSuggestions(msg string) string {
+	head, tail, ok := strings.Cut(msg, "\n\nDid you mean this?\n")
+	if !ok {
+		return msg
+	}
+	return fmt.Sprintf("%s; did you mean %s?", head, strings.Join(strings.Fields(tail), " or "))
 }
 
 // Run executes one dcsim command line. An error before a command starts
@@ -108,8 +118,15 @@ accelerator, reporting cycles, latency and energy.`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	root.Version = version()
+	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
+	root.SetUsageTemplate(usageTemplate)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%s: %w", c.CommandPath(), err)
+		// Main prefixes "dcsim: "; name the subcommand only.
+		if c == c.Root() {
+			return suggestFlag(c, err)
+		}
+		return fmt.Errorf("%s: %w", c.Name(), suggestFlag(c, err))
 	})
 	root.CompletionOptions.DisableDefaultCmd = true
 	for _, add := range commands {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dcsim/dcsim/internal/codesign"
 	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/pruning"
 	"github.com/dcsim/dcsim/reports"
 	"github.com/dcsim/dcsim/sim"
 	"github.com/spf13/cobra"
@@ -61,7 +62,8 @@ threshold pruning at the same number of kept weights; all are simulated.
 A budget no candidate meets is an error naming the closest candidate.`,
 		Example: `  dcsim codesign --in out/lenet5.npz --accel configs/accelerators/eie.yaml
   dcsim codesign --in out/lenet5.npz --accel configs/accelerators/eie.yaml --max-latency-us 20 \
-      --conv-keep 0.1,0.2,0.3 --fc-keep 0.02,0.05 --bits conv=8,fc=5 --format json --out codesign.json`,
+      --conv-keep 0.1,0.2,0.3 --fc-keep 0.02,0.05 --bits conv=8,fc=5 \
+      --format json --out codesign.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runCodesign(e, f) },
 	}
@@ -83,7 +85,7 @@ A budget no candidate meets is an error naming the closest candidate.`,
 	fl.IntVar(&f.s.ValidateProxy, "validate-proxy", 0, "retrain N candidates for real and report the proxy's Spearman rank correlation")
 	fl.IntVar(&f.rounds, "rounds", 0, "prune/retrain rounds of the real retraining (default 5)")
 	fl.IntVar(&f.retrainEp, "retrain-epochs", 0, "retraining epochs per round (default 2)")
-	fl.IntVar(&f.finalEp, "final-epochs", 0, "fine-tuning epochs with frozen masks (default 3)")
+	fl.IntVar(&f.finalEp, "final-epochs", pruning.DefaultFinalEpochs, "fine-tuning epochs with frozen masks (0 = none)")
 	fl.Float64Var(&f.lr, "lr", 0, "retraining learning rate (default 0.1 × the dense rate)")
 	fl.IntVar(&f.s.ClusterEpochs, "cluster-epochs", 1, "centroid fine-tuning epochs after clustering the chosen model")
 	fl.BoolVar(&f.s.NoRetrain, "no-retrain", false, "skip the final comparison (no retraining of the chosen candidate and the baseline; --validate-proxy still runs)")
@@ -140,12 +142,17 @@ func (f *codesignFlags) settings() (codesign.Settings, error) {
 		return s, fmt.Errorf("--lr: must be ≥ 0 (0 = default), got %g", f.lr)
 	case !(f.maxDrop >= 0 && f.maxDrop < 1):
 		return s, fmt.Errorf("--max-drop: must be in [0,1), got %g", f.maxDrop)
+	case f.finalEp < 0:
+		return s, fmt.Errorf("--final-epochs: must be ≥ 0, got %d", f.finalEp)
 	case f.maxDrop == 0:
 		s.MaxDrop = math.SmallestNonzeroFloat64 // zero in Settings means the default
 	default:
 		s.MaxDrop = f.maxDrop
 	}
 	s.Prune.Rounds, s.Prune.RetrainEpochs, s.Prune.FinalEpochs, s.Prune.Train.LR = f.rounds, f.retrainEp, f.finalEp, f.lr
+	if f.finalEp == 0 {
+		s.Prune.FinalEpochs = -1 // pruning.Settings: negative means none, zero the default
+	}
 	s.Workers = f.data.workers
 	if f.images < 0 {
 		return s, fmt.Errorf("--images: must be ≥ 0, got %d", f.images)
@@ -184,15 +191,15 @@ func runCodesign(e *env, f *codesignFlags) error {
 	if err := checkOut("--out", f.output.out); err != nil {
 		return err
 	}
-	spec, err := loadSpec(f.accel)
+	spec, err := e.loadSpec(f.accel)
 	if err != nil {
 		return err
 	}
-	m, _, err := loadModel(f.in)
+	m, meta, err := loadModel(f.in)
 	if err != nil {
 		return err
 	}
-	train, test, err := f.data.load()
+	train, test, _, err := f.data.loadFor(e, "codesign", f.in, meta)
 	if err != nil {
 		return err
 	}

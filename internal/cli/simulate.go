@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 
 	"github.com/dcsim/dcsim/accel"
 	"github.com/dcsim/dcsim/nn"
@@ -21,6 +22,7 @@ type simulateFlags struct {
 	maskAcc     bool
 	images      int
 	data        string
+	view        string
 	output      outputFlags
 }
 
@@ -42,24 +44,40 @@ Without flags it runs AlexNet on the built-in 32x32 weight-stationary array
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runSimulate(e, f) },
 	}
-	cmd.Flags().StringVar(&f.accel, "accel", "", "accelerator YAML (default: built-in systolic-32x32)")
-	cmd.Flags().StringVar(&f.network, "network", "alexnet", "zoo name, SCALE-Sim topology .csv, or dcsim model .npz")
+	cmd.Flags().StringVar(&f.accel, "accel", "", "accelerator YAML or SCALE-Sim .cfg (default: built-in systolic-32x32)")
+	cmd.Flags().StringVar(&f.network, "network", "alexnet",
+		"zoo name ("+strings.Join(nn.ZooNames(), ", ")+"), SCALE-Sim topology .csv, or dcsim model .npz")
 	cmd.Flags().StringVar(&f.compression, "compression", "", "compression profile YAML (per-layer densities and index bits)")
 	cmd.Flags().BoolVar(&f.maskAcc, "mask-accurate", false, "draw seeded random masks at the profile's densities and simulate them exactly")
 	cmd.Flags().IntVar(&f.images, "images", defaultImages,
 		"with --network MODEL.npz: MNIST test images run through the model to measure each layer's activation\n"+
 			"sparsity (results are means over images, with p5/p95 of latency and energy; 0 = no measurement)")
 	cmd.Flags().StringVar(&f.data, "data", "", "MNIST directory for --images (default: $DCSIM_MNIST, else the GoMNIST module's data/)")
+	cmd.Flags().StringVar(&f.view, "view", "perf",
+		"table to print: perf (latency, utilisation, energy), energy (by storage level), "+
+			"memory (folds, SRAM/DRAM traffic, bandwidth) or all; json and csv carry every field")
 	f.output.add(cmd, "also write the output to this file (atomically)")
 	return cmd
 }
 
-// loadSpec loads --accel, or the built-in default spec when it is empty.
-func loadSpec(path string) (*accel.Spec, error) {
+// loadSpec loads --accel: accelerator YAML, a SCALE-Sim .cfg (what it
+// could not map is noted on stderr), or the built-in default spec when path
+// is empty.
+func (e *env) loadSpec(path string) (*accel.Spec, error) {
 	if path == "" {
 		return accel.DefaultSpec(), nil
 	}
-	s, err := accel.Load(path)
+	var s *accel.Spec
+	var err error
+	if accel.IsSCALESimCfg(path) {
+		var notes []string
+		s, notes, err = accel.LoadSCALESimCfg(path)
+		for _, n := range notes {
+			fmt.Fprintf(e.stderr, "dcsim: %s: %s\n", path, n)
+		}
+	} else {
+		s, err = accel.Load(path)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +95,11 @@ func runSimulate(e *env, f *simulateFlags) error {
 	if err := checkOut("--out", f.output.out); err != nil {
 		return err
 	}
-	spec, err := loadSpec(f.accel)
+	view, err := reports.ParseView(f.view)
+	if err != nil {
+		return err
+	}
+	spec, err := e.loadSpec(f.accel)
 	if err != nil {
 		return err
 	}
@@ -110,12 +132,17 @@ func runSimulate(e *env, f *simulateFlags) error {
 	if !finiteResult(res) {
 		return internal(fmt.Errorf("simulator returned a non-finite latency or energy for %s on %s", w.Name, spec.Name))
 	}
+	sim.Detail(spec, w, &res)
 	render := func(out io.Writer) error {
-		tbl := reports.SimulateTable(res)
-		if format == reports.CSV {
-			tbl = reports.SimulateCSV(res)
+		tbls := reports.SimulateTables(res, view)
+		if view == reports.ViewPerf {
+			tbls[0].Notes = append(tbls[0].Notes,
+				"--view energy|memory|all for more tables; --format json or csv for every field.")
 		}
-		return reports.Render(out, format, res, tbl)
+		if format == reports.CSV {
+			tbls = []reports.Table{reports.SimulateCSV(res)}
+		}
+		return reports.Render(out, format, res, tbls...)
 	}
 	if f.output.out != "" {
 		if err := writeFileAtomic(f.output.out, render); err != nil {

@@ -252,7 +252,7 @@ func (e *env) sweepSummary(format reports.Format, f *sweepFlags, spec *sweep.Spe
 	if cpu > 0 {
 		d.PointsPerCPUS = float64(sum.Done) / cpu.Seconds()
 	}
-	t := reports.Table{Title: "sweep " + spec.Name, Header: []string{"quantity", "value"}, Rows: [][]string{
+	t := reports.Table{Title: "sweep " + spec.Name, Left: 1, Header: []string{"quantity", "value"}, Rows: [][]string{
 		{"spec", spec.File}, {"spec hash", spec.Hash[:16]}, {"accelerator configs", itoa(spec.NumConfigs())},
 		{"networks x profiles", strconv.Itoa(len(spec.Pairs))}, {"design points", itoa(spec.NumPoints())},
 		{"shard", shard.String()},
