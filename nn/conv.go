@@ -88,6 +88,10 @@ func col2im(s *Shape, dcol, dx []float32) {
 						continue
 					}
 					dst := xc[iy*s.InW : (iy+1)*s.InW]
+					if st == 1 {
+						addShifted(dst, src[y*ow:(y+1)*ow], q-s.Pad)
+						continue
+					}
 					for xo, v := range src[y*ow : (y+1)*ow] {
 						if ix := xo*st + q - s.Pad; ix >= 0 && ix < s.InW {
 							dst[ix] += v
@@ -96,6 +100,20 @@ func col2im(s *Shape, dcol, dx []float32) {
 				}
 			}
 		}
+	}
+}
+
+// addShifted sets dst[x+off] += src[x] wherever x+off is inside dst: one
+// row of col2im at stride 1, with the bounds settled once per row.
+func addShifted(dst, src []float32, off int) {
+	lo := max(0, -off)                // first x with x+off ≥ 0
+	hi := min(len(src), len(dst)-off) // first x with x+off ≥ len(dst)
+	if hi <= lo {
+		return
+	}
+	d := dst[lo+off : hi+off]
+	for x, v := range src[lo:hi] {
+		d[x] += v
 	}
 }
 
@@ -120,10 +138,12 @@ func convForward(l *netLayer, w, x, y, col []float32, n int) {
 
 // convBackward accumulates the weight and bias gradients of n images into
 // dw and db and, when dx is non-nil, writes the input gradient. wt is the
-// transposed weight matrix (K×OutC); t1 and t2 are K·P scratch.
+// transposed weight matrix (K×OutC); t1 is gemmNT's scratch and t2 K·P
+// scratch. dW += dY·colᵀ runs on the A·Bᵀ kernel, so the im2col matrix is
+// used as stored.
 func convBackward(l *netLayer, wt, dy, dx, col, dw, db, t1, t2 []float32, n int) {
 	kp, oc := l.k*l.p, l.s.OutC
-	colT, dcol := t1[:kp], t2[:kp]
+	dcol := t2[:kp]
 	for j := 0; j < n; j++ {
 		dyj := dy[j*l.out : (j+1)*l.out]
 		for o := 0; o < oc; o++ {
@@ -133,18 +153,28 @@ func convBackward(l *netLayer, wt, dy, dx, col, dw, db, t1, t2 []float32, n int)
 			}
 			db[o] += s
 		}
-		transpose(colT, col[j*kp:(j+1)*kp], l.k, l.p)
-		gemm(oc, l.k, l.p, dyj, l.p, colT, l.k, dw, l.k)
-		if dx == nil {
-			continue
-		}
+	}
+	// dW += Σ_j dY_j·col_jᵀ, convDWImages images per reduction of the
+	// kernel's accumulators (their im2col matrices together stay in L2).
+	for j := 0; j < n; j += convDWImages {
+		g := min(convDWImages, n-j)
+		gemmNT(oc, l.k, l.p, g, dy[j*l.out:], l.p, l.out, col[j*kp:], l.p, kp, dw, l.k, t1)
+	}
+	if dx == nil {
+		return
+	}
+	for j := 0; j < n; j++ {
 		clear(dcol)
-		gemm(l.k, l.p, oc, wt, oc, dyj, l.p, dcol, l.p)
+		gemm(l.k, l.p, oc, wt, oc, dy[j*l.out:(j+1)*l.out], l.p, dcol, l.p)
 		dxj := dx[j*l.in : (j+1)*l.in]
 		clear(dxj)
 		col2im(&l.s, dcol, dxj)
 	}
 }
+
+// convDWImages is the number of images whose weight-gradient products the
+// A·Bᵀ kernel sums before reducing its accumulators.
+const convDWImages = 2
 
 // poolForward is max pooling over R×S windows (padding never wins); arg
 // records, per output, the input position of the maximum.

@@ -128,7 +128,7 @@ func (e *engine) newScratch() *scratch {
 		switch l.s.Kind {
 		case Conv:
 			col = make([]float32, chunkSize*l.k*l.p)
-			t = max(t, l.k*l.p)
+			t = max(t, l.k*l.p, 6*l.p+8+4*l.k)
 		case Pool:
 			arg = make([]int32, chunkSize*l.out)
 		case FC:

@@ -121,3 +121,50 @@ func transpose(dst, src []float32, r, c int) {
 		}
 	}
 }
+
+// gemmNT computes C += Σ_img A_img·B_imgᵀ over nimg ≥ 1 images, with
+// A_img = a[img·astr:] m×k and B_img = b[img·bstr:] n×k, both row-major
+// with the contraction dimension contiguous: the weight gradient
+// dW = Σ dY·colᵀ of a lowered convolution, which then needs no transpose of
+// the im2col matrices and reduces each tile once for all images. pad is
+// scratch of at least 6k+8+4n values (allocated when shorter).
+func gemmNT(m, n, k, nimg int, a []float32, lda, astr int, b []float32, ldb, bstr int, c []float32, ldc int, pad []float32) {
+	if m == 0 || n == 0 || k == 0 || nimg == 0 {
+		return
+	}
+	if len(a) < (nimg-1)*astr+(m-1)*lda+k || len(b) < (nimg-1)*bstr+(n-1)*ldb+k || len(c) < (m-1)*ldc+n ||
+		lda < k || ldb < k || ldc < n || astr < 0 || bstr < 0 {
+		panic("nn: gemmNT: slice too short for its geometry")
+	}
+	if useAsm {
+		gemmNTAsm(m, n, k, nimg, a, lda, astr, b, ldb, bstr, c, ldc, pad)
+		return
+	}
+	gemmNTGo(m, n, k, nimg, a, lda, astr, b, ldb, bstr, c, ldc)
+}
+
+// gemmNTGo is the portable gemmNT: one dot product per element and image,
+// four partial sums to shorten the dependency chain.
+func gemmNTGo(m, n, k, nimg int, a []float32, lda, astr int, b []float32, ldb, bstr int, c []float32, ldc int) {
+	for img := 0; img < nimg; img++ {
+		for i := 0; i < m; i++ {
+			ai := a[img*astr+i*lda : img*astr+i*lda+k]
+			ci := c[i*ldc : i*ldc+n]
+			for j := range ci {
+				bj := b[img*bstr+j*ldb : img*bstr+j*ldb+k]
+				var s0, s1, s2, s3 float32
+				p := 0
+				for ; p+4 <= k; p += 4 {
+					s0 += ai[p] * bj[p]
+					s1 += ai[p+1] * bj[p+1]
+					s2 += ai[p+2] * bj[p+2]
+					s3 += ai[p+3] * bj[p+3]
+				}
+				for ; p < k; p++ {
+					s0 += ai[p] * bj[p]
+				}
+				ci[j] += (s0 + s1) + (s2 + s3)
+			}
+		}
+	}
+}

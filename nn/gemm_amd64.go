@@ -73,3 +73,84 @@ func updateDense(w, grad, vel []float32, inv, wd, mom, eta float32) {
 	}
 	update(w, grad, vel, nil, inv, wd, mom, eta)
 }
+
+// kernNT4x2 computes, for jj < pairs, C[0:4][2jj:2jj+2] += Σ over nimg
+// images of A_img[0:4][0:8·k8] · B_img[2jj:2jj+2][0:8·k8]ᵀ, image img's
+// operands starting astr and bstr elements after the previous image's.
+//
+//go:noescape
+func kernNT4x2(k8 int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, pairs int, nimg int, astr int, bstr int)
+
+// gemmNTAsm is gemmNT on the AVX2 kernel: 4-row blocks of A against pairs
+// of B rows, all images of a block before its one reduction; a last odd B
+// row and the last < 4 rows of A go image by image through padded copies
+// in pad, and a contraction tail k mod 8 through Go.
+func gemmNTAsm(m, n, k, nimg int, a []float32, lda, astr int, b []float32, ldb, bstr int, c []float32, ldc int, pad []float32) {
+	k8 := k / 8
+	if k8 == 0 {
+		gemmNTGo(m, n, k, nimg, a, lda, astr, b, ldb, bstr, c, ldc)
+		return
+	}
+	pairs := n / 2
+	// Scratch: a 4×k A block, a 2×k B pair, a 4×2 C tile, a 4×n C block.
+	if len(pad) < 6*k+8+4*n {
+		pad = make([]float32, 6*k+8+4*n)
+	}
+	pa, pb, pc, pcn := pad[:4*k], pad[4*k:6*k], pad[6*k:6*k+8], pad[6*k+8:6*k+8+4*n]
+	// lastB runs a 4-row block (rows at ar with stride lda4) of each image
+	// against that image's odd last B row, adding into C rows at cr.
+	lastB := func(ar []float32, lda4, astr4 int, cr []float32, ldc4 int) {
+		clear(pb[k:])
+		clear(pc)
+		for img := 0; img < nimg; img++ {
+			bi := img*bstr + (n-1)*ldb
+			copy(pb[:k], b[bi:bi+k])
+			kernNT4x2(k8, &ar[img*astr4], lda4, &pb[0], k, &pc[0], 2, 1, 1, 0, 0)
+		}
+		for r := 0; r < 4; r++ {
+			cr[r*ldc4+n-1] += pc[2*r]
+		}
+	}
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		if pairs > 0 {
+			kernNT4x2(k8, &a[i*lda], lda, &b[0], ldb, &c[i*ldc], ldc, pairs, nimg, astr, bstr)
+		}
+		if n%2 == 1 {
+			lastB(a[i*lda:], lda, astr, c[i*ldc:], ldc)
+		}
+	}
+	if i < m {
+		rows := m - i
+		clear(pa)
+		clear(pcn)
+		for img := 0; img < nimg; img++ {
+			for r := 0; r < rows; r++ {
+				ai := img*astr + (i+r)*lda
+				copy(pa[r*k:(r+1)*k], a[ai:ai+k])
+			}
+			if pairs > 0 {
+				kernNT4x2(k8, &pa[0], k, &b[img*bstr], ldb, &pcn[0], n, pairs, 1, 0, 0)
+			}
+			if n%2 == 1 {
+				bi := img*bstr + (n-1)*ldb
+				copy(pb[:k], b[bi:bi+k])
+				clear(pb[k:])
+				clear(pc)
+				kernNT4x2(k8, &pa[0], k, &pb[0], k, &pc[0], 2, 1, 1, 0, 0)
+				for r := 0; r < 4; r++ {
+					pcn[r*n+n-1] += pc[2*r]
+				}
+			}
+		}
+		for r := 0; r < rows; r++ {
+			cr := c[(i+r)*ldc : (i+r)*ldc+n]
+			for j, v := range pcn[r*n : (r+1)*n] {
+				cr[j] += v
+			}
+		}
+	}
+	if t := k8 * 8; t < k {
+		gemmNTGo(m, n, k-t, nimg, a[t:], lda, astr, b[t:], ldb, bstr, c, ldc)
+	}
+}

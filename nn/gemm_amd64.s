@@ -221,3 +221,127 @@ sgd_loop:
 sgd_done:
 	VZEROUPPER
 	RET
+
+// func kernNT4x2(k8 int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, pairs int, nimg int, astr int, bstr int)
+// For jj < pairs: C[0:4][2jj:2jj+2] += Σ_img A_img[0:4][0:8·k8] ·
+// B_img[2jj:2jj+2][0:8·k8]ᵀ, where A_img = a + img·astr and B_img = b +
+// img·bstr (nimg ≥ 1 images; both operands row-major with the contraction
+// contiguous). Each 4×2 tile keeps 8 vector accumulators over the k-loop of
+// every image and reduces them with one horizontal-add tree at the end, so
+// several images share the cost of the reduction.
+TEXT ·kernNT4x2(SB), NOSPLIT, $8-88
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R10
+	MOVQ pairs+56(FP), BX
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	TESTQ BX, BX
+	JE nt_done
+	// astr and bstr become the byte step from the end of one image's rows
+	// to the start of the next's.
+	MOVQ k8+0(FP), CX
+	SHLQ $5, CX
+	MOVQ astr+72(FP), AX
+	SHLQ $2, AX
+	SUBQ CX, AX
+	MOVQ AX, astr+72(FP)
+	MOVQ bstr+80(FP), AX
+	SHLQ $2, AX
+	SUBQ CX, AX
+	MOVQ AX, bstr+80(FP)
+nt_tile:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	MOVQ SI, R11           // A row 0
+	LEAQ (SI)(R8*1), R12   // A row 1
+	LEAQ (R12)(R8*1), R13  // A row 2
+	LEAQ (R13)(R8*1), R14  // A row 3
+	MOVQ DI, AX            // B row 2jj
+	LEAQ (DI)(R9*1), R15   // B row 2jj+1
+	MOVQ nimg+64(FP), CX
+	MOVQ CX, cnt-8(SP)
+nt_img:
+	MOVQ k8+0(FP), CX
+	TESTQ CX, CX
+	JE nt_next
+nt_loop:
+	VMOVUPS (AX), Y8
+	VMOVUPS (R15), Y9
+	VMOVUPS (R11), Y10
+	VFMADD231PS Y8, Y10, Y0
+	VFMADD231PS Y9, Y10, Y1
+	VMOVUPS (R12), Y11
+	VFMADD231PS Y8, Y11, Y2
+	VFMADD231PS Y9, Y11, Y3
+	VMOVUPS (R13), Y12
+	VFMADD231PS Y8, Y12, Y4
+	VFMADD231PS Y9, Y12, Y5
+	VMOVUPS (R14), Y13
+	VFMADD231PS Y8, Y13, Y6
+	VFMADD231PS Y9, Y13, Y7
+	ADDQ $32, AX
+	ADDQ $32, R15
+	ADDQ $32, R11
+	ADDQ $32, R12
+	ADDQ $32, R13
+	ADDQ $32, R14
+	DECQ CX
+	JNZ nt_loop
+nt_next:
+	MOVQ astr+72(FP), CX
+	ADDQ CX, R11
+	ADDQ CX, R12
+	ADDQ CX, R13
+	ADDQ CX, R14
+	MOVQ bstr+80(FP), CX
+	ADDQ CX, AX
+	ADDQ CX, R15
+	DECQ cnt-8(SP)
+	JNZ nt_img
+nt_reduce:
+	// Y0..Y7 = acc(0,0) acc(0,1) acc(1,0) acc(1,1) … acc(3,1); reduce each
+	// to a scalar, giving S = [c00 c01 c10 c11 | c20 c21 c30 c31].
+	VHADDPS Y1, Y0, Y8
+	VHADDPS Y3, Y2, Y9
+	VHADDPS Y5, Y4, Y10
+	VHADDPS Y7, Y6, Y11
+	VHADDPS Y9, Y8, Y8
+	VHADDPS Y11, Y10, Y10
+	VPERM2F128 $0x20, Y10, Y8, Y12
+	VPERM2F128 $0x31, Y10, Y8, Y13
+	VADDPS Y13, Y12, Y12
+	// Add into C rows 0..3, two values each.
+	MOVQ DX, AX
+	LEAQ (DX)(R10*1), R11
+	LEAQ (R11)(R10*1), R12
+	LEAQ (R12)(R10*1), R13
+	VMOVSD (AX), X14
+	VMOVHPS (R11), X14, X14
+	VMOVSD (R12), X15
+	VMOVHPS (R13), X15, X15
+	VINSERTF128 $1, X15, Y14, Y14
+	VADDPS Y12, Y14, Y14
+	VMOVLPS X14, (AX)
+	VMOVHPS X14, (R11)
+	VEXTRACTF128 $1, Y14, X15
+	VMOVLPS X15, (R12)
+	VMOVHPS X15, (R13)
+	// Next pair of B rows and C columns.
+	LEAQ (DI)(R9*2), DI
+	ADDQ $8, DX
+	DECQ BX
+	JNZ nt_tile
+nt_done:
+	VZEROUPPER
+	RET

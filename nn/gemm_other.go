@@ -12,3 +12,7 @@ func gemmAsm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float3
 func updateDense(w, grad, vel []float32, inv, wd, mom, eta float32) {
 	update(w, grad, vel, nil, inv, wd, mom, eta)
 }
+
+func gemmNTAsm(m, n, k, nimg int, a []float32, lda, astr int, b []float32, ldb, bstr int, c []float32, ldc int, _ []float32) {
+	gemmNTGo(m, n, k, nimg, a, lda, astr, b, ldb, bstr, c, ldc)
+}
