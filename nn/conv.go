@@ -142,8 +142,24 @@ func convForward(l *netLayer, w, x, y, col []float32, n int) {
 // scratch. dW += dY·colᵀ runs on the A·Bᵀ kernel, so the im2col matrix is
 // used as stored.
 func convBackward(l *netLayer, wt, dy, dx, col, dw, db, t1, t2 []float32, n int) {
+	convBackwardGrads(l, dy, col, dw, db, t1, n)
+	if dx == nil {
+		return
+	}
 	kp, oc := l.k*l.p, l.s.OutC
 	dcol := t2[:kp]
+	for j := 0; j < n; j++ {
+		clear(dcol)
+		gemm(l.k, l.p, oc, wt, oc, dy[j*l.out:(j+1)*l.out], l.p, dcol, l.p)
+		dxj := dx[j*l.in : (j+1)*l.in]
+		clear(dxj)
+		col2im(&l.s, dcol, dxj)
+	}
+}
+
+// convBackwardGrads accumulates the weight and bias gradients of n images.
+func convBackwardGrads(l *netLayer, dy, col, dw, db, t1 []float32, n int) {
+	kp, oc := l.k*l.p, l.s.OutC
 	for j := 0; j < n; j++ {
 		dyj := dy[j*l.out : (j+1)*l.out]
 		for o := 0; o < oc; o++ {
@@ -159,16 +175,6 @@ func convBackward(l *netLayer, wt, dy, dx, col, dw, db, t1, t2 []float32, n int)
 	for j := 0; j < n; j += convDWImages {
 		g := min(convDWImages, n-j)
 		gemmNT(oc, l.k, l.p, g, dy[j*l.out:], l.p, l.out, col[j*kp:], l.p, kp, dw, l.k, t1)
-	}
-	if dx == nil {
-		return
-	}
-	for j := 0; j < n; j++ {
-		clear(dcol)
-		gemm(l.k, l.p, oc, wt, oc, dy[j*l.out:(j+1)*l.out], l.p, dcol, l.p)
-		dxj := dx[j*l.in : (j+1)*l.in]
-		clear(dxj)
-		col2im(&l.s, dcol, dxj)
 	}
 }
 

@@ -32,6 +32,7 @@ type scratch struct {
 	dact [][]float32 // gradients of act
 	col  [][]float32 // conv layers: chunk×K×P im2col matrices
 	arg  [][]int32   // pool layers: chunk×out argmax positions
+	xt   [][]float32 // sparse fc layers: the transposed input (in×chunk), kept for the weight gradient
 	t1   []float32   // transposes and column gradients
 	t2   []float32
 }
@@ -53,6 +54,8 @@ type engine struct {
 	chunks  []*chunkGrad
 	wt      [][]float32 // per param: transposed effective weights (in×out)
 	eff     [][]float32 // per param: effective weights for this step
+	sp      []*sparseLayer
+	gsum    [][]float32 // per frozen sparse param: the summed compact gradient
 	workers int
 	pool    *workerPool
 
@@ -106,15 +109,28 @@ func newEngine(m *Model, maxBatch, workers int) *engine {
 	}
 	e.wt = make([][]float32, len(m.params))
 	e.eff = make([][]float32, len(m.params))
+	e.sp = make([]*sparseLayer, len(m.params))
+	e.gsum = make([][]float32, len(m.params))
 	e.runFn = e.runUnit
 	e.reduceFn = e.reduceBlock
-	for pi, p := range m.params {
-		for lo := 0; lo < len(p.W); lo += reduceBlockSize {
-			e.blocks = append(e.blocks, block{pi, lo, min(lo+reduceBlockSize, len(p.W))})
-		}
-	}
+	e.planBlocks()
 	e.pool = newPool(workers)
 	return e
+}
+
+// planBlocks cuts every parameter's weight gradient (the compact one of a
+// frozen sparse layer) into the units of the parallel reduction.
+func (e *engine) planBlocks() {
+	e.blocks = e.blocks[:0]
+	for pi, p := range e.m.params {
+		n := len(p.W)
+		if sl := e.sp[pi]; sl != nil && sl.frozen {
+			n = sl.fwd.nnz()
+		}
+		for lo := 0; lo < n; lo += reduceBlockSize {
+			e.blocks = append(e.blocks, block{pi, lo, min(lo+reduceBlockSize, n)})
+		}
+	}
 }
 
 func (e *engine) newScratch() *scratch {
@@ -135,6 +151,7 @@ func (e *engine) newScratch() *scratch {
 			t = max(t, chunkSize*max(l.in, l.out))
 		}
 		s.col, s.arg = append(s.col, col), append(s.arg, arg)
+		s.xt = append(s.xt, nil)
 	}
 	last := e.layers[len(e.layers)-1]
 	s.act = append(s.act, make([]float32, chunkSize*last.out))
@@ -150,6 +167,10 @@ func (e *engine) close() { e.pool.close() }
 // backward pass follows, their transposes (needed for input gradients).
 func (e *engine) prepare(backward bool) {
 	for i, p := range e.m.params {
+		if sl := e.sparse(i); sl != nil {
+			sl.refresh(p, backward && i != 0)
+			continue
+		}
 		e.eff[i] = p.effective()
 		if !backward || i == 0 {
 			continue
@@ -219,12 +240,16 @@ func (e *engine) firstNonFinite(s *scratch, n int) string {
 func (e *engine) forward(li int, s *scratch, n int) {
 	l := &e.layers[li]
 	x, y := s.act[li][:n*l.in], s.act[li+1][:n*l.out]
-	switch l.s.Kind {
-	case Conv:
-		convForward(l, e.eff[l.pi], x, y, s.col[li], n)
-	case Pool:
+	switch {
+	case l.s.Kind == Pool:
 		poolForward(l, x, y, s.arg[li], n)
-	case FC:
+	case e.sparse(l.pi) != nil && l.s.Kind == Conv:
+		convForwardSparse(l, e.sp[l.pi], x, y, s.col[li], n)
+	case e.sparse(l.pi) != nil:
+		fcForwardSparse(l, e.sp[l.pi], x, y, s.xt[li], s.t2, n)
+	case l.s.Kind == Conv:
+		convForward(l, e.eff[l.pi], x, y, s.col[li], n)
+	default:
 		fcForward(l, e.eff[l.pi], x, y, s.t1, s.t2, n)
 	}
 	if l.relu {
@@ -261,12 +286,16 @@ func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
 	if li == 0 {
 		dx = nil // the input needs no gradient
 	}
-	switch l.s.Kind {
-	case Conv:
-		convBackward(l, e.wt[l.pi], dy, dx, s.col[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
-	case Pool:
+	switch {
+	case l.s.Kind == Pool:
 		poolBackward(l, dy, dx, s.arg[li], n)
-	case FC:
+	case e.sparse(l.pi) != nil && l.s.Kind == Conv:
+		convBackwardSparse(l, e.sp[l.pi], dy, dx, s.col[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
+	case e.sparse(l.pi) != nil:
+		fcBackwardSparse(l, e.sp[l.pi], x, dy, dx, s.xt[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
+	case l.s.Kind == Conv:
+		convBackward(l, e.wt[l.pi], dy, dx, s.col[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
+	default:
 		fcBackward(l, e.wt[l.pi], x, dy, dx, cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
 	}
 }
@@ -303,6 +332,20 @@ func (e *engine) reduce() (loss float64, correct int) {
 func (e *engine) reduceBlock(_, b int) {
 	blk := e.blocks[b]
 	p := e.m.params[blk.pi]
+	if sl := e.sparse(blk.pi); sl != nil && sl.frozen {
+		// Compact gradient of the stored weights: sum, update those
+		// weights, and write Param.Grad at their positions.
+		g := e.gsum[blk.pi]
+		sumChunks(g, e.chunks[:e.nChunks], blk.pi, false, blk.lo, blk.hi)
+		pos := sl.fwd.pos[blk.lo:blk.hi]
+		if e.opt != nil {
+			e.opt.updateAt(blk.pi, p, pos, g[blk.lo:blk.hi])
+		}
+		for t, i := range pos {
+			p.Grad[i] = g[blk.lo+t]
+		}
+		return
+	}
 	sumChunks(p.Grad, e.chunks[:e.nChunks], blk.pi, false, blk.lo, blk.hi)
 	if e.opt != nil {
 		e.opt.updateRange(blk.pi, p, blk.lo, blk.hi)

@@ -154,3 +154,45 @@ func gemmNTAsm(m, n, k, nimg int, a []float32, lda, astr int, b []float32, ldb, 
 		gemmNTGo(m, n, k-t, nimg, a[t:], lda, astr, b[t:], ldb, bstr, c, ldc)
 	}
 }
+
+// spRow32 computes dst[0:32] += Σ_t vals[t]·src[idx[t]·ld:][0:32].
+//
+//go:noescape
+func spRow32(nnz int, vals *float32, idx *int32, src *float32, ld int, dst *float32)
+
+// spRow64 computes dst[0:64] += Σ_t vals[t]·src[idx[t]·ld:][0:64].
+//
+//go:noescape
+func spRow64(nnz int, vals *float32, idx *int32, src *float32, ld int, dst *float32)
+
+// spDot computes out[t] += row[0:8·len8]·src[idx[t]·ld:][0:8·len8].
+//
+//go:noescape
+func spDot(nnz int, idx *int32, src *float32, ld int, row *float32, len8 int, out *float32)
+
+// spRowAsm is spRowAdd on the kernels: 64- then 32-column blocks, the rest
+// in Go.
+func spRowAsm(vals []float32, idx []int32, src []float32, ld int, dst []float32) {
+	w, off := len(dst), 0
+	for ; off+64 <= w; off += 64 {
+		spRow64(len(vals), &vals[0], &idx[0], &src[off], ld, &dst[off])
+	}
+	if off+32 <= w {
+		spRow32(len(vals), &vals[0], &idx[0], &src[off], ld, &dst[off])
+		off += 32
+	}
+	if off < w {
+		spRowGo(vals, idx, src[off:], ld, dst[off:])
+	}
+}
+
+// spDotAsm is spDotAdd on the kernel for the first 8·⌊L/8⌋ terms.
+func spDotAsm(idx []int32, src []float32, ld int, row []float32, out []float32) {
+	l8 := len(row) / 8
+	if l8 > 0 {
+		spDot(len(idx), &idx[0], &src[0], ld, &row[0], l8, &out[0])
+	}
+	if t := l8 * 8; t < len(row) {
+		spDotGo(idx, src[t:], ld, row[t:], out)
+	}
+}

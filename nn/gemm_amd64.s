@@ -345,3 +345,176 @@ nt_reduce:
 nt_done:
 	VZEROUPPER
 	RET
+
+// Sparse kernels (gemm_sparse.go). A sparse row is a list of nnz (value,
+// index) pairs; src rows are ld floats apart.
+
+// func spRow32(nnz int, vals *float32, idx *int32, src *float32, ld int, dst *float32)
+// dst[0:32] += Σ_t vals[t]·src[idx[t]·ld : idx[t]·ld+32]. Even and odd t
+// go to two accumulator sets (two FMA chains per vector), summed at the end.
+TEXT ·spRow32(SB), NOSPLIT, $0-48
+	MOVQ nnz+0(FP), CX
+	MOVQ vals+8(FP), SI
+	MOVQ idx+16(FP), DI
+	MOVQ src+24(FP), R8
+	MOVQ ld+32(FP), R9
+	MOVQ dst+40(FP), DX
+	SHLQ $2, R9
+	VMOVUPS (DX), Y0
+	VMOVUPS 32(DX), Y1
+	VMOVUPS 64(DX), Y2
+	VMOVUPS 96(DX), Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	CMPQ CX, $2
+	JLT sp32_tail
+sp32_pair:
+	MOVLQSX (DI), AX
+	IMULQ R9, AX
+	ADDQ R8, AX
+	MOVLQSX 4(DI), BX
+	IMULQ R9, BX
+	ADDQ R8, BX
+	VBROADCASTSS (SI), Y8
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS 32(AX), Y8, Y1
+	VFMADD231PS 64(AX), Y8, Y2
+	VFMADD231PS 96(AX), Y8, Y3
+	VFMADD231PS (BX), Y9, Y4
+	VFMADD231PS 32(BX), Y9, Y5
+	VFMADD231PS 64(BX), Y9, Y6
+	VFMADD231PS 96(BX), Y9, Y7
+	ADDQ $8, SI
+	ADDQ $8, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE sp32_pair
+sp32_tail:
+	TESTQ CX, CX
+	JE sp32_store
+	MOVLQSX (DI), AX
+	IMULQ R9, AX
+	ADDQ R8, AX
+	VBROADCASTSS (SI), Y8
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS 32(AX), Y8, Y1
+	VFMADD231PS 64(AX), Y8, Y2
+	VFMADD231PS 96(AX), Y8, Y3
+sp32_store:
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VADDPS Y6, Y2, Y2
+	VADDPS Y7, Y3, Y3
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VZEROUPPER
+	RET
+
+// func spRow64(nnz int, vals *float32, idx *int32, src *float32, ld int, dst *float32)
+// dst[0:64] += Σ_t vals[t]·src[idx[t]·ld : idx[t]·ld+64].
+TEXT ·spRow64(SB), NOSPLIT, $0-48
+	MOVQ nnz+0(FP), CX
+	MOVQ vals+8(FP), SI
+	MOVQ idx+16(FP), DI
+	MOVQ src+24(FP), R8
+	MOVQ ld+32(FP), R9
+	MOVQ dst+40(FP), DX
+	SHLQ $2, R9
+	VMOVUPS (DX), Y0
+	VMOVUPS 32(DX), Y1
+	VMOVUPS 64(DX), Y2
+	VMOVUPS 96(DX), Y3
+	VMOVUPS 128(DX), Y4
+	VMOVUPS 160(DX), Y5
+	VMOVUPS 192(DX), Y6
+	VMOVUPS 224(DX), Y7
+	TESTQ CX, CX
+	JE sp64_store
+sp64_loop:
+	MOVLQSX (DI), AX
+	IMULQ R9, AX
+	ADDQ R8, AX
+	VBROADCASTSS (SI), Y8
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS 32(AX), Y8, Y1
+	VFMADD231PS 64(AX), Y8, Y2
+	VFMADD231PS 96(AX), Y8, Y3
+	VFMADD231PS 128(AX), Y8, Y4
+	VFMADD231PS 160(AX), Y8, Y5
+	VFMADD231PS 192(AX), Y8, Y6
+	VFMADD231PS 224(AX), Y8, Y7
+	ADDQ $4, SI
+	ADDQ $4, DI
+	DECQ CX
+	JNZ sp64_loop
+sp64_store:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS Y7, 224(DX)
+	VZEROUPPER
+	RET
+
+// func spDot(nnz int, idx *int32, src *float32, ld int, row *float32, len8 int, out *float32)
+// out[t] += Σ_{p < 8·len8} row[p]·src[idx[t]·ld + p] for t < nnz: the
+// gradient of a sparse row's weights. Two accumulators per dot.
+TEXT ·spDot(SB), NOSPLIT, $0-56
+	MOVQ nnz+0(FP), CX
+	MOVQ idx+8(FP), DI
+	MOVQ src+16(FP), R8
+	MOVQ ld+24(FP), R9
+	MOVQ row+32(FP), R10
+	MOVQ len8+40(FP), R11
+	MOVQ out+48(FP), DX
+	SHLQ $2, R9
+	TESTQ CX, CX
+	JE spdot_done
+spdot_nz:
+	MOVLQSX (DI), AX
+	IMULQ R9, AX
+	ADDQ R8, AX
+	MOVQ R10, BX
+	MOVQ R11, R12
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	CMPQ R12, $2
+	JLT spdot_one
+spdot_two:
+	VMOVUPS (BX), Y2
+	VMOVUPS 32(BX), Y3
+	VFMADD231PS (AX), Y2, Y0
+	VFMADD231PS 32(AX), Y3, Y1
+	ADDQ $64, AX
+	ADDQ $64, BX
+	SUBQ $2, R12
+	CMPQ R12, $2
+	JGE spdot_two
+spdot_one:
+	TESTQ R12, R12
+	JE spdot_sum
+	VMOVUPS (BX), Y2
+	VFMADD231PS (AX), Y2, Y0
+spdot_sum:
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VADDSS (DX), X0, X0
+	VMOVSS X0, (DX)
+	ADDQ $4, DI
+	ADDQ $4, DX
+	DECQ CX
+	JNZ spdot_nz
+spdot_done:
+	VZEROUPPER
+	RET

@@ -16,3 +16,11 @@ func updateDense(w, grad, vel []float32, inv, wd, mom, eta float32) {
 func gemmNTAsm(m, n, k, nimg int, a []float32, lda, astr int, b []float32, ldb, bstr int, c []float32, ldc int, _ []float32) {
 	gemmNTGo(m, n, k, nimg, a, lda, astr, b, ldb, bstr, c, ldc)
 }
+
+func spRowAsm(vals []float32, idx []int32, src []float32, ld int, dst []float32) {
+	spRowGo(vals, idx, src, ld, dst)
+}
+
+func spDotAsm(idx []int32, src []float32, ld int, row []float32, out []float32) {
+	spDotGo(idx, src, ld, row, out)
+}
