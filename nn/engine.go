@@ -28,12 +28,13 @@ type netLayer struct {
 
 // scratch is one worker's activations and temporaries for one chunk.
 type scratch struct {
-	act  [][]float32 // act[l]: input of layer l (chunk×in); act[len]: logits
-	dact [][]float32 // gradients of act
-	col  [][]float32 // conv layers: chunk×K×P im2col matrices
-	arg  [][]int32   // pool layers: chunk×out argmax positions
-	xt   [][]float32 // sparse fc layers: the transposed input (in×chunk), kept for the weight gradient
-	t1   []float32   // transposes and column gradients
+	act  [][]float32   // act[l]: input of layer l (chunk×in); act[len]: logits
+	dact [][]float32   // gradients of act
+	col  [][]float32   // conv layers: chunk×K×P im2col matrices
+	arg  [][]int32     // pool layers: chunk×out argmax positions
+	xt   [][]float32   // sparse fc layers: the transposed input (in×chunk), kept for the weight gradient
+	dc   []*directBufs // direct sparse conv layers' buffers
+	t1   []float32     // transposes and column gradients
 	t2   []float32
 }
 
@@ -151,7 +152,7 @@ func (e *engine) newScratch() *scratch {
 			t = max(t, chunkSize*max(l.in, l.out))
 		}
 		s.col, s.arg = append(s.col, col), append(s.arg, arg)
-		s.xt = append(s.xt, nil)
+		s.xt, s.dc = append(s.xt, nil), append(s.dc, nil)
 	}
 	last := e.layers[len(e.layers)-1]
 	s.act = append(s.act, make([]float32, chunkSize*last.out))
@@ -243,6 +244,8 @@ func (e *engine) forward(li int, s *scratch, n int) {
 	switch {
 	case l.s.Kind == Pool:
 		poolForward(l, x, y, s.arg[li], n)
+	case e.sparse(l.pi) != nil && e.sp[l.pi].direct != nil:
+		convForwardDirect(l, e.sp[l.pi].direct, s.dc[li], x, y, n)
 	case e.sparse(l.pi) != nil && l.s.Kind == Conv:
 		convForwardSparse(l, e.sp[l.pi], x, y, s.col[li], n)
 	case e.sparse(l.pi) != nil:
@@ -289,6 +292,8 @@ func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
 	switch {
 	case l.s.Kind == Pool:
 		poolBackward(l, dy, dx, s.arg[li], n)
+	case e.sparse(l.pi) != nil && e.sp[l.pi].direct != nil:
+		convBackwardDirect(l, e.sp[l.pi].direct, s.dc[li], dy, dx, cg.w[l.pi], cg.b[l.pi], n)
 	case e.sparse(l.pi) != nil && l.s.Kind == Conv:
 		convBackwardSparse(l, e.sp[l.pi], dy, dx, s.col[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
 	case e.sparse(l.pi) != nil:

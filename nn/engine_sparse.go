@@ -31,6 +31,7 @@ type sparseLayer struct {
 	bwd     *sparseMat // CSC, for the input gradient; nil for the first layer
 	frozen  bool       // weight gradient only at the non-zeros
 	density float64
+	direct  *directConv // stride-1 conv with a frozen mask: no im2col
 }
 
 // sparse returns param pi's sparse plan, nil when it runs dense.
@@ -77,6 +78,12 @@ func (e *engine) enableSparse(frozen bool) {
 				s.xt[li] = make([]float32, chunkSize*l.in)
 			}
 		}
+		if l.s.Kind == Conv && frozen && l.s.StrideOr1() == 1 {
+			sl.direct = newDirect(&l.s, p.Mask)
+			for _, s := range e.scr {
+				s.dc[li] = sl.direct.newBufs(&l.s)
+			}
+		}
 	}
 	e.planBlocks()
 }
@@ -94,6 +101,13 @@ func (sl *sparseLayer) refresh(p *Param, backward bool) {
 		for t, i := range s.pos {
 			s.val[t] = p.W[i]
 		}
+	}
+	if sl.direct != nil {
+		fill(sl.direct.fwd)
+		if backward {
+			fill(sl.direct.bwd)
+		}
+		return
 	}
 	fill(sl.fwd)
 	if backward && sl.bwd != nil {
@@ -205,5 +219,166 @@ func convBackwardSparse(l *netLayer, sl *sparseLayer, dy, dx, col, dw, db, t1, t
 		dxj := dx[j*l.in : (j+1)*l.in]
 		clear(dxj)
 		col2im(&l.s, dcol, dxj)
+	}
+}
+
+// Direct sparse convolution. A stride-1 convolution whose mask is frozen
+// skips im2col: on the zero-padded input planes (Hp×Wp, one after the
+// other), output position t = oy·Wp + ox of filter o is
+//
+//	y[o][t] = Σ_{(c,r,s)} w·xp[c·Hp·Wp + r·Wp + s + t]
+//
+// so, computing OH rows of the full width Wp (the columns ox ≥ OW are
+// discarded), each non-zero adds a scaled contiguous run of the input to
+// the output plane: the row-scaling product with source offsets c·Hp·Wp +
+// r·Wp + s (Park et al. 2017's direct sparse convolution). The input
+// gradient gathers the same way from dy planes with a zero margin of
+// (R−1)·Wp + S−1 in front, and the weight gradient at a non-zero is the
+// dot product of dy's plane with the same run of the input.
+
+// directConv is the geometry of the direct path for one layer.
+type directConv struct {
+	hp, wp, oh, ow int
+	plane          int // Hp·Wp
+	lr             int // output run per filter: OH·Wp rounded up to 32
+	wd             int // input-gradient run per channel: Hp·Wp rounded up to 32
+	margin, my     int // dy plane: zero margin, and stride (margin + wd)
+	xpLen          int // one image's padded input with read slack
+	fwd, bwd       *sparseMat
+}
+
+// directBufs is one worker's buffers for a direct layer.
+type directBufs struct {
+	xp  []float32 // chunk × xpLen padded inputs, kept for the backward pass
+	yw  []float32 // OutC × lr
+	dyp []float32 // OutC × my
+	dxp []float32 // InC × wd
+}
+
+func roundUp32(n int) int { return (n + 31) &^ 31 }
+
+// newDirect plans the direct path for a stride-1 conv layer with the
+// given keep mask (OIHW).
+func newDirect(s *Shape, keep []float32) *directConv {
+	d := &directConv{hp: s.InH + 2*s.Pad, wp: s.InW + 2*s.Pad}
+	d.oh, d.ow = d.hp-s.R+1, d.wp-s.S+1
+	d.plane = d.hp * d.wp
+	d.lr, d.wd = roundUp32(d.oh*d.wp), roundUp32(d.plane)
+	d.margin = (s.R-1)*d.wp + s.S - 1
+	d.my = d.margin + d.wd
+	d.xpLen = s.InC*d.plane + d.lr + s.S
+	k := s.InC * s.R * s.S
+	d.fwd = &sparseMat{ptr: make([]int32, s.OutC+1), max: -1}
+	for o := 0; o < s.OutC; o++ {
+		for i := 0; i < k; i++ {
+			if keep[o*k+i] == 0 {
+				continue
+			}
+			c, r, q := i/(s.R*s.S), i/s.S%s.R, i%s.S
+			off := int32(c*d.plane + r*d.wp + q)
+			d.fwd.idx, d.fwd.pos = append(d.fwd.idx, off), append(d.fwd.pos, int32(o*k+i))
+			d.fwd.max = max(d.fwd.max, off)
+		}
+		d.fwd.ptr[o+1] = int32(len(d.fwd.idx))
+	}
+	d.fwd.val = make([]float32, len(d.fwd.idx))
+	d.bwd = &sparseMat{ptr: make([]int32, s.InC+1), max: -1}
+	for c := 0; c < s.InC; c++ {
+		for o := 0; o < s.OutC; o++ {
+			for rq := 0; rq < s.R*s.S; rq++ {
+				i := c*s.R*s.S + rq
+				if keep[o*k+i] == 0 {
+					continue
+				}
+				off := int32(o*d.my + d.margin - (rq/s.S)*d.wp - rq%s.S)
+				d.bwd.idx, d.bwd.pos = append(d.bwd.idx, off), append(d.bwd.pos, int32(o*k+i))
+				d.bwd.max = max(d.bwd.max, off)
+			}
+		}
+		d.bwd.ptr[c+1] = int32(len(d.bwd.idx))
+	}
+	d.bwd.val = make([]float32, len(d.bwd.idx))
+	return d
+}
+
+func (d *directConv) newBufs(s *Shape) *directBufs {
+	return &directBufs{
+		xp:  make([]float32, chunkSize*d.xpLen),
+		yw:  make([]float32, s.OutC*d.lr),
+		dyp: make([]float32, s.OutC*d.my),
+		dxp: make([]float32, s.InC*d.wd),
+	}
+}
+
+// convForwardDirect is convForwardSparse without im2col.
+func convForwardDirect(l *netLayer, d *directConv, b *directBufs, x, y []float32, n int) {
+	s := &l.s
+	oc, pad := s.OutC, s.Pad
+	bias := l.param.Bias
+	for j := 0; j < n; j++ {
+		xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
+		xj := x[j*l.in : (j+1)*l.in]
+		if pad == 0 {
+			copy(xp, xj)
+		} else {
+			clear(xp[:s.InC*d.plane])
+			for c := 0; c < s.InC; c++ {
+				for iy := 0; iy < s.InH; iy++ {
+					o := c*d.plane + (iy+pad)*d.wp + pad
+					copy(xp[o:o+s.InW], xj[(c*s.InH+iy)*s.InW:])
+				}
+			}
+		}
+		clear(xp[s.InC*d.plane:])
+		clear(b.yw)
+		d.fwd.spmm(xp, 1, b.yw, d.lr, d.lr)
+		yj := y[j*l.out : (j+1)*l.out]
+		for o := 0; o < oc; o++ {
+			bo := bias[o]
+			for oy := 0; oy < d.oh; oy++ {
+				src := b.yw[o*d.lr+oy*d.wp : o*d.lr+oy*d.wp+d.ow]
+				dst := yj[(o*d.oh+oy)*d.ow : (o*d.oh+oy+1)*d.ow]
+				for i, v := range src {
+					dst[i] = v + bo
+				}
+			}
+		}
+	}
+}
+
+// convBackwardDirect is convBackwardSparse (frozen mask) without col2im.
+func convBackwardDirect(l *netLayer, d *directConv, b *directBufs, dy, dx, dw, db []float32, n int) {
+	s := &l.s
+	oc, pad := s.OutC, s.Pad
+	for j := 0; j < n; j++ {
+		dyj := dy[j*l.out : (j+1)*l.out]
+		clear(b.dyp)
+		for o := 0; o < oc; o++ {
+			var sum float32
+			for oy := 0; oy < d.oh; oy++ {
+				src := dyj[(o*d.oh+oy)*d.ow : (o*d.oh+oy+1)*d.ow]
+				dst := b.dyp[o*d.my+d.margin+oy*d.wp:]
+				for i, v := range src {
+					dst[i] = v
+					sum += v
+				}
+			}
+			db[o] += sum
+		}
+		xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
+		// dw(o,c,r,s) += dy[o]·xp[c·plane + r·Wp + s :][0:lr]
+		d.fwd.sddmm(b.dyp[d.margin:], d.my, xp, 1, d.lr, dw)
+		if dx == nil {
+			continue
+		}
+		clear(b.dxp)
+		d.bwd.spmm(b.dyp, 1, b.dxp, d.wd, d.wd)
+		dxj := dx[j*l.in : (j+1)*l.in]
+		for c := 0; c < s.InC; c++ {
+			for iy := 0; iy < s.InH; iy++ {
+				o := c*d.wd + (iy+pad)*d.wp + pad
+				copy(dxj[(c*s.InH+iy)*s.InW:(c*s.InH+iy+1)*s.InW], b.dxp[o:o+s.InW])
+			}
+		}
 	}
 }

@@ -62,9 +62,10 @@ func (s *sparseMat) line(l int) ([]float32, []int32) {
 
 // check panics (programmer error) when src, with lines ld apart and width
 // values used per line, is too short for the largest index, so the kernels
-// never read out of bounds.
+// never read out of bounds. Lines may overlap (ld < width: the direct
+// convolution reads shifted runs of one plane).
 func (s *sparseMat) check(src []float32, ld, width int) {
-	if s.max >= 0 && (len(src) < int(s.max)*ld+width || ld < width) {
+	if s.max >= 0 && len(src) < int(s.max)*ld+width {
 		panic("nn: sparse product: source too short for its geometry")
 	}
 }

@@ -122,9 +122,18 @@ func TestSparseTrainMatchesDense(t *testing.T) {
 	}{
 		{"lenet-5", lenet, randomDataset(160, 1, 28, 28, 10, 2)},
 		{"tiny", tinyArch(), randomDataset(100, 2, 9, 9, 3, 3)},
+		{"padded", Arch{Name: "padded", Layers: []Shape{ // a padded stride-1 conv that needs its input gradient
+			{Name: "c1", Kind: Conv, InC: 2, InH: 9, InW: 9, OutC: 3, R: 3, S: 3, Stride: 1},
+			{Name: "c2", Kind: Conv, InC: 3, InH: 7, InW: 7, OutC: 4, R: 3, S: 3, Stride: 1, Pad: 1},
+			{Name: "f1", Kind: FC, InC: 196, InH: 1, InW: 1, OutC: 3, R: 1, S: 1},
+		}}, randomDataset(100, 2, 9, 9, 3, 4)},
 	} {
 		for _, splice := range []bool{false, true} {
-			sp, de := trainPair(t, tc.arch, tc.ds, 0.05, splice)
+			density := 0.05
+			if tc.name != "lenet-5" {
+				density = 0.15 // small layers: keep a few weights per filter
+			}
+			sp, de := trainPair(t, tc.arch, tc.ds, density, splice)
 			for pi, p := range sp.Params() {
 				q := de.Params()[pi]
 				for i := range p.W {
