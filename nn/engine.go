@@ -256,7 +256,7 @@ func (e *engine) forward(li int, s *scratch, n int) {
 		fcForward(l, e.eff[l.pi], x, y, s.t1, s.t2, n)
 	}
 	if l.relu {
-		relu(y)
+		reluFast(y)
 	}
 }
 
@@ -284,7 +284,7 @@ func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
 	x, y := s.act[li][:n*l.in], s.act[li+1][:n*l.out]
 	dx, dy := s.dact[li][:n*l.in], s.dact[li+1][:n*l.out]
 	if l.relu {
-		reluMask(y, dy)
+		reluMaskFast(y, dy)
 	}
 	if li == 0 {
 		dx = nil // the input needs no gradient

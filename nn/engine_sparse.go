@@ -318,10 +318,11 @@ func convForwardDirect(l *netLayer, d *directConv, b *directBufs, x, y []float32
 	for j := 0; j < n; j++ {
 		xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
 		xj := x[j*l.in : (j+1)*l.in]
+		// The padding border and the read slack past the planes are
+		// never written, so they keep the zeros of the allocation.
 		if pad == 0 {
 			copy(xp, xj)
 		} else {
-			clear(xp[:s.InC*d.plane])
 			for c := 0; c < s.InC; c++ {
 				for iy := 0; iy < s.InH; iy++ {
 					o := c*d.plane + (iy+pad)*d.wp + pad
@@ -329,7 +330,6 @@ func convForwardDirect(l *netLayer, d *directConv, b *directBufs, x, y []float32
 				}
 			}
 		}
-		clear(xp[s.InC*d.plane:])
 		clear(b.yw)
 		d.fwd.spmm(xp, 1, b.yw, d.lr, d.lr)
 		yj := y[j*l.out : (j+1)*l.out]
@@ -351,8 +351,9 @@ func convBackwardDirect(l *netLayer, d *directConv, b *directBufs, dy, dx, dw, d
 	s := &l.s
 	oc, pad := s.OutC, s.Pad
 	for j := 0; j < n; j++ {
+		// dyp's margins and discarded columns are never written: they keep
+		// the zeros of the allocation.
 		dyj := dy[j*l.out : (j+1)*l.out]
-		clear(b.dyp)
 		for o := 0; o < oc; o++ {
 			var sum float32
 			for oy := 0; oy < d.oh; oy++ {

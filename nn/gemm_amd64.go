@@ -196,3 +196,30 @@ func spDotAsm(idx []int32, src []float32, ld int, row []float32, out []float32) 
 		spDotGo(idx, src[t:], ld, row[t:], out)
 	}
 }
+
+//go:noescape
+func reluKernel(y *float32, n int)
+
+//go:noescape
+func reluMaskKernel(y, dy *float32, n int)
+
+// reluFast is relu with the AVX2 kernel for whole vectors.
+func reluFast(y []float32) {
+	n := len(y) &^ 7
+	if useAsm && n > 0 {
+		reluKernel(&y[0], n)
+		y = y[n:]
+	}
+	relu(y)
+}
+
+// reluMaskFast is reluMask with the AVX2 kernel for whole vectors.
+func reluMaskFast(y, dy []float32) {
+	n := len(y) &^ 7
+	if useAsm && n > 0 {
+		dy = dy[:len(y)]
+		reluMaskKernel(&y[0], &dy[0], n)
+		y, dy = y[n:], dy[n:]
+	}
+	reluMask(y, dy)
+}

@@ -518,3 +518,48 @@ spdot_sum:
 spdot_done:
 	VZEROUPPER
 	RET
+
+// func reluKernel(y *float32, n int)
+// y[i] = +0 where y[i]'s sign bit is set, for i < n (a multiple of 8): the
+// bit operation of relu in engine.go, eight lanes at a time.
+TEXT ·reluKernel(SB), NOSPLIT, $0-16
+	MOVQ y+0(FP), DI
+	MOVQ n+8(FP), CX
+	SHRQ $3, CX
+	JZ relu_done
+relu_loop:
+	VMOVDQU (DI), Y0
+	VPSRAD $31, Y0, Y1
+	VPANDN Y0, Y1, Y0
+	VMOVDQU Y0, (DI)
+	ADDQ $32, DI
+	DECQ CX
+	JNZ relu_loop
+relu_done:
+	VZEROUPPER
+	RET
+
+// func reluMaskKernel(y, dy *float32, n int)
+// dy[i] = +0 unless the sign bit of −(y[i]'s bits as an int32) is set
+// (y > 0 for ReLU outputs), for i < n (a multiple of 8): reluMask in
+// engine.go, eight lanes at a time.
+TEXT ·reluMaskKernel(SB), NOSPLIT, $0-24
+	MOVQ y+0(FP), SI
+	MOVQ dy+8(FP), DI
+	MOVQ n+16(FP), CX
+	SHRQ $3, CX
+	JZ rmask_done
+	VPXOR Y2, Y2, Y2
+rmask_loop:
+	VMOVDQU (SI), Y0
+	VPSUBD Y0, Y2, Y1
+	VPSRAD $31, Y1, Y1
+	VPAND (DI), Y1, Y1
+	VMOVDQU Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ rmask_loop
+rmask_done:
+	VZEROUPPER
+	RET

@@ -24,3 +24,7 @@ func spRowAsm(vals []float32, idx []int32, src []float32, ld int, dst []float32)
 func spDotAsm(idx []int32, src []float32, ld int, row []float32, out []float32) {
 	spDotGo(idx, src, ld, row, out)
 }
+
+func reluFast(y []float32) { relu(y) }
+
+func reluMaskFast(y, dy []float32) { reluMask(y, dy) }

@@ -243,3 +243,27 @@ func BenchmarkConvGEMM(b *testing.B) {
 		})
 	}
 }
+
+// TestReluKernels checks the vectorised ReLU and ReLU mask bit for bit
+// against the scalar ones, with ±0, NaNs of both signs and a tail.
+func TestReluKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 5, 8, 37, 1000} {
+		y := randSlice(r, n)
+		if n > 4 {
+			y[0], y[1], y[2], y[3] = 0, float32(math.Copysign(0, -1)), float32(math.NaN()), -float32(math.NaN())
+		}
+		a, b := append([]float32(nil), y...), append([]float32(nil), y...)
+		reluFast(a)
+		relu(b)
+		dy := randSlice(r, n)
+		da, db := append([]float32(nil), dy...), append([]float32(nil), dy...)
+		reluMaskFast(y, da)
+		reluMask(y, db)
+		for i := range a {
+			if math.Float32bits(a[i]) != math.Float32bits(b[i]) || math.Float32bits(da[i]) != math.Float32bits(db[i]) {
+				t.Fatalf("n=%d i=%d: relu %v vs %v, mask %v vs %v", n, i, a[i], b[i], da[i], db[i])
+			}
+		}
+	}
+}
