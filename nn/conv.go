@@ -16,6 +16,7 @@ import "math"
 func im2col(s *Shape, x, col []float32) {
 	oh, ow, st := s.OutH(), s.OutW(), s.StrideOr1()
 	p := oh * ow
+	fast := st == 1 && s.Pad == 0 && rowsFast(ow)
 	row := 0
 	for c := 0; c < s.InC; c++ {
 		xc := x[c*s.InH*s.InW : (c+1)*s.InH*s.InW]
@@ -23,6 +24,10 @@ func im2col(s *Shape, x, col []float32) {
 			for q := 0; q < s.S; q++ {
 				dst := col[row*p : (row+1)*p]
 				row++
+				if fast { // every source row is inside the image
+					copyRowsFast(dst, xc[r*s.InW+q:], oh, ow, s.InW)
+					continue
+				}
 				for y := 0; y < oh; y++ {
 					iy := y*st + r - s.Pad
 					d := dst[y*ow : (y+1)*ow]
@@ -75,6 +80,7 @@ func copyShifted(d, src []float32, off int) {
 func col2im(s *Shape, dcol, dx []float32) {
 	oh, ow, st := s.OutH(), s.OutW(), s.StrideOr1()
 	p := oh * ow
+	fast := st == 1 && s.Pad == 0 && rowsFast(ow)
 	row := 0
 	for c := 0; c < s.InC; c++ {
 		xc := dx[c*s.InH*s.InW : (c+1)*s.InH*s.InW]
@@ -82,6 +88,10 @@ func col2im(s *Shape, dcol, dx []float32) {
 			for q := 0; q < s.S; q++ {
 				src := dcol[row*p : (row+1)*p]
 				row++
+				if fast {
+					addRowsFast(xc[r*s.InW+q:], src, oh, ow, s.InW)
+					continue
+				}
 				for y := 0; y < oh; y++ {
 					iy := y*st + r - s.Pad
 					if iy < 0 || iy >= s.InH {

@@ -223,3 +223,35 @@ func reluMaskFast(y, dy []float32) {
 	}
 	reluMask(y, dy)
 }
+
+//go:noescape
+func copyRows(dst, src *float32, rows, n8, sstride int)
+
+//go:noescape
+func addRows(dst, src *float32, rows, n8, dstride int)
+
+// rowsFast reports whether im2col/col2im rows of ow values can use the
+// vector row kernels.
+func rowsFast(ow int) bool { return useAsm && ow%8 == 0 }
+
+// copyRowsFast is copyRows over slices: dst (rows×ow) from src rows
+// sstride apart; ow a multiple of 8.
+func copyRowsFast(dst, src []float32, rows, ow, sstride int) {
+	if rows == 0 {
+		return
+	}
+	_ = dst[rows*ow-1]
+	_ = src[(rows-1)*sstride+ow-1]
+	copyRows(&dst[0], &src[0], rows, ow/8, sstride)
+}
+
+// addRowsFast is addRows over slices: dst rows dstride apart += src
+// (rows×ow); ow a multiple of 8.
+func addRowsFast(dst, src []float32, rows, ow, dstride int) {
+	if rows == 0 {
+		return
+	}
+	_ = src[rows*ow-1]
+	_ = dst[(rows-1)*dstride+ow-1]
+	addRows(&dst[0], &src[0], rows, ow/8, dstride)
+}

@@ -563,3 +563,62 @@ rmask_loop:
 rmask_done:
 	VZEROUPPER
 	RET
+
+// func copyRows(dst, src *float32, rows, n8, sstride int)
+// For y < rows: dst[y·8·n8 : (y+1)·8·n8] = src[y·sstride : y·sstride+8·n8]
+// (one im2col row of a stride-1, unpadded convolution).
+TEXT ·copyRows(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ rows+16(FP), CX
+	MOVQ n8+24(FP), R8
+	MOVQ sstride+32(FP), R9
+	SHLQ $2, R9
+	TESTQ CX, CX
+	JE crows_done
+crows_row:
+	MOVQ SI, AX
+	MOVQ R8, DX
+crows_vec:
+	VMOVUPS (AX), Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, AX
+	ADDQ $32, DI
+	DECQ DX
+	JNZ crows_vec
+	ADDQ R9, SI
+	DECQ CX
+	JNZ crows_row
+crows_done:
+	VZEROUPPER
+	RET
+
+// func addRows(dst, src *float32, rows, n8, dstride int)
+// For y < rows: dst[y·dstride : y·dstride+8·n8] += src[y·8·n8 : (y+1)·8·n8]
+// (one col2im row of a stride-1, unpadded convolution).
+TEXT ·addRows(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ rows+16(FP), CX
+	MOVQ n8+24(FP), R8
+	MOVQ dstride+32(FP), R9
+	SHLQ $2, R9
+	TESTQ CX, CX
+	JE arows_done
+arows_row:
+	MOVQ DI, AX
+	MOVQ R8, DX
+arows_vec:
+	VMOVUPS (AX), Y0
+	VADDPS (SI), Y0, Y0
+	VMOVUPS Y0, (AX)
+	ADDQ $32, AX
+	ADDQ $32, SI
+	DECQ DX
+	JNZ arows_vec
+	ADDQ R9, DI
+	DECQ CX
+	JNZ arows_row
+arows_done:
+	VZEROUPPER
+	RET

@@ -28,3 +28,17 @@ func spDotAsm(idx []int32, src []float32, ld int, row []float32, out []float32) 
 func reluFast(y []float32) { relu(y) }
 
 func reluMaskFast(y, dy []float32) { reluMask(y, dy) }
+
+func rowsFast(int) bool { return false }
+
+func copyRowsFast(dst, src []float32, rows, ow, sstride int) {
+	for y := 0; y < rows; y++ {
+		copy(dst[y*ow:(y+1)*ow], src[y*sstride:y*sstride+ow])
+	}
+}
+
+func addRowsFast(dst, src []float32, rows, ow, dstride int) {
+	for y := 0; y < rows; y++ {
+		axpy(1, src[y*ow:(y+1)*ow], dst[y*dstride:y*dstride+ow])
+	}
+}
