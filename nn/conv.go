@@ -159,8 +159,7 @@ func convBackward(l *netLayer, wt, dy, dx, col, dw, db, t1, t2 []float32, n int)
 	kp, oc := l.k*l.p, l.s.OutC
 	dcol := t2[:kp]
 	for j := 0; j < n; j++ {
-		clear(dcol)
-		gemm(l.k, l.p, oc, wt, oc, dy[j*l.out:(j+1)*l.out], l.p, dcol, l.p)
+		gemmSet(l.k, l.p, oc, wt, oc, dy[j*l.out:(j+1)*l.out], l.p, dcol, l.p)
 		dxj := dx[j*l.in : (j+1)*l.in]
 		clear(dxj)
 		col2im(&l.s, dcol, dxj)

@@ -218,7 +218,9 @@ func (e *engine) runChunk(s *scratch, cg *chunkGrad, idx []int) {
 		return
 	}
 	for pi := range cg.w {
-		clear(cg.w[pi])
+		if !e.dwOverwrites(pi) {
+			clear(cg.w[pi])
+		}
 		clear(cg.b[pi])
 	}
 	for li := L - 1; li >= 0; li-- {
@@ -350,6 +352,15 @@ func (e *engine) reduceBlock(_, b int) {
 			p.Grad[i] = g[blk.lo+t]
 		}
 		return
+	}
+	if o := e.opt; o != nil && e.nChunks == 2 && p.Codebook == nil && (p.Mask == nil || o.updatePruned) {
+		// The common step (two chunks, unmasked update): sum and update
+		// in one pass over the weights.
+		lo, hi := blk.lo, blk.hi
+		if sumUpdate2(p.W[lo:hi], e.chunks[0].w[blk.pi][lo:hi], e.chunks[1].w[blk.pi][lo:hi], p.Grad[lo:hi],
+			o.vw[blk.pi][lo:hi], o.inv, o.wd, o.mom, o.eta) {
+			return
+		}
 	}
 	sumChunks(p.Grad, e.chunks[:e.nChunks], blk.pi, false, blk.lo, blk.hi)
 	if e.opt != nil {

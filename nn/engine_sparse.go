@@ -115,6 +115,14 @@ func (sl *sparseLayer) refresh(p *Param, backward bool) {
 	}
 }
 
+// dwOverwrites reports whether param pi's backward pass writes its chunk
+// weight gradient whole (fc layers on a dense weight gradient: one product
+// per chunk), so the chunk buffer needs no clearing first.
+func (e *engine) dwOverwrites(pi int) bool {
+	sl := e.sp[pi]
+	return e.m.params[pi].Kind == FC && (sl == nil || !sl.frozen)
+}
+
 // weightGrad returns the gradient the optimiser applied last for param pi:
 // the compact sum of a frozen sparse layer, else Param.Grad.
 func (e *engine) weightGrad(pi int) []float32 {
@@ -158,7 +166,7 @@ func fcBackwardSparse(l *netLayer, sl *sparseLayer, x, dy, dx, xt, dw, db, t1, t
 	if sl.frozen {
 		sl.fwd.sddmm(dyt, n, xt[:in*n], n, n, dw)
 	} else {
-		gemm(out, in, n, dyt, n, x, in, dw, in)
+		gemmSet(out, in, n, dyt, n, x, in, dw, in) // see engine.dwOverwrites
 	}
 	if dx == nil {
 		return

@@ -21,15 +21,41 @@ package nn
 // short for the stated geometry, so the assembly kernels never read or write
 // out of bounds.
 func gemm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
-	if m == 0 || n == 0 || k == 0 {
+	gemmMode(m, n, k, a, lda, b, ldb, c, ldc, false)
+}
+
+// gemmSet computes C = A·B, never reading C's old values (which saves
+// clearing C first).
+func gemmSet(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	gemmMode(m, n, k, a, lda, b, ldb, c, ldc, true)
+}
+
+func gemmMode(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, set bool) {
+	if m == 0 || n == 0 {
 		return
 	}
-	if len(a) < (m-1)*lda+k || len(b) < (k-1)*ldb+n || len(c) < (m-1)*ldc+n || lda < k || ldb < n || ldc < n {
+	if len(c) < (m-1)*ldc+n || ldc < n {
+		panic("nn: gemm: slice too short for its geometry")
+	}
+	if k == 0 {
+		if set {
+			for i := 0; i < m; i++ {
+				clear(c[i*ldc : i*ldc+n])
+			}
+		}
+		return
+	}
+	if len(a) < (m-1)*lda+k || len(b) < (k-1)*ldb+n || lda < k || ldb < n {
 		panic("nn: gemm: slice too short for its geometry")
 	}
 	if useAsm {
-		gemmAsm(m, n, k, a, lda, b, ldb, c, ldc)
+		gemmAsm(m, n, k, a, lda, b, ldb, c, ldc, set)
 		return
+	}
+	if set {
+		for i := 0; i < m; i++ {
+			clear(c[i*ldc : i*ldc+n])
+		}
 	}
 	gemmGo(m, n, k, a, lda, b, ldb, c, ldc)
 }

@@ -11,48 +11,58 @@ var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 // elements.
 //
 //go:noescape
-func kern4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
+func kern4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load int)
 
 // kern1x16 computes C[0][0:16] += A[0][0:k]·B[0:k][0:16].
 //
 //go:noescape
-func kern1x16(k int, a *float32, b *float32, ldb int, c *float32)
+func kern1x16(k int, a *float32, b *float32, ldb int, c *float32, load int)
 
 // kern4x8 computes C[0:4][0:8] += A[0:4][0:k]·B[0:k][0:8].
 //
 //go:noescape
-func kern4x8(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
+func kern4x8(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load int)
 
 // kern1x8 computes C[0][0:8] += A[0][0:k]·B[0:k][0:8].
 //
 //go:noescape
-func kern1x8(k int, a *float32, b *float32, ldb int, c *float32)
+func kern1x8(k int, a *float32, b *float32, ldb int, c *float32, load int)
 
 // gemmAsm walks C in 16-column panels (so the k×16 panel of B stays in L1
 // while all row blocks of A stream past it) and 4-row blocks; an 8-column
 // panel and single rows take the edges, and the last < 8 columns go to Go.
-func gemmAsm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+// With set, C = A·B (C's old values are not read).
+func gemmAsm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, set bool) {
+	load := 1
+	if set {
+		load = 0
+	}
 	j := 0
 	for ; j+16 <= n; j += 16 {
 		i := 0
 		for ; i+4 <= m; i += 4 {
-			kern4x16(k, &a[i*lda], lda, &b[j], ldb, &c[i*ldc+j], ldc)
+			kern4x16(k, &a[i*lda], lda, &b[j], ldb, &c[i*ldc+j], ldc, load)
 		}
 		for ; i < m; i++ {
-			kern1x16(k, &a[i*lda], &b[j], ldb, &c[i*ldc+j])
+			kern1x16(k, &a[i*lda], &b[j], ldb, &c[i*ldc+j], load)
 		}
 	}
 	if j+8 <= n {
 		i := 0
 		for ; i+4 <= m; i += 4 {
-			kern4x8(k, &a[i*lda], lda, &b[j], ldb, &c[i*ldc+j], ldc)
+			kern4x8(k, &a[i*lda], lda, &b[j], ldb, &c[i*ldc+j], ldc, load)
 		}
 		for ; i < m; i++ {
-			kern1x8(k, &a[i*lda], &b[j], ldb, &c[i*ldc+j])
+			kern1x8(k, &a[i*lda], &b[j], ldb, &c[i*ldc+j], load)
 		}
 		j += 8
 	}
 	if j < n {
+		if set {
+			for i := 0; i < m; i++ {
+				clear(c[i*ldc+j : i*ldc+n])
+			}
+		}
 		gemmGo(m, n-j, k, a, lda, b[j:], ldb, c[j:], ldc)
 	}
 }
@@ -254,4 +264,26 @@ func addRowsFast(dst, src []float32, rows, ow, dstride int) {
 	_ = src[rows*ow-1]
 	_ = dst[(rows-1)*dstride+ow-1]
 	addRows(&dst[0], &src[0], rows, ow/8, dstride)
+}
+
+//go:noescape
+func sgdSum2Kernel(w, g0, g1, grad, vel *float32, n int, inv, wd, mom, eta float32)
+
+// sumUpdate2 sets grad = g0 + g1 and applies the unmasked SGD update with
+// it, in one pass; whole vectors on the kernel, the tail in Go. It reports
+// false (doing nothing) without the AVX2 kernels.
+func sumUpdate2(w, g0, g1, grad, vel []float32, inv, wd, mom, eta float32) bool {
+	if !useAsm {
+		return false
+	}
+	n := len(w) &^ 7
+	if n > 0 {
+		g0, g1, grad, vel = g0[:len(w)], g1[:len(w)], grad[:len(w)], vel[:len(w)]
+		sgdSum2Kernel(&w[0], &g0[0], &g1[0], &grad[0], &vel[0], n, inv, wd, mom, eta)
+	}
+	for i := n; i < len(w); i++ {
+		grad[i] = g0[i] + g1[i]
+	}
+	update(w[n:], grad[n:], vel[n:], nil, inv, wd, mom, eta)
+	return true
 }

@@ -8,8 +8,9 @@
 
 #include "textflag.h"
 
-// func kern4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
-TEXT ·kern4x16(SB), NOSPLIT, $0-56
+// func kern4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load int)
+// (load = 0: C = A·B, the accumulators start at zero instead of C.)
+TEXT ·kern4x16(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -23,6 +24,19 @@ TEXT ·kern4x16(SB), NOSPLIT, $0-56
 	LEAQ (SI)(R8*1), R11
 	LEAQ (R11)(R8*1), R12
 	LEAQ (R12)(R8*1), R13
+	MOVQ load+56(FP), AX
+	TESTQ AX, AX
+	JNE kern4x16_load
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	JMP kern4x16_start
+kern4x16_load:
 	MOVQ DX, AX
 	VMOVUPS (AX), Y0
 	VMOVUPS 32(AX), Y1
@@ -35,6 +49,7 @@ TEXT ·kern4x16(SB), NOSPLIT, $0-56
 	ADDQ R10, AX
 	VMOVUPS (AX), Y6
 	VMOVUPS 32(AX), Y7
+kern4x16_start:
 	TESTQ CX, CX
 	JE kern4x16_store
 kern4x16_loop:
@@ -75,8 +90,8 @@ kern4x16_store:
 	VZEROUPPER
 	RET
 
-// func kern4x8(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
-TEXT ·kern4x8(SB), NOSPLIT, $0-56
+// func kern4x8(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load int)
+TEXT ·kern4x8(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -90,6 +105,15 @@ TEXT ·kern4x8(SB), NOSPLIT, $0-56
 	LEAQ (SI)(R8*1), R11
 	LEAQ (R11)(R8*1), R12
 	LEAQ (R12)(R8*1), R13
+	MOVQ load+56(FP), AX
+	TESTQ AX, AX
+	JNE kern4x8_load
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	JMP kern4x8_start
+kern4x8_load:
 	MOVQ DX, AX
 	VMOVUPS (AX), Y0
 	ADDQ R10, AX
@@ -98,6 +122,7 @@ TEXT ·kern4x8(SB), NOSPLIT, $0-56
 	VMOVUPS (AX), Y2
 	ADDQ R10, AX
 	VMOVUPS (AX), Y3
+kern4x8_start:
 	TESTQ CX, CX
 	JE kern4x8_store
 kern4x8_loop:
@@ -129,17 +154,23 @@ kern4x8_store:
 	VZEROUPPER
 	RET
 
-// func kern1x16(k int, a *float32, b *float32, ldb int, c *float32)
-TEXT ·kern1x16(SB), NOSPLIT, $0-40
+// func kern1x16(k int, a *float32, b *float32, ldb int, c *float32, load int)
+TEXT ·kern1x16(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
 	MOVQ ldb+24(FP), R9
 	MOVQ c+32(FP), DX
 	SHLQ $2, R9
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	MOVQ load+40(FP), AX
+	TESTQ AX, AX
+	JE kern1x16_start
 	MOVQ DX, AX
 	VMOVUPS (AX), Y0
 	VMOVUPS 32(AX), Y1
+kern1x16_start:
 	TESTQ CX, CX
 	JE kern1x16_store
 kern1x16_loop:
@@ -159,16 +190,21 @@ kern1x16_store:
 	VZEROUPPER
 	RET
 
-// func kern1x8(k int, a *float32, b *float32, ldb int, c *float32)
-TEXT ·kern1x8(SB), NOSPLIT, $0-40
+// func kern1x8(k int, a *float32, b *float32, ldb int, c *float32, load int)
+TEXT ·kern1x8(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
 	MOVQ ldb+24(FP), R9
 	MOVQ c+32(FP), DX
 	SHLQ $2, R9
+	VXORPS Y0, Y0, Y0
+	MOVQ load+40(FP), AX
+	TESTQ AX, AX
+	JE kern1x8_start
 	MOVQ DX, AX
 	VMOVUPS (AX), Y0
+kern1x8_start:
 	TESTQ CX, CX
 	JE kern1x8_store
 kern1x8_loop:
@@ -620,5 +656,48 @@ arows_vec:
 	DECQ CX
 	JNZ arows_row
 arows_done:
+	VZEROUPPER
+	RET
+
+// func sgdSum2Kernel(w, g0, g1, grad, vel *float32, n int, inv, wd, mom, eta float32)
+// For i < n (a multiple of 8): grad = g0 + g1 (the two chunks' gradient
+// sums, in chunk order), then sgdKernel's update with it; bit-identical to
+// sumChunks followed by update.
+TEXT ·sgdSum2Kernel(SB), NOSPLIT, $0-64
+	MOVQ w+0(FP), DI
+	MOVQ g0+8(FP), SI
+	MOVQ g1+16(FP), R8
+	MOVQ grad+24(FP), R9
+	MOVQ vel+32(FP), DX
+	MOVQ n+40(FP), CX
+	VBROADCASTSS inv+48(FP), Y0
+	VBROADCASTSS wd+52(FP), Y1
+	VBROADCASTSS mom+56(FP), Y2
+	VBROADCASTSS eta+60(FP), Y3
+	SHRQ $3, CX
+	JZ sgd2_done
+sgd2_loop:
+	VMOVUPS (SI), Y4
+	VADDPS (R8), Y4, Y4
+	VMOVUPS Y4, (R9)
+	VMULPS Y0, Y4, Y4
+	VMOVUPS (DI), Y5
+	VMULPS Y1, Y5, Y6
+	VADDPS Y6, Y4, Y4
+	VMOVUPS (DX), Y7
+	VMULPS Y2, Y7, Y7
+	VADDPS Y4, Y7, Y7
+	VMOVUPS Y7, (DX)
+	VMULPS Y3, Y7, Y8
+	VSUBPS Y8, Y5, Y5
+	VMOVUPS Y5, (DI)
+	ADDQ $32, SI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	ADDQ $32, DI
+	ADDQ $32, DX
+	DECQ CX
+	JNZ sgd2_loop
+sgd2_done:
 	VZEROUPPER
 	RET

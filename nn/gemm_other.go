@@ -5,7 +5,12 @@ package nn
 // useAsm is false: no assembly kernels on this platform.
 const useAsm = false
 
-func gemmAsm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+func gemmAsm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, set bool) {
+	if set {
+		for i := 0; i < m; i++ {
+			clear(c[i*ldc : i*ldc+n])
+		}
+	}
 	gemmGo(m, n, k, a, lda, b, ldb, c, ldc)
 }
 
@@ -42,3 +47,5 @@ func addRowsFast(dst, src []float32, rows, ow, dstride int) {
 		axpy(1, src[y*ow:(y+1)*ow], dst[y*dstride:y*dstride+ow])
 	}
 }
+
+func sumUpdate2(w, g0, g1, grad, vel []float32, inv, wd, mom, eta float32) bool { return false }

@@ -27,7 +27,29 @@ func randSlice(r *rand.Rand, n int) []float32 {
 func TestGEMM(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	kernels := map[string]func(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int){
-		"go": gemmGo, "asm": gemmAsm, "dispatch": gemm,
+		"go": gemmGo, "dispatch": gemm,
+		"asm": func(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+			gemmAsm(m, n, k, a, lda, b, ldb, c, ldc, false)
+		},
+		// C = A·B on a C holding c0 + garbage equals c0 + A·B after
+		// adding c0 back: set mode must ignore C's old values.
+		"set": func(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+			old := append([]float32(nil), c...)
+			for i := range c {
+				c[i] = float32(math.NaN())
+			}
+			gemmSet(m, n, k, a, lda, b, ldb, c, ldc)
+			for i := 0; i < m; i++ {
+				for j := 0; j < n; j++ {
+					c[i*ldc+j] += old[i*ldc+j]
+				}
+			}
+			for i := range c {
+				if math.IsNaN(float64(c[i])) {
+					c[i] = old[i] // padding between rows: not part of C
+				}
+			}
+		},
 	}
 	for _, sz := range [][3]int{{1, 1, 1}, {4, 16, 3}, {5, 17, 7}, {7, 25, 16}, {50, 64, 500}, {3, 9, 0}, {13, 41, 33}, {20, 576, 25}} {
 		m, n, k := sz[0], sz[1], sz[2]
@@ -82,7 +104,7 @@ func BenchmarkGEMM(b *testing.B) {
 				blas32.General{Rows: s.m, Cols: s.n, Stride: s.n, Data: c})
 		})
 		run("go", func() { gemmGo(s.m, s.n, s.k, a, s.k, bm, s.n, c, s.n) })
-		run("asm", func() { gemmAsm(s.m, s.n, s.k, a, s.k, bm, s.n, c, s.n) })
+		run("asm", func() { gemmAsm(s.m, s.n, s.k, a, s.k, bm, s.n, c, s.n, false) })
 	}
 }
 
@@ -263,6 +285,29 @@ func TestReluKernels(t *testing.T) {
 		for i := range a {
 			if math.Float32bits(a[i]) != math.Float32bits(b[i]) || math.Float32bits(da[i]) != math.Float32bits(db[i]) {
 				t.Fatalf("n=%d i=%d: relu %v vs %v, mask %v vs %v", n, i, a[i], b[i], da[i], db[i])
+			}
+		}
+	}
+}
+
+// TestSumUpdate2 checks the fused two-chunk sum and update bit for bit
+// against sumChunks followed by update.
+func TestSumUpdate2(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, n := range []int{0, 3, 8, 37, 1000} {
+		w, g0, g1, v := randSlice(r, n), randSlice(r, n), randSlice(r, n), randSlice(r, n)
+		w2, v2 := append([]float32(nil), w...), append([]float32(nil), v...)
+		grad, grad2 := make([]float32, n), make([]float32, n)
+		if !sumUpdate2(w, g0, g1, grad, v, 1.0/64, 5e-4, 0.9, 0.01) {
+			t.Skip("no vector kernels on this platform")
+		}
+		chunks := []*chunkGrad{{w: [][]float32{g0}}, {w: [][]float32{g1}}}
+		sumChunks(grad2, chunks, 0, false, 0, n)
+		update(w2, grad2, v2, nil, 1.0/64, 5e-4, 0.9, 0.01)
+		for i := range w {
+			if math.Float32bits(w[i]) != math.Float32bits(w2[i]) || math.Float32bits(v[i]) != math.Float32bits(v2[i]) ||
+				math.Float32bits(grad[i]) != math.Float32bits(grad2[i]) {
+				t.Fatalf("n=%d i=%d: fused (%v, %v, %v), separate (%v, %v, %v)", n, i, w[i], v[i], grad[i], w2[i], v2[i], grad2[i])
 			}
 		}
 	}
