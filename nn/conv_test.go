@@ -57,3 +57,44 @@ func TestIm2colCol2im(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolBackward2x2 checks the tiling pool backward, with and without the
+// fused ReLU mask, bit for bit against clear + scatter (+ reluMask), on
+// LeNet-5's pools with ties and zeros in the windows.
+func TestPoolBackward2x2(t *testing.T) {
+	r := newRand()
+	for _, s := range []Shape{
+		{Kind: Pool, InC: 20, InH: 24, InW: 24, OutC: 20, R: 2, S: 2, Stride: 2},
+		{Kind: Pool, InC: 50, InH: 8, InW: 8, OutC: 50, R: 2, S: 2, Stride: 2},
+	} {
+		if !pool2x2Tiles(&s) {
+			t.Fatalf("%+v: does not tile", s)
+		}
+		const n = 3
+		l := &netLayer{s: s, in: int(s.InputSize()), out: int(s.OutputSize()), afterReLU: true}
+		x := randSlice(r, n*l.in)
+		for i := range x {
+			if i%7 == 0 {
+				x[i] = x[i-i%14] // ties
+			}
+		}
+		relu(x) // about half the inputs, and some whole windows, are 0
+		y, arg := make([]float32, n*l.out), make([]int32, n*l.out)
+		poolForward(l, x, y, arg, n)
+		dy := randSlice(r, n*l.out)
+		for _, mask := range []bool{false, true} {
+			want := make([]float32, n*l.in)
+			poolBackward(l, dy, want, arg, n)
+			if mask {
+				reluMask(x, want)
+			}
+			got := randSlice(r, n*l.in) // overwritten whole
+			poolBackward2x2(l, y, dy, got, arg, n, mask)
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%+v mask %v: dx[%d] = %v, want %v", s, mask, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}

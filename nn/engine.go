@@ -22,7 +22,11 @@ type netLayer struct {
 	// afterReLU: the layer's input is the output of a ReLU (every value
 	// +0 or positive), which lets max pooling compare bit patterns.
 	afterReLU bool
-	in, out   int // values per sample
+	// maskedByPool: the next layer is a 2×2 stride-2 max pool that tiles
+	// this layer's output and applies this layer's ReLU mask in its
+	// backward pass (poolBackward2x2), so this layer skips reluMask.
+	maskedByPool bool
+	in, out      int // values per sample
 	k, p      int // conv: K = InC·R·S rows and P = OutH·OutW columns of im2col
 }
 
@@ -96,6 +100,9 @@ func newEngine(m *Model, maxBatch, workers int) *engine {
 			l.afterReLU = prev.relu || (prev.s.Kind == Pool && prev.afterReLU)
 		}
 		e.layers = append(e.layers, l)
+	}
+	for i := 0; i+1 < len(e.layers); i++ {
+		e.layers[i].maskedByPool = e.layers[i].relu && pool2x2Tiles(&e.layers[i+1].s)
 	}
 	for range workers {
 		e.scr = append(e.scr, e.newScratch())
@@ -285,13 +292,15 @@ func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
 	l := &e.layers[li]
 	x, y := s.act[li][:n*l.in], s.act[li+1][:n*l.out]
 	dx, dy := s.dact[li][:n*l.in], s.dact[li+1][:n*l.out]
-	if l.relu {
+	if l.relu && !l.maskedByPool {
 		reluMaskFast(y, dy)
 	}
 	if li == 0 {
 		dx = nil // the input needs no gradient
 	}
 	switch {
+	case l.s.Kind == Pool && pool2x2Tiles(&l.s):
+		poolBackward2x2(l, y, dy, dx, s.arg[li], n, li > 0 && e.layers[li-1].maskedByPool)
 	case l.s.Kind == Pool:
 		poolBackward(l, dy, dx, s.arg[li], n)
 	case e.sparse(l.pi) != nil && e.sp[l.pi].direct != nil:
