@@ -27,7 +27,7 @@ type netLayer struct {
 	// backward pass (poolBackward2x2), so this layer skips reluMask.
 	maskedByPool bool
 	in, out      int // values per sample
-	k, p      int // conv: K = InC·R·S rows and P = OutH·OutW columns of im2col
+	k, p         int // conv: K = InC·R·S rows and P = OutH·OutW columns of im2col
 }
 
 // scratch is one worker's activations and temporaries for one chunk.
