@@ -172,11 +172,7 @@ func convBackwardGrads(l *netLayer, dy, col, dw, db, t1 []float32, n int) {
 	for j := 0; j < n; j++ {
 		dyj := dy[j*l.out : (j+1)*l.out]
 		for o := 0; o < oc; o++ {
-			var s float32
-			for _, v := range dyj[o*l.p : (o+1)*l.p] {
-				s += v
-			}
-			db[o] += s
+			db[o] += sum8(dyj[o*l.p : (o+1)*l.p])
 		}
 	}
 	// dW += Σ_j dY_j·col_jᵀ, convDWImages images per reduction of the

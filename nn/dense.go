@@ -35,11 +35,7 @@ func fcBackward(l *netLayer, wt, x, dy, dx, dw, db, t1, t2 []float32, n int) {
 	dyt := t1[:out*n]
 	transpose(dyt, dy, n, out)
 	for o := 0; o < out; o++ {
-		var s float32
-		for _, v := range dyt[o*n : (o+1)*n] {
-			s += v
-		}
-		db[o] += s
+		db[o] += sum8(dyt[o*n : (o+1)*n])
 	}
 	gemmSet(out, in, n, dyt, n, x, in, dw, in) // the chunk's dw (see engine.dwOverwrites)
 	if dx == nil {

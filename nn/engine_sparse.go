@@ -157,11 +157,7 @@ func fcBackwardSparse(l *netLayer, sl *sparseLayer, x, dy, dx, xt, dw, db, t1, t
 	dyt := t1[:out*n]
 	transpose(dyt, dy, n, out)
 	for o := 0; o < out; o++ {
-		var s float32
-		for _, v := range dyt[o*n : (o+1)*n] {
-			s += v
-		}
-		db[o] += s
+		db[o] += sum8(dyt[o*n : (o+1)*n])
 	}
 	if sl.frozen {
 		sl.fwd.sddmm(dyt, n, xt[:in*n], n, n, dw)
@@ -207,11 +203,7 @@ func convBackwardSparse(l *netLayer, sl *sparseLayer, dy, dx, col, dw, db, t1, t
 		for j := 0; j < n; j++ {
 			dyj := dy[j*l.out : (j+1)*l.out]
 			for o := 0; o < oc; o++ {
-				var s float32
-				for _, v := range dyj[o*l.p : (o+1)*l.p] {
-					s += v
-				}
-				db[o] += s
+				db[o] += sum8(dyj[o*l.p : (o+1)*l.p])
 			}
 			sl.fwd.sddmm(dyj, l.p, col[j*kp:(j+1)*kp], l.p, l.p, dw)
 		}
@@ -363,16 +355,11 @@ func convBackwardDirect(l *netLayer, d *directConv, b *directBufs, dy, dx, dw, d
 		// the zeros of the allocation.
 		dyj := dy[j*l.out : (j+1)*l.out]
 		for o := 0; o < oc; o++ {
-			var sum float32
 			for oy := 0; oy < d.oh; oy++ {
-				src := dyj[(o*d.oh+oy)*d.ow : (o*d.oh+oy+1)*d.ow]
-				dst := b.dyp[o*d.my+d.margin+oy*d.wp:]
-				for i, v := range src {
-					dst[i] = v
-					sum += v
-				}
+				at := o*d.my + d.margin + oy*d.wp
+				copy(b.dyp[at:at+d.ow], dyj[(o*d.oh+oy)*d.ow:])
 			}
-			db[o] += sum
+			db[o] += sum8(dyj[o*d.oh*d.ow : (o+1)*d.oh*d.ow])
 		}
 		xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
 		// dw(o,c,r,s) += dy[o]·xp[c·plane + r·Wp + s :][0:lr]

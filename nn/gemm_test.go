@@ -312,3 +312,17 @@ func TestSumUpdate2(t *testing.T) {
 		}
 	}
 }
+
+func TestSum8(t *testing.T) {
+	r := newRand()
+	for _, n := range []int{0, 1, 7, 8, 9, 64, 577} {
+		x := randSlice(r, n)
+		var want float64
+		for _, v := range x {
+			want += float64(v)
+		}
+		if got := sum8(x); math.Abs(float64(got)-want) > 1e-5*float64(n+1) {
+			t.Fatalf("n=%d: sum8 = %v, want %v", n, got, want)
+		}
+	}
+}
