@@ -319,50 +319,27 @@ func pool2x2Tiles(s *Shape) bool {
 }
 
 // poolBackward2x2 is poolBackward for a pool that tiles its input
-// (pool2x2Tiles): each window's four input gradients are written at once
-// (the output gradient at the maximum, 0 elsewhere), so dx needs no
-// clearing and no scatter. With relu, the input was a ReLU output and
-// that ReLU's mask is applied too: the gradient is kept where the pooled
-// value y, which is the input at the maximum, passes reluMask's test.
+// (pool2x2Tiles): windows do not overlap, so each output gradient is
+// stored, not added. With relu, the input was a ReLU output and that
+// ReLU's mask is applied too: the gradient is kept where the pooled value
+// y, which is the input at the maximum, passes reluMask's test; every
+// other input position has no path to the loss and stays 0.
 func poolBackward2x2(l *netLayer, y, dy, dx []float32, arg []int32, n int, relu bool) {
 	if dx == nil {
 		return
 	}
-	s := &l.s
-	oh, ow, w := s.OutH(), s.OutW(), s.InW
-	plane := s.InH * w
-	for j := 0; j < n; j++ {
-		for c := 0; c < s.InC; c++ {
-			base := j*l.in + c*plane
-			ob := j*l.out + c*oh*ow
-			for oy := 0; oy < oh; oy++ {
-				at0 := base + 2*oy*w
-				r0 := dx[at0 : at0+w]
-				r1 := dx[at0+w : at0+2*w]
-				g := dy[ob+oy*ow : ob+(oy+1)*ow]
-				a := arg[ob+oy*ow : ob+(oy+1)*ow]
-				yo := y[ob+oy*ow : ob+(oy+1)*ow]
-				for ox := range g {
-					gb := math.Float32bits(g[ox])
-					if relu {
-						gb &= uint32(int32(-int32(math.Float32bits(yo[ox]))) >> 31)
-					}
-					i := 2 * ox
-					m := int(a[ox]) - at0 - i // 0, 1, w or w+1
-					r0[i] = math.Float32frombits(gb & eqMask(m, 0))
-					r0[i+1] = math.Float32frombits(gb & eqMask(m, 1))
-					r1[i] = math.Float32frombits(gb & eqMask(m, w))
-					r1[i+1] = math.Float32frombits(gb & eqMask(m, w+1))
-				}
-			}
+	clear(dx[:n*l.in])
+	dy, arg, y = dy[:n*l.out], arg[:n*l.out], y[:n*l.out]
+	if !relu {
+		for o, g := range dy {
+			dx[arg[o]] = g
 		}
+		return
 	}
-}
-
-// eqMask is all ones when a == b, else 0, without a branch.
-func eqMask(a, b int) uint32 {
-	d := uint32(a ^ b)
-	return uint32(int32((d|-d)>>31) - 1)
+	for o, g := range dy {
+		keep := uint32(int32(-int32(math.Float32bits(y[o]))) >> 31)
+		dx[arg[o]] = math.Float32frombits(math.Float32bits(g) & keep)
+	}
 }
 
 // poolBackward routes each output gradient to its maximum's input position.

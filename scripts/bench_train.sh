@@ -23,8 +23,12 @@
 # share of one core's FMA peak: cpu MHz (/proc/cpuinfo) × 2 FMA pipes × 8
 # float32 lanes × 2 FLOP (AMD Zen 3 / family 25 here).
 #
+# With TRAIN=N each run trains on the first N of MNIST's 60 000 training
+# images and both drivers scale their times to a full epoch (× 60000/N),
+# which keeps a repetition short on a loaded machine.
+#
 # Usage: scripts/bench_train.sh [REPS]     (default 3 repetitions)
-# Env:   MODELS="lenet-300-100 lenet-5"  DENSITY=0.04  EPOCHS=1
+# Env:   MODELS="lenet-300-100 lenet-5"  DENSITY=0.04  EPOCHS=1  TRAIN=0 (all)
 #        BASE=<git ref> (also time that commit's engine)  PYTHON=/usr/bin/python3
 set -eu
 cd "$(dirname "$0")/.."
@@ -32,6 +36,7 @@ REPS=${1:-3}
 MODELS=${MODELS:-"lenet-300-100 lenet-5"}
 DENSITY=${DENSITY:-0.04}
 EPOCHS=${EPOCHS:-1}
+TRAIN=${TRAIN:-0}
 PYTHON=${PYTHON:-/usr/bin/python3}
 BASE=${BASE:-}
 tmp=$(mktemp -d)
@@ -67,24 +72,24 @@ loads=""
 for rep in $(seq "$REPS"); do
 	for m in $MODELS; do
 		for d in 0 "$DENSITY"; do
-			run dcsim "$m" "$d" "$tmp/new" -model "$m" -density "$d" -epochs "$EPOCHS"
+			run dcsim "$m" "$d" "$tmp/new" -model "$m" -density "$d" -epochs "$EPOCHS" -train "$TRAIN"
 			if [ "$d" != 0 ]; then
-				run dcsim-dense "$m" "$d" "$tmp/new" -model "$m" -density "$d" -epochs "$EPOCHS" -dense-kernels
+				run dcsim-dense "$m" "$d" "$tmp/new" -model "$m" -density "$d" -epochs "$EPOCHS" -train "$TRAIN" -dense-kernels
 			fi
 			if [ -n "$BASE" ]; then
-				run dcsim-base "$m" "$d" "$tmp/old" -model "$m" -density "$d" -epochs "$EPOCHS"
+				run dcsim-base "$m" "$d" "$tmp/old" -model "$m" -density "$d" -epochs "$EPOCHS" -train "$TRAIN"
 			fi
 			run torch "$m" "$d" env OMP_WAIT_POLICY=PASSIVE "$PYTHON" scripts/torch_train.py \
-				--model "$m" --density "$d" --epochs "$EPOCHS" --threads 1 --no-test
+				--model "$m" --density "$d" --epochs "$EPOCHS" --train "$TRAIN" --threads 1 --no-test
 			run torch-ob1 "$m" "$d" env OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1 "$PYTHON" scripts/torch_train.py \
-				--model "$m" --density "$d" --epochs "$EPOCHS" --threads 1 --no-test
+				--model "$m" --density "$d" --epochs "$EPOCHS" --train "$TRAIN" --threads 1 --no-test
 		done
 	done
 	loads="$loads $(uptime | sed 's/.*load average: \([0-9.]*\),.*/\1/')"
 	echo "repetition $rep done; load average (1 min) $(uptime | sed 's/.*load average: //')" >&2
 done
 
-echo "Load average (1 min) after each repetition:$loads; $(nproc) cores, cpu MHz $mhz."
+echo "Load average (1 min) after each repetition:$loads; $(nproc) cores, cpu MHz $mhz; $REPS repetitions, EPOCHS=$EPOCHS TRAIN=$TRAIN."
 echo
 echo "| model | density | config | wall s/epoch | CPU s/epoch | GFLOP/s per CPU-s | % of 1-core FMA peak |"
 echo "|---|---|---|--:|--:|--:|--:|"
@@ -111,14 +116,14 @@ END {
 		pair[f[1] "\t" f[2]] = 1
 	}
 	print ""
-	print "| model | density | peer | dcsim ÷ peer, wall | dcsim ÷ peer, CPU | sparse ÷ dense kernels, wall | now ÷ base, wall |"
+	print "| model | density | peer | wall: peer ÷ dcsim | CPU: peer ÷ dcsim | wall: dcsim-dense ÷ dcsim | wall: dcsim-base ÷ dcsim |"
 	print "|---|---|---|--:|--:|--:|--:|"
 	for (p in pair) {
 		t = W[p "\ttorch"]; o = W[p "\ttorch-ob1"]
 		peer = (t <= o) ? "torch" : "torch-ob1"
 		g = W[p "\tdcsim"]
-		sd = (W[p "\tdcsim-dense"] > 0) ? sprintf("%.2f× faster", W[p "\tdcsim-dense"] / g) : "–"
-		nb = (W[p "\tdcsim-base"] > 0) ? sprintf("%.2f× faster", W[p "\tdcsim-base"] / g) : "–"
-		printf "| %s | %s | %s | %.2f× faster | %.2f× less |  %s | %s |\n", substr(p, 1, index(p, "\t") - 1), substr(p, index(p, "\t") + 1), peer, W[p "\t" peer] / g, C[p "\t" peer] / C[p "\tdcsim"], sd, nb
+		sd = (W[p "\tdcsim-dense"] > 0) ? sprintf("%.2f×", W[p "\tdcsim-dense"] / g) : "–"
+		nb = (W[p "\tdcsim-base"] > 0) ? sprintf("%.2f×", W[p "\tdcsim-base"] / g) : "–"
+		printf "| %s | %s | %s | %.2f× | %.2f× | %s | %s |\n", substr(p, 1, index(p, "\t") - 1), substr(p, index(p, "\t") + 1), peer, W[p "\t" peer] / g, C[p "\t" peer] / C[p "\tdcsim"], sd, nb
 	}
 }'

@@ -133,6 +133,8 @@ def main():
                     help="keep this random fraction of every layer's weights, masks frozen "
                          "(gradients and weights masked each step); 0 = dense")
     ap.add_argument("--no-test", action="store_true", help="skip the test-set evaluation")
+    ap.add_argument("--train", type=int, default=0, metavar="N",
+                    help="train on the first N images; times are scaled to a full epoch (x 60000/N)")
     ap.add_argument("--step-bench", type=int, default=0, metavar="N",
                     help="instead of training, time N SGD steps on one random batch "
                          "and print wall and CPU (all threads) milliseconds per step")
@@ -146,6 +148,10 @@ def main():
     torch.manual_seed(a.seed)
     data = mnist_dir(a.data)
     xtr, ytr = load(data, "train")
+    full = len(xtr)
+    if 0 < a.train < len(xtr):
+        xtr, ytr = xtr[:a.train], ytr[:a.train]
+    scale = full / len(xtr)
     xte, yte = load(data, "t10k")
     model = LeNet5() if a.model == "lenet-5" else LeNet300()
     masks = []
@@ -184,7 +190,7 @@ def main():
             acc = sum((model(xte[i:i + 1000]).argmax(1) == yte[i:i + 1000]).sum().item()
                       for i in range(0, len(xte), 1000)) / len(xte)
     print(f"torch {a.model} threads {a.threads} density {a.density:g}: test accuracy {acc:.4f}, "
-          f"{train_time / epochs:.3f} s/epoch, {cpu_time / epochs:.3f} cpu-s/epoch (training only)")
+          f"{scale * train_time / epochs:.3f} s/epoch, {scale * cpu_time / epochs:.3f} cpu-s/epoch (training only)")
     if a.export:
         export_npz(model, a.model, a.export, {"seed": str(a.seed), "epochs": str(epochs),
                                               "test_accuracy": f"{acc:.4f}", "source": "pytorch"})

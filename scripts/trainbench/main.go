@@ -6,7 +6,8 @@
 //	dcsim <model> density <d> kernels <auto|dense> workers <w>: <wall> s/epoch, <cpu> cpu-s/epoch, loss <l>
 //
 // Wall and CPU seconds (all threads, the process's user + system time)
-// cover Train only, not data loading.
+// cover Train only, not data loading; with -train N they are measured on
+// the first N images and scaled to a full epoch (× 60000/N).
 //
 //	go run ./scripts/trainbench -model lenet-5 -density 0.04
 package main
@@ -29,14 +30,15 @@ func main() {
 	epochs := flag.Int("epochs", 1, "epochs")
 	workers := flag.Int("workers", 2, "worker goroutines")
 	data := flag.String("data", "", "MNIST directory (default: as dcsim train)")
+	subset := flag.Int("train", 0, "train on the first N training images and scale the times to a full epoch of 60 000; 0 = all")
 	flag.Parse()
-	if err := run(*model, *density, *dense, *epochs, *workers, *data); err != nil {
+	if err := run(*model, *density, *dense, *epochs, *workers, *subset, *data); err != nil {
 		fmt.Fprintln(os.Stderr, "trainbench:", err)
 		os.Exit(2)
 	}
 }
 
-func run(model string, density float64, dense bool, epochs, workers int, data string) error {
+func run(model string, density float64, dense bool, epochs, workers, subset int, data string) error {
 	if density < 0 || density > 1 {
 		return fmt.Errorf("-density: must be in [0, 1], got %g", density)
 	}
@@ -52,6 +54,11 @@ func run(model string, density float64, dense bool, epochs, workers int, data st
 	if err != nil {
 		return err
 	}
+	full := train.N
+	if subset > 0 && subset < train.N {
+		train = train.Subset(subset)
+	}
+	scale := float64(full) / float64(train.N) / float64(epochs) // to seconds per full epoch
 	m, err := nn.NewModel(arch, 1)
 	if err != nil {
 		return err
@@ -81,7 +88,7 @@ func run(model string, density float64, dense bool, epochs, workers int, data st
 		kernels = "dense"
 	}
 	fmt.Printf("dcsim %s density %g kernels %s workers %d: %.3f s/epoch, %.3f cpu-s/epoch, loss %.4f\n",
-		model, density, kernels, workers, wall/float64(epochs), cpu/float64(epochs), st.FinalLoss)
+		model, density, kernels, workers, wall*scale, cpu*scale, st.FinalLoss)
 	return nil
 }
 
