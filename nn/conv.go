@@ -290,6 +290,9 @@ func pool2x2NonNeg(l *netLayer, x, y []float32, arg []int32, n int) {
 				r1 := x[base+(2*oy+1)*w : base+(2*oy+1)*w+w]
 				yo := y[ob+oy*ow : ob+(oy+1)*ow]
 				ao := arg[ob+oy*ow : ob+(oy+1)*ow]
+				if poolRowFast(r0, r1, yo, ao, w, base+2*oy*w) {
+					continue
+				}
 				at0 := int32(base + 2*oy*w)
 				for ox := range yo {
 					i := 2 * ox

@@ -98,3 +98,35 @@ func TestPoolBackward2x2(t *testing.T) {
 		}
 	}
 }
+
+// TestPool2x2NonNegKernel checks the vector pooling row kernel bit for bit
+// (values and argmax, with ties and zero windows) against the scalar loop.
+func TestPool2x2NonNegKernel(t *testing.T) {
+	r := newRand()
+	for _, s := range []Shape{
+		{Kind: Pool, InC: 20, InH: 24, InW: 24, OutC: 20, R: 2, S: 2, Stride: 2},
+		{Kind: Pool, InC: 50, InH: 8, InW: 8, OutC: 50, R: 2, S: 2, Stride: 2},
+	} {
+		const n = 3
+		l := &netLayer{s: s, in: int(s.InputSize()), out: int(s.OutputSize()), afterReLU: true}
+		x := randSlice(r, n*l.in)
+		for i := range x {
+			switch i % 5 {
+			case 1:
+				x[i] = x[i-1] // ties inside a row pair
+			case 3:
+				x[i] = x[(i+l.s.InW)%len(x)] // ties across rows
+			}
+		}
+		relu(x)
+		y, arg := make([]float32, n*l.out), make([]int32, n*l.out)
+		pool2x2NonNeg(l, x, y, arg, n)
+		y2, arg2 := make([]float32, n*l.out), make([]int32, n*l.out)
+		pool2x2(l, x, y2, arg2, n) // the plain-comparison reference
+		for i := range y {
+			if math.Float32bits(y[i]) != math.Float32bits(y2[i]) || arg[i] != arg2[i] {
+				t.Fatalf("%+v: out %d = (%v, %d), want (%v, %d)", s, i, y[i], arg[i], y2[i], arg2[i])
+			}
+		}
+	}
+}

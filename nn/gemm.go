@@ -110,23 +110,23 @@ func gemmNaive(m, n, k int, a []float32, lda int, b []float32, ldb int, c []floa
 // sum8 returns the sum of x with eight interleaved partial sums (combined
 // pairwise at the end), so the adds do not wait on one another.
 func sum8(x []float32) float32 {
-	var s [8]float32
+	var s0, s1, s2, s3, s4, s5, s6, s7 float32
 	i := 0
 	for ; i+8 <= len(x); i += 8 {
 		v := x[i : i+8 : i+8]
-		s[0] += v[0]
-		s[1] += v[1]
-		s[2] += v[2]
-		s[3] += v[3]
-		s[4] += v[4]
-		s[5] += v[5]
-		s[6] += v[6]
-		s[7] += v[7]
+		s0 += v[0]
+		s1 += v[1]
+		s2 += v[2]
+		s3 += v[3]
+		s4 += v[4]
+		s5 += v[5]
+		s6 += v[6]
+		s7 += v[7]
 	}
-	for j := 0; i < len(x); i, j = i+1, j+1 {
-		s[j] += x[i]
+	for ; i < len(x); i++ {
+		s0 += x[i]
 	}
-	return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+	return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
 }
 
 // axpy computes y += alpha·x, unrolled by four.

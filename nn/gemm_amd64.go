@@ -287,3 +287,20 @@ func sumUpdate2(w, g0, g1, grad, vel []float32, inv, wd, mom, eta float32) bool 
 	update(w[n:], grad[n:], vel[n:], nil, inv, wd, mom, eta)
 	return true
 }
+
+// pool2x2Row is one output row of pool2x2NonNeg on the vector kernel (see
+// gemm_amd64.s); the row is 8·n8 input columns wide.
+//
+//go:noescape
+func pool2x2Row(r0, r1 *float32, w, n8 int, y *float32, arg *int32, at0 int)
+
+// poolRowFast runs one output row of pool2x2NonNeg on the kernel when the
+// input width is a multiple of 8 and reports whether it did.
+func poolRowFast(r0, r1, y []float32, arg []int32, w, at0 int) bool {
+	if !useAsm || w%8 != 0 || w == 0 {
+		return false
+	}
+	_, _, _, _ = r0[w-1], r1[w-1], y[w/2-1], arg[w/2-1]
+	pool2x2Row(&r0[0], &r1[0], w, w/8, &y[0], &arg[0], at0)
+	return true
+}

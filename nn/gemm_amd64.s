@@ -701,3 +701,76 @@ sgd2_loop:
 sgd2_done:
 	VZEROUPPER
 	RET
+
+// func pool2x2Row(r0, r1 *float32, w, n8 int, y *float32, arg *int32, at0 int)
+// One output row of a 2×2 stride-2 max pool over ReLU outputs (+0 or
+// positive, so the integer order of the bits is the order of the values):
+// input rows r0, r1 (w floats apart in the image; n8 groups of 8 columns),
+// four outputs per group into y and the input position of each maximum
+// (at0 + column, + w for the second row) into arg. Ties resolve as in
+// pool2x2NonNeg: r0[i], r0[i+1], r1[i], r1[i+1], the first maximum wins.
+TEXT ·pool2x2Row(SB), NOSPLIT, $0-56
+	MOVQ r0+0(FP), SI
+	MOVQ r1+8(FP), DI
+	MOVQ w+16(FP), AX
+	MOVQ n8+24(FP), CX
+	MOVQ y+32(FP), DX
+	MOVQ arg+40(FP), R8
+	MOVQ at0+48(FP), R9
+	TESTQ CX, CX
+	JE pool_done
+	// Y10 = offsets of the even candidates [0 0 w w | 0 0 w w],
+	// Y11 = those of the odd ones [1 1 w+1 w+1 | …].
+	VPXOR X10, X10, X10
+	MOVL AX, BX
+	VMOVD BX, X12
+	VPBROADCASTD X12, Y12          // w in every lane
+	VPBLENDD $0xCC, Y12, Y10, Y10 // lanes 2,3,6,7 = w
+	MOVL $1, BX
+	VMOVD BX, X13
+	VPBROADCASTD X13, Y13          // 1 in every lane
+	VPADDD Y13, Y10, Y11
+	// Y14 = base columns [0 2 4 6] (low 128 bits) + at0.
+	MOVL R9, BX
+	VMOVD BX, X14
+	VPBROADCASTD X14, X14
+	MOVL $0, BX
+	VMOVD BX, X15
+	MOVL $2, BX
+	VPINSRD $1, BX, X15, X15
+	MOVL $4, BX
+	VPINSRD $2, BX, X15, X15
+	MOVL $6, BX
+	VPINSRD $3, BX, X15, X15
+	VPADDD X15, X14, X14
+	MOVL $8, BX
+	VMOVD BX, X15
+	VPBROADCASTD X15, X15          // 8: the base step per group
+pool_loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (DI), Y1
+	VSHUFPS $0x88, Y1, Y0, Y2 // evens [a0 a2 b0 b2 | a4 a6 b4 b6]
+	VSHUFPS $0xDD, Y1, Y0, Y3 // odds  [a1 a3 b1 b3 | a5 a7 b5 b7]
+	VPCMPGTD Y2, Y3, Y4       // odd > even
+	VBLENDVPS Y4, Y3, Y2, Y5  // pair maxima
+	VBLENDVPS Y4, Y11, Y10, Y6 // their offsets
+	VPERMILPS $0x4E, Y5, Y7   // row-1 pair maxima into lanes 0,1
+	VPERMILPS $0x4E, Y6, Y8
+	VPCMPGTD Y5, Y7, Y4       // row 1's > row 0's
+	VBLENDVPS Y4, Y7, Y5, Y5
+	VBLENDVPS Y4, Y8, Y6, Y6
+	VPERMQ $0x08, Y5, Y5      // lanes 0,1 of each half → 4 outputs
+	VPERMQ $0x08, Y6, Y6
+	VMOVUPS X5, (DX)
+	VPADDD X14, X6, X6
+	VMOVDQU X6, (R8)
+	VPADDD X15, X14, X14
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $16, DX
+	ADDQ $16, R8
+	DECQ CX
+	JNZ pool_loop
+pool_done:
+	VZEROUPPER
+	RET
