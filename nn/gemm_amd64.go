@@ -91,10 +91,16 @@ func updateDense(w, grad, vel []float32, inv, wd, mom, eta float32) {
 //go:noescape
 func kernNT4x2(k8 int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, pairs int, nimg int, astr int, bstr int)
 
-// gemmNTAsm is gemmNT on the AVX2 kernel: 4-row blocks of A against pairs
-// of B rows, all images of a block before its one reduction; a last odd B
-// row and the last < 4 rows of A go image by image through padded copies
-// in pad, and a contraction tail k mod 8 through Go.
+// kernNT4x3 is kernNT4x2 with 4×3 tiles: for jj < triples, C[0:4][3jj:3jj+3].
+//
+//go:noescape
+func kernNT4x3(k8 int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, triples int, nimg int, astr int, bstr int)
+
+// gemmNTAsm is gemmNT on the AVX2 kernels: 4-row blocks of A against
+// triples of B rows (a last pair on the 4×2 kernel), all images of a block
+// before its one reduction; a last single B row and the last < 4 rows of A
+// go image by image through padded copies in pad, and a contraction tail
+// k mod 8 through Go.
 func gemmNTAsm(m, n, k, nimg int, a []float32, lda, astr int, b []float32, ldb, bstr int, c []float32, ldc int, pad []float32) {
 	k8 := k / 8
 	if k8 == 0 {
@@ -122,11 +128,16 @@ func gemmNTAsm(m, n, k, nimg int, a []float32, lda, astr int, b []float32, ldb, 
 		}
 	}
 	i := 0
+	triples := n / 3
 	for ; i+4 <= m; i += 4 {
-		if pairs > 0 {
-			kernNT4x2(k8, &a[i*lda], lda, &b[0], ldb, &c[i*ldc], ldc, pairs, nimg, astr, bstr)
+		if triples > 0 {
+			kernNT4x3(k8, &a[i*lda], lda, &b[0], ldb, &c[i*ldc], ldc, triples, nimg, astr, bstr)
 		}
-		if n%2 == 1 {
+		switch n % 3 {
+		case 2:
+			j := 3 * triples
+			kernNT4x2(k8, &a[i*lda], lda, &b[j*ldb], ldb, &c[i*ldc+j], ldc, 1, nimg, astr, bstr)
+		case 1:
 			lastB(a[i*lda:], lda, astr, c[i*ldc:], ldc)
 		}
 	}

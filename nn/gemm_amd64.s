@@ -774,3 +774,144 @@ pool_loop:
 pool_done:
 	VZEROUPPER
 	RET
+
+// func kernNT4x3(k8 int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, triples int, nimg int, astr int, bstr int)
+// kernNT4x2 with 4×3 tiles: 12 accumulators, so one reduction serves 12
+// outputs. For jj < triples: C[0:4][3jj:3jj+3] += Σ_img A_img[0:4] ·
+// B_img[3jj:3jj+3]ᵀ over 8·k8 terms.
+TEXT ·kernNT4x3(SB), NOSPLIT, $8-88
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R10
+	MOVQ triples+56(FP), BX
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	TESTQ BX, BX
+	JE nt3_done
+	MOVQ k8+0(FP), CX
+	SHLQ $5, CX
+	MOVQ astr+72(FP), AX
+	SHLQ $2, AX
+	SUBQ CX, AX
+	MOVQ AX, astr+72(FP)
+	MOVQ bstr+80(FP), AX
+	SHLQ $2, AX
+	SUBQ CX, AX
+	MOVQ AX, bstr+80(FP)
+nt3_tile:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	MOVQ SI, R11          // A row 0; row 2 at (R11)(R8*2)
+	LEAQ (SI)(R8*1), R12  // A row 1; row 3 at (R12)(R8*2)
+	MOVQ DI, AX           // B row 3jj; rows +1, +2 at (AX)(R9*1), (AX)(R9*2)
+	MOVQ nimg+64(FP), CX
+	MOVQ CX, cnt-8(SP)
+nt3_img:
+	MOVQ k8+0(FP), CX
+	TESTQ CX, CX
+	JE nt3_next
+nt3_loop:
+	VMOVUPS (AX), Y12
+	VMOVUPS (AX)(R9*1), Y13
+	VMOVUPS (AX)(R9*2), Y14
+	VMOVUPS (R11), Y15
+	VFMADD231PS Y12, Y15, Y0
+	VFMADD231PS Y13, Y15, Y1
+	VFMADD231PS Y14, Y15, Y2
+	VMOVUPS (R12), Y15
+	VFMADD231PS Y12, Y15, Y3
+	VFMADD231PS Y13, Y15, Y4
+	VFMADD231PS Y14, Y15, Y5
+	VMOVUPS (R11)(R8*2), Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VFMADD231PS Y14, Y15, Y8
+	VMOVUPS (R12)(R8*2), Y15
+	VFMADD231PS Y12, Y15, Y9
+	VFMADD231PS Y13, Y15, Y10
+	VFMADD231PS Y14, Y15, Y11
+	ADDQ $32, AX
+	ADDQ $32, R11
+	ADDQ $32, R12
+	DECQ CX
+	JNZ nt3_loop
+nt3_next:
+	MOVQ astr+72(FP), CX
+	ADDQ CX, R11
+	ADDQ CX, R12
+	ADDQ bstr+80(FP), AX
+	DECQ cnt-8(SP)
+	JNZ nt3_img
+	// Column j of the tile (rows 0..3) from Y(j), Y(3+j), Y(6+j), Y(9+j)
+	// into X(j).
+	VHADDPS Y3, Y0, Y12
+	VHADDPS Y9, Y6, Y13
+	VHADDPS Y13, Y12, Y12
+	VEXTRACTF128 $1, Y12, X13
+	VADDPS X13, X12, X0
+	VHADDPS Y4, Y1, Y12
+	VHADDPS Y10, Y7, Y13
+	VHADDPS Y13, Y12, Y12
+	VEXTRACTF128 $1, Y12, X13
+	VADDPS X13, X12, X1
+	VHADDPS Y5, Y2, Y12
+	VHADDPS Y11, Y8, Y13
+	VHADDPS Y13, Y12, Y12
+	VEXTRACTF128 $1, Y12, X13
+	VADDPS X13, X12, X2
+	// Transpose to rows [c_i0 c_i1 c_i2 0].
+	VXORPS X3, X3, X3
+	VUNPCKLPS X1, X0, X4
+	VUNPCKHPS X1, X0, X5
+	VUNPCKLPS X3, X2, X6
+	VUNPCKHPS X3, X2, X7
+	VMOVLHPS X6, X4, X8
+	VMOVHLPS X4, X6, X9
+	VMOVLHPS X7, X5, X10
+	VMOVHLPS X5, X7, X11
+	MOVQ DX, AX
+	VMOVSD (AX), X15
+	VINSERTPS $0x20, 8(AX), X15, X15
+	VADDPS X8, X15, X15
+	VMOVSD X15, (AX)
+	VEXTRACTPS $2, X15, 8(AX)
+	ADDQ R10, AX
+	VMOVSD (AX), X15
+	VINSERTPS $0x20, 8(AX), X15, X15
+	VADDPS X9, X15, X15
+	VMOVSD X15, (AX)
+	VEXTRACTPS $2, X15, 8(AX)
+	ADDQ R10, AX
+	VMOVSD (AX), X15
+	VINSERTPS $0x20, 8(AX), X15, X15
+	VADDPS X10, X15, X15
+	VMOVSD X15, (AX)
+	VEXTRACTPS $2, X15, 8(AX)
+	ADDQ R10, AX
+	VMOVSD (AX), X15
+	VINSERTPS $0x20, 8(AX), X15, X15
+	VADDPS X11, X15, X15
+	VMOVSD X15, (AX)
+	VEXTRACTPS $2, X15, 8(AX)
+	LEAQ (DI)(R9*2), DI
+	ADDQ R9, DI
+	ADDQ $12, DX
+	DECQ BX
+	JNZ nt3_tile
+nt3_done:
+	VZEROUPPER
+	RET
