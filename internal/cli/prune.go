@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -18,8 +20,12 @@ type pruneFlags struct {
 	experiment string
 	s          pruning.Settings
 	splicing   bool
-	data       dataFlags
-	output     outputFlags
+	// sensitivity analysis (--sensitivity)
+	sensitivity bool
+	densities   []float64
+	plot        string
+	data        dataFlags
+	output      outputFlags
 }
 
 func newPrune(e *env) *cobra.Command {
@@ -30,11 +36,18 @@ func newPrune(e *env) *cobra.Command {
 		Long: `prune removes weights from a trained model in rounds of saliency (or magnitude)
 ranking, one global threshold, and retraining with splicing, so weights pruned
 by mistake can come back. --keep sets one global keep fraction; --conv-keep and
---fc-keep threshold conv and FC layers separately. Settings may also come from
-an experiment YAML (configs/experiments/); flags given override it.`,
+--fc-keep threshold conv and FC layers separately (PyTorch's
+torch.nn.utils.prune amount is 1 − keep). Settings may also come from an
+experiment YAML (configs/experiments/); flags given override it.
+
+--sensitivity instead prunes each layer alone to each of --densities (no
+retraining, other layers untouched) and tabulates test accuracy per layer and
+density, as Distiller's sensitivity analysis: a layer that keeps its accuracy
+at low density tolerates pruning. --plot FILE.png|svg|pdf draws it.`,
 		Example: `  dcsim prune --in out/lenet5.npz --keep 0.04 --out out/lenet5-p4.npz
   dcsim prune --in out/lenet5.npz --conv-keep 0.3 --fc-keep 0.03 --out out/lenet5-sep.npz
-  dcsim prune --experiment configs/experiments/lenet5-saliency-4pct.yaml`,
+  dcsim prune --experiment configs/experiments/lenet5-saliency-4pct.yaml
+  dcsim prune --in out/lenet5.npz --sensitivity --criterion magnitude --plot out/lenet5-sens.png`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runPrune(e, cmd, f) },
 	}
@@ -45,16 +58,19 @@ an experiment YAML (configs/experiments/); flags given override it.`,
 	fl.StringVar(&f.s.Criterion, "criterion", "", "saliency or magnitude (default saliency)")
 	fl.StringVar(&f.s.Normalize, "normalize", "", "per-layer gradient normalisation: "+strings.Join(pruning.Normalizations(), ", ")+" (default "+pruning.DefaultNormalize+")")
 	fl.StringVar(&f.s.Accumulate, "accumulate", "", "saliency accumulation: "+strings.Join(pruning.Accumulations(), ", ")+" (default "+pruning.DefaultAccumulate+")")
-	fl.Float64Var(&f.s.Keep, "keep", 0, "global fraction of weights kept, in (0,1]")
+	fl.Float64Var(&f.s.Keep, "keep", 0, "global fraction of weights kept, in (0,1]; PyTorch's prune amount = 1 − keep")
 	fl.Float64Var(&f.s.ConvKeep, "conv-keep", 0, "fraction of conv weights kept (with --fc-keep)")
 	fl.Float64Var(&f.s.FCKeep, "fc-keep", 0, "fraction of FC weights kept (with --conv-keep)")
 	fl.StringVar(&f.s.Schedule, "schedule", "", "keep schedule over the rounds: cubic or geometric (default cubic)")
 	fl.IntVar(&f.s.Rounds, "rounds", 0, "prune/retrain rounds (default 5)")
 	fl.IntVar(&f.s.RetrainEpochs, "retrain-epochs", 0, "retraining epochs per round (default 2)")
 	fl.IntVar(&f.s.FinalEpochs, "final-epochs", 0, "fine-tuning epochs with frozen masks (default 3)")
-	fl.Float64Var(&f.s.Train.LR, "lr", 0, "retraining learning rate (default 0.1 × the dense rate)")
+	fl.Float64Var(&f.s.Train.LR, "lr", 0, "retraining learning rate (default "+strconv.FormatFloat(pruning.DefaultLRScale, 'g', -1, 64)+" × the dense rate)")
 	fl.BoolVar(&f.splicing, "splicing", true, "let pruned weights keep learning and come back")
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for retraining shuffles")
+	fl.BoolVar(&f.sensitivity, "sensitivity", false, "per-layer sensitivity analysis instead of pruning")
+	fl.Float64SliceVar(&f.densities, "densities", pruning.DefaultSensitivityDensities, "with --sensitivity: layer densities to try, each in (0,1]")
+	fl.StringVar(&f.plot, "plot", "", "with --sensitivity: write the accuracy-vs-density plot here (.png, .svg or .pdf)")
 	f.data.add(cmd)
 	f.output.add(cmd, "")
 	return cmd
@@ -114,6 +130,12 @@ func runPrune(e *env, cmd *cobra.Command, f *pruneFlags) error {
 	if err != nil {
 		return err
 	}
+	if f.sensitivity {
+		return runSensitivity(e, cmd, f, s, format)
+	}
+	if f.plot != "" || cmd.Flags().Changed("densities") {
+		return fmt.Errorf("--plot and --densities need --sensitivity")
+	}
 	if err := s.Validate(); err != nil {
 		return fmt.Errorf("prune: %w", err)
 	}
@@ -171,6 +193,85 @@ func roundsTable(r pruning.Report) reports.Table {
 			strconv.FormatFloat(rd.Density, 'f', 4, 64), strconv.FormatInt(rd.Revived, 10),
 			strconv.FormatInt(rd.Pruned, 10), strconv.FormatFloat(100*rd.Accuracy, 'f', 2, 64),
 			strconv.FormatFloat(rd.SaliencySeconds, 'f', 1, 64), strconv.FormatFloat(rd.TrainSeconds, 'f', 1, 64)})
+	}
+	return t
+}
+
+// runSensitivity is prune --sensitivity: every layer alone at every density.
+func runSensitivity(e *env, cmd *cobra.Command, f *pruneFlags, s pruning.Settings, format reports.Format) error {
+	for _, fl := range []string{"out", "keep", "conv-keep", "fc-keep", "rounds", "retrain-epochs", "final-epochs", "lr", "schedule", "splicing"} {
+		if cmd.Flags().Changed(fl) {
+			return fmt.Errorf("--%s: not used with --sensitivity (it prunes one layer at a time without retraining)", fl)
+		}
+	}
+	for _, d := range f.densities {
+		if !(d > 0 && d <= 1) {
+			return fmt.Errorf("--densities: %g is not in (0,1]", d)
+		}
+	}
+	if f.plot != "" {
+		switch strings.ToLower(filepath.Ext(f.plot)) {
+		case ".png", ".svg", ".pdf":
+		default:
+			return fmt.Errorf("--plot: %s: must end in .png, .svg or .pdf", f.plot)
+		}
+	}
+	s.Keep, s.ConvKeep, s.FCKeep = 1, 0, 0
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("prune: %w", err)
+	}
+	if err := f.data.check(); err != nil {
+		return err
+	}
+	m, _, err := loadModel(f.in)
+	if err != nil {
+		return err
+	}
+	train, test, err := f.data.load()
+	if err != nil {
+		return err
+	}
+	s.Train.Workers = f.data.workers
+	rep, err := pruning.Sensitivity(m, train, test, s, f.densities)
+	if err != nil {
+		return err
+	}
+	if f.plot != "" {
+		var curves []reports.SensitivityCurve
+		for _, l := range rep.Layers {
+			c := reports.SensitivityCurve{Layer: l}
+			for _, d := range rep.Densities {
+				p, _ := rep.At(l, d)
+				c.Density, c.Accuracy = append(c.Density, d), append(c.Accuracy, p.Accuracy)
+			}
+			curves = append(curves, c)
+		}
+		p, err := reports.SensitivityPlot(fmt.Sprintf("%s: one layer pruned (%s)", rep.Model, rep.Criterion), rep.DenseAccuracy, curves)
+		if err != nil {
+			return internal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(f.plot), 0o755); err != nil {
+			return fmt.Errorf("--plot: %w", err)
+		}
+		if err := reports.SavePlot(p, f.plot); err != nil {
+			return internal(err)
+		}
+	}
+	return e.emit(format, rep, sensitivityTable(rep))
+}
+
+// sensitivityTable has one row per density and one accuracy column per
+// layer.
+func sensitivityTable(r pruning.SensitivityReport) reports.Table {
+	t := reports.Table{Title: fmt.Sprintf("%s sensitivity (%s): test accuracy %% with one layer pruned, dense %.2f %%",
+		r.Model, r.Criterion, 100*r.DenseAccuracy), Header: append([]string{"density"}, r.Layers...)}
+	for _, d := range r.Densities {
+		row := []string{strconv.FormatFloat(100*d, 'g', 4, 64) + " %"}
+		for _, l := range r.Layers {
+			p, _ := r.At(l, d)
+			row = append(row, strconv.FormatFloat(100*p.Accuracy, 'f', 2, 64))
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	return t
 }
