@@ -48,7 +48,9 @@ var accumulations = map[string]string{
 	// accumulated by Molchanov et al. (2019); the square root is monotone,
 	// so the ranking is theirs, and keeps the units of the other modes.
 	"fisher": "sum squared per-sample gradients, square root, then normalise",
-	// obd: s_i = |w_i|·D_i / scale(D), D_i = √(Σ_n (g_i^n)²/N + λ): the
+	// obd: s_i = |w_i|·D_i / scale(D), D_i = √(Σ_n (g_i^n)²/N + λ) (by
+	// default estimated from squared batch gradients, see
+	// Settings.SaliencyBatch): the
 	// Optimal Brain Damage estimate ½·H_ii·w_i² with H_ii = (empirical
 	// Fisher of the data loss) + λ, the exact curvature of the training
 	// objective's weight decay ½·λ·‖w‖² (λ = Settings.Train.WeightDecay).

@@ -21,6 +21,8 @@ const (
 	// (docs/pruning.md), so retraining uses a larger step, closer to
 	// learning-rate rewinding (Renda et al. 2020).
 	DefaultLRScale = 0.4
+	// DefaultReviveMargin is Settings.ReviveMargin when zero.
+	DefaultReviveMargin = -1
 )
 
 // Settings configures Prune. The zero value is invalid only because a keep
@@ -61,8 +63,10 @@ type Settings struct {
 	MinLayerDensity float64
 	// SaliencyBatch is the batch size of the gradient pass; 0 means the
 	// training batch size, or 1 (per-sample gradients) with Accumulate
-	// "fisher" or "obd"; with a larger batch they sum squared batch
-	// gradients.
+	// "fisher". With a batch B > 1, "fisher" and "obd" sum squared batch
+	// gradients g^b = Σ_{n∈b} g^n: E[(g^b)²] = Σ_n E[(g^n)²] + B(B−1)·ḡ²,
+	// so Σ_b (g^b)² estimates Σ_n (g^n)² without bias where the mean
+	// gradient ḡ is 0 (a converged model) at the cost of one batch pass.
 	SaliencyBatch int
 	// Train is the base of every retraining run. Zero fields take
 	// nn.DefaultTrainSettings(model), except LR which defaults to
@@ -74,6 +78,13 @@ type Settings struct {
 	// weights keep receiving updates and masks are recomputed over all
 	// weights each round, so wrongly pruned weights come back.
 	NoSplicing bool
+	// ReviveMargin is the hysteresis of splicing (Guo et al. 2016 prune
+	// below one threshold and revive only above a higher one): before each
+	// round's ranking the scores of weights currently kept are multiplied
+	// by 1+ReviveMargin, so a pruned weight comes back only when its score
+	// beats a kept one by that factor. The count kept stays exact. 0 means
+	// DefaultReviveMargin; negative means none.
+	ReviveMargin float64
 	// Seed varies the shuffling of every retraining run.
 	Seed int64
 	// Progress receives one line per round; nil is quiet.
@@ -136,6 +147,9 @@ func (s Settings) Validate() error {
 	if err := validateTrain(s.Train); err != nil {
 		return err
 	}
+	if math.IsNaN(s.ReviveMargin) || math.IsInf(s.ReviveMargin, 0) {
+		return fmt.Errorf("revive-margin: must be a finite number, got %g", s.ReviveMargin)
+	}
 	if s.MinLayerDensity < 0 || s.MinLayerDensity > 1 {
 		return fmt.Errorf("min-layer-density: must be in [0,1], got %g", s.MinLayerDensity)
 	}
@@ -166,10 +180,13 @@ func (s Settings) withDefaults(m *nn.Model) (Settings, error) {
 	if s.MinLayerDensity == 0 {
 		s.MinLayerDensity = DefaultMinLayerDensity
 	}
+	if s.ReviveMargin == 0 {
+		s.ReviveMargin = DefaultReviveMargin
+	}
 	s.Train = trainDefaults(m.Arch.Name, s.Train)
 	if s.SaliencyBatch == 0 {
 		s.SaliencyBatch = s.Train.BatchSize
-		if s.Accumulate == "fisher" || s.Accumulate == "obd" {
+		if s.Accumulate == "fisher" {
 			s.SaliencyBatch = 1 // Σ_n g_n² needs per-sample gradients
 		}
 	}

@@ -152,6 +152,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.s.Train.Momentum, "momentum", 0, "override: retraining momentum")
 	fs.StringVar(&o.s.Train.Schedule, "lr-schedule", "", "override: retraining learning-rate schedule")
 	fs.BoolVar(&o.s.NoSplicing, "no-splicing", false, "override: freeze pruned weights")
+	fs.Float64Var(&o.s.ReviveMargin, "revive-margin", 0, "override: splicing hysteresis (negative = none)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -219,6 +220,9 @@ func settingsLabel(s pruning.Settings) string {
 	}
 	if s.Train.Schedule != "" {
 		f = append(f, "lr-schedule="+s.Train.Schedule)
+	}
+	if s.ReviveMargin != 0 {
+		f = append(f, fmt.Sprintf("revive-margin=%g", s.ReviveMargin))
 	}
 	if s.NoSplicing {
 		f = append(f, "no-splicing")
