@@ -87,6 +87,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--data", default="")
+    ap.add_argument("--train-limit", type=int, default=0, help="use only the first N training images (0 = all)")
     a = ap.parse_args()
     if not 0 < a.keep <= 1:
         ap.error("--keep must be in (0,1]")
@@ -98,6 +99,8 @@ def main():
     lr = a.lr or a.lr_scale * d["lr"]
     data = mnist_dir(a.data)
     xtr, ytr = load(data, "train")
+    if a.train_limit > 0:
+        xtr, ytr = xtr[:a.train_limit], ytr[:a.train_limit]
     xte, yte = load(data, "t10k")
     dense = evaluate(model, xte, yte)
     params = [(mod, "weight") for _, mod in model.named_children()]

@@ -56,7 +56,7 @@ at low density tolerates pruning. --plot FILE.png|svg|pdf draws it.`,
 	fl.StringVar(&f.out, "out", "", "write the pruned model (with masks) to this .npz file")
 	fl.StringVar(&f.experiment, "experiment", "", "experiment YAML with the settings (flags override)")
 	fl.StringVar(&f.s.Criterion, "criterion", "", "saliency or magnitude (default saliency)")
-	fl.StringVar(&f.s.Normalize, "normalize", "", "per-layer gradient normalisation: "+strings.Join(pruning.Normalizations(), ", ")+" (default "+pruning.DefaultNormalize+")")
+	fl.StringVar(&f.s.Normalize, "normalize", "", "per-layer gradient normalisation: "+strings.Join(pruning.Normalizations(), ", ")+" (default none with --accumulate obd, else "+pruning.DefaultNormalize+")")
 	fl.StringVar(&f.s.Accumulate, "accumulate", "", "saliency accumulation: "+strings.Join(pruning.Accumulations(), ", ")+" (default "+pruning.DefaultAccumulate+")")
 	fl.Float64Var(&f.s.Keep, "keep", 0, "global fraction of weights kept, in (0,1]; PyTorch's prune amount = 1 − keep")
 	fl.Float64Var(&f.s.ConvKeep, "conv-keep", 0, "fraction of conv weights kept (with --fc-keep)")
@@ -64,8 +64,9 @@ at low density tolerates pruning. --plot FILE.png|svg|pdf draws it.`,
 	fl.StringVar(&f.s.Schedule, "schedule", "", "keep schedule over the rounds: cubic or geometric (default cubic)")
 	fl.IntVar(&f.s.Rounds, "rounds", 0, "prune/retrain rounds (default 5)")
 	fl.IntVar(&f.s.RetrainEpochs, "retrain-epochs", 0, "retraining epochs per round (default 2)")
-	fl.IntVar(&f.s.FinalEpochs, "final-epochs", 0, "fine-tuning epochs with frozen masks (default 3)")
+	fl.IntVar(&f.s.FinalEpochs, "final-epochs", 0, "fine-tuning epochs with frozen masks (default: the dense training epochs, 25 for lenet-300-100, 10 for lenet-5)")
 	fl.Float64Var(&f.s.Train.LR, "lr", 0, "retraining learning rate (default "+strconv.FormatFloat(pruning.DefaultLRScale, 'g', -1, 64)+" × the dense rate)")
+	fl.Float64Var(&f.s.ReviveMargin, "revive-margin", 0, "splicing hysteresis: a pruned weight returns only when its score beats a kept one by 1+margin (default "+strconv.FormatFloat(pruning.DefaultReviveMargin, 'g', -1, 64)+"; negative = none)")
 	fl.BoolVar(&f.splicing, "splicing", true, "let pruned weights keep learning and come back")
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for retraining shuffles")
 	fl.BoolVar(&f.sensitivity, "sensitivity", false, "per-layer sensitivity analysis instead of pruning")
@@ -111,6 +112,7 @@ func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 		{"final-epochs", func() { s.FinalEpochs = fromFlags.FinalEpochs }},
 		{"lr", func() { s.Train.LR = fromFlags.Train.LR }},
 		{"splicing", func() { s.NoSplicing = fromFlags.NoSplicing }},
+		{"revive-margin", func() { s.ReviveMargin = fromFlags.ReviveMargin }},
 		{"seed", func() { s.Seed = fromFlags.Seed }},
 	}
 	for _, o := range over {
@@ -199,7 +201,7 @@ func roundsTable(r pruning.Report) reports.Table {
 
 // runSensitivity is prune --sensitivity: every layer alone at every density.
 func runSensitivity(e *env, cmd *cobra.Command, f *pruneFlags, s pruning.Settings, format reports.Format) error {
-	for _, fl := range []string{"out", "keep", "conv-keep", "fc-keep", "rounds", "retrain-epochs", "final-epochs", "lr", "schedule", "splicing"} {
+	for _, fl := range []string{"out", "keep", "conv-keep", "fc-keep", "rounds", "retrain-epochs", "final-epochs", "lr", "schedule", "splicing", "revive-margin"} {
 		if cmd.Flags().Changed(fl) {
 			return fmt.Errorf("--%s: not used with --sensitivity (it prunes one layer at a time without retraining)", fl)
 		}
