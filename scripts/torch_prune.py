@@ -8,7 +8,8 @@ fc weight in rounds on dcsim's schedule: the keep fraction of round r follows
 the cubic schedule (Zhu & Gupta 2017) from 1 to --keep over --rounds rounds,
 and each round is followed by --retrain-epochs of SGD (momentum 0.9, the
 dense weight decay, per-step cosine learning rate restarted every round),
-then --final-epochs of fine-tuning, as pruning.Prune does. PyTorch's
+then --final-epochs of fine-tuning (default: the dense training epochs),
+as pruning.Prune does with its defaults. PyTorch's
 amount is the fraction pruned: it prunes the smallest |w| globally, so the
 amount of round r, applied to the weights still unpruned, is
 1 - keep_r / keep_{r-1}. There is no splicing: PyTorch's masks only grow.
@@ -80,9 +81,11 @@ def main():
     ap.add_argument("--keep", type=float, required=True, help="fraction kept; PyTorch's amount is 1 - keep")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--retrain-epochs", type=int, default=2)
-    ap.add_argument("--final-epochs", type=int, default=3)
+    ap.add_argument("--final-epochs", type=int, default=-1,
+                    help="fine-tuning epochs (default: the dense training epochs, as dcsim; 0 = none)")
     ap.add_argument("--lr", type=float, default=0, help="retraining rate (default: dcsim's pruning default)")
-    ap.add_argument("--lr-scale", type=float, default=0.4, help="with --lr 0: this × the dense rate")
+    ap.add_argument("--lr-scale", type=float, default=1.0,
+                    help="with --lr 0: this × the dense rate (pruning.DefaultLRScale)")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
@@ -97,6 +100,8 @@ def main():
     arch, model = load_dcsim(a.inp)
     d = DEFAULTS[arch]
     lr = a.lr or a.lr_scale * d["lr"]
+    if a.final_epochs < 0:
+        a.final_epochs = d["epochs"]
     data = mnist_dir(a.data)
     xtr, ytr = load(data, "train")
     if a.train_limit > 0:
