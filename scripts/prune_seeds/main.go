@@ -100,7 +100,8 @@ type Cell struct {
 // Paired is saliency − magnitude per seed at one keep fraction.
 type Paired struct {
 	Keep    float64 `json:"keep"`
-	A, B    string
+	A       string  `json:"a"`
+	B       string  `json:"b"`
 	Diff    Stat    `json:"diff_pts"`
 	SE      float64 `json:"se_pts"`
 	Verdict string  `json:"verdict"`
@@ -108,12 +109,12 @@ type Paired struct {
 
 // Summary is the -out document.
 type Summary struct {
-	Net      string  `json:"net"`
-	Settings string  `json:"settings"`
-	Seeds    []int64 `json:"seeds"`
-	Dense    Stat    `json:"dense_accuracy_pct"`
-	Cells    []Cell  `json:"cells"`
-	Paired   []Paired
+	Net      string          `json:"net"`
+	Settings string          `json:"settings"`
+	Seeds    []int64         `json:"seeds"`
+	Dense    Stat            `json:"dense_accuracy_pct"`
+	Cells    []Cell          `json:"cells"`
+	Paired   []Paired        `json:"paired"`
 	Cluster  *ClusterSummary `json:"cluster,omitempty"`
 	Runs     []Run           `json:"runs"`
 }
