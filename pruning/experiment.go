@@ -37,6 +37,7 @@ type expFile struct {
 	FinalEpochs     int
 	MinLayerDensity float64
 	SaliencyBatch   int
+	ReviveMargin    float64
 	Splicing        *bool
 	Seed            int64
 	Train           struct {
@@ -54,7 +55,7 @@ func (f *expFile) targets() map[string]any {
 		"keep": &f.Keep, "conv_keep": &f.ConvKeep, "fc_keep": &f.FCKeep, "schedule": &f.Schedule,
 		"rounds": &f.Rounds, "retrain_epochs": &f.RetrainEpochs, "final_epochs": &f.FinalEpochs,
 		"min_layer_density": &f.MinLayerDensity, "saliency_batch": &f.SaliencyBatch,
-		"splicing": &f.Splicing, "seed": &f.Seed, "train": nil}
+		"revive_margin": &f.ReviveMargin, "splicing": &f.Splicing, "seed": &f.Seed, "train": nil}
 }
 
 func (f *expFile) trainTargets() map[string]any {
@@ -188,7 +189,7 @@ func (f *expFile) experiment() Experiment {
 	s := Settings{Criterion: f.Criterion, Normalize: f.Normalize, Accumulate: f.Accumulate,
 		Keep: f.Keep, ConvKeep: f.ConvKeep, FCKeep: f.FCKeep, Schedule: f.Schedule, Rounds: f.Rounds,
 		RetrainEpochs: f.RetrainEpochs, FinalEpochs: f.FinalEpochs, MinLayerDensity: f.MinLayerDensity,
-		SaliencyBatch: f.SaliencyBatch, Seed: f.Seed, NoSplicing: f.Splicing != nil && !*f.Splicing}
+		SaliencyBatch: f.SaliencyBatch, ReviveMargin: f.ReviveMargin, Seed: f.Seed, NoSplicing: f.Splicing != nil && !*f.Splicing}
 	s.Train.LR, s.Train.Momentum, s.Train.WeightDecay = f.Train.LR, f.Train.Momentum, f.Train.WeightDecay
 	s.Train.BatchSize, s.Train.Workers, s.Train.Schedule = f.Train.Batch, f.Train.Workers, f.Train.Schedule
 	return Experiment{Name: f.Name, Model: f.Model, In: f.In, Out: f.Out, Settings: s}

@@ -66,7 +66,7 @@ func TestParseExperimentErrors(t *testing.T) {
 // configs/experiments.
 func TestExperimentConfigs(t *testing.T) {
 	for _, name := range []string{"lenet300-saliency-8pct", "lenet5-saliency-4pct",
-		"lenet5-magnitude-4pct", "lenet5-convfc-separated"} {
+		"lenet5-magnitude-4pct", "lenet5-convfc-separated", "lenet300-defaults-4pct"} {
 		e, err := LoadExperiment(filepath.Join("..", "configs", "experiments", name+".yaml"))
 		if err != nil {
 			t.Error(err)

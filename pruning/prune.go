@@ -128,6 +128,18 @@ func pruneRound(m *nn.Model, train *nn.Dataset, s Settings, gs []group, r int) (
 		return rd, err
 	}
 	rd.SaliencySeconds = time.Since(t0).Seconds()
+	if !s.NoSplicing && s.ReviveMargin > 0 {
+		// Hysteresis: a kept weight keeps its place unless a pruned one
+		// beats it by the factor 1+ReviveMargin.
+		f := float32(1 + s.ReviveMargin)
+		for l, p := range ps {
+			for i := range scores[l] {
+				if p.Mask == nil || p.Mask[i] != 0 {
+					scores[l][i] *= f
+				}
+			}
+		}
+	}
 	if s.NoSplicing {
 		// Without splicing a pruned weight never returns: rank it below
 		// every live weight (saliencies are ≥ 0).

@@ -2,6 +2,7 @@ package pruning
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -279,5 +280,70 @@ func TestPruneBadSettings(t *testing.T) {
 	}
 	if _, err := Prune(m.Clone(), &bad, nil, Settings{Keep: 0.1}); err == nil {
 		t.Error("mismatched training data: no error")
+	}
+}
+
+func TestSensitivity(t *testing.T) {
+	train, test := testData(t, 1000)
+	m := trained(t, "lenet-300-100", train, 2)
+	before := m.Clone()
+	dens := []float64{1, 0.5, 0.001}
+	for _, crit := range []string{"magnitude", "saliency"} {
+		rep, err := Sensitivity(m, train, test, Settings{Criterion: crit}, dens)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Points) != 3*len(dens) || len(rep.Layers) != 3 {
+			t.Fatalf("%s: %d points over %v, want 9 over 3 layers", crit, len(rep.Points), rep.Layers)
+		}
+		for _, l := range rep.Layers {
+			full, _ := rep.At(l, 1)
+			if full.Accuracy != rep.DenseAccuracy {
+				t.Errorf("%s %s at density 1: accuracy %g, dense %g", crit, l, full.Accuracy, rep.DenseAccuracy)
+			}
+			p, _ := rep.At(l, 0.001)
+			n := len(m.Param(l).W)
+			if want := max(1, int(math.Round(0.001*float64(n)))); p.Kept != want {
+				t.Errorf("%s %s: kept %d, want %d", crit, l, p.Kept, want)
+			}
+		}
+		// fc1 at 0.1 % (235 weights) must hurt: the layer carries all input.
+		if p, _ := rep.At("fc1", 0.001); p.Accuracy > rep.DenseAccuracy-0.2 {
+			t.Errorf("%s: fc1 at 0.1%% density keeps %.3f of dense %.3f", crit, p.Accuracy, rep.DenseAccuracy)
+		}
+	}
+	for i, p := range m.Params() {
+		if p.Mask != nil || !slices.Equal(p.W, before.Params()[i].W) {
+			t.Fatalf("layer %s changed by Sensitivity", p.Layer)
+		}
+	}
+	if _, err := Sensitivity(m, train, test, Settings{}, []float64{0}); err == nil || !strings.Contains(err.Error(), "densities") {
+		t.Errorf("density 0: error %v", err)
+	}
+	if _, err := Sensitivity(m, train, nil, Settings{}, nil); err == nil {
+		t.Error("no test data: no error")
+	}
+}
+
+func TestSensitivityKeepsPrunedWeights(t *testing.T) {
+	train, test := testData(t, 500)
+	m := trained(t, "lenet-300-100", train, 1)
+	p := m.Param("fc2")
+	p.Mask = make([]float32, len(p.W))
+	for i := 0; i < len(p.Mask); i += 4 {
+		p.Mask[i] = 1 // a quarter kept
+	}
+	rep, err := Sensitivity(m, nil, test, Settings{Criterion: "magnitude"}, []float64{0.5, 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pt, _ := rep.At("fc2", 0.5); pt.Kept != len(p.W)/4 {
+		t.Errorf("fc2 at 0.5 of a 0.25-dense layer: kept %d, want %d", pt.Kept, len(p.W)/4)
+	}
+	if pt, _ := rep.At("fc2", 0.1); pt.Kept != len(p.W)/10 {
+		t.Errorf("fc2 at 0.1: kept %d, want %d", pt.Kept, len(p.W)/10)
+	}
+	if p.Mask == nil || p.Mask[1] != 0 || p.Mask[0] != 1 {
+		t.Error("fc2 mask not restored")
 	}
 }

@@ -173,7 +173,7 @@ func TestScoresFisherPerSample(t *testing.T) {
 	}
 	// obd, no normalisation: |w|·√(Σ_n g_n²/N + λ), λ the default weight
 	// decay of lenet-300-100's retraining.
-	obd, err := Scores(m, ps, train, Settings{Keep: 1, Accumulate: "obd", Normalize: "none"})
+	obd, err := Scores(m, ps, train, Settings{Keep: 1, Accumulate: "obd", Normalize: "none", SaliencyBatch: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,6 +221,40 @@ func TestAccumulatorOBD(t *testing.T) {
 	for i, w := range []float64{1, 0.25, 3} {
 		if math.Abs(float64(sal[0][i])-2*w) > 1e-6 {
 			t.Fatalf("obd with zero gradients %v, want 2·|w|", sal[0])
+		}
+	}
+}
+
+func TestScoresOBDBatchDefault(t *testing.T) {
+	// obd's default pass uses the training batch (64): D_i² = Σ_b (g_i^b)²/N
+	// + λ with g^b the summed gradient of batch b, computed here directly.
+	train, _ := testData(t, 200)
+	m := trained(t, "lenet-300-100", train, 1)
+	ps := m.Params()
+	sq := make([][]float64, len(ps))
+	for l, p := range ps {
+		sq[l] = make([]float64, len(p.W))
+	}
+	if err := m.GradientPass(train, 64, func() {
+		for l, p := range ps {
+			for i, g := range p.Grad {
+				sq[l][i] += float64(g) * float64(g)
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Scores(m, ps, train, Settings{Keep: 1, Accumulate: "obd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lambda := nn.DefaultTrainSettings("lenet-300-100").WeightDecay
+	for l, p := range ps {
+		for i, w := range p.W {
+			want := math.Abs(float64(w)) * math.Sqrt(sq[l][i]/float64(train.N)+lambda)
+			if d := math.Abs(float64(got[l][i]) - want); d > 1e-5*want+1e-12 {
+				t.Fatalf("layer %s weight %d: obd score %g, want %g", p.Layer, i, got[l][i], want)
+			}
 		}
 	}
 }

@@ -85,8 +85,9 @@ A budget no candidate meets is an error naming the closest candidate.`,
 	fl.IntVar(&f.s.ValidateProxy, "validate-proxy", 0, "retrain N candidates for real and report the proxy's Spearman rank correlation")
 	fl.IntVar(&f.rounds, "rounds", 0, "prune/retrain rounds of the real retraining (default 5)")
 	fl.IntVar(&f.retrainEp, "retrain-epochs", 0, "retraining epochs per round (default 2)")
-	fl.IntVar(&f.finalEp, "final-epochs", pruning.DefaultFinalEpochs, "fine-tuning epochs with frozen masks (0 = none)")
-	fl.Float64Var(&f.lr, "lr", 0, "retraining learning rate (default 0.1 × the dense rate)")
+	fl.IntVar(&f.finalEp, "final-epochs", finalEpochsAuto, "fine-tuning epochs with frozen masks (0 = none)")
+	fl.Lookup("final-epochs").DefValue = "the dense training epochs"
+	fl.Float64Var(&f.lr, "lr", 0, "retraining learning rate (default "+strconv.FormatFloat(pruning.DefaultLRScale, 'g', -1, 64)+" × the dense rate)")
 	fl.IntVar(&f.s.ClusterEpochs, "cluster-epochs", 1, "centroid fine-tuning epochs after clustering the chosen model")
 	fl.BoolVar(&f.s.NoRetrain, "no-retrain", false, "skip the final comparison (no retraining of the chosen candidate and the baseline; --validate-proxy still runs)")
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for fine-tuning and retraining shuffles and clustering")
@@ -142,16 +143,14 @@ func (f *codesignFlags) settings() (codesign.Settings, error) {
 		return s, fmt.Errorf("--lr: must be ≥ 0 (0 = default), got %g", f.lr)
 	case !(f.maxDrop >= 0 && f.maxDrop < 1):
 		return s, fmt.Errorf("--max-drop: must be in [0,1), got %g", f.maxDrop)
-	case f.finalEp < 0:
-		return s, fmt.Errorf("--final-epochs: must be ≥ 0, got %d", f.finalEp)
 	case f.maxDrop == 0:
 		s.MaxDrop = math.SmallestNonzeroFloat64 // zero in Settings means the default
 	default:
 		s.MaxDrop = f.maxDrop
 	}
-	s.Prune.Rounds, s.Prune.RetrainEpochs, s.Prune.FinalEpochs, s.Prune.Train.LR = f.rounds, f.retrainEp, f.finalEp, f.lr
-	if f.finalEp == 0 {
-		s.Prune.FinalEpochs = -1 // pruning.Settings: negative means none, zero the default
+	s.Prune.Rounds, s.Prune.RetrainEpochs, s.Prune.Train.LR = f.rounds, f.retrainEp, f.lr
+	if s.Prune.FinalEpochs, err = finalEpochs(f.finalEp); err != nil {
+		return s, err
 	}
 	s.Workers = f.data.workers
 	if f.images < 0 {

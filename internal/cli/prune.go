@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -20,8 +21,12 @@ type pruneFlags struct {
 	expModel   string // the experiment's model: key ("" = any)
 	s          pruning.Settings
 	splicing   bool
-	data       dataFlags
-	output     outputFlags
+	// sensitivity analysis (--sensitivity)
+	sensitivity bool
+	densities   []float64
+	plot        string
+	data        dataFlags
+	output      outputFlags
 }
 
 func newPrune(e *env) *cobra.Command {
@@ -32,11 +37,18 @@ func newPrune(e *env) *cobra.Command {
 		Long: `prune removes weights from a trained model in rounds of saliency (or magnitude)
 ranking, one global threshold, and retraining with splicing, so weights pruned
 by mistake can come back. --keep sets one global keep fraction; --conv-keep and
---fc-keep threshold conv and FC layers separately. Settings may also come from
-an experiment YAML (configs/experiments/); flags given override it.`,
+--fc-keep threshold conv and FC layers separately (PyTorch's
+torch.nn.utils.prune amount is 1 − keep). Settings may also come from an
+experiment YAML (configs/experiments/); flags given override it.
+
+--sensitivity instead prunes each layer alone to each of --densities (no
+retraining, other layers untouched) and tabulates test accuracy per layer and
+density, as Distiller's sensitivity analysis: a layer that keeps its accuracy
+at low density tolerates pruning. --plot FILE.png|svg|pdf draws it.`,
 		Example: `  dcsim prune --in out/lenet5.npz --keep 0.04 --out out/lenet5-p4.npz
   dcsim prune --in out/lenet5.npz --conv-keep 0.3 --fc-keep 0.03 --out out/lenet5-sep.npz
-  dcsim prune --experiment configs/experiments/lenet5-saliency-4pct.yaml`,
+  dcsim prune --experiment configs/experiments/lenet5-saliency-4pct.yaml
+  dcsim prune --in out/lenet5.npz --sensitivity --criterion magnitude --plot out/lenet5-sens.png`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// 0 is "default" only when the flag is not given.
@@ -54,7 +66,7 @@ an experiment YAML (configs/experiments/); flags given override it.`,
 	fl.StringVar(&f.out, "out", "", "write the pruned model (with masks) to this .npz file")
 	fl.StringVar(&f.experiment, "experiment", "", "experiment YAML with the settings (flags override)")
 	fl.StringVar(&f.s.Criterion, "criterion", "", "saliency or magnitude (default saliency)")
-	fl.StringVar(&f.s.Normalize, "normalize", "", "per-layer gradient normalisation: "+strings.Join(pruning.Normalizations(), ", ")+" (default "+pruning.DefaultNormalize+")")
+	fl.StringVar(&f.s.Normalize, "normalize", "", "per-layer gradient normalisation: "+strings.Join(pruning.Normalizations(), ", ")+" (default none with --accumulate obd, else "+pruning.DefaultNormalize+")")
 	fl.StringVar(&f.s.Accumulate, "accumulate", "", "saliency accumulation: "+strings.Join(pruning.Accumulations(), ", ")+" (default "+pruning.DefaultAccumulate+")")
 	fl.Float64Var(&f.s.Keep, "keep", 0, "global fraction of weights kept, in (0,1]; PyTorch's prune amount = 1 − keep")
 	fl.Float64Var(&f.s.ConvKeep, "conv-keep", 0, "fraction of conv weights kept (with --fc-keep)")
@@ -62,10 +74,16 @@ an experiment YAML (configs/experiments/); flags given override it.`,
 	fl.StringVar(&f.s.Schedule, "schedule", "", "keep schedule over the rounds: cubic or geometric (default cubic)")
 	fl.IntVar(&f.s.Rounds, "rounds", 0, "prune/retrain rounds (default 5)")
 	fl.IntVar(&f.s.RetrainEpochs, "retrain-epochs", 0, "retraining epochs per round (default 2)")
-	fl.IntVar(&f.s.FinalEpochs, "final-epochs", pruning.DefaultFinalEpochs, "fine-tuning epochs with frozen masks (0 = none)")
-	fl.Float64Var(&f.s.Train.LR, "lr", 0, "retraining learning rate (default 0.1 × the dense rate)")
+	fl.IntVar(&f.s.FinalEpochs, "final-epochs", finalEpochsAuto, "fine-tuning epochs with frozen masks (0 = none)")
+	fl.Lookup("final-epochs").DefValue = "the dense training epochs: 25 for lenet-300-100, 10 for lenet-5"
+	fl.Float64Var(&f.s.Train.LR, "lr", 0, "retraining learning rate (default "+strconv.FormatFloat(pruning.DefaultLRScale, 'g', -1, 64)+" × the dense rate)")
+	fl.Float64Var(&f.s.ReviveMargin, "revive-margin", 0, "splicing hysteresis: a pruned weight returns only when its score beats a kept one by 1+margin (default "+strconv.FormatFloat(pruning.DefaultReviveMargin, 'g', -1, 64)+"; negative = none)")
 	fl.BoolVar(&f.splicing, "splicing", true, "let pruned weights keep learning and come back")
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for retraining shuffles")
+	fl.BoolVar(&f.sensitivity, "sensitivity", false, "per-layer sensitivity analysis instead of pruning")
+	fl.Float64SliceVar(&f.densities, "densities", pruning.DefaultSensitivityDensities, "with --sensitivity: layer densities to try, each in (0,1]")
+	fl.Lookup("densities").DefValue = "0.9,0.8,…,0.1,0.05,0.02,0.01"
+	fl.StringVar(&f.plot, "plot", "", "with --sensitivity: write the accuracy-vs-density plot here (.png, .svg or .pdf)")
 	f.data.add(cmd)
 	f.output.add(cmd, "")
 	return cmd
@@ -75,11 +93,9 @@ an experiment YAML (configs/experiments/); flags given override it.`,
 func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 	fromFlags := f.s
 	fromFlags.NoSplicing = !f.splicing
-	if fromFlags.FinalEpochs < 0 {
-		return pruning.Settings{}, fmt.Errorf("--final-epochs: must be ≥ 0, got %d", fromFlags.FinalEpochs)
-	}
-	if fromFlags.FinalEpochs == 0 {
-		fromFlags.FinalEpochs = -1 // pruning.Settings: negative means none, zero the default
+	var err error
+	if fromFlags.FinalEpochs, err = finalEpochs(fromFlags.FinalEpochs); err != nil {
+		return pruning.Settings{}, err
 	}
 	if f.experiment == "" {
 		return fromFlags, nil
@@ -113,6 +129,7 @@ func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 		{"final-epochs", func() { s.FinalEpochs = fromFlags.FinalEpochs }},
 		{"lr", func() { s.Train.LR = fromFlags.Train.LR }},
 		{"splicing", func() { s.NoSplicing = fromFlags.NoSplicing }},
+		{"revive-margin", func() { s.ReviveMargin = fromFlags.ReviveMargin }},
 		{"seed", func() { s.Seed = fromFlags.Seed }},
 	}
 	for _, o := range over {
@@ -131,6 +148,12 @@ func runPrune(e *env, cmd *cobra.Command, f *pruneFlags) error {
 	s, err := f.settings(cmd)
 	if err != nil {
 		return err
+	}
+	if f.sensitivity {
+		return runSensitivity(e, cmd, f, s, format)
+	}
+	if f.plot != "" || cmd.Flags().Changed("densities") {
+		return fmt.Errorf("--plot and --densities need --sensitivity")
 	}
 	if err := s.Validate(); err != nil {
 		return fmt.Errorf("prune: %w", err)
@@ -231,4 +254,101 @@ func roundsTable(r pruning.Report) reports.Table {
 			strconv.FormatFloat(rd.SaliencySeconds, 'f', 1, 64), strconv.FormatFloat(rd.TrainSeconds, 'f', 1, 64)})
 	}
 	return t
+}
+
+// runSensitivity is prune --sensitivity: every layer alone at every density.
+func runSensitivity(e *env, cmd *cobra.Command, f *pruneFlags, s pruning.Settings, format reports.Format) error {
+	for _, fl := range []string{"out", "keep", "conv-keep", "fc-keep", "rounds", "retrain-epochs", "final-epochs", "lr", "schedule", "splicing", "revive-margin"} {
+		if cmd.Flags().Changed(fl) {
+			return fmt.Errorf("--%s: not used with --sensitivity (it prunes one layer at a time without retraining)", fl)
+		}
+	}
+	for _, d := range f.densities {
+		if !(d > 0 && d <= 1) {
+			return fmt.Errorf("--densities: %g is not in (0,1]", d)
+		}
+	}
+	if f.plot != "" {
+		switch strings.ToLower(filepath.Ext(f.plot)) {
+		case ".png", ".svg", ".pdf":
+		default:
+			return fmt.Errorf("--plot: %s: must end in .png, .svg or .pdf", f.plot)
+		}
+	}
+	s.Keep, s.ConvKeep, s.FCKeep = 1, 0, 0
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("prune: %w", err)
+	}
+	if err := f.data.check(); err != nil {
+		return err
+	}
+	m, _, err := loadModel(f.in)
+	if err != nil {
+		return err
+	}
+	train, test, err := f.data.load()
+	if err != nil {
+		return err
+	}
+	s.Train.Workers = f.data.workers
+	rep, err := pruning.Sensitivity(m, train, test, s, f.densities)
+	if err != nil {
+		return err
+	}
+	if f.plot != "" {
+		var curves []reports.SensitivityCurve
+		for _, l := range rep.Layers {
+			c := reports.SensitivityCurve{Layer: l}
+			for _, d := range rep.Densities {
+				p, _ := rep.At(l, d)
+				c.Density, c.Accuracy = append(c.Density, d), append(c.Accuracy, p.Accuracy)
+			}
+			curves = append(curves, c)
+		}
+		p, err := reports.SensitivityPlot(fmt.Sprintf("%s: one layer pruned (%s)", rep.Model, rep.Criterion), rep.DenseAccuracy, curves)
+		if err != nil {
+			return internal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(f.plot), 0o755); err != nil {
+			return fmt.Errorf("--plot: %w", err)
+		}
+		if err := reports.SavePlot(p, f.plot); err != nil {
+			return internal(err)
+		}
+	}
+	return e.emit(format, rep, sensitivityTable(rep))
+}
+
+// sensitivityTable has one row per density and one accuracy column per
+// layer.
+func sensitivityTable(r pruning.SensitivityReport) reports.Table {
+	t := reports.Table{Title: fmt.Sprintf("%s sensitivity (%s): test accuracy %% with one layer pruned, dense %.2f %%",
+		r.Model, r.Criterion, 100*r.DenseAccuracy), Header: append([]string{"density"}, r.Layers...)}
+	for _, d := range r.Densities {
+		row := []string{strconv.FormatFloat(100*d, 'g', 4, 64) + " %"}
+		for _, l := range r.Layers {
+			p, _ := r.At(l, d)
+			row = append(row, strconv.FormatFloat(100*p.Accuracy, 'f', 2, 64))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// finalEpochsAuto is the default of --final-epochs: the pruner's own (the
+// dense training epochs of the architecture). 0 given explicitly means none.
+const finalEpochsAuto = -1
+
+// finalEpochs maps --final-epochs to pruning.Settings.FinalEpochs, where
+// zero means the default and a negative value none.
+func finalEpochs(v int) (int, error) {
+	switch {
+	case v == finalEpochsAuto:
+		return 0, nil
+	case v < 0:
+		return 0, fmt.Errorf("--final-epochs: must be ≥ 0, got %d", v)
+	case v == 0:
+		return -1, nil
+	}
+	return v, nil
 }
