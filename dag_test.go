@@ -18,15 +18,17 @@ var allowed = map[string][]string{
 	"pruning":           {"nn"},
 	"clustering":        {"nn"},
 	"reports":           {"sim", "accel"},
+	"onnx/onnxpb":       {},
+	"onnx":              {"nn", "onnx/onnxpb"},
 	"internal/sweep":    {"accel", "sim", "nn", "reports"},
 	"internal/codesign": {"accel", "sim", "nn", "pruning", "clustering", "reports"},
-	"internal/cli":      {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign"},
-	"":                  {"internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign"},
+	"internal/cli":      {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "onnx", "onnx/onnxpb"},
+	"":                  {"internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "onnx", "onnx/onnxpb"},
 }
 
 // commandLayer are the project packages a command-layer program (scripts/...)
 // may use: everything but the CLI itself.
-var commandLayer = []string{"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign"}
+var commandLayer = []string{"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "onnx", "onnx/onnxpb"}
 
 // allowedFor returns the allowed dependencies of a package, treating every
 // program under scripts/ as part of the command layer.
