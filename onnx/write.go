@@ -223,15 +223,6 @@ func SaveModel(path string, m *nn.Model, meta map[string]string) error {
 	return writeAtomic(path, data)
 }
 
-// SaveArch writes arch as an ONNX shape file to path atomically.
-func SaveArch(path string, arch nn.Arch) error {
-	data, err := Marshal(arch, nil, map[string]string{"source": "dcsim network export"})
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return writeAtomic(path, data)
-}
-
 // writeAtomic writes data to a temporary file beside path, then renames it.
 func writeAtomic(path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dcsim/dcsim/clustering"
 	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/onnx"
 	"github.com/dcsim/dcsim/reports"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -164,13 +165,20 @@ func loadModel(path string) (*nn.Model, map[string]string, error) {
 	if path == "" {
 		return nil, nil, fmt.Errorf("--in: a model file is required")
 	}
+	if isONNX(path) {
+		return onnxModel(path)
+	}
 	return nn.LoadModel(path)
 }
 
 // saveModelMeta writes a model file atomically, mapping failures to
 // internal errors.
 func saveModelMeta(path string, m *nn.Model, meta map[string]string) error {
-	if err := nn.SaveModel(path, m, meta); err != nil {
+	save := nn.SaveModel
+	if isONNX(path) {
+		save = onnx.SaveModel
+	}
+	if err := save(path, m, meta); err != nil {
 		return internal(err)
 	}
 	return nil
