@@ -47,19 +47,16 @@ func codebookOf(w []float32) []float32 {
 // and indices, from the weights as they stand.
 func compress(l *Layer) {
 	p := l.Param
-	zeros := 0
-	for _, v := range p.W {
-		if v == 0 {
-			zeros++
-		}
-	}
 	p.Mask = nil
-	if zeros > 0 {
-		p.Mask = make([]float32, len(p.W))
-		for i, v := range p.W {
-			if v != 0 {
-				p.Mask[i] = 1
+	for i, v := range p.W {
+		if v == 0 && p.Mask == nil {
+			p.Mask = make([]float32, len(p.W))
+			for j := range i {
+				p.Mask[j] = 1
 			}
+		}
+		if v != 0 && p.Mask != nil {
+			p.Mask[i] = 1
 		}
 	}
 	p.Codebook, p.Index, l.Clusters = nil, nil, 0

@@ -35,6 +35,10 @@ func (w *walker) node(n *onnxpb.NodeProto) error {
 	case "Reshape":
 		return w.reshape(n)
 	case "Relu", "Dropout", "Identity":
+		if c, err := w.input(n, 0); err == nil && c.c != nil && n.GetOpType() == "Identity" {
+			c.aliased = true
+			return w.output(n, c) // PyTorch aliases shared initializers through Identity
+		}
 		x, err := w.activation(n, 0, 0)
 		if err != nil {
 			return err
@@ -75,6 +79,9 @@ func (w *walker) weights(n *onnxpb.NodeProto, k int, want []int) ([]float32, err
 	}
 	if err := checkFinite(name, v.c.f); err != nil {
 		return nil, w.errf(n, "%v", err)
+	}
+	if w.uses[name] == 1 && !v.aliased {
+		return v.c.f, nil // the only reader: take the decoded values (BatchNorm folds in place)
 	}
 	return append([]float32(nil), v.c.f...), nil
 }

@@ -112,6 +112,7 @@ type value struct {
 	// declared marks a graph input that is not an initializer: the data
 	// input, or a weight a shape file declares by shape only.
 	declared bool
+	aliased  bool // a constant also known under another name (Identity)
 }
 
 // walker carries the state of one Read.

@@ -205,3 +205,23 @@ func FuzzRead(f *testing.F) {
 		_, _ = net.Model()
 	})
 }
+
+// BenchmarkReadResNet18 reads the ResNet-18 of scripts/bench_onnx.sh when
+// DCSIM_RESNET18 names it (the file is not committed: 45 MB).
+func BenchmarkReadResNet18(b *testing.B) {
+	path := os.Getenv("DCSIM_RESNET18")
+	if path == "" {
+		b.Skip("set DCSIM_RESNET18 to a ResNet-18 .onnx (scripts/onnx_fixtures.py --resnet18 FILE)")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Read(data, path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
