@@ -42,7 +42,7 @@ Without flags it runs AlexNet on the built-in 32x32 weight-stationary array
 		RunE: func(cmd *cobra.Command, _ []string) error { return runSimulate(e, f) },
 	}
 	cmd.Flags().StringVar(&f.accel, "accel", "", "accelerator YAML (default: built-in systolic-32x32)")
-	cmd.Flags().StringVar(&f.network, "network", "alexnet", "zoo name, SCALE-Sim topology .csv, or dcsim model .npz")
+	cmd.Flags().StringVar(&f.network, "network", "alexnet", "zoo name, SCALE-Sim topology .csv, dcsim model .npz, or ONNX model .onnx")
 	cmd.Flags().StringVar(&f.compression, "compression", "", "compression profile YAML (per-layer densities and index bits)")
 	cmd.Flags().BoolVar(&f.maskAcc, "mask-accurate", false, "draw seeded random masks at the profile's densities and simulate them exactly")
 	cmd.Flags().IntVar(&f.images, "images", defaultImages,

@@ -189,7 +189,7 @@ func newEval(e *env) *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return runEval(e, f) },
 	}
-	cmd.Flags().StringVar(&f.in, "in", "", "model file (.npz)")
+	cmd.Flags().StringVar(&f.in, "in", "", "model file (.npz or .onnx)")
 	f.storage.add(cmd)
 	f.data.add(cmd)
 	f.output.add(cmd, "")
