@@ -225,3 +225,46 @@ func BenchmarkReadResNet18(b *testing.B) {
 		}
 	}
 }
+
+// TestBatchNormFold: BatchNormalization folds into the conv before it as
+// W·γ/√(σ²+ε) and (b−μ)·γ/√(σ²+ε)+β per channel; its parameters may come
+// through an Identity (as PyTorch writes shared initializers); the mask is
+// the weights' zeros before folding.
+func TestBatchNormFold(t *testing.T) {
+	data := tiny(t, []*onnxpb.NodeProto{
+		node("Identity", "Identity_0", []string{"gamma"}, "gamma_alias"),
+		node("BatchNormalization", "/bn", []string{"c_out", "gamma_alias", "beta", "mean", "var"}, "y",
+			&onnxpb.AttributeProto{Name: proto.String("epsilon"), Type: onnxpb.AttributeProto_FLOAT.Enum(), F: proto.Float32(0.5)}),
+	}, func(m *onnxpb.ModelProto) {
+		m.Graph.Initializer = append(m.Graph.Initializer,
+			floatTensor("gamma", []int{2}, []float32{4, 3}), floatTensor("beta", []int{2}, []float32{1, -1}),
+			floatTensor("mean", []int{2}, []float32{0.5, 0}), floatTensor("var", []int{2}, []float32{3.5, 8.5}))
+	})
+	net, err := Read(data, "bn.onnx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := net.Layers[0]
+	if !l.BatchNorm || l.Param.Nonzero() != 14 || l.Param.Mask == nil {
+		t.Fatalf("batchnorm %v nonzero %d", l.BatchNorm, l.Param.Nonzero())
+	}
+	// Four distinct values (±1, ±2) before folding: shared, but the folded
+	// weights (per-channel scaled) keep no codebook.
+	if l.Clusters != 4 || l.Param.Codebook != nil {
+		t.Errorf("clusters %d, codebook %v", l.Clusters, l.Param.Codebook)
+	}
+	// Scales γ/√(σ²+ε): channel 0 4/√4 = 2, bias (0−0.5)·2+1 = 0;
+	// channel 1 3/√9 = 1, bias (0−0)·1−1 = −1.
+	for i := 0; i < 18; i++ {
+		want := float32(i%5) - 2
+		if i < 9 {
+			want *= 2
+		}
+		if l.Param.W[i] != want {
+			t.Fatalf("W[%d] = %v, want %v", i, l.Param.W[i], want)
+		}
+	}
+	if l.Param.Bias[0] != 0 || l.Param.Bias[1] != -1 {
+		t.Errorf("bias %v, want [0 -1]", l.Param.Bias)
+	}
+}
