@@ -39,7 +39,7 @@ accuracy (docs/results.md).`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.model, "model", "lenet-5", "network: lenet-300-100 or lenet-5")
-	fl.StringVar(&f.out, "out", "", "write the trained model to this .npz file")
+	fl.StringVar(&f.out, "out", "", "write the trained model to this .npz or .onnx file")
 	fl.IntVar(&f.settings.Epochs, "epochs", 0, "epochs (default: per model)")
 	fl.IntVar(&f.settings.BatchSize, "batch", 0, "mini-batch size (default: per model)")
 	fl.Float64Var(&f.settings.LR, "lr", 0, "peak learning rate (default: per model)")
@@ -164,8 +164,8 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 	if f.out != "" {
 		meta := map[string]string{"seed": strconv.FormatInt(s.Seed, 10), "epochs": strconv.Itoa(s.Epochs),
 			"test_accuracy": strconv.FormatFloat(acc, 'f', 4, 64), "command": "train"}
-		if err := nn.SaveModel(f.out, m, meta); err != nil {
-			return internal(err)
+		if err := saveModelMeta(f.out, m, meta); err != nil {
+			return err
 		}
 	}
 	fmt.Fprintf(e.stderr, "trained %s: %d epochs, %.2f s/epoch, test accuracy %.2f%%\n",
