@@ -116,9 +116,11 @@ func maskOf(p *nn.Param) *sim.Mask {
 	rows := p.Shape[0]
 	cols := len(p.Mask) / rows
 	mask := sim.NewMask(rows, cols)
-	for i, v := range p.Mask {
-		if v != 0 {
-			mask.Set(i/cols, i%cols)
+	for r := range rows {
+		for c, v := range p.Mask[r*cols : (r+1)*cols] {
+			if v != 0 {
+				mask.Set(r, c)
+			}
 		}
 	}
 	return mask
