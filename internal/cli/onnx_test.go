@@ -117,3 +117,20 @@ func TestNetworkExport(t *testing.T) {
 		t.Errorf("unknown name: exit %d, %q", code, errs)
 	}
 }
+
+// TestSweepONNX: sweep specs name ONNX networks like any other.
+func TestSweepONNX(t *testing.T) {
+	spec := filepath.Join(t.TempDir(), "s.yaml")
+	body := "version: 1\nname: onnx\naccelerator: " + cfg + "accelerators/systolic-32x32.yaml\n" +
+		"grid:\n  array.rows: [16, 32]\nnetworks: [" + onnxData + "resnet-small.onnx]\n"
+	if err := os.WriteFile(spec, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := run(t, "sweep", "--spec", spec, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if n := strings.Count(out, `"macs":8831296`); n != 2 {
+		t.Errorf("%d points with resnet-small's MACs, want 2:\n%s", n, out)
+	}
+}
