@@ -19,15 +19,17 @@ var allowed = map[string][]string{
 	"pruning":             {"nn", "internal/atomicfile"},
 	"clustering":          {"nn", "internal/atomicfile"},
 	"reports":             {"sim", "accel", "internal/atomicfile"},
+	"onnx/onnxpb":         {},
+	"onnx":                {"nn", "onnx/onnxpb", "internal/atomicfile"},
 	"internal/sweep":      {"accel", "sim", "nn", "reports", "internal/atomicfile"},
 	"internal/codesign":   {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/atomicfile"},
-	"internal/cli":        {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile"},
-	"":                    {"internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile"},
+	"internal/cli":        {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb"},
+	"":                    {"internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb"},
 }
 
 // commandLayer are the project packages a command-layer program (scripts/...)
 // may use: everything but the CLI itself.
-var commandLayer = []string{"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile"}
+var commandLayer = []string{"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb"}
 
 // allowedFor returns the allowed dependencies of a package, treating every
 // program under scripts/ as part of the command layer.

@@ -50,8 +50,8 @@ sum of its members' gradients). Reports storage and compression ratio.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.in, "in", "", "model file (.npz), usually pruned")
-	fl.StringVar(&f.out, "out", "", "write the clustered model (codebooks and indices) to this .npz file")
+	fl.StringVar(&f.in, "in", "", "model file (.npz or .onnx), usually pruned")
+	fl.StringVar(&f.out, "out", "", "write the clustered model (codebooks and indices) to this .npz or .onnx file")
 	fl.StringVar(&f.s.Method, "method", "birch-kmeans", "clustering method: "+strings.Join(clustering.Methods(), ", "))
 	fl.IntVar(&f.s.Settings.K, "k", 0, "clusters per layer (0 = adaptive, birch-kmeans only)")
 	fl.IntVar(&f.s.MaxBits, "max-bits", 0, "cap on index bits per layer (default 5)")

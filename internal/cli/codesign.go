@@ -68,7 +68,7 @@ A budget no candidate meets is an error naming the closest candidate.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runCodesign(e, f) },
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.in, "in", "", "trained model (.npz)")
+	fl.StringVar(&f.in, "in", "", "trained model (.npz or .onnx)")
 	fl.StringVar(&f.accel, "accel", "", "accelerator YAML (default: built-in systolic-32x32)")
 	fl.Float64Var(&f.s.Budget.MaxLatencyUS, "max-latency-us", 0, "latency budget in µs (0 = none)")
 	fl.Float64Var(&f.s.Budget.MaxEnergyUJ, "max-energy-uj", 0, "energy budget in µJ per inference (0 = none)")

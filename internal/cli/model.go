@@ -9,6 +9,7 @@ import (
 
 	"github.com/dcsim/dcsim/clustering"
 	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/onnx"
 	"github.com/dcsim/dcsim/reports"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -208,6 +209,9 @@ func loadModel(path string) (*nn.Model, map[string]string, error) {
 	if path == "" {
 		return nil, nil, fmt.Errorf("--in: a model file is required")
 	}
+	if isONNX(path) {
+		return onnxModel(path)
+	}
 	return nn.LoadModel(path)
 }
 
@@ -233,7 +237,11 @@ func (d *dataFlags) loadFor(e *env, cmd, path string, meta map[string]string) (t
 // saveModelMeta writes a model file atomically; a failure is an
 // *fs.PathError naming path (exit status 2).
 func saveModelMeta(path string, m *nn.Model, meta map[string]string) error {
-	return nn.SaveModel(path, m, meta)
+	save := nn.SaveModel
+	if isONNX(path) {
+		save = onnx.SaveModel
+	}
+	return save(path, m, meta)
 }
 
 // explicitZero rejects a flag given as 0 where the zero value stands for a

@@ -62,8 +62,8 @@ at low density tolerates pruning. --plot FILE.png|svg|pdf draws it.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.in, "in", "", "trained model (.npz)")
-	fl.StringVar(&f.out, "out", "", "write the pruned model (with masks) to this .npz file")
+	fl.StringVar(&f.in, "in", "", "trained model (.npz or .onnx)")
+	fl.StringVar(&f.out, "out", "", "write the pruned model (with masks) to this .npz or .onnx file")
 	fl.StringVar(&f.experiment, "experiment", "", "experiment YAML with the settings (flags override)")
 	fl.StringVar(&f.s.Criterion, "criterion", "", "saliency or magnitude (default saliency)")
 	fl.StringVar(&f.s.Normalize, "normalize", "", "per-layer gradient normalisation: "+strings.Join(pruning.Normalizations(), ", ")+" (default none with --accumulate obd, else "+pruning.DefaultNormalize+")")

@@ -40,7 +40,7 @@ accuracy (docs/results.md).`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.model, "model", "lenet-5", "network: lenet-300-100 or lenet-5")
-	fl.StringVar(&f.out, "out", "", "write the trained model to this .npz file")
+	fl.StringVar(&f.out, "out", "", "write the trained model to this .npz or .onnx file")
 	fl.IntVar(&f.settings.Epochs, "epochs", 0, "epochs (default: per model)")
 	fl.IntVar(&f.settings.BatchSize, "batch", 0, "mini-batch size (default: per model)")
 	fl.Float64Var(&f.settings.LR, "lr", 0, "peak learning rate (default: per model)")
@@ -211,7 +211,7 @@ records (input_scale, input_mean, input_std; docs/model-format.md).`,
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return runEval(e, f) },
 	}
-	cmd.Flags().StringVar(&f.in, "in", "", "model file (.npz)")
+	cmd.Flags().StringVar(&f.in, "in", "", "model file (.npz or .onnx)")
 	f.storage.add(cmd)
 	f.data.add(cmd)
 	f.output.add(cmd, "")

@@ -24,6 +24,9 @@ func workloadOf(a nn.Arch) *sim.Workload {
 // loadNetworkModel is loadNetwork that also returns the model when name is a
 // model file (nil otherwise).
 func loadNetworkModel(name string) (*nn.Model, *sim.Workload, error) {
+	if strings.ToLower(filepath.Ext(name)) == ".onnx" {
+		return onnxNetwork(name)
+	}
 	if strings.ToLower(filepath.Ext(name)) != ".npz" {
 		w, err := loadNetwork(name)
 		return nil, w, err
@@ -47,6 +50,9 @@ func loadNetwork(name string) (*sim.Workload, error) {
 		return workloadOf(a), nil
 	case ".npz":
 		return modelWorkload(name)
+	case ".onnx":
+		_, w, err := onnxNetwork(name)
+		return w, err
 	}
 	a, err := nn.Zoo(name)
 	if err != nil {
@@ -95,21 +101,29 @@ func modelToWorkload(m *nn.Model) *sim.Workload {
 			continue
 		}
 		if p.Mask != nil {
-			rows := p.Shape[0]
-			cols := len(p.Mask) / rows
-			mask := sim.NewMask(rows, cols)
-			for i, v := range p.Mask {
-				if v != 0 {
-					mask.Set(i/cols, i%cols)
-				}
-			}
-			l.Mask = mask
+			l.Mask = maskOf(p)
 		}
 		if len(p.Codebook) > 0 {
 			l.IndexBits = indexBits(len(p.Codebook))
 		}
 	}
 	return w
+}
+
+// maskOf turns a layer's weight mask into a simulator mask (rows = output
+// channels).
+func maskOf(p *nn.Param) *sim.Mask {
+	rows := p.Shape[0]
+	cols := len(p.Mask) / rows
+	mask := sim.NewMask(rows, cols)
+	for r := range rows {
+		for c, v := range p.Mask[r*cols : (r+1)*cols] {
+			if v != 0 {
+				mask.Set(r, c)
+			}
+		}
+	}
+	return mask
 }
 
 // indexBits is ceil(log2 k), at least 1.

@@ -1,0 +1,136 @@
+package onnx
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/dcsim/dcsim/nn"
+)
+
+// MaxCodebook is the largest number of distinct non-zero values a layer may
+// have to count as weight-shared: 2^8, the widest codebook index Deep
+// Compression uses (Han et al. 2016, conv layers).
+const MaxCodebook = 256
+
+// codebookOf returns the sorted distinct non-zero values of w when the layer
+// is weight-shared: at most MaxCodebook of them and each used by two weights
+// or more on average (k ≤ nonzero/2), so a small dense layer of distinct
+// random values does not count. Otherwise nil.
+func codebookOf(w []float32) []float32 {
+	seen := map[float32]struct{}{}
+	nz := 0
+	for _, v := range w {
+		if v == 0 {
+			continue
+		}
+		nz++
+		if _, ok := seen[v]; !ok {
+			if len(seen) == MaxCodebook {
+				return nil
+			}
+			seen[v] = struct{}{}
+		}
+	}
+	if len(seen) == 0 || 2*len(seen) > nz {
+		return nil
+	}
+	cb := make([]float32, 0, len(seen))
+	for v := range seen {
+		cb = append(cb, v)
+	}
+	slices.Sort(cb)
+	return cb
+}
+
+// compress derives a layer's mask (1 where a weight is non-zero, set only
+// when some weight is zero) and, for a weight-shared layer, its codebook
+// and indices, from the weights as they stand.
+func compress(l *Layer) {
+	p := l.Param
+	p.Mask = nil
+	for i, v := range p.W {
+		if v == 0 && p.Mask == nil {
+			p.Mask = make([]float32, len(p.W))
+			for j := range i {
+				p.Mask[j] = 1
+			}
+		}
+		if v != 0 && p.Mask != nil {
+			p.Mask[i] = 1
+		}
+	}
+	p.Codebook, p.Index, l.Clusters = nil, nil, 0
+	cb := codebookOf(p.W)
+	if cb == nil {
+		return
+	}
+	at := make(map[float32]int32, len(cb))
+	for k, v := range cb {
+		at[v] = int32(k)
+	}
+	p.Index = make([]int32, len(p.W))
+	for i, v := range p.W {
+		p.Index[i] = at[v] // 0 for pruned weights, which the mask hides
+	}
+	p.Codebook, l.Clusters = cb, len(cb)
+}
+
+// checkChain decides whether nn can train the graph: a chain (each node
+// reads the one before), max pooling only, exactly one Relu after every
+// conv or fc layer but the last and none before the first or after the last.
+// nn.NewModel checks the geometry.
+func (w *walker) checkChain() {
+	layers, relus := 0, 0
+	for _, op := range w.seq {
+		switch op {
+		case "Conv", "Gemm", "MatMul":
+			if layers == 0 && relus > 0 {
+				w.notTrainable("a Relu before the first layer")
+			}
+			if layers > 0 && relus != 1 {
+				w.notTrainable("layer %d is followed by %d Relu nodes before the next layer; nn puts exactly one after every layer but the last", layers, relus)
+			}
+			layers, relus = layers+1, 0
+		case "Relu":
+			relus++
+		}
+	}
+	if relus > 0 {
+		w.notTrainable("the last layer is followed by a Relu; nn's classifier ends in a linear layer")
+	}
+	for _, l := range w.net.Layers {
+		if l.Shape.Kind != nn.Pool && l.Param == nil {
+			w.notTrainable("layer %q has no weights (a shape file)", l.Shape.Name)
+		}
+	}
+}
+
+// Model returns the network as a trainable nn.Model with the file's weights,
+// masks and codebooks, when it is the kind of network nn trains: a chain of
+// conv, fc and max-pooling layers with one Relu after each conv and fc layer
+// but the last (LeNet-300-100 and LeNet-5 as PyTorch exports them). The
+// error says why not.
+func (n *Network) Model() (*nn.Model, error) {
+	if n.untrainable != "" {
+		return nil, &Error{File: n.File, Msg: "not a network dcsim can train: " + n.untrainable}
+	}
+	m, err := nn.NewModel(n.Arch, 0)
+	if err != nil {
+		return nil, &Error{File: n.File, Msg: "not a network dcsim can train: " + err.Error()}
+	}
+	for _, l := range n.Layers {
+		if l.Param == nil {
+			continue
+		}
+		p := m.Param(l.Shape.Name)
+		if p == nil || len(p.W) != len(l.Param.W) {
+			return nil, fmt.Errorf("onnx: layer %q: model and network disagree", l.Shape.Name) // programmer error
+		}
+		p.W = append(p.W[:0], l.Param.W...)
+		p.Bias = append(p.Bias[:0], l.Param.Bias...)
+		p.Mask = slices.Clone(l.Param.Mask)
+		p.Codebook = slices.Clone(l.Param.Codebook)
+		p.Index = slices.Clone(l.Param.Index)
+	}
+	return m, nil
+}
