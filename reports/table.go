@@ -94,8 +94,16 @@ func WriteJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// WriteText renders the table with tablewriter, numbers right-aligned.
+// WriteText renders the table with tablewriter, numbers right-aligned
+// (long tables with the linear renderer of fasttable.go, same bytes).
 func (t Table) WriteText(w io.Writer) error {
+	if t.fastable() {
+		return t.fastText(w)
+	}
+	return t.writeTextTW(w)
+}
+
+func (t Table) writeTextTW(w io.Writer) error {
 	if t.Title != "" {
 		if _, err := fmt.Fprintln(w, t.Title); err != nil {
 			return err
@@ -110,8 +118,16 @@ func (t Table) WriteText(w io.Writer) error {
 	return t.fill(tbl, w)
 }
 
-// WriteMarkdown renders the table as GitHub-flavoured Markdown.
+// WriteMarkdown renders the table as GitHub-flavoured Markdown (long
+// tables with the linear renderer of fasttable.go, same bytes).
 func (t Table) WriteMarkdown(w io.Writer) error {
+	if t.fastable() {
+		return t.fastMarkdown(w)
+	}
+	return t.writeMarkdownTW(w)
+}
+
+func (t Table) writeMarkdownTW(w io.Writer) error {
 	if t.Title != "" {
 		if _, err := fmt.Fprintf(w, "### %s\n\n", t.Title); err != nil {
 			return err
