@@ -67,6 +67,7 @@ func LoadProfile(path string) (*Profile, error) {
 // network's profile is about 4 MiB); a larger file is refused before it is
 // parsed, which would take seconds and hundreds of MiB.
 const MaxProfileBytes = 16 << 20
+
 // readLimited reads the file at path, refusing one of more than limit bytes
 // (named what in the error) before reading it all.
 func readLimited(path string, limit int64, what string) ([]byte, error) {
