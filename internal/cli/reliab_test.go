@@ -255,6 +255,29 @@ func TestReliabilityBadInput(t *testing.T) {
 		// 17. More than 10^8 points in one run without --force.
 		{"17 sweep cap", []string{"sweep", "--spec", sweepOf("s17.yaml", "  array.rows: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n  array.cols: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\n  array.queue_depth: "+seq(1000)+"\n  memory.banks: "+seq(1000)+"\n", "lenet-5")}, "110000000 design points in this run: more than the cap of 100000000"},
 	}
+	// 19. Inputs beyond their size caps fail at once with one line.
+	sparse := func(name string, size int64) string {
+		p := fx.path(name)
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Truncate(size) // no real write
+		f.Close()
+		return p
+	}
+	var many strings.Builder
+	for i := 0; i <= nn.MaxTopologyLayers; i++ {
+		fmt.Fprintf(&many, "l%d, 8, 8, 3, 3, 1, 4, 1,\n", i)
+	}
+	manyCSV := fx.write(t, "many.csv", many.String())
+	bigAccel, bigProfile, bigSpec := sparse("big.yaml", 2<<20), sparse("bigprof.yaml", 17<<20), sparse("bigspec.yaml", 5<<20)
+	cases = append(cases,
+		badInputCase{"19 topology layers", []string{"simulate", "--network", manyCSV}, manyCSV + ":65537: more than 65536 layers"},
+		badInputCase{"19 accel size", []string{"simulate", "--accel", bigAccel}, bigAccel + ": more than 1024 KiB, the limit of an accelerator file"},
+		badInputCase{"19 profile size", []string{"simulate", "--compression", bigProfile}, bigProfile + ": more than 16 MiB, the limit for a compression profile"},
+		badInputCase{"19 sweep spec size", []string{"sweep", "--spec", bigSpec}, bigSpec + ": more than 4 MiB, the limit of a sweep spec"},
+	)
 	checkBadInput(t, cases)
 }
 
