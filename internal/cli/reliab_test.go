@@ -315,7 +315,10 @@ func TestReliabilityResults(t *testing.T) {
 	zeroE := writeSpec(t, dir, "zeroe.jsonl", lines[0]+strings.Replace(rec, eTotal, `"total":0`, 1))
 	resumed := filepath.Join(dir, "resumed.jsonl")
 	os.WriteFile(resumed, []byte(lines[0]+strings.Replace(rec, `"index":0,`, `"index":99,`, 1)), 0o644)
+	simOut, _, _ := dcsim("simulate", "--network", "lenet-5", "--format", "json")
+	negSim := writeSpec(t, dir, "negsim.json", strings.Replace(simOut, `"latency_us": `, `"latency_us": -`, 1))
 	checkBadInput(t, []badInputCase{
+		{"14 report negative layer latency (simulate JSON)", []string{"report", "--in", negSim, "--out", filepath.Join(dir, "r3")}, "negsim.json: layers[0] (conv1): negative latency"},
 		{"14 report negative latency", []string{"report", "--in", neg, "--out", filepath.Join(dir, "r1")}, "neg.jsonl:2: latency_us: must be a finite number > 0, got -1"},
 		{"14 report zero energy", []string{"report", "--in", zeroE, "--out", filepath.Join(dir, "r2")}, "zeroe.jsonl:2: energy_pj.total: must be a finite number > 0, got 0"},
 		{"10 merge foreign record", []string{"merge", "--complete", foreign}, "foreign.jsonl:2: point index 99 is not a point of this sweep (0..7)"},
