@@ -30,12 +30,23 @@ var requiredKeys = []string{
 // Errors about the content read "path:LINE: field.path: what is wrong"
 // (a *FieldError); a missing or unreadable file returns the *os.PathError.
 func Load(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileBytes {
+		return nil, &FieldError{File: path, Msg: fmt.Sprintf("more than %d KiB, the limit of an accelerator file", MaxFileBytes>>10)}
+	}
 	return Parse(data, path)
 }
+
+// MaxFileBytes bounds an accelerator file (the presets are under 2 KiB).
+const MaxFileBytes = 1 << 20
 
 // Parse decodes an accelerator YAML document strictly, fills every absent
 // optional key with its default (a key present in the file keeps its value,

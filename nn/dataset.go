@@ -133,6 +133,9 @@ func loadMNISTPair(dir, images, labels string) (*Dataset, error) {
 	if len(idims) != 3 || idims[1] != 28 || idims[2] != 28 {
 		return nil, fmt.Errorf("%s: dimensions %v: want [N 28 28]", ip, idims)
 	}
+	if idims[0] == 0 {
+		return nil, fmt.Errorf("%s: dimensions %v: no images (want N ≥ 1)", ip, idims)
+	}
 	if len(ldims) != 1 || ldims[0] != idims[0] {
 		return nil, fmt.Errorf("%s: dimensions %v: want [%d] to match %s", lp, ldims, idims[0], filepath.Base(ip))
 	}

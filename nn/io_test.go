@@ -86,7 +86,16 @@ func TestLoadMNISTErrors(t *testing.T) {
 	if _, _, err := LoadMNIST(dir); err == nil || !strings.Contains(err.Error(), "want [2]") {
 		t.Fatalf("count mismatch: %v", err)
 	}
+	// An empty set names its file (it used to surface later as "dataset is
+	// empty", with no file).
 	write(mnistFiles[1], idxBytes([]int{2}, []byte{3, 1}))
+	write(mnistFiles[2], idxBytes([]int{0, 28, 28}, nil))
+	write(mnistFiles[3], idxBytes([]int{0}, nil))
+	if _, _, err := LoadMNIST(dir); err == nil || !strings.Contains(err.Error(), "t10k-images") || !strings.Contains(err.Error(), "no images") {
+		t.Fatalf("empty test set: %v", err)
+	}
+	write(mnistFiles[2], idxBytes([]int{1, 28, 28}, make([]byte, 784)))
+	write(mnistFiles[3], idxBytes([]int{1}, []byte{1}))
 	train, test, err := LoadMNIST(dir)
 	if err != nil || train.N != 2 || test.N != 1 || train.Y[0] != 3 {
 		t.Fatalf("LoadMNIST = %+v, %+v, %v", train, test, err)

@@ -21,11 +21,17 @@ var topologyColumns = []string{"Layer name", "IFMAP Height", "IFMAP Width", "Fil
 const (
 	MaxTopologyDim  = 1 << 24
 	MaxTopologyMACs = 1 << 50
+	// MaxTopologyLayers and MaxTopologyBytes bound a topology file: far
+	// beyond any real network (VGG-16 has 16 layers, a 1000-layer ResNet
+	// about 1000), and small enough that parsing, simulating and printing
+	// it take seconds, not minutes and gigabytes.
+	MaxTopologyLayers = 1 << 16
+	MaxTopologyBytes  = 16 << 20
 )
 
 // LoadTopology reads a SCALE-Sim topology CSV file (see ParseTopology).
 func LoadTopology(path string) (Arch, error) {
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path, MaxTopologyBytes, "a topology file")
 	if err != nil {
 		return Arch{}, err
 	}
@@ -84,6 +90,9 @@ func ParseTopology(data []byte, filename string) (Arch, error) {
 			return Arch{}, fmt.Errorf("%s:%d: Layer name: %q already defined on line %d", filename, line, s.Name, prev)
 		}
 		seen[s.Name] = line
+		if len(arch.Layers) == MaxTopologyLayers {
+			return Arch{}, fmt.Errorf("%s:%d: more than %d layers, the limit of a topology file", filename, line, MaxTopologyLayers)
+		}
 		arch.Layers = append(arch.Layers, s)
 	}
 	if len(arch.Layers) == 0 {
@@ -178,4 +187,22 @@ func WriteTopology(w io.Writer, a Arch) error {
 		}
 	}
 	return nil
+}
+
+// readLimited reads the file at path, refusing one of more than limit bytes
+// (named what in the error) before reading it all.
+func readLimited(path string, limit int64, what string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: more than %d MiB, the limit for %s", path, limit>>20, what)
+	}
+	return data, nil
 }

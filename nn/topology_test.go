@@ -3,6 +3,9 @@ package nn
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -192,5 +195,28 @@ func TestParseTopologySCALESimVariants(t *testing.T) {
 		if _, err := ParseTopology([]byte(bad.doc), "m.csv"); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%q: error %v, want %q", bad.doc, err, bad.want)
 		}
+	}
+}
+
+// TestTopologyCaps: a topology beyond the layer or size limit is refused
+// with one line naming the file (and line), before it costs minutes.
+func TestTopologyCaps(t *testing.T) {
+	var b bytes.Buffer
+	for i := 0; i <= MaxTopologyLayers; i++ {
+		fmt.Fprintf(&b, "l%d, 8, 8, 3, 3, 1, 4, 1,\n", i)
+	}
+	_, err := ParseTopology(b.Bytes(), "big.csv")
+	if want := fmt.Sprintf("big.csv:%d: more than 65536 layers", MaxTopologyLayers+1); err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("error %v, want prefix %q", err, want)
+	}
+	path := filepath.Join(t.TempDir(), "huge.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Truncate(MaxTopologyBytes + 1) // sparse: no real write
+	f.Close()
+	if _, err := LoadTopology(path); err == nil || !strings.Contains(err.Error(), path+": more than 16 MiB, the limit for a topology file") {
+		t.Fatalf("error %v", err)
 	}
 }

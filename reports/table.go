@@ -112,6 +112,13 @@ const MaxTextWidth = 100
 // under the header and above the footer, no trailing spaces. A table is
 // as wide as its cells plus two columns per gap.
 func (t Table) WriteText(w io.Writer) error {
+	if t.fastable() {
+		return t.fastText(w)
+	}
+	return t.writeTextTW(w)
+}
+
+func (t Table) writeTextTW(w io.Writer) error {
 	if t.Title != "" {
 		if _, err := fmt.Fprintln(w, t.Title); err != nil {
 			return err
@@ -260,8 +267,16 @@ func (t *trimWriter) flush() error {
 	return err
 }
 
-// WriteMarkdown renders the table as GitHub-flavoured Markdown.
+// WriteMarkdown renders the table as GitHub-flavoured Markdown (long
+// tables with the linear renderer of fasttable.go, same bytes).
 func (t Table) WriteMarkdown(w io.Writer) error {
+	if t.fastable() {
+		return t.fastMarkdown(w)
+	}
+	return t.writeMarkdownTW(w)
+}
+
+func (t Table) writeMarkdownTW(w io.Writer) error {
 	if t.Title != "" {
 		if _, err := fmt.Fprintf(w, "### %s\n\n", t.Title); err != nil {
 			return err

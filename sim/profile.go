@@ -56,11 +56,34 @@ type layerYAML struct {
 
 // LoadProfile reads and parses a compression profile file.
 func LoadProfile(path string) (*Profile, error) {
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path, MaxProfileBytes, "a compression profile")
 	if err != nil {
 		return nil, fmt.Errorf("compression profile: %w", err)
 	}
 	return ParseProfile(data, path)
+}
+
+// MaxProfileBytes bounds a compression profile file (a 65536-layer
+// network's profile is about 4 MiB); a larger file is refused before it is
+// parsed, which would take seconds and hundreds of MiB.
+const MaxProfileBytes = 16 << 20
+
+// readLimited reads the file at path, refusing one of more than limit bytes
+// (named what in the error) before reading it all.
+func readLimited(path string, limit int64, what string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: more than %d MiB, the limit for %s", path, limit>>20, what)
+	}
+	return data, nil
 }
 
 // ParseProfile parses a compression profile strictly (unknown keys are

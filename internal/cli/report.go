@@ -116,6 +116,9 @@ func readReportInput(d *reports.ReportData, in string) error {
 		if err := json.Unmarshal(data, &r); err != nil {
 			return fmt.Errorf("%s: %w", in, err)
 		}
+		if err := checkSimResult(r); err != nil {
+			return fmt.Errorf("%s: %w", in, err)
+		}
 		d.Layers = append(d.Layers, r)
 		return nil
 	}
@@ -163,4 +166,22 @@ func seriesName(network, profile string) string {
 		return short(network)
 	}
 	return short(network) + " + " + short(profile)
+}
+
+// checkSimResult rejects simulate output no simulation gives: a total
+// latency or energy that is not a finite number > 0, or a negative or
+// non-finite layer figure.
+func checkSimResult(r sim.Result) error {
+	if !finiteResult(r) {
+		return errors.New("a latency or energy is not a finite number")
+	}
+	if !(r.Total.LatencyUS > 0) || !(r.Total.Energy.Total > 0) {
+		return fmt.Errorf("total: latency_us %v and energy_pj.total %v must be > 0", r.Total.LatencyUS, r.Total.Energy.Total)
+	}
+	for i, l := range r.Layers {
+		if l.LatencyUS < 0 || l.Energy.Total < 0 || l.Utilization < 0 {
+			return fmt.Errorf("layers[%d] (%s): negative latency, energy or utilisation", i, l.Name)
+		}
+	}
+	return nil
 }
