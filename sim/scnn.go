@@ -121,18 +121,19 @@ func (scnnEngine) Layer(spec *accel.Spec, l *Layer, r *LayerResult) error {
 	}
 	var run scnnRun
 	var err error
+	ops := operandsOf(spec, l, r.WeightDensity)
 	switch {
 	case !scnnSparse(spec):
 		run = dcnnLayer(spec, l)
 	case l.Kind == FC:
-		run = scnnFC(spec, l)
+		run = scnnFC(spec, l, ops)
 	default:
-		run, err = scnnConv(spec, l)
+		run, err = scnnConv(spec, l, ops)
 	}
 	if err != nil {
 		return err
 	}
-	run.fill(spec, l, r)
+	run.fill(spec, l, ops, r)
 	return nil
 }
 
@@ -159,10 +160,12 @@ type scnnOperands struct {
 	dw, da       float64
 }
 
-func operandsOf(spec *accel.Spec, l *Layer) scnnOperands {
+// operandsOf takes the weight density already derived (a mask's is a
+// popcount over every weight).
+func operandsOf(spec *accel.Spec, l *Layer, dw float64) scnnOperands {
 	return scnnOperands{wSkip: spec.Sparsity.Weights == accel.ZeroSkip,
 		aSkip: spec.Sparsity.Activations == accel.ZeroSkip,
-		dw:    l.Density(), da: l.ActivationDensity()}
+		dw:    dw, da: l.ActivationDensity()}
 }
 
 // maskAccurate reports whether every skipped operand has its real mask.
@@ -171,12 +174,11 @@ func (o scnnOperands) maskAccurate(l *Layer) bool {
 }
 
 // scnnConv evaluates a conv layer in sparse (Cartesian-product) mode.
-func scnnConv(spec *accel.Spec, l *Layer) (scnnRun, error) {
+func scnnConv(spec *accel.Spec, l *Layer, ops scnnOperands) (scnnRun, error) {
 	g, err := newSCNNGeom(spec, l)
 	if err != nil {
 		return scnnRun{}, fmt.Errorf("%v (array.accumulator_entries)", err)
 	}
-	ops := operandsOf(spec, l)
 	conf := conflictsFor(g.f*g.i, g.banks)
 	var run scnnRun
 	if ops.maskAccurate(l) {
