@@ -181,6 +181,7 @@ func convMasked(g *scnnGeom, l *Layer, ops scnnOperands, conf *conflictTable) sc
 		ceilI[a] = (int64(a) + int64(g.i) - 1) / int64(g.i)
 	}
 	N := make([]float64, nPE) // products reaching the accumulators
+	NA := make([]int64, nPE)  // the same, before the in-plane fraction (one phase)
 	F := int64(g.f)
 	for gi := 0; gi < g.groups; gi++ {
 		clear(afed)
@@ -208,6 +209,7 @@ func convMasked(g *scnnGeom, l *Layer, ops scnnOperands, conf *conflictTable) sc
 		for grp := 0; grp < n; grp++ {
 			clear(T)
 			clear(N)
+			clear(NA)
 			for c := 0; c < g.cg; c++ {
 				for ph := 0; ph < p2; ph++ {
 					w := int64(wfed[(grp*g.cg+c)*p2+ph])
@@ -217,13 +219,17 @@ func convMasked(g *scnnGeom, l *Layer, ops scnnOperands, conf *conflictTable) sc
 					qw := (w + F - 1) / F
 					as := afed[(c*p2+ph)*nPE : (c*p2+ph+1)*nPE]
 					in := inPE[ph*nPE : (ph+1)*nPE]
-					fw := float64(w)
-					for pe, a := range as {
-						if a == 0 {
-							continue
+					if p2 == 1 { // one phase: the in-plane fraction is applied per PE below
+						for pe, a := range as {
+							T[pe] += ceilI[a] * qw
+							NA[pe] += int64(a) * w
 						}
-						T[pe] += ceilI[a] * qw
-						N[pe] += float64(a) * fw * in[pe]
+					} else {
+						fw := float64(w)
+						for pe, a := range as {
+							T[pe] += ceilI[a] * qw
+							N[pe] += float64(a) * fw * in[pe]
+						}
 					}
 					sum := float64(afedSum[c*p2+ph])
 					run.issued += float64(w) * sum
@@ -232,6 +238,11 @@ func convMasked(g *scnnGeom, l *Layer, ops scnnOperands, conf *conflictTable) sc
 				}
 			}
 			var maxT float64
+			if p2 == 1 {
+				for pe, na := range NA {
+					N[pe] = float64(na) * inPE[pe]
+				}
+			}
 			for pe, tm := range T {
 				if tm == 0 {
 					continue
