@@ -12,21 +12,22 @@ const module = "github.com/dcsim/dcsim"
 // allowed is the import DAG of docs/architecture.md: each package and the
 // project packages it may depend on, directly or transitively.
 var allowed = map[string][]string{
-	"accel":             {},
-	"sim":               {"accel"},
-	"nn":                {},
-	"pruning":           {"nn"},
-	"clustering":        {"nn"},
-	"reports":           {"sim", "accel"},
-	"internal/sweep":    {"accel", "sim", "nn", "reports"},
-	"internal/codesign": {"accel", "sim", "nn", "pruning", "clustering", "reports"},
-	"internal/cli":      {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign"},
-	"":                  {"internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign"},
+	"internal/atomicfile": {},
+	"accel":               {},
+	"sim":                 {"accel"},
+	"nn":                  {"internal/atomicfile"},
+	"pruning":             {"nn", "internal/atomicfile"},
+	"clustering":          {"nn", "internal/atomicfile"},
+	"reports":             {"sim", "accel", "internal/atomicfile"},
+	"internal/sweep":      {"accel", "sim", "nn", "reports", "internal/atomicfile"},
+	"internal/codesign":   {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/atomicfile"},
+	"internal/cli":        {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile"},
+	"":                    {"internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile"},
 }
 
 // commandLayer are the project packages a command-layer program (scripts/...)
 // may use: everything but the CLI itself.
-var commandLayer = []string{"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign"}
+var commandLayer = []string{"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile"}
 
 // allowedFor returns the allowed dependencies of a package, treating every
 // program under scripts/ as part of the command layer.

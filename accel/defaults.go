@@ -31,6 +31,10 @@ const (
 // Order matters: precision and memory first, then the codebook (decoded_bits
 // defaults to weight_bits), then the energy table, which is derived from
 // them (energy.go).
+//
+// A heterogeneous spec's by_kind specs are not touched: they are resolved
+// when the file is parsed, and again by ResolveKinds after a caller (a
+// sweep) changes top-level keys.
 func (s *Spec) Defaults() {
 	s.defInt(&s.Precision.WeightBits, "precision.weight_bits", DefaultWeightBits)
 	s.defInt(&s.Precision.ActivationBits, "precision.activation_bits", DefaultActivationBits)

@@ -46,6 +46,10 @@ func (e *FieldError) Unwrap() error { return e.Err }
 type source struct {
 	file  string
 	lines map[string]int
+	// For a by_kind spec: prefix ("by_kind.fc.") names the keys it gives
+	// itself (override) in messages.
+	prefix   string
+	override map[string]bool
 }
 
 // fieldError builds a FieldError for path, naming the file and the line of
@@ -54,6 +58,9 @@ func (s *Spec) fieldError(path, format string, args ...any) *FieldError {
 	e := &FieldError{Field: path, Msg: fmt.Sprintf(format, args...)}
 	if s.src == nil {
 		return e
+	}
+	if s.src.override[path] {
+		e.Field = s.src.prefix + path
 	}
 	e.File = s.src.file
 	e.Line = s.src.line(path)

@@ -48,6 +48,9 @@ func Parse(data []byte, filename string) (*Spec, error) {
 		return nil, err
 	}
 	s := &Spec{src: &source{file: filename, lines: map[string]int{}}}
+	if root, err = s.splitByKind(root); err != nil {
+		return nil, err
+	}
 	if err := s.walk(root, reflect.ValueOf(s).Elem(), ""); err != nil {
 		return nil, err
 	}
@@ -55,6 +58,9 @@ func Parse(data []byte, filename string) (*Spec, error) {
 		return nil, err
 	}
 	if err := s.strictDecode(data); err != nil {
+		return nil, err
+	}
+	if err := s.resolveKinds(); err != nil {
 		return nil, err
 	}
 	s.Defaults()
@@ -141,26 +147,46 @@ func (s *Spec) walk(node *yaml.Node, v reflect.Value, prefix string) error {
 // decodeLeaf decodes one scalar value into the field f.
 func (s *Spec) decodeLeaf(val *yaml.Node, f reflect.Value, path string) error {
 	val = deref(val)
+	if err := DecodeScalar(val, f); err != nil {
+		e := s.nodeError(val, path, "%s", err.Error())
+		e.Err = errors.Unwrap(err)
+		return e
+	}
+	return nil
+}
+
+// DecodeScalar decodes the YAML scalar n into f (a settable value of a
+// Spec leaf's type) strictly, as accelerator files are read: a mapping, a
+// list or null is an error, and so is a non-integer into an integer field
+// (yaml.v3 would truncate 16.5 to 16 silently). The error says what is
+// wrong ("want an integer, got \"16.5\""), without file or line.
+func DecodeScalar(n *yaml.Node, f reflect.Value) error {
+	n = deref(n)
 	want := wantType(f.Kind())
-	if val.Kind != yaml.ScalarNode {
-		return s.nodeError(val, path, "want %s, got %s", want, describe(val))
-	}
-	if isNull(val) {
-		return s.nodeError(val, path, "no value given (want %s)", want)
-	}
-	// yaml.v3 silently truncates a float into an int field; refuse it.
-	if isInt(f.Kind()) && val.ShortTag() != "!!int" {
-		return s.nodeError(val, path, "want %s, got %q", want, val.Value)
+	switch {
+	case n.Kind != yaml.ScalarNode:
+		return fmt.Errorf("want %s, got %s", want, describe(n))
+	case isNull(n):
+		return fmt.Errorf("no value given (want %s)", want)
+	case isInt(f.Kind()) && n.ShortTag() != "!!int":
+		return fmt.Errorf("want %s, got %q", want, n.Value)
 	}
 	tmp := reflect.New(f.Type())
-	if err := val.Decode(tmp.Interface()); err != nil {
-		e := s.nodeError(val, path, "want %s, got %q", want, val.Value)
-		e.Err = err
-		return e
+	if err := n.Decode(tmp.Interface()); err != nil {
+		return &scalarError{fmt.Sprintf("want %s, got %q", want, n.Value), err}
 	}
 	f.Set(tmp.Elem())
 	return nil
 }
+
+// scalarError is a one-line message over yaml.v3's multi-line error.
+type scalarError struct {
+	msg string
+	err error
+}
+
+func (e *scalarError) Error() string { return e.msg }
+func (e *scalarError) Unwrap() error { return e.err }
 
 // checkRequired reports the first required key absent from the file, and
 // a version other than 1.
@@ -193,7 +219,11 @@ func (s *Spec) checkRequired(rootLine int) error {
 func (s *Spec) strictDecode(data []byte) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(s); err != nil {
+	file := struct {
+		*Spec  `yaml:",inline"`
+		ByKind yaml.Node `yaml:"by_kind"` // checked by splitByKind
+	}{Spec: s}
+	if err := dec.Decode(&file); err != nil {
 		return yamlError(s.src.file, err, s.src.lines)
 	}
 	return nil
@@ -232,7 +262,7 @@ func pathAtLine(lines map[string]int, line int) string {
 
 // nodeError is a FieldError at node's line.
 func (s *Spec) nodeError(n *yaml.Node, path, format string, args ...any) *FieldError {
-	return &FieldError{File: s.src.file, Line: n.Line, Field: path, Msg: fmt.Sprintf(format, args...)}
+	return &FieldError{File: s.src.file, Line: n.Line, Field: s.src.prefix + path, Msg: fmt.Sprintf(format, args...)}
 }
 
 // yamlFields maps each yaml tag name of struct type t to its field index.

@@ -19,6 +19,9 @@ type Spec struct {
 	// every key present), so Validate can name FILE:LINE. It is nil for a
 	// Spec built in Go. A pointer keeps Spec comparable with ==.
 	src *source `yaml:"-"`
+	// kinds holds the by_kind entries (bykind.go); nil for a homogeneous
+	// accelerator.
+	kinds *kindSet `yaml:"-"`
 }
 
 // Dataflow names how a layer is mapped onto the array.

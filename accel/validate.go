@@ -42,7 +42,7 @@ var (
 // clock, array, precision, memory, sparsity, codebook, energy.
 func (s *Spec) Validate() error {
 	checks := []func() error{s.validateTop, s.validateArray, s.validatePrecision,
-		s.validateMemory, s.validateSparsity, s.validateCodebook, s.validateEnergy}
+		s.validateMemory, s.validateSparsity, s.validateCodebook, s.validateEnergy, s.validateKinds}
 	for _, c := range checks {
 		if err := c(); err != nil {
 			return err
@@ -51,8 +51,36 @@ func (s *Spec) Validate() error {
 	return nil
 }
 
+// Bounds of the real-valued keys. They are far outside any physical design
+// and keep every product the simulator forms (counts up to 2^50 per layer
+// times energies, cycles over the clock) finite, so totals never overflow
+// to +Inf.
+const (
+	MinClockMHz   = 1e-3 // 1 kHz
+	MaxClockMHz   = 1e6  // 1 THz
+	MaxSRAMKiB    = 1 << 30
+	MinDRAMGBPerS = 1e-6 // 1 kB/s
+	MaxDRAMGBPerS = 1e6
+	MaxEnergyPJ   = 1e9 // per action: 1 mJ, ~10^9 × a 45 nm MAC (Horowitz 2014)
+	MaxStaticMW   = 1e9 // 1 MW
+)
+
 func (s *Spec) validateTop() error {
-	return s.positive("clock_mhz", s.ClockMHz)
+	return s.within("clock_mhz", s.ClockMHz, MinClockMHz, MaxClockMHz)
+}
+
+// within requires a finite v in [lo, hi].
+func (s *Spec) within(path string, v, lo, hi float64) error {
+	if err := s.positive(path, v); err != nil && lo > 0 {
+		return err
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return s.fieldError(path, "must be a finite number, got %v", v)
+	}
+	if v < lo || v > hi {
+		return s.fieldError(path, "must be in [%g, %g], got %v", lo, hi, v)
+	}
+	return nil
 }
 
 func (s *Spec) validateArray() error {
@@ -93,6 +121,9 @@ func (s *Spec) validateMemory() error {
 		if err := s.positive(f.path, f.v); err != nil {
 			return err
 		}
+		if err := s.within(f.path, f.v, 0, MaxSRAMKiB); err != nil {
+			return err
+		}
 	}
 	if err := s.intRange("memory.word_bytes", m.WordBytes, 1, 1<<12); err != nil {
 		return err
@@ -100,7 +131,7 @@ func (s *Spec) validateMemory() error {
 	if err := s.intRange("memory.banks", m.Banks, 1, 1<<16); err != nil {
 		return err
 	}
-	return s.positive("memory.dram_gb_per_s", m.DRAMGBPerS)
+	return s.within("memory.dram_gb_per_s", m.DRAMGBPerS, MinDRAMGBPerS, MaxDRAMGBPerS)
 }
 
 func (s *Spec) validateSparsity() error {
@@ -153,6 +184,13 @@ func (s *Spec) validateEnergy() error {
 		}
 		if f.v < 0 {
 			return s.fieldError(f.path, "must be ≥ 0, got %v", f.v)
+		}
+		hi := MaxEnergyPJ
+		if f.path == "energy.static_mw" {
+			hi = MaxStaticMW
+		}
+		if err := s.within(f.path, f.v, 0, hi); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -22,6 +22,14 @@ func TestValidateGoSpec(t *testing.T) {
 		{"lut energy", func(s *Spec) { s.Energy.LUTReadPJ = -0.5 }, "energy.lut_read_pj: must be ≥ 0, got -0.5"},
 		{"entries at limit", func(s *Spec) { s.Codebook.IndexBits, s.Codebook.Entries = 2, 4 }, ""},
 		{"entries over limit", func(s *Spec) { s.Codebook.IndexBits, s.Codebook.Entries = 2, 5 }, "codebook.entries: must be ≤ 2^index_bits = 4, got 5"},
+		// Valid but huge values would overflow the totals to +Inf.
+		{"mac energy huge", func(s *Spec) { s.Energy.MACPJ = 1e308 }, "energy.mac_pj: must be in [0, 1e+09], got 1e+308"},
+		{"dram energy huge", func(s *Spec) { s.Energy.DRAMPJPerByte = 1e300 }, "energy.dram_pj_per_byte: must be in [0, 1e+09], got 1e+300"},
+		{"static huge", func(s *Spec) { s.Energy.StaticMW = 1e200 }, "energy.static_mw: must be in [0, 1e+09], got 1e+200"},
+		{"clock tiny", func(s *Spec) { s.ClockMHz = 1e-300 }, "clock_mhz: must be in [0.001, 1e+06], got 1e-300"},
+		{"bandwidth tiny", func(s *Spec) { s.Memory.DRAMGBPerS = 1e-300 }, "memory.dram_gb_per_s: must be in [1e-06, 1e+06], got 1e-300"},
+		{"sram huge", func(s *Spec) { s.Memory.IfmapSRAMKiB = 1e300 }, "memory.ifmap_sram_kib: must be in [0, 1.073741824e+09], got 1e+300"},
+		{"energy at bound", func(s *Spec) { s.Energy.MACPJ = MaxEnergyPJ }, ""},
 		// The first problem in field order is reported.
 		{"order", func(s *Spec) { s.Energy.MACPJ = -1; s.Array.Cols = 0 }, "array.cols: must be > 0, got 0"},
 	}

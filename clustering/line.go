@@ -7,8 +7,13 @@ import "math"
 // unit weights; BIRCH leaf entries use x64 (entry means), w (entry counts)
 // and internal (Σ of the entries' centred sums of squares).
 //
-// Sums are taken of x − shift, with shift the data mean, so that prefix sums
-// of data with a large common offset keep their precision.
+// Sums are taken of x − shift, with shift the (weighted) median, so that
+// prefix sums keep their precision both for data with a large common offset
+// and for data with a huge outlier: with the mean as shift, one weight of
+// 2e20 among a thousand of 0.01 put every x − shift near −2e17, and range
+// means of the ordinary weights came out as −3456. The median is an
+// ordinary weight, so their sums stay exact and only ranges that hold the
+// outlier (dominated by it anyway) see large values.
 type line struct {
 	x32      []float32
 	x64      []float64
@@ -22,13 +27,9 @@ type line struct {
 
 func newRawLine(sorted []float32) *line {
 	l := &line{x32: sorted, total: float64(len(sorted))}
-	var s float64
-	for _, v := range sorted {
-		s += float64(v)
-	}
-	l.shift = s / l.total
+	l.shift = float64(sorted[len(sorted)/2])
 	l.cs = make([]float64, len(sorted)+1)
-	s = 0
+	var s float64
 	for i, v := range sorted {
 		s += float64(v) - l.shift
 		l.cs[i+1] = s
@@ -40,15 +41,19 @@ func newRawLine(sorted []float32) *line {
 // the points' own within-point distortion.
 func newWeightedLine(x, w []float64, internal float64) *line {
 	l := &line{x64: x, w: w, internal: internal}
-	var s float64
 	for i := range x {
 		l.total += w[i]
-		s += w[i] * x[i]
 	}
-	l.shift = s / l.total
+	var acc float64
+	for i := range x { // the weighted median
+		if acc += w[i]; acc >= l.total/2 {
+			l.shift = x[i]
+			break
+		}
+	}
 	l.cw = make([]float64, len(x)+1)
 	l.cs = make([]float64, len(x)+1)
-	s = 0
+	var s float64
 	var cw float64
 	for i := range x {
 		cw += w[i]
@@ -88,8 +93,11 @@ func (l *line) rangeWeight(lo, hi int) float64 {
 }
 
 // rangeMean is the weighted mean of [lo, hi); the range must be non-empty.
+// It is clamped to the range's end points, which a mean cannot leave: what
+// rounding remains can then never unsort the centroids.
 func (l *line) rangeMean(lo, hi int) float64 {
-	return (l.cs[hi]-l.cs[lo])/l.rangeWeight(lo, hi) + l.shift
+	m := (l.cs[hi]-l.cs[lo])/l.rangeWeight(lo, hi) + l.shift
+	return math.Min(math.Max(m, l.at(lo)), l.at(hi-1))
 }
 
 // upper is the first index whose position exceeds b (binary search).
@@ -140,7 +148,7 @@ func (l *line) meanStd() (mean, std float64) {
 		d := l.at(i) - l.shift
 		ss += l.weight(i) * d * d
 	}
-	// l.shift is the mean; a second-pass correction removes its rounding.
+	// The mean is l.shift (the median) plus the mean offset from it.
 	corr := l.cs[l.len()] / l.total
 	ss -= l.total * corr * corr
 	return l.shift + corr, math.Sqrt(math.Max(0, (ss+l.internal)/l.total))

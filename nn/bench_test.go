@@ -6,6 +6,13 @@ import (
 
 // benchStep builds a model and a fixed batch for a one-step benchmark.
 func benchStep(b *testing.B, name string, batch, workers int) {
+	benchStepMasked(b, name, batch, workers, 0, false)
+}
+
+// benchStepMasked is benchStep on a model whose every layer keeps a random
+// fraction density of its weights (0 = no masks) with frozen masks, on the
+// sparse plan or (denseKernels) the dense kernels.
+func benchStepMasked(b *testing.B, name string, batch, workers int, density float64, denseKernels bool) {
 	arch, err := Zoo(name)
 	if err != nil {
 		b.Fatal(err)
@@ -19,8 +26,14 @@ func benchStep(b *testing.B, name string, batch, workers int) {
 	if in.Kind == FC {
 		ds.C, ds.H, ds.W = 1, 28, 28
 	}
+	if density > 0 {
+		randomMask(m, density, 1)
+	}
 	e := newEngine(m, batch, workers)
 	defer e.close()
+	if density > 0 && !denseKernels {
+		e.enableSparse(true)
+	}
 	opt := newSGD(m, DefaultTrainSettings(name))
 	e.opt = opt
 	idx := make([]int, batch)
@@ -48,6 +61,20 @@ func BenchmarkTrainStepLeNet5(b *testing.B) { benchStep(b, "lenet-5", 64, 2) }
 
 // BenchmarkTrainStepLeNet300 is the same for LeNet-300-100.
 func BenchmarkTrainStepLeNet300(b *testing.B) { benchStep(b, "lenet-300-100", 64, 2) }
+
+// BenchmarkTrainStepLeNet5Sparse4 is BenchmarkTrainStepLeNet5 with every
+// layer at 4 % density, frozen masks, on the sparse plan; …Dense4 the same
+// masked model on the dense kernels.
+func BenchmarkTrainStepLeNet5Sparse4(b *testing.B) { benchStepMasked(b, "lenet-5", 64, 2, 0.04, false) }
+func BenchmarkTrainStepLeNet5Dense4(b *testing.B)  { benchStepMasked(b, "lenet-5", 64, 2, 0.04, true) }
+
+// BenchmarkTrainStepLeNet300Sparse4 and …Dense4: the same for LeNet-300-100.
+func BenchmarkTrainStepLeNet300Sparse4(b *testing.B) {
+	benchStepMasked(b, "lenet-300-100", 64, 2, 0.04, false)
+}
+func BenchmarkTrainStepLeNet300Dense4(b *testing.B) {
+	benchStepMasked(b, "lenet-300-100", 64, 2, 0.04, true)
+}
 
 // BenchmarkConvForward is LeNet-5's conv2 (20×12×12 → 50×8×8, 5×5) forward
 // on one chunk (32 images): im2col plus GEMM.

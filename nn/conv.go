@@ -16,6 +16,7 @@ import "math"
 func im2col(s *Shape, x, col []float32) {
 	oh, ow, st := s.OutH(), s.OutW(), s.StrideOr1()
 	p := oh * ow
+	fast := st == 1 && s.Pad == 0 && rowsFast(ow)
 	row := 0
 	for c := 0; c < s.InC; c++ {
 		xc := x[c*s.InH*s.InW : (c+1)*s.InH*s.InW]
@@ -23,6 +24,10 @@ func im2col(s *Shape, x, col []float32) {
 			for q := 0; q < s.S; q++ {
 				dst := col[row*p : (row+1)*p]
 				row++
+				if fast { // every source row is inside the image
+					copyRowsFast(dst, xc[r*s.InW+q:], oh, ow, s.InW)
+					continue
+				}
 				for y := 0; y < oh; y++ {
 					iy := y*st + r - s.Pad
 					d := dst[y*ow : (y+1)*ow]
@@ -75,6 +80,7 @@ func copyShifted(d, src []float32, off int) {
 func col2im(s *Shape, dcol, dx []float32) {
 	oh, ow, st := s.OutH(), s.OutW(), s.StrideOr1()
 	p := oh * ow
+	fast := st == 1 && s.Pad == 0 && rowsFast(ow)
 	row := 0
 	for c := 0; c < s.InC; c++ {
 		xc := dx[c*s.InH*s.InW : (c+1)*s.InH*s.InW]
@@ -82,12 +88,20 @@ func col2im(s *Shape, dcol, dx []float32) {
 			for q := 0; q < s.S; q++ {
 				src := dcol[row*p : (row+1)*p]
 				row++
+				if fast {
+					addRowsFast(xc[r*s.InW+q:], src, oh, ow, s.InW)
+					continue
+				}
 				for y := 0; y < oh; y++ {
 					iy := y*st + r - s.Pad
 					if iy < 0 || iy >= s.InH {
 						continue
 					}
 					dst := xc[iy*s.InW : (iy+1)*s.InW]
+					if st == 1 {
+						addShifted(dst, src[y*ow:(y+1)*ow], q-s.Pad)
+						continue
+					}
 					for xo, v := range src[y*ow : (y+1)*ow] {
 						if ix := xo*st + q - s.Pad; ix >= 0 && ix < s.InW {
 							dst[ix] += v
@@ -96,6 +110,20 @@ func col2im(s *Shape, dcol, dx []float32) {
 				}
 			}
 		}
+	}
+}
+
+// addShifted sets dst[x+off] += src[x] wherever x+off is inside dst: one
+// row of col2im at stride 1, with the bounds settled once per row.
+func addShifted(dst, src []float32, off int) {
+	lo := max(0, -off)                // first x with x+off ≥ 0
+	hi := min(len(src), len(dst)-off) // first x with x+off ≥ len(dst)
+	if hi <= lo {
+		return
+	}
+	d := dst[lo+off : hi+off]
+	for x, v := range src[lo:hi] {
+		d[x] += v
 	}
 }
 
@@ -120,31 +148,44 @@ func convForward(l *netLayer, w, x, y, col []float32, n int) {
 
 // convBackward accumulates the weight and bias gradients of n images into
 // dw and db and, when dx is non-nil, writes the input gradient. wt is the
-// transposed weight matrix (K×OutC); t1 and t2 are K·P scratch.
+// transposed weight matrix (K×OutC); t1 is gemmNT's scratch and t2 K·P
+// scratch. dW += dY·colᵀ runs on the A·Bᵀ kernel, so the im2col matrix is
+// used as stored.
 func convBackward(l *netLayer, wt, dy, dx, col, dw, db, t1, t2 []float32, n int) {
+	convBackwardGrads(l, dy, col, dw, db, t1, n)
+	if dx == nil {
+		return
+	}
 	kp, oc := l.k*l.p, l.s.OutC
-	colT, dcol := t1[:kp], t2[:kp]
+	dcol := t2[:kp]
 	for j := 0; j < n; j++ {
-		dyj := dy[j*l.out : (j+1)*l.out]
-		for o := 0; o < oc; o++ {
-			var s float32
-			for _, v := range dyj[o*l.p : (o+1)*l.p] {
-				s += v
-			}
-			db[o] += s
-		}
-		transpose(colT, col[j*kp:(j+1)*kp], l.k, l.p)
-		gemm(oc, l.k, l.p, dyj, l.p, colT, l.k, dw, l.k)
-		if dx == nil {
-			continue
-		}
-		clear(dcol)
-		gemm(l.k, l.p, oc, wt, oc, dyj, l.p, dcol, l.p)
+		gemmSet(l.k, l.p, oc, wt, oc, dy[j*l.out:(j+1)*l.out], l.p, dcol, l.p)
 		dxj := dx[j*l.in : (j+1)*l.in]
 		clear(dxj)
 		col2im(&l.s, dcol, dxj)
 	}
 }
+
+// convBackwardGrads accumulates the weight and bias gradients of n images.
+func convBackwardGrads(l *netLayer, dy, col, dw, db, t1 []float32, n int) {
+	kp, oc := l.k*l.p, l.s.OutC
+	for j := 0; j < n; j++ {
+		dyj := dy[j*l.out : (j+1)*l.out]
+		for o := 0; o < oc; o++ {
+			db[o] += sum8(dyj[o*l.p : (o+1)*l.p])
+		}
+	}
+	// dW += Σ_j dY_j·col_jᵀ, convDWImages images per reduction of the
+	// kernel's accumulators (their im2col matrices together stay in L2).
+	for j := 0; j < n; j += convDWImages {
+		g := min(convDWImages, n-j)
+		gemmNT(oc, l.k, l.p, g, dy[j*l.out:], l.p, l.out, col[j*kp:], l.p, kp, dw, l.k, t1)
+	}
+}
+
+// convDWImages is the number of images whose weight-gradient products the
+// A·Bᵀ kernel sums before reducing its accumulators.
+const convDWImages = 2
 
 // poolForward is max pooling over R×S windows (padding never wins); arg
 // records, per output, the input position of the maximum.
@@ -249,6 +290,9 @@ func pool2x2NonNeg(l *netLayer, x, y []float32, arg []int32, n int) {
 				r1 := x[base+(2*oy+1)*w : base+(2*oy+1)*w+w]
 				yo := y[ob+oy*ow : ob+(oy+1)*ow]
 				ao := arg[ob+oy*ow : ob+(oy+1)*ow]
+				if poolRowFast(r0, r1, yo, ao, w, base+2*oy*w) {
+					continue
+				}
 				at0 := int32(base + 2*oy*w)
 				for ox := range yo {
 					i := 2 * ox
@@ -269,6 +313,36 @@ func pool2x2NonNeg(l *netLayer, x, y []float32, arg []int32, n int) {
 func maxAt(best, at, v, vAt int32) (int32, int32) {
 	gt := (best - v) >> 31 // −1 when v > best
 	return best ^ ((best ^ v) & gt), at ^ ((at ^ vAt) & gt)
+}
+
+// pool2x2Tiles reports whether s is a 2×2 stride-2 unpadded max pool whose
+// windows tile its input exactly (even height and width).
+func pool2x2Tiles(s *Shape) bool {
+	return s.Kind == Pool && s.R == 2 && s.S == 2 && s.StrideOr1() == 2 && s.Pad == 0 && s.InH%2 == 0 && s.InW%2 == 0
+}
+
+// poolBackward2x2 is poolBackward for a pool that tiles its input
+// (pool2x2Tiles): windows do not overlap, so each output gradient is
+// stored, not added. With relu, the input was a ReLU output and that
+// ReLU's mask is applied too: the gradient is kept where the pooled value
+// y, which is the input at the maximum, passes reluMask's test; every
+// other input position has no path to the loss and stays 0.
+func poolBackward2x2(l *netLayer, y, dy, dx []float32, arg []int32, n int, relu bool) {
+	if dx == nil {
+		return
+	}
+	clear(dx[:n*l.in])
+	dy, arg, y = dy[:n*l.out], arg[:n*l.out], y[:n*l.out]
+	if !relu {
+		for o, g := range dy {
+			dx[arg[o]] = g
+		}
+		return
+	}
+	for o, g := range dy {
+		keep := uint32(int32(-int32(math.Float32bits(y[o]))) >> 31)
+		dx[arg[o]] = math.Float32frombits(math.Float32bits(g) & keep)
+	}
 }
 
 // poolBackward routes each output gradient to its maximum's input position.

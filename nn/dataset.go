@@ -71,6 +71,13 @@ func MNISTDir(flagDir string) (string, error) {
 	return d, nil
 }
 
+// CheckMNISTDir returns dir when it holds the four MNIST files (plain or
+// .gz); otherwise the error names dir, where it came from (from) and the
+// missing file. The dcsim command finds the directory itself (without the
+// go tool, see internal/cli); MNISTDir is for tests and programs run in the
+// source tree.
+func CheckMNISTDir(dir, from string) (string, error) { return checkMNISTDir(dir, from) }
+
 // checkMNISTDir reports whether dir holds the four MNIST files.
 func checkMNISTDir(dir, from string) (string, error) {
 	for _, f := range mnistFiles {

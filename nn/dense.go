@@ -28,26 +28,21 @@ func fcForward(l *netLayer, w, x, y, t1, t2 []float32, n int) {
 	transpose(y, yt, out, n)
 }
 
-// fcBackward accumulates dw and db and writes dx (when non-nil) from dy;
+// fcBackward writes dw (not accumulated: one call per chunk), accumulates db, and writes dx (when non-nil) from dy;
 // wt is Wᵀ (I×O).
 func fcBackward(l *netLayer, wt, x, dy, dx, dw, db, t1, t2 []float32, n int) {
 	in, out := l.in, l.out
 	dyt := t1[:out*n]
 	transpose(dyt, dy, n, out)
 	for o := 0; o < out; o++ {
-		var s float32
-		for _, v := range dyt[o*n : (o+1)*n] {
-			s += v
-		}
-		db[o] += s
+		db[o] += sum8(dyt[o*n : (o+1)*n])
 	}
-	gemm(out, in, n, dyt, n, x, in, dw, in)
+	gemmSet(out, in, n, dyt, n, x, in, dw, in) // the chunk's dw (see engine.dwOverwrites)
 	if dx == nil {
 		return
 	}
 	dxt := t2[:in*n]
-	clear(dxt)
-	gemm(in, n, out, wt, out, dyt, n, dxt, n)
+	gemmSet(in, n, out, wt, out, dyt, n, dxt, n)
 	transpose(dx, dxt, in, n)
 }
 

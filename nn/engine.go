@@ -22,17 +22,23 @@ type netLayer struct {
 	// afterReLU: the layer's input is the output of a ReLU (every value
 	// +0 or positive), which lets max pooling compare bit patterns.
 	afterReLU bool
-	in, out   int // values per sample
-	k, p      int // conv: K = InC·R·S rows and P = OutH·OutW columns of im2col
+	// maskedByPool: the next layer is a 2×2 stride-2 max pool that tiles
+	// this layer's output and applies this layer's ReLU mask in its
+	// backward pass (poolBackward2x2), so this layer skips reluMask.
+	maskedByPool bool
+	in, out      int // values per sample
+	k, p         int // conv: K = InC·R·S rows and P = OutH·OutW columns of im2col
 }
 
 // scratch is one worker's activations and temporaries for one chunk.
 type scratch struct {
-	act  [][]float32 // act[l]: input of layer l (chunk×in); act[len]: logits
-	dact [][]float32 // gradients of act
-	col  [][]float32 // conv layers: chunk×K×P im2col matrices
-	arg  [][]int32   // pool layers: chunk×out argmax positions
-	t1   []float32   // transposes and column gradients
+	act  [][]float32   // act[l]: input of layer l (chunk×in); act[len]: logits
+	dact [][]float32   // gradients of act
+	col  [][]float32   // conv layers: chunk×K×P im2col matrices
+	arg  [][]int32     // pool layers: chunk×out argmax positions
+	xt   [][]float32   // sparse fc layers: the transposed input (in×chunk), kept for the weight gradient
+	dc   []*directBufs // direct sparse conv layers' buffers
+	t1   []float32     // transposes and column gradients
 	t2   []float32
 }
 
@@ -53,6 +59,8 @@ type engine struct {
 	chunks  []*chunkGrad
 	wt      [][]float32 // per param: transposed effective weights (in×out)
 	eff     [][]float32 // per param: effective weights for this step
+	sp      []*sparseLayer
+	gsum    [][]float32 // per frozen sparse param: the summed compact gradient
 	workers int
 	pool    *workerPool
 
@@ -93,6 +101,9 @@ func newEngine(m *Model, maxBatch, workers int) *engine {
 		}
 		e.layers = append(e.layers, l)
 	}
+	for i := 0; i+1 < len(e.layers); i++ {
+		e.layers[i].maskedByPool = e.layers[i].relu && pool2x2Tiles(&e.layers[i+1].s)
+	}
 	for range workers {
 		e.scr = append(e.scr, e.newScratch())
 	}
@@ -106,15 +117,28 @@ func newEngine(m *Model, maxBatch, workers int) *engine {
 	}
 	e.wt = make([][]float32, len(m.params))
 	e.eff = make([][]float32, len(m.params))
+	e.sp = make([]*sparseLayer, len(m.params))
+	e.gsum = make([][]float32, len(m.params))
 	e.runFn = e.runUnit
 	e.reduceFn = e.reduceBlock
-	for pi, p := range m.params {
-		for lo := 0; lo < len(p.W); lo += reduceBlockSize {
-			e.blocks = append(e.blocks, block{pi, lo, min(lo+reduceBlockSize, len(p.W))})
-		}
-	}
+	e.planBlocks()
 	e.pool = newPool(workers)
 	return e
+}
+
+// planBlocks cuts every parameter's weight gradient (the compact one of a
+// frozen sparse layer) into the units of the parallel reduction.
+func (e *engine) planBlocks() {
+	e.blocks = e.blocks[:0]
+	for pi, p := range e.m.params {
+		n := len(p.W)
+		if sl := e.sp[pi]; sl != nil && sl.frozen {
+			n = sl.fwd.nnz()
+		}
+		for lo := 0; lo < n; lo += reduceBlockSize {
+			e.blocks = append(e.blocks, block{pi, lo, min(lo+reduceBlockSize, n)})
+		}
+	}
 }
 
 func (e *engine) newScratch() *scratch {
@@ -128,13 +152,14 @@ func (e *engine) newScratch() *scratch {
 		switch l.s.Kind {
 		case Conv:
 			col = make([]float32, chunkSize*l.k*l.p)
-			t = max(t, l.k*l.p)
+			t = max(t, l.k*l.p, 6*l.p+8+4*l.k)
 		case Pool:
 			arg = make([]int32, chunkSize*l.out)
 		case FC:
 			t = max(t, chunkSize*max(l.in, l.out))
 		}
 		s.col, s.arg = append(s.col, col), append(s.arg, arg)
+		s.xt, s.dc = append(s.xt, nil), append(s.dc, nil)
 	}
 	last := e.layers[len(e.layers)-1]
 	s.act = append(s.act, make([]float32, chunkSize*last.out))
@@ -150,6 +175,10 @@ func (e *engine) close() { e.pool.close() }
 // backward pass follows, their transposes (needed for input gradients).
 func (e *engine) prepare(backward bool) {
 	for i, p := range e.m.params {
+		if sl := e.sparse(i); sl != nil {
+			sl.refresh(p, backward && i != 0)
+			continue
+		}
 		e.eff[i] = p.effective()
 		if !backward || i == 0 {
 			continue
@@ -196,7 +225,9 @@ func (e *engine) runChunk(s *scratch, cg *chunkGrad, idx []int) {
 		return
 	}
 	for pi := range cg.w {
-		clear(cg.w[pi])
+		if !e.dwOverwrites(pi) {
+			clear(cg.w[pi])
+		}
 		clear(cg.b[pi])
 	}
 	for li := L - 1; li >= 0; li-- {
@@ -219,16 +250,22 @@ func (e *engine) firstNonFinite(s *scratch, n int) string {
 func (e *engine) forward(li int, s *scratch, n int) {
 	l := &e.layers[li]
 	x, y := s.act[li][:n*l.in], s.act[li+1][:n*l.out]
-	switch l.s.Kind {
-	case Conv:
-		convForward(l, e.eff[l.pi], x, y, s.col[li], n)
-	case Pool:
+	switch {
+	case l.s.Kind == Pool:
 		poolForward(l, x, y, s.arg[li], n)
-	case FC:
+	case e.sparse(l.pi) != nil && e.sp[l.pi].direct != nil:
+		convForwardDirect(l, e.sp[l.pi].direct, s.dc[li], x, y, n)
+	case e.sparse(l.pi) != nil && l.s.Kind == Conv:
+		convForwardSparse(l, e.sp[l.pi], x, y, s.col[li], n)
+	case e.sparse(l.pi) != nil:
+		fcForwardSparse(l, e.sp[l.pi], x, y, s.xt[li], s.t2, n)
+	case l.s.Kind == Conv:
+		convForward(l, e.eff[l.pi], x, y, s.col[li], n)
+	default:
 		fcForward(l, e.eff[l.pi], x, y, s.t1, s.t2, n)
 	}
 	if l.relu {
-		relu(y)
+		reluFast(y)
 	}
 }
 
@@ -255,18 +292,26 @@ func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
 	l := &e.layers[li]
 	x, y := s.act[li][:n*l.in], s.act[li+1][:n*l.out]
 	dx, dy := s.dact[li][:n*l.in], s.dact[li+1][:n*l.out]
-	if l.relu {
-		reluMask(y, dy)
+	if l.relu && !l.maskedByPool {
+		reluMaskFast(y, dy)
 	}
 	if li == 0 {
 		dx = nil // the input needs no gradient
 	}
-	switch l.s.Kind {
-	case Conv:
-		convBackward(l, e.wt[l.pi], dy, dx, s.col[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
-	case Pool:
+	switch {
+	case l.s.Kind == Pool && pool2x2Tiles(&l.s):
+		poolBackward2x2(l, y, dy, dx, s.arg[li], n, li > 0 && e.layers[li-1].maskedByPool)
+	case l.s.Kind == Pool:
 		poolBackward(l, dy, dx, s.arg[li], n)
-	case FC:
+	case e.sparse(l.pi) != nil && e.sp[l.pi].direct != nil:
+		convBackwardDirect(l, e.sp[l.pi].direct, s.dc[li], dy, dx, cg.w[l.pi], cg.b[l.pi], n)
+	case e.sparse(l.pi) != nil && l.s.Kind == Conv:
+		convBackwardSparse(l, e.sp[l.pi], dy, dx, s.col[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
+	case e.sparse(l.pi) != nil:
+		fcBackwardSparse(l, e.sp[l.pi], x, dy, dx, s.xt[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
+	case l.s.Kind == Conv:
+		convBackward(l, e.wt[l.pi], dy, dx, s.col[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
+	default:
 		fcBackward(l, e.wt[l.pi], x, dy, dx, cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
 	}
 }
@@ -303,6 +348,29 @@ func (e *engine) reduce() (loss float64, correct int) {
 func (e *engine) reduceBlock(_, b int) {
 	blk := e.blocks[b]
 	p := e.m.params[blk.pi]
+	if sl := e.sparse(blk.pi); sl != nil && sl.frozen {
+		// Compact gradient of the stored weights: sum, update those
+		// weights, and write Param.Grad at their positions.
+		g := e.gsum[blk.pi]
+		sumChunks(g, e.chunks[:e.nChunks], blk.pi, false, blk.lo, blk.hi)
+		pos := sl.fwd.pos[blk.lo:blk.hi]
+		if e.opt != nil {
+			e.opt.updateAt(blk.pi, p, pos, g[blk.lo:blk.hi])
+		}
+		for t, i := range pos {
+			p.Grad[i] = g[blk.lo+t]
+		}
+		return
+	}
+	if o := e.opt; o != nil && e.nChunks == 2 && p.Codebook == nil && (p.Mask == nil || o.updatePruned) {
+		// The common step (two chunks, unmasked update): sum and update
+		// in one pass over the weights.
+		lo, hi := blk.lo, blk.hi
+		if sumUpdate2(p.W[lo:hi], e.chunks[0].w[blk.pi][lo:hi], e.chunks[1].w[blk.pi][lo:hi], p.Grad[lo:hi],
+			o.vw[blk.pi][lo:hi], o.inv, o.wd, o.mom, o.eta) {
+			return
+		}
+	}
 	sumChunks(p.Grad, e.chunks[:e.nChunks], blk.pi, false, blk.lo, blk.hi)
 	if e.opt != nil {
 		e.opt.updateRange(blk.pi, p, blk.lo, blk.hi)

@@ -21,15 +21,41 @@ package nn
 // short for the stated geometry, so the assembly kernels never read or write
 // out of bounds.
 func gemm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
-	if m == 0 || n == 0 || k == 0 {
+	gemmMode(m, n, k, a, lda, b, ldb, c, ldc, false)
+}
+
+// gemmSet computes C = A·B, never reading C's old values (which saves
+// clearing C first).
+func gemmSet(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	gemmMode(m, n, k, a, lda, b, ldb, c, ldc, true)
+}
+
+func gemmMode(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, set bool) {
+	if m == 0 || n == 0 {
 		return
 	}
-	if len(a) < (m-1)*lda+k || len(b) < (k-1)*ldb+n || len(c) < (m-1)*ldc+n || lda < k || ldb < n || ldc < n {
+	if len(c) < (m-1)*ldc+n || ldc < n {
+		panic("nn: gemm: slice too short for its geometry")
+	}
+	if k == 0 {
+		if set {
+			for i := 0; i < m; i++ {
+				clear(c[i*ldc : i*ldc+n])
+			}
+		}
+		return
+	}
+	if len(a) < (m-1)*lda+k || len(b) < (k-1)*ldb+n || lda < k || ldb < n {
 		panic("nn: gemm: slice too short for its geometry")
 	}
 	if useAsm {
-		gemmAsm(m, n, k, a, lda, b, ldb, c, ldc)
+		gemmAsm(m, n, k, a, lda, b, ldb, c, ldc, set)
 		return
+	}
+	if set {
+		for i := 0; i < m; i++ {
+			clear(c[i*ldc : i*ldc+n])
+		}
 	}
 	gemmGo(m, n, k, a, lda, b, ldb, c, ldc)
 }
@@ -81,6 +107,28 @@ func gemmNaive(m, n, k int, a []float32, lda int, b []float32, ldb int, c []floa
 	}
 }
 
+// sum8 returns the sum of x with eight interleaved partial sums (combined
+// pairwise at the end), so the adds do not wait on one another.
+func sum8(x []float32) float32 {
+	var s0, s1, s2, s3, s4, s5, s6, s7 float32
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		v := x[i : i+8 : i+8]
+		s0 += v[0]
+		s1 += v[1]
+		s2 += v[2]
+		s3 += v[3]
+		s4 += v[4]
+		s5 += v[5]
+		s6 += v[6]
+		s7 += v[7]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i]
+	}
+	return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+}
+
 // axpy computes y += alpha·x, unrolled by four.
 func axpy(alpha float32, x, y []float32) {
 	y = y[:len(x)]
@@ -118,6 +166,53 @@ func transpose(dst, src []float32, r, c int) {
 	for ; i < r; i++ {
 		for j, v := range src[i*c : i*c+c] {
 			dst[j*r+i] = v
+		}
+	}
+}
+
+// gemmNT computes C += Σ_img A_img·B_imgᵀ over nimg ≥ 1 images, with
+// A_img = a[img·astr:] m×k and B_img = b[img·bstr:] n×k, both row-major
+// with the contraction dimension contiguous: the weight gradient
+// dW = Σ dY·colᵀ of a lowered convolution, which then needs no transpose of
+// the im2col matrices and reduces each tile once for all images. pad is
+// scratch of at least 6k+8+4n values (allocated when shorter).
+func gemmNT(m, n, k, nimg int, a []float32, lda, astr int, b []float32, ldb, bstr int, c []float32, ldc int, pad []float32) {
+	if m == 0 || n == 0 || k == 0 || nimg == 0 {
+		return
+	}
+	if len(a) < (nimg-1)*astr+(m-1)*lda+k || len(b) < (nimg-1)*bstr+(n-1)*ldb+k || len(c) < (m-1)*ldc+n ||
+		lda < k || ldb < k || ldc < n || astr < 0 || bstr < 0 {
+		panic("nn: gemmNT: slice too short for its geometry")
+	}
+	if useAsm {
+		gemmNTAsm(m, n, k, nimg, a, lda, astr, b, ldb, bstr, c, ldc, pad)
+		return
+	}
+	gemmNTGo(m, n, k, nimg, a, lda, astr, b, ldb, bstr, c, ldc)
+}
+
+// gemmNTGo is the portable gemmNT: one dot product per element and image,
+// four partial sums to shorten the dependency chain.
+func gemmNTGo(m, n, k, nimg int, a []float32, lda, astr int, b []float32, ldb, bstr int, c []float32, ldc int) {
+	for img := 0; img < nimg; img++ {
+		for i := 0; i < m; i++ {
+			ai := a[img*astr+i*lda : img*astr+i*lda+k]
+			ci := c[i*ldc : i*ldc+n]
+			for j := range ci {
+				bj := b[img*bstr+j*ldb : img*bstr+j*ldb+k]
+				var s0, s1, s2, s3 float32
+				p := 0
+				for ; p+4 <= k; p += 4 {
+					s0 += ai[p] * bj[p]
+					s1 += ai[p+1] * bj[p+1]
+					s2 += ai[p+2] * bj[p+2]
+					s3 += ai[p+3] * bj[p+3]
+				}
+				for ; p < k; p++ {
+					s0 += ai[p] * bj[p]
+				}
+				ci[j] += (s0 + s1) + (s2 + s3)
+			}
 		}
 	}
 }

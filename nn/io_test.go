@@ -1,9 +1,11 @@
 package nn
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -257,15 +259,42 @@ func FuzzLoadModel(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(b.Bytes())
+	// The same file uncompressed: a mutated byte changes a value, and only
+	// the CRC can tell.
+	stored, _ := storedZip(f, rawEntries(f, b.Bytes()))
+	f.Add(stored)
 	f.Fuzz(func(t *testing.T, in []byte) {
 		m, _, err := readModel(bytes.NewReader(in), int64(len(in)), 1<<16)
 		if err != nil {
 			return
 		}
-		// Whatever loads must be self-consistent and evaluable.
+		// Whatever loads is what was written: every entry's CRC held.
+		if zr, err := zip.NewReader(bytes.NewReader(in), int64(len(in))); err == nil {
+			for _, zf := range zr.File {
+				if rc, err := zf.Open(); err == nil {
+					if _, err := io.Copy(io.Discard, rc); err != nil {
+						t.Fatalf("loaded although entry %s fails: %v", zf.Name, err)
+					}
+					rc.Close()
+				}
+			}
+		}
+		// Whatever loads must be self-consistent, finite and evaluable.
+		for _, l := range m.Arch.Layers {
+			if l.Stride < 1 {
+				t.Fatalf("layer %s: stride %d loaded", l.Name, l.Stride)
+			}
+		}
 		for _, p := range m.Params() {
 			if err := p.validate(); err != nil {
 				t.Fatal(err)
+			}
+			for _, v := range [][]float32{p.W, p.Bias, p.Codebook} {
+				for _, x := range v {
+					if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+						t.Fatalf("%s: non-finite value %g loaded", p.Layer, x)
+					}
+				}
 			}
 			for i := range p.W {
 				_ = p.Effective(i)

@@ -151,11 +151,43 @@ func newModel(arch Arch) (*Model, error) {
 			W: make([]float32, n), Grad: make([]float32, n),
 			Bias: make([]float32, l.OutC), BiasGrad: make([]float32, l.OutC)})
 	}
+	if n := sampleFloats(arch); n > MaxSampleFloats {
+		return nil, fmt.Errorf("network %q: needs %d values of working memory per sample (activations, gradients, im2col columns): more than the limit %d",
+			arch.Name, n, int64(MaxSampleFloats))
+	}
 	last := arch.Layers[len(arch.Layers)-1]
 	if last.Kind == Pool {
 		return nil, fmt.Errorf("network %q: last layer %q is a pooling layer; a classifier must end in conv or fc", arch.Name, last.Name)
 	}
 	return m, nil
+}
+
+// MaxSampleFloats bounds the float32 working memory one sample needs in
+// training and evaluation (sampleFloats): 2^20 values, 4 MiB, about 12 times
+// LeNet-5's. Each worker holds it for 32 samples (chunkSize), so a model file
+// whose layers are legal but enormous fails at load with one line instead of
+// exhausting memory later.
+const MaxSampleFloats = 1 << 20
+
+// sampleFloats is the engine's scratch per sample: the input and its
+// gradient of every layer, im2col columns of conv layers ((InC/Groups)·R·S
+// per output position) and argmax indices of pooling layers, and the
+// network's output with its gradient.
+func sampleFloats(a Arch) int64 {
+	var n int64
+	for _, l := range a.Layers {
+		n += 2 * l.InputSize()
+		switch l.Kind {
+		case Conv:
+			n += int64(l.FanIn()) * int64(l.OutH()) * int64(l.OutW())
+		case Pool:
+			n += l.OutputSize()
+		}
+	}
+	if len(a.Layers) > 0 {
+		n += 2 * a.Layers[len(a.Layers)-1].OutputSize()
+	}
+	return n
 }
 
 // Params returns the prunable weight tensors (conv and fc) in layer order.

@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 
 	"codeberg.org/sbinet/npyio/npz"
+	"github.com/dcsim/dcsim/internal/atomicfile"
 )
 
 // Model files are .npz archives (docs/model-format.md): per layer
@@ -45,8 +46,9 @@ type shapeJSON struct {
 	Pad    int    `json:"pad"`
 }
 
-// SaveModel writes m to path atomically (a temporary file in the same
-// directory, then rename). meta holds caller key/values (seed, epochs,
+// SaveModel writes m to path atomically (internal/atomicfile: a temporary
+// file in the same directory, then rename; temporary files of killed
+// writers are removed). meta holds caller key/values (seed, epochs,
 // test_accuracy, pruning settings…); the keys "arch" and "format" are set by
 // SaveModel. The bytes depend only on m and meta.
 func SaveModel(path string, m *Model, meta map[string]string) error {
@@ -54,30 +56,10 @@ func SaveModel(path string, m *Model, meta map[string]string) error {
 	if err := WriteModel(&buf, m, meta); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
 		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(buf.Bytes())
-	if err == nil {
-		err = f.Chmod(0o644) // CreateTemp makes 0600; a model file is data to share
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	})
 }
 
 // WriteModel writes m as an .npz archive to w (see SaveModel).
@@ -208,7 +190,13 @@ func readModel(r io.ReaderAt, size int64, maxWeights int) (*Model, map[string]st
 	}
 	a := &archive{zr: zr, names: map[string]string{}, used: map[string]bool{}}
 	for _, k := range zr.Keys() {
-		a.names[strings.TrimSuffix(k, ".npy")] = k
+		// numpy.load keeps the last of two same-named entries, the zip
+		// reader the first: one file, two models. Refuse it.
+		n := strings.TrimSuffix(k, ".npy")
+		if prev, dup := a.names[n]; dup {
+			return nil, nil, fmt.Errorf("%s: duplicate entry (%s and %s)", n, prev, k)
+		}
+		a.names[n] = k
 	}
 	meta, err := readMeta(a)
 	if err != nil {
@@ -291,6 +279,10 @@ func readArch(a *archive, name string) (Arch, error) {
 				return Arch{}, fmt.Errorf("layers: %s: dimension %d outside [0, %d]", s.Name, v, maxDim)
 			}
 		}
+		// The writer always stores the stride; zero is not "default 1" here.
+		if s.Stride < 1 {
+			return Arch{}, fmt.Errorf("layers: %s: stride: must be ≥ 1, got %d", s.Name, s.Stride)
+		}
 		arch.Layers = append(arch.Layers, Shape{Name: s.Name, Kind: s.Kind, InC: s.InC, InH: s.InH, InW: s.InW,
 			OutC: s.OutC, R: s.R, S: s.S, Stride: s.Stride, Pad: s.Pad, Groups: 1})
 	}
@@ -323,11 +315,11 @@ func readParam(a *archive, p *Param) error {
 	if err != nil {
 		return err
 	}
-	if p.W, err = w.float32s(); err != nil {
-		return fmt.Errorf("%s.weight: %w", p.Layer, err)
+	if p.W, err = finiteEntry(w, p.Layer+".weight"); err != nil {
+		return err
 	}
-	if p.Bias, err = b.float32s(); err != nil {
-		return fmt.Errorf("%s.bias: %w", p.Layer, err)
+	if p.Bias, err = finiteEntry(b, p.Layer+".bias"); err != nil {
+		return err
 	}
 	if mk, err := get("mask", p.Shape, false); err != nil {
 		return err
@@ -363,11 +355,27 @@ func readCodebook(p *Param, get func(string, []int, bool) (*npyArray, error)) er
 	if len(cb.shape) != 1 || cb.shape[0] == 0 {
 		return fmt.Errorf("%s.codebook: shape %v: want one non-empty dimension", p.Layer, cb.shape)
 	}
-	if p.Codebook, err = cb.float32s(); err != nil {
-		return fmt.Errorf("%s.codebook: %w", p.Layer, err)
+	if p.Codebook, err = finiteEntry(cb, p.Layer+".codebook"); err != nil {
+		return err
 	}
 	if p.Index, err = ix.int32s(); err != nil {
 		return fmt.Errorf("%s.index: %w", p.Layer, err)
 	}
 	return p.validate()
+}
+
+// finiteEntry decodes a float entry and rejects NaN and ±Inf (and float64 values
+// beyond float32's range, which become ±Inf): they would load, then make
+// every later result NaN.
+func finiteEntry(a *npyArray, name string) ([]float32, error) {
+	v, err := a.float32s()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for i, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return nil, fmt.Errorf("%s: value %g at %d: must be finite", name, x, i)
+		}
+	}
+	return v, nil
 }

@@ -1,7 +1,9 @@
 package nn
 
 import (
+	"archive/zip"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -85,11 +87,37 @@ func readNPY(r io.Reader, maxElems int) (*npyArray, error) {
 	if _, err := io.ReadFull(r, a.data); err != nil {
 		return nil, fmt.Errorf("data of shape %v: truncated: %w", a.shape, noEOF(err))
 	}
-	var extra [1]byte
-	if k, _ := r.Read(extra[:]); k > 0 {
-		return nil, fmt.Errorf("data of shape %v: trailing bytes", a.shape)
+	if err := readToEOF(r); errors.Is(err, errChecksum) {
+		return nil, err
+	} else if err != nil {
+		return nil, fmt.Errorf("data of shape %v: %w", a.shape, err)
 	}
 	return a, nil
+}
+
+// errChecksum is a zip entry whose CRC-32 does not match its data.
+var errChecksum = errors.New("checksum mismatch")
+
+// readToEOF checks that r holds nothing more and reads it to its end: a zip
+// entry reports a CRC mismatch only on the read that reaches EOF (and
+// io.ReadFull drops an error that comes with the last bytes), so a corrupted
+// entry is caught only here.
+func readToEOF(r io.Reader) error {
+	var extra [1]byte
+	for range 100 { // a reader may return (0, nil) a few times; never forever
+		k, err := r.Read(extra[:])
+		switch {
+		case k > 0:
+			return fmt.Errorf("trailing bytes")
+		case errors.Is(err, zip.ErrChecksum):
+			return errChecksum
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return err
+		}
+	}
+	return fmt.Errorf("no end of data")
 }
 
 // parseNPYHeader reads the Python dict literal of a .npy header, e.g.

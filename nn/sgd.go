@@ -48,6 +48,23 @@ func (o *sgd) updateRange(pi int, p *Param, lo, hi int) {
 	update(p.W[lo:hi], p.Grad[lo:hi], o.vw[pi][lo:hi], mask, o.inv, o.wd, o.mom, o.eta)
 }
 
+// updateAt updates the weights at flat positions pos from their compact
+// gradient grad (a frozen sparse layer's), by the same rule as update;
+// layers with a codebook are left to finish.
+func (o *sgd) updateAt(pi int, p *Param, pos []int32, grad []float32) {
+	if p.Codebook != nil {
+		return
+	}
+	w, vel := p.W, o.vw[pi]
+	inv, wd, mom, eta := o.inv, o.wd, o.mom, o.eta
+	for t, i := range pos {
+		g := grad[t]*inv + wd*w[i]
+		v := mom*vel[i] + g
+		vel[i] = v
+		w[i] -= eta * v
+	}
+}
+
 // finish updates the biases and, with FinetuneCodebook, the codebooks; it
 // runs after every updateRange of the step.
 func (o *sgd) finish() {

@@ -16,6 +16,13 @@ import (
 var topologyColumns = []string{"Layer name", "IFMAP Height", "IFMAP Width", "Filter Height",
 	"Filter Width", "Channels", "Num Filter", "Strides"}
 
+// Limits of a topology row, the simulator's own (sim's maxDim and maxMACs),
+// checked here so that the error names the file, line and column.
+const (
+	MaxTopologyDim  = 1 << 24
+	MaxTopologyMACs = 1 << 50
+)
+
 // LoadTopology reads a SCALE-Sim topology CSV file (see ParseTopology).
 func LoadTopology(path string) (Arch, error) {
 	data, err := os.ReadFile(path)
@@ -25,7 +32,9 @@ func LoadTopology(path string) (Arch, error) {
 	return ParseTopology(data, path)
 }
 
-// ParseTopology parses a SCALE-Sim topology CSV: an optional header row, then
+// ParseTopology parses a SCALE-Sim topology CSV: an optional header row (only
+// the first non-empty row may be one: it is a header when none of its fields
+// after the first is an integer), then
 // one row per layer "name, IFMAP H, IFMAP W, filter H, filter W, channels,
 // filters, stride," with the trailing comma SCALE-Sim writes. The layers mean
 // what they mean to SCALE-Sim: no padding (it is folded into the IFMAP size),
@@ -41,6 +50,8 @@ func ParseTopology(data []byte, filename string) (Arch, error) {
 	name := strings.TrimSuffix(filepath.Base(filename), filepath.Ext(filename))
 	arch := Arch{Name: name}
 	seen := map[string]int{}
+	first := true // only the first non-empty record may be a header
+	gemm := false
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -54,14 +65,18 @@ func ParseTopology(data []byte, filename string) (Arch, error) {
 			return Arch{}, fmt.Errorf("%s: %w", filename, err)
 		}
 		line, _ := r.FieldPos(0)
-		rec = trimTrailingEmpty(rec)
+		rec = stripComment(trimTrailingEmpty(rec))
 		if len(rec) == 0 {
 			continue
 		}
-		if len(arch.Layers) == 0 && len(seen) == 0 && isTopologyHeader(rec) {
-			continue
+		if first {
+			first = false
+			if isTopologyHeader(rec) {
+				gemm = isGEMMHeader(rec)
+				continue
+			}
 		}
-		s, err := topologyRow(rec)
+		s, err := topologyRecord(rec, gemm)
 		if err != nil {
 			return Arch{}, fmt.Errorf("%s:%d: %w", filename, line, err)
 		}
@@ -86,14 +101,19 @@ func trimTrailingEmpty(rec []string) []string {
 	return rec
 }
 
-// isTopologyHeader reports whether a record is a header row: its second
-// field is not a number.
+// isTopologyHeader reports whether a record is a header row: it has more
+// than one field and none after the name is an integer (so a layer row with
+// one mistyped number is a layer with an error, not a header).
 func isTopologyHeader(rec []string) bool {
 	if len(rec) < 2 {
 		return false
 	}
-	_, err := strconv.Atoi(strings.TrimSpace(rec[1]))
-	return err != nil
+	for _, f := range rec[1:] {
+		if _, err := strconv.Atoi(strings.TrimSpace(f)); err == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // topologyRow converts one record to a layer shape.
@@ -116,11 +136,18 @@ func topologyRow(rec []string) (Shape, error) {
 		if n <= 0 {
 			return Shape{}, fmt.Errorf("%s: must be > 0, got %d", col, n)
 		}
+		if n > MaxTopologyDim {
+			return Shape{}, fmt.Errorf("%s: %d exceeds the limit %d", col, n, MaxTopologyDim)
+		}
 		v[i] = n
 	}
 	h, w, r, s, c, k, stride := v[0], v[1], v[2], v[3], v[4], v[5], v[6]
 	if r > h || s > w {
 		return Shape{}, fmt.Errorf("%s: filter %dx%d is larger than its input %dx%d", topologyColumns[3], r, s, h, w)
+	}
+	if macs := float64(outSide(h-r, stride, true)) * float64(outSide(w-s, stride, true)) * float64(r) * float64(s) *
+		float64(c) * float64(k); macs > MaxTopologyMACs {
+		return Shape{}, fmt.Errorf("%s: layer of %.3g MACs exceeds the limit %.3g", topologyColumns[6], macs, float64(MaxTopologyMACs))
 	}
 	shape := Shape{Name: name, Kind: Conv, InC: c, InH: h, InW: w, OutC: k, R: r, S: s,
 		Stride: stride, Groups: 1, Ceil: true}

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"bytes"
+	"encoding/csv"
 	"strings"
 	"testing"
 )
@@ -69,6 +70,16 @@ func TestParseTopologyErrors(t *testing.T) {
 		{"short row", hdr + "c1, 8, 8, 3,\n", "t.csv:2: expected 8 fields"},
 		{"duplicate", hdr + "c1, 8, 8, 3, 3, 1, 4, 1,\nc1, 8, 8, 3, 3, 1, 4, 1,\n", `t.csv:3: Layer name: "c1" already defined on line 2`},
 		{"bad quote", hdr + "\"c1, 8, 8, 3, 3, 1, 4, 1,\n", "t.csv:"},
+		// Only the first non-empty row may be a header: a mistyped number
+		// anywhere else is an error, never a row silently dropped.
+		{"typo before first layer", hdr + "conv1, 3O, 32, 3, 3, 1, 4, 1,\n", `t.csv:2: IFMAP Height: "3O" is not an integer`},
+		{"typo in first row, no header", "conv1, 3O, 32, 3, 3, 1, 4, 1,\nc2, 8, 8, 3, 3, 1, 4, 1,\n", `t.csv:1: IFMAP Height: "3O" is not an integer`},
+		{"typo after blank and comment", hdr + "\n# note\nconv1, 32, 32, 3, 3, 1, 4, l,\n", `t.csv:4: Strides: "l" is not an integer`},
+		{"typo in later row", hdr + "c1, 8, 8, 3, 3, 1, 4, 1,\nc2, 8, 8, 3, 3, 1, four, 1,\n", `t.csv:3: Num Filter: "four" is not an integer`},
+		{"header twice", hdr + hdr + "c1, 8, 8, 3, 3, 1, 4, 1,\n", `t.csv:2: IFMAP Height: "IFMAP Height" is not an integer`},
+		{"dimension over limit", hdr + "c1, 20000000, 8, 3, 3, 1, 4, 1,\n", "t.csv:2: IFMAP Height: 20000000 exceeds the limit 16777216"},
+		{"channels over limit", hdr + "c1, 8, 8, 3, 3, 99999999, 4, 1,\n", "t.csv:2: Channels: 99999999 exceeds the limit 16777216"},
+		{"MACs over limit", hdr + "c1, 16000000, 16000000, 1, 1, 1000, 1000, 1,\n", "t.csv:2: Num Filter: layer of "},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -102,15 +113,84 @@ func FuzzParseTopology(f *testing.F) {
 	f.Add([]byte("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nConv1, 227, 227, 11, 11, 3, 96, 4,\n"))
 	f.Add([]byte("c, 1, 1, 1, 1, 9, 9, 1,\n"))
 	f.Add([]byte("\"x\n"))
+	f.Add([]byte("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nconv1, 3O, 32, 3, 3, 1, 4, 1,\nc2, 8, 8, 3, 3, 1, 4, 1,\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a, err := ParseTopology(data, "f.csv")
 		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.csv:") {
+				t.Fatalf("error without file:line: %v", err)
+			}
 			return
 		}
 		for _, l := range a.Layers {
-			if l.OutH() <= 0 || l.OutW() <= 0 || l.MACs() < 0 {
+			if l.OutH() <= 0 || l.OutW() <= 0 || l.MACs() < 0 || l.InH > MaxTopologyDim || l.MACs() > MaxTopologyMACs {
 				t.Fatalf("accepted layer with bad geometry: %+v", l)
 			}
 		}
+		// No row is silently dropped: every non-empty record is a layer,
+		// except a first record with no integer field (the header).
+		recs := nonEmptyRecords(t, data)
+		want := len(recs)
+		if want > 0 && isTopologyHeader(recs[0]) {
+			want--
+		}
+		if len(a.Layers) != want {
+			t.Fatalf("%d layers from %d non-empty records: a row was dropped", len(a.Layers), len(recs))
+		}
 	})
+}
+
+// nonEmptyRecords reads data with ParseTopology's CSV settings and returns
+// the records that are not empty.
+func nonEmptyRecords(t *testing.T, data []byte) [][]string {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	r.Comment = '#'
+	var out [][]string
+	for {
+		rec, err := r.Read()
+		if err != nil {
+			return out
+		}
+		if rec = stripComment(trimTrailingEmpty(rec)); len(rec) > 0 {
+			out = append(out, rec)
+		}
+	}
+}
+
+// TestParseTopologySCALESimVariants: GEMM files, a ninth (column stride)
+// field, ",#dw" comments and DP (depthwise) layer names, as SCALE-Sim v2
+// reads them.
+func TestParseTopologySCALESimVariants(t *testing.T) {
+	gemm := "Layer, M, N, K,\ng1, 64, 32, 128,\nfc, 1, 10, 256,\n"
+	a, err := ParseTopology([]byte(gemm), "g.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := a.Layers[0]
+	if g.InH != 64 || g.InW != 128 || g.R != 1 || g.S != 128 || g.InC != 1 || g.OutC != 32 || g.Kind != Conv ||
+		g.OutH() != 64 || g.OutW() != 1 || a.Layers[1].Kind != FC {
+		t.Errorf("GEMM layers %+v", a.Layers)
+	}
+	hdr := "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
+	conv := hdr + "c1, 9, 9, 3, 3, 4, 8, 2, 2,\nConv dw / s1 DP, 112, 112, 3, 3, 32, 1, 1,#dw\n"
+	a, err = ParseTopology([]byte(conv), "m.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, d := a.Layers[0], a.Layers[1]
+	if c.Stride != 2 || c.OutH() != 4 || d.Groups != 32 || d.InC != 32 || d.OutC != 32 || d.Kind != Conv {
+		t.Errorf("conv %+v, dw %+v", c, d)
+	}
+	for _, bad := range []struct{ doc, want string }{
+		{hdr + "c1, 9, 9, 3, 3, 4, 8, 2, 1,\n", "m.csv:2: Stride width: 1 differs"},
+		{"Layer, M, N, K,\ng1, 64, 0, 128,\n", "m.csv:2: N: must be > 0"},
+		{"Layer, M, N, K,\ng1, 64, 32,\n", "m.csv:2: expected 4 fields"},
+		{hdr + "g1, 64, 32, 128,\n", "GEMM topology starts with the header"},
+	} {
+		if _, err := ParseTopology([]byte(bad.doc), "m.csv"); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%q: error %v, want %q", bad.doc, err, bad.want)
+		}
+	}
 }

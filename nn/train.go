@@ -32,6 +32,12 @@ type TrainSettings struct {
 	// 0 while the mask is 0. When false, pruned weights keep their shadow
 	// value and their effective weight stays exactly 0.
 	UpdatePruned bool
+	// DenseKernels runs pruned layers on the dense kernels. By default a
+	// layer with a mask whose density is low enough runs on sparse kernels
+	// (work proportional to its non-zeros; with UpdatePruned false the
+	// weight gradient, Param.Grad, is then computed only at unpruned
+	// weights and is 0 elsewhere). Results agree to float32 rounding.
+	DenseKernels bool
 	// FinetuneCodebook trains the shared weights (Deep Compression, Han et
 	// al. 2016, §3.3): for a layer with a codebook, centroid c is updated by
 	// Σ over its unpruned members i of Grad[i]; indices stay fixed. Without
@@ -179,6 +185,9 @@ func Train(m *Model, ds *Dataset, s TrainSettings) (TrainStats, error) {
 	bs := min(s.BatchSize, ds.N)
 	e := newEngine(m, bs, s.Workers)
 	defer e.close()
+	if !s.DenseKernels {
+		e.enableSparse(!s.UpdatePruned)
+	}
 	opt := newSGD(m, s)
 	e.opt = opt
 	rng := rand.New(rand.NewPCG(uint64(s.Seed), 0xda3e39cb94b95bdb))
@@ -241,8 +250,8 @@ func (e *engine) checkFinite(loss float64, epoch, step int) error {
 		}
 		return fmt.Errorf("training diverged at epoch %d, step %d: layer %s: non-finite output (loss %g); lower the learning rate", epoch, step, bad, loss)
 	}
-	for _, p := range e.m.params {
-		if !finite(p.Grad) || !finite(p.BiasGrad) {
+	for pi, p := range e.m.params {
+		if !finite(e.weightGrad(pi)) || !finite(p.BiasGrad) {
 			return fmt.Errorf("training diverged at epoch %d, step %d: layer %s: non-finite gradient; lower the learning rate", epoch, step, p.Layer)
 		}
 	}

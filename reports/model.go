@@ -43,6 +43,7 @@ type ModelLayer struct {
 // ModelTable renders a ModelSummary per layer with a totals footer.
 func ModelTable(s ModelSummary) Table {
 	t := Table{
+		Left:   2,
 		Title:  fmt.Sprintf("%s: test accuracy %.2f%%", s.Model, 100*s.TestAccuracy),
 		Header: []string{"layer", "kind", "weights", "nonzero", "density", "clusters", "index bits", "MACs", "MACs kept", "storage KiB"},
 	}

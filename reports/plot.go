@@ -75,49 +75,164 @@ func groups(pts []DesignPoint) ([]string, map[string][]DesignPoint) {
 	return order, by
 }
 
-// ParetoPlot is latency (µs) against energy (µJ) on log–log axes, one colour
-// per group, each group's Pareto front joined by a line and ringed.
-func ParetoPlot(title string, pts []DesignPoint) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = "latency (µs, log)"
-	p.Y.Label.Text = "energy (µJ, log)"
+// ParetoPlot is latency (µs) against energy (µJ) on log–log axes. Points
+// are coloured by a swept key (colourKey: the dataflow when it is swept,
+// else the first key with 2–8 values; the series when none is) and shaped
+// by series (network and compression profile). Each series' Pareto front is
+// drawn last, on top of every point: a black line over a white halo with
+// ringed points, visible over 10 000 points. The legend is beside the data.
+func ParetoPlot(title string, pts []DesignPoint) (*Figure, error) {
+	f := newFigure(title, "latency (µs, log)", "energy per inference (µJ, log)")
+	p := f.Plot
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
-	p.Legend.Top = true
+	p.X.Tick.Marker, p.Y.Tick.Marker = siTicks{}, siTicks{}
 	order, by := groups(pts)
+	key, values := colourKey(pts)
+	radius := vg.Points(3)
+	if len(pts) > 1000 {
+		radius = vg.Points(2)
+	}
+	colourOf := func(gi int, q DesignPoint) int {
+		if key == "" {
+			return gi
+		}
+		return indexOf(values, paramValue(q, key))
+	}
+	// Scatters, one per (series, colour), in series order.
 	n := 0
+	xlo, xhi, ylo, yhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for gi, g := range order {
-		gp := by[g]
-		all := xysOf(gp, nil)
-		if len(all) == 0 {
-			continue
+		split := map[int][]DesignPoint{}
+		var cols []int
+		for _, q := range by[g] {
+			ci := colourOf(gi, q)
+			if _, ok := split[ci]; !ok {
+				cols = append(cols, ci)
+			}
+			split[ci] = append(split[ci], q)
 		}
-		n += len(all)
-		c := plotutil.Color(gi)
-		sc, err := plotter.NewScatter(all)
-		if err != nil {
-			return nil, err
+		for _, ci := range cols {
+			xy := xysOf(split[ci], nil)
+			if len(xy) == 0 {
+				continue
+			}
+			n += len(xy)
+			for _, v := range xy {
+				xlo, xhi, ylo, yhi = math.Min(xlo, v.X), math.Max(xhi, v.X), math.Min(ylo, v.Y), math.Max(yhi, v.Y)
+			}
+			sc, err := plotter.NewScatter(xy)
+			if err != nil {
+				return nil, err
+			}
+			sc.GlyphStyle = draw.GlyphStyle{Color: fade(plotutil.Color(ci)), Radius: radius, Shape: seriesShape(gi)}
+			p.Add(sc)
 		}
-		sc.GlyphStyle = draw.GlyphStyle{Color: fade(c), Radius: vg.Points(2), Shape: draw.CircleGlyph{}}
-		front := xysOf(gp, ParetoFront(gp))
-		line, marks, err := plotter.NewLinePoints(front)
-		if err != nil {
-			return nil, err
-		}
-		line.LineStyle = draw.LineStyle{Color: c, Width: vg.Points(1.2)}
-		marks.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(3), Shape: draw.RingGlyph{}}
-		p.Add(sc, line, marks)
-		p.Legend.Add(fmt.Sprintf("%s: %d points, %d on the Pareto front", g, len(all), len(front)), sc, line, marks)
 	}
 	if n == 0 {
 		return nil, fmt.Errorf("latency–energy plot: no design point with positive latency and energy")
 	}
-	// Headroom above the data for the legend: a factor of 2.5 per legend
-	// entry's worth of log space keeps it clear of the points.
-	p.Y.Max *= math.Pow(2.5, float64(len(order)))
-	p.X.Max *= 1.5
-	return p, nil
+	// Fronts on top.
+	for gi, g := range order {
+		front := xysOf(by[g], ParetoFront(by[g]))
+		if len(front) == 0 {
+			continue
+		}
+		halo, err := plotter.NewLine(front)
+		if err != nil {
+			return nil, err
+		}
+		halo.LineStyle = draw.LineStyle{Color: color.White, Width: vg.Points(5)}
+		line, marks, err := plotter.NewLinePoints(front)
+		if err != nil {
+			return nil, err
+		}
+		line.LineStyle = draw.LineStyle{Color: color.Black, Width: vg.Points(2), Dashes: seriesDashes(gi)}
+		marks.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}
+		p.Add(halo, line, marks)
+	}
+	fitLog(&p.X, xlo, xhi)
+	fitLog(&p.Y, ylo, yhi)
+	// Legend: colours, then series (shape, front line style).
+	if key != "" {
+		for ci, v := range values {
+			f.Legend.Add(short(key)+" = "+v, swatch(plotutil.Color(ci), draw.CircleGlyph{}))
+		}
+	}
+	for gi, g := range order {
+		c := color.Color(color.Gray{Y: 90})
+		if key == "" {
+			c = plotutil.Color(gi)
+		}
+		front := len(ParetoFront(by[g]))
+		line := &plotter.Line{LineStyle: draw.LineStyle{Color: color.Black, Width: vg.Points(2), Dashes: seriesDashes(gi)}}
+		f.Legend.Add(fmt.Sprintf("%s: %d points, %d on front", g, len(by[g]), front), swatch(c, seriesShape(gi)), line)
+	}
+	return f, nil
+}
+
+// colourKey picks the swept key to colour by and its values in first-seen
+// order: "dataflow" when swept, else the first key with 2–8 values, else "".
+func colourKey(pts []DesignPoint) (string, []string) {
+	keys := paramKeys(pts)
+	valuesOf := func(k string) []string {
+		var vs []string
+		for _, q := range pts {
+			if v := paramValue(q, k); indexOf(vs, v) < 0 {
+				vs = append(vs, v)
+			}
+		}
+		return vs
+	}
+	for _, k := range keys {
+		if short(k) == "dataflow" {
+			if vs := valuesOf(k); len(vs) >= 2 && len(vs) <= 8 {
+				return k, vs
+			}
+		}
+	}
+	for _, k := range keys {
+		if vs := valuesOf(k); len(vs) >= 2 && len(vs) <= 8 {
+			return k, vs
+		}
+	}
+	return "", nil
+}
+
+func paramValue(p DesignPoint, key string) string {
+	for _, q := range p.Params {
+		if q.Key == key {
+			return q.Value
+		}
+	}
+	return ""
+}
+
+func indexOf(vs []string, v string) int {
+	for i, w := range vs {
+		if w == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// seriesShape is the marker of series i: filled circle, box, triangle, …
+func seriesShape(i int) draw.GlyphDrawer {
+	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{},
+		draw.CrossGlyph{}, draw.PlusGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.RingGlyph{}}
+	return shapes[i%len(shapes)]
+}
+
+// seriesDashes is the dash pattern of series i's front line.
+func seriesDashes(i int) []vg.Length {
+	ds := [][]vg.Length{nil, {vg.Points(8), vg.Points(4)}, {vg.Points(2), vg.Points(3)},
+		{vg.Points(8), vg.Points(3), vg.Points(2), vg.Points(3)}}
+	return ds[i%len(ds)]
+}
+
+// swatch is a legend thumbnail: one glyph of colour c.
+func swatch(c color.Color, shape draw.GlyphDrawer) plot.Thumbnailer {
+	return &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: c, Radius: vg.Points(5), Shape: shape}}
 }
 
 // xysOf returns (latency µs, energy µJ) of the points at idx (all when nil),
@@ -145,34 +260,48 @@ func fade(c color.Color) color.Color {
 	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 110}
 }
 
-// energyParts are the stacked components of a layer's energy, bottom first.
+// energyParts are the stacked components of a layer's energy, bottom
+// first: the per-level split (sim.Detail) when the result has it.
 var energyParts = []struct {
 	name string
-	get  func(sim.Energy) float64
+	get  func(sim.LevelEnergy) float64
 }{
-	{"MAC", func(e sim.Energy) float64 { return e.MAC }},
-	{"LUT", func(e sim.Energy) float64 { return e.LUT }},
-	{"SRAM", func(e sim.Energy) float64 { return e.SRAM }},
-	{"DRAM", func(e sim.Energy) float64 { return e.DRAM }},
-	{"static", func(e sim.Energy) float64 { return e.Static }},
+	{"MAC", func(e sim.LevelEnergy) float64 { return e.MAC }},
+	{"LUT and index", func(e sim.LevelEnergy) float64 { return e.LUT }},
+	{"register file", func(e sim.LevelEnergy) float64 { return e.RegFile }},
+	{"ifmap SRAM", func(e sim.LevelEnergy) float64 { return e.IfmapSRAM }},
+	{"filter SRAM", func(e sim.LevelEnergy) float64 { return e.FilterSRAM }},
+	{"ofmap SRAM", func(e sim.LevelEnergy) float64 { return e.OfmapSRAM }},
+	{"DRAM", func(e sim.LevelEnergy) float64 { return e.DRAM }},
+	{"static", func(e sim.LevelEnergy) float64 { return e.Static }},
 }
 
-// LayerEnergyPlot is the per-layer energy breakdown (µJ) as stacked bars:
-// MAC, LUT, SRAM, DRAM and static energy of each layer in network order.
-func LayerEnergyPlot(r sim.Result) (*plot.Plot, error) {
+// LayerEnergyPlot is the per-layer energy (µJ) as stacked bars by storage
+// level and operand, in network order; components zero on every layer are
+// left out. Depthwise layers are marked "(dw)".
+func LayerEnergyPlot(r sim.Result) (*Figure, error) {
 	if len(r.Layers) == 0 {
 		return nil, fmt.Errorf("per-layer energy plot: %s has no layers", r.Network)
 	}
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("energy per layer: %s on %s", r.Network, r.Accelerator)
-	p.Y.Label.Text = "energy (µJ)"
-	p.Legend.Top = true
+	f := newFigure(fmt.Sprintf("energy per layer: %s on %s", r.Network, r.Accelerator), "", "energy per inference (µJ)")
+	p := f.Plot
+	lvs := make([]sim.LevelEnergy, len(r.Layers))
+	split := true
+	for i, l := range r.Layers {
+		lvs[i], split = levels(l.Energy, l.EnergyLevels)
+	}
 	w := barWidth(len(r.Layers))
 	var below *plotter.BarChart
+	top := 0.0
 	for i, part := range energyParts {
 		vals := make(plotter.Values, len(r.Layers))
-		for j, l := range r.Layers {
-			vals[j] = part.get(l.Energy) / 1e6
+		sum := 0.0
+		for j := range r.Layers {
+			vals[j] = part.get(lvs[j]) / 1e6
+			sum += vals[j]
+		}
+		if sum == 0 {
+			continue
 		}
 		bc, err := plotter.NewBarChart(vals, w)
 		if err != nil {
@@ -185,51 +314,90 @@ func LayerEnergyPlot(r sim.Result) (*plot.Plot, error) {
 		}
 		below = bc
 		p.Add(bc)
-		p.Legend.Add(part.name, bc)
+		name := part.name
+		if !split && name == "ifmap SRAM" {
+			name = "SRAM and register file"
+		}
+		f.Legend.Add(name, bc)
 	}
-	p.NominalX(layerNames(r)...)
-	p.X.Tick.Label.Rotation = math.Pi / 4
-	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
-	p.Y.Min = 0
-	p.Y.Max *= 1.3 // room for the legend
-	return p, nil
+	for _, l := range r.Layers {
+		top = math.Max(top, l.Energy.Total/1e6)
+	}
+	layerAxis(p, layerNames(r))
+	p.Y.Min, p.Y.Max = 0, top*1.05
+	p.Y.Tick.Marker = siLinearTicks{}
+	return f, nil
 }
 
-// UtilizationPlot is each layer's array utilisation (%) as bars.
-func UtilizationPlot(r sim.Result) (*plot.Plot, error) {
+// UtilizationPlot is each layer's array utilisation (%) as bars, depthwise
+// layers in their own colour, with the network's mean as a line: Σ busy
+// MACs / (Σ compute cycles · PEs) when the result has it, else the
+// compute-cycle-weighted mean of the layers.
+func UtilizationPlot(r sim.Result) (*Figure, error) {
 	if len(r.Layers) == 0 {
 		return nil, fmt.Errorf("utilisation plot: %s has no layers", r.Network)
 	}
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("utilisation per layer: %s on %s", r.Network, r.Accelerator)
-	p.Y.Label.Text = "utilisation (%)"
-	vals := make(plotter.Values, len(r.Layers))
+	f := newFigure(fmt.Sprintf("utilisation per layer: %s on %s", r.Network, r.Accelerator), "", "utilisation (%)")
+	p := f.Plot
+	plain := make(plotter.Values, len(r.Layers))
+	dw := make(plotter.Values, len(r.Layers))
+	var num, den float64
 	for i, l := range r.Layers {
-		vals[i] = 100 * l.Utilization
+		if l.Depthwise {
+			dw[i] = 100 * l.Utilization
+		} else {
+			plain[i] = 100 * l.Utilization
+		}
+		num += l.Utilization * float64(l.ComputeCycles)
+		den += float64(l.ComputeCycles)
 	}
-	bc, err := plotter.NewBarChart(vals, barWidth(len(r.Layers)))
+	bc, err := plotter.NewBarChart(plain, barWidth(len(r.Layers)))
 	if err != nil {
 		return nil, err
 	}
-	bc.Color = plotutil.Color(0)
+	bc.Color = plotutil.Color(2)
 	bc.LineStyle.Width = 0
 	p.Add(bc)
+	f.Legend.Add("layer", bc)
+	if hasDepthwise(r) {
+		dc, err := plotter.NewBarChart(dw, barWidth(len(r.Layers)))
+		if err != nil {
+			return nil, err
+		}
+		dc.Color = plotutil.Color(1)
+		dc.LineStyle.Width = 0
+		p.Add(dc)
+		f.Legend.Add("depthwise conv (dw)", dc)
+	}
+	mean := r.Total.Utilization
+	if mean == 0 && den > 0 {
+		mean = num / den
+	}
+	layerAxis(p, layerNames(r))
+	line, err := plotter.NewLine(plotter.XYs{{X: p.X.Min, Y: 100 * mean}, {X: p.X.Max, Y: 100 * mean}})
+	if err != nil {
+		return nil, err
+	}
+	line.LineStyle = draw.LineStyle{Color: color.Black, Width: vg.Points(2), Dashes: []vg.Length{vg.Points(8), vg.Points(4)}}
+	p.Add(line)
+	f.Legend.Add(fmt.Sprintf("network mean %.1f %%", 100*mean), line)
 	p.Y.Min, p.Y.Max = 0, 100
-	p.NominalX(layerNames(r)...)
-	p.X.Tick.Label.Rotation = math.Pi / 4
-	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
-	return p, nil
+	return f, nil
 }
 
+// layerNames are the layer names, depthwise ones marked "(dw)".
 func layerNames(r sim.Result) []string {
 	names := make([]string, len(r.Layers))
 	for i, l := range r.Layers {
 		names[i] = l.Name
+		if l.Depthwise {
+			names[i] += " (dw)"
+		}
 	}
 	return names
 }
 
-// barWidth shrinks bars as layers are added so a 16-layer VGG still fits.
+// barWidth fills about 70 % of each layer's slot of the data area.
 func barWidth(n int) vg.Length {
-	return vg.Points(math.Max(6, math.Min(28, 360/float64(n))))
+	return vg.Length(math.Max(2, 0.7*0.8*float64(figW)/float64(max(n, 1))))
 }

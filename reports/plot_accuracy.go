@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -77,6 +78,9 @@ func ReadCodesign(r io.Reader, name string) ([]CodesignRow, error) {
 		}
 		rows = append(rows, row)
 	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: no codesign rows (want rows with accuracy and compression_ratio)", name)
+	}
 	return rows, nil
 }
 
@@ -97,6 +101,9 @@ func readCodesignLines(data []byte, name string) ([]CodesignRow, error) {
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: no codesign rows (want rows with accuracy and compression_ratio)", name)
 	}
 	return rows, nil
 }
@@ -132,28 +139,35 @@ func parseCodesignRow(raw []byte) (CodesignRow, error) {
 	return row, nil
 }
 
-// AccuracyPlot is test accuracy (%) against compression ratio (×, log axis),
-// one colour per series, each point labelled with its name.
-func AccuracyPlot(title string, rows []CodesignRow) (*plot.Plot, error) {
-	if len(rows) == 0 {
-		return nil, fmt.Errorf("accuracy plot: no rows")
-	}
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = "compression ratio (×, log)"
-	p.Y.Label.Text = "test accuracy (%)"
+// AccuracyPlot is test accuracy (%) against compression ratio (×, log
+// axis) of every row of every set in one plot: one colour and marker per
+// series (the set's name, and the row's series when the set has several),
+// each point labelled with its name. The axes fit the data; a single point
+// still gets ticks.
+func AccuracyPlot(title string, sets ...CodesignSet) (*Figure, error) {
+	f := newFigure(title, "compression ratio (×, log)", "test accuracy (%)")
+	p := f.Plot
 	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Legend.Top, p.Legend.Left = false, true
+	p.X.Tick.Marker = siTicks{}
 	var order []string
 	by := map[string][]CodesignRow{}
-	for _, r := range rows {
-		if _, ok := by[r.Series]; !ok {
-			order = append(order, r.Series)
+	for _, set := range sets {
+		for _, r := range set.Rows {
+			s := r.Series
+			if len(sets) > 1 {
+				s = strings.TrimSpace(set.Name + ": " + r.Series)
+				s = strings.TrimSuffix(s, ":")
+			}
+			if _, ok := by[s]; !ok {
+				order = append(order, s)
+			}
+			by[s] = append(by[s], r)
 		}
-		by[r.Series] = append(by[r.Series], r)
 	}
-	lo, hi := math.Inf(1), math.Inf(-1)
+	if len(order) == 0 {
+		return nil, fmt.Errorf("accuracy plot: no rows")
+	}
+	xlo, xhi, lo, hi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for si, s := range order {
 		var xy plotter.XYs
 		var labels []string
@@ -161,28 +175,31 @@ func AccuracyPlot(title string, rows []CodesignRow) (*plot.Plot, error) {
 			xy = append(xy, plotter.XY{X: r.CompressionRatio, Y: 100 * r.Accuracy})
 			labels = append(labels, r.Name)
 			lo, hi = math.Min(lo, 100*r.Accuracy), math.Max(hi, 100*r.Accuracy)
+			xlo, xhi = math.Min(xlo, r.CompressionRatio), math.Max(xhi, r.CompressionRatio)
 		}
 		sc, err := plotter.NewScatter(xy)
 		if err != nil {
 			return nil, err
 		}
-		sc.GlyphStyle = draw.GlyphStyle{Color: plotutil.Color(si), Radius: vg.Points(3.5), Shape: plotutil.Shape(si)}
+		sc.GlyphStyle = draw.GlyphStyle{Color: plotutil.Color(si), Radius: vg.Points(5), Shape: seriesShape(si)}
 		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: xy, Labels: labels})
 		if err != nil {
 			return nil, err
 		}
 		for i := range lb.TextStyle {
-			lb.TextStyle[i].Font.Size = vg.Points(7)
+			lb.TextStyle[i].Font.Size = vg.Points(11)
 		}
-		lb.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(2)}
+		lb.Offset = vg.Point{X: vg.Points(7), Y: vg.Points(3)}
 		p.Add(sc, lb)
-		if s != "" {
-			p.Legend.Add(s, sc)
+		name := s
+		if name == "" {
+			name = "candidates"
 		}
+		f.Legend.Add(name, sc)
 	}
-	pad := math.Max(0.5, (hi-lo)*0.15)
+	fitLog(&p.X, xlo, xhi)
+	p.X.Max *= 1.6 // room for the labels of the rightmost points
+	pad := math.Max(0.5, (hi-lo)*0.1)
 	p.Y.Min, p.Y.Max = math.Max(0, lo-pad), math.Min(100, hi+pad)
-	p.X.Min /= 1.3
-	p.X.Max *= 2 // room for the labels of the rightmost points
-	return p, nil
+	return f, nil
 }

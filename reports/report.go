@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/sim"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/vg"
 )
 
 // ReportData is what a report is built from; any part may be empty.
@@ -40,9 +38,6 @@ type CodesignSet struct {
 // MaxMarkdownRows caps each table in report.md; the CSV files hold every row.
 const MaxMarkdownRows = 25
 
-// Figure size: a 4:3 figure that reads at GitHub's page width.
-var figW, figH = 6 * vg.Inch, 4.5 * vg.Inch
-
 // WriteReport writes dir/report.md with its figures (PNG and SVG) and CSV
 // tables, each file atomically, and returns the names of the files written
 // (relative to dir, sorted as written) and the tables for a terminal.
@@ -62,9 +57,7 @@ func WriteReport(dir string, d ReportData) ([]string, []Table, error) {
 	for _, r := range d.Layers {
 		rw.layers(r)
 	}
-	for _, c := range d.Codesign {
-		rw.codesign(c)
-	}
+	rw.codesigns(d.Codesign)
 	if rw.err != nil {
 		return nil, nil, rw.err
 	}
@@ -95,14 +88,8 @@ type reportWriter struct {
 	err    error
 }
 
-// MaxSVGPoints is the largest scatter written as SVG too: an SVG holds one
-// element per point, so a 10 000-point sweep would make a megabyte file;
-// larger scatters are written as PNG only.
-const MaxSVGPoints = 5000
-
-// figure saves p as name.png (and name.svg when svg is set) and links it in
-// the Markdown.
-func (rw *reportWriter) figure(p *plot.Plot, err error, name, alt string, svg bool) {
+// figure saves f as name.png and name.svg and links both in the Markdown.
+func (rw *reportWriter) figure(f *Figure, err error, name, alt string) {
 	if rw.err != nil {
 		return
 	}
@@ -110,12 +97,8 @@ func (rw *reportWriter) figure(p *plot.Plot, err error, name, alt string, svg bo
 		rw.err = err
 		return
 	}
-	exts := []string{"png"}
-	if svg {
-		exts = append(exts, "svg")
-	}
-	for _, ext := range exts {
-		wt, err := p.WriterTo(figW, figH, ext)
+	for _, ext := range []string{"png", "svg"} {
+		wt, err := f.WriterTo(figW, figH, ext)
 		if err != nil {
 			rw.err = err
 			return
@@ -127,12 +110,7 @@ func (rw *reportWriter) figure(p *plot.Plot, err error, name, alt string, svg bo
 		}
 		rw.files = append(rw.files, file)
 	}
-	fmt.Fprintf(&rw.md, "![%s](%s.png)\n\n", alt, name)
-	if svg {
-		fmt.Fprintf(&rw.md, "([SVG](%s.svg))\n\n", name)
-	} else {
-		fmt.Fprintf(&rw.md, "(PNG only: more than %d points.)\n\n", MaxSVGPoints)
-	}
+	fmt.Fprintf(&rw.md, "![%s](%s.png)\n\n([SVG](%s.svg))\n\n", alt, name, name)
 }
 
 // table writes t as name.csv (all rows) and into the Markdown (at most

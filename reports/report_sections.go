@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dcsim/dcsim/internal/atomicfile"
 	"github.com/dcsim/dcsim/sim"
 )
 
@@ -24,7 +25,7 @@ func (rw *reportWriter) sweep(s SweepSet) {
 	}
 	rw.md.WriteString(". Latency and energy are both minimised; ringed points joined by a line are each series' Pareto front.\n\n")
 	p, err := ParetoPlot("latency vs energy: "+s.Name, s.Points)
-	rw.figure(p, err, name+"-pareto", "latency vs energy with Pareto fronts", len(s.Points) <= MaxSVGPoints)
+	rw.figure(p, err, name+"-pareto", "latency vs energy with Pareto fronts")
 	rw.table(BestTable(s), name+"-best")
 	rw.table(ParetoTable(s), name+"-pareto")
 }
@@ -44,7 +45,7 @@ func paramKeys(pts []DesignPoint) []string {
 // ParetoTable lists each series' Pareto-optimal design points by latency.
 func ParetoTable(s SweepSet) Table {
 	keys := paramKeys(s.Points)
-	t := Table{Title: "Pareto-optimal design points: " + s.Name,
+	t := Table{Left: 1, Title: "Pareto-optimal design points: " + s.Name,
 		Header: append(append([]string{"series"}, keys...), "latency µs", "energy µJ", "util %", "DRAM KiB", "id")}
 	order, by := groups(s.Points)
 	for _, g := range order {
@@ -65,7 +66,7 @@ func ParetoTable(s SweepSet) Table {
 // BestTable gives, per series, the design points of least latency, least
 // energy and least energy-delay product (EDP = energy × latency).
 func BestTable(s SweepSet) Table {
-	t := Table{Title: "Best design points per series: " + s.Name,
+	t := Table{Left: 1, Title: "Best design points per series: " + s.Name,
 		Header: []string{"series", "points", "on front", "min latency µs", "at", "min energy µJ", "at", "min EDP µJ·ms", "at"}}
 	order, by := groups(s.Points)
 	for _, g := range order {
@@ -90,10 +91,12 @@ func argmin(pts []DesignPoint, f func(DesignPoint) float64) int {
 	return bi
 }
 
+// short is a swept key's last component: memory.ifmap_sram_kib → ifmap_sram_kib.
+func short(k string) string { return k[strings.LastIndexByte(k, '.')+1:] }
+
 // paramString is "key=value ..." with each key shortened to its last
 // component where that is unambiguous among the point's keys.
 func paramString(p DesignPoint) string {
-	short := func(k string) string { return k[strings.LastIndexByte(k, '.')+1:] }
 	count := map[string]int{}
 	for _, q := range p.Params {
 		count[short(q.Key)]++
@@ -118,24 +121,35 @@ func (rw *reportWriter) layers(r sim.Result) {
 	fmt.Fprintf(&rw.md, "%d layers, %d cycles, %.4g µs, %.4g µJ in total.\n\n",
 		len(r.Layers), r.Total.Cycles, r.Total.LatencyUS, r.Total.Energy.Total/1e6)
 	p, err := LayerEnergyPlot(r)
-	rw.figure(p, err, name+"-energy", "energy per layer, stacked by component", true)
+	rw.figure(p, err, name+"-energy", "energy per layer, stacked by storage level")
 	p, err = UtilizationPlot(r)
-	rw.figure(p, err, name+"-utilization", "array utilisation per layer", true)
+	rw.figure(p, err, name+"-utilization", "array utilisation per layer")
 	rw.table(SimulateTable(r), name)
 }
 
-func (rw *reportWriter) codesign(c CodesignSet) {
-	name := "codesign-" + slug(c.Name)
-	fmt.Fprintf(&rw.md, "## Accuracy vs compression: %s\n\n", c.Name)
-	p, err := AccuracyPlot("accuracy vs compression: "+c.Name, c.Rows)
-	rw.figure(p, err, name, "test accuracy against compression ratio", true)
-	rw.table(CodesignTable(c), name)
+// codesigns writes one accuracy-vs-compression plot of every codesign
+// input (each file's series kept apart) and a table per input.
+func (rw *reportWriter) codesigns(cs []CodesignSet) {
+	if len(cs) == 0 {
+		return
+	}
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	title := strings.Join(names, ", ")
+	fmt.Fprintf(&rw.md, "## Accuracy vs compression: %s\n\n", title)
+	p, err := AccuracyPlot("accuracy vs compression: "+title, cs...)
+	rw.figure(p, err, "codesign-"+slug(title), "test accuracy against compression ratio")
+	for _, c := range cs {
+		rw.table(CodesignTable(c), "codesign-"+slug(c.Name))
+	}
 }
 
 // CodesignTable lists codesign rows: accuracy, compression and, where
 // given, parameters, latency and energy.
 func CodesignTable(c CodesignSet) Table {
-	t := Table{Title: "Candidates: " + c.Name,
+	t := Table{Left: 2, Title: "Candidates: " + c.Name,
 		Header: []string{"name", "series", "accuracy %", "compression ×", "params", "latency µs", "energy µJ"}}
 	for _, r := range c.Rows {
 		row := []string{r.Name, r.Series, fixed(100*r.Accuracy, 2), sig(r.CompressionRatio), "-", "-", "-"}
@@ -156,33 +170,11 @@ func CodesignTable(c CodesignSet) Table {
 // WriteFileAtomic writes path through a temporary file in the same
 // directory, synced, then renamed over path, so a reader never sees a
 // half-written file and an interrupted run leaves the old file (or none).
-// The file is world-readable (0644): outputs are for sharing.
+// The file is world-readable (0644): outputs are for sharing. Temporary
+// files that killed writers left behind are removed (internal/atomicfile).
 func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // no-op after the rename
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, write)
 }

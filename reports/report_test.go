@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/sim"
+	"gonum.org/v1/plot"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -155,12 +157,13 @@ func TestWriteReport(t *testing.T) {
 		}
 		switch filepath.Ext(f) {
 		case ".png":
-			if !bytes.HasPrefix(data, []byte("\x89PNG")) || len(data) < 5000 {
-				t.Errorf("%s: not a PNG figure (%d bytes)", f, len(data))
+			checkPNG(t, f, data)
+			if _, err := os.Stat(filepath.Join(dir, strings.TrimSuffix(f, ".png")+".svg")); err != nil {
+				t.Errorf("%s has no SVG beside it: %v", f, err)
 			}
 		case ".svg":
-			if !bytes.Contains(data[:min(len(data), 400)], []byte("<svg")) {
-				t.Errorf("%s: not an SVG", f)
+			if !bytes.Contains(data[:min(len(data), 400)], []byte("<svg")) || len(data) < 3000 {
+				t.Errorf("%s: not an SVG figure (%d bytes)", f, len(data))
 			}
 		}
 	}
@@ -186,6 +189,70 @@ func TestWriteReport(t *testing.T) {
 		b, _ := os.ReadFile(filepath.Join(dir2, f))
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s differs between two identical runs", f)
+		}
+	}
+}
+
+// checkPNG fails unless data is a 1200×800 PNG of some substance.
+func checkPNG(t *testing.T, name string, data []byte) {
+	t.Helper()
+	cfg, err := png.DecodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width != figWpx || cfg.Height != figHpx || len(data) < 20000 {
+		t.Errorf("%s: %v, %d×%d, %d bytes; want a %d×%d PNG of ≥ 20 kB", name, err, cfg.Width, cfg.Height,
+			len(data), figWpx, figHpx)
+	}
+}
+
+// TestPlotsLarge: a 10 000-point sweep renders as PNG and SVG; a single
+// codesign point still gets labelled ticks on both axes.
+func TestPlotsLarge(t *testing.T) {
+	var pts []DesignPoint
+	for i := range 10000 {
+		df := []string{"ws", "os", "is"}[i%3]
+		pts = append(pts, DesignPoint{ID: fmt.Sprint(i), Group: []string{"a", "b"}[i%2],
+			Params:    []Param{{"array.dataflow", df}, {"array.rows", fmt.Sprint(8 << (i % 4))}},
+			LatencyUS: 10 + float64(i%997), EnergyPJ: 1e6 * (1 + float64((i*7919)%1009))})
+	}
+	f, err := ParetoPlot("big", pts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ext := range []string{"png", "svg"} {
+		wt, err := f.WriterTo(figW, figH, ext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := wt.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if ext == "png" {
+			checkPNG(t, "big.png", buf.Bytes())
+		} else if buf.Len() < 100000 {
+			t.Errorf("big.svg: %d bytes for 10 000 points", buf.Len())
+		}
+	}
+	one, err := AccuracyPlot("one", CodesignSet{Name: "x", Rows: []CodesignRow{{Name: "m", Accuracy: 0.98, CompressionRatio: 3}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []plot.Axis{one.Plot.X, one.Plot.Y} {
+		labelled := 0
+		for _, tk := range a.Tick.Marker.Ticks(a.Min, a.Max) {
+			if tk.Label != "" {
+				labelled++
+			}
+		}
+		if labelled == 0 || !(a.Min < a.Max) {
+			t.Errorf("single point: axis [%g, %g] has %d labelled ticks", a.Min, a.Max, labelled)
+		}
+	}
+}
+
+func TestSILabels(t *testing.T) {
+	for v, want := range map[float64]string{1: "1", 10: "10", 100: "100", 1000: "1k", 1e5: "100k", 1e6: "1M", 0.1: "0.1", 2.5e9: "2.5G"} {
+		if got := siLabel(v); got != want {
+			t.Errorf("siLabel(%g) = %q, want %q", v, got, want)
 		}
 	}
 }
@@ -218,10 +285,14 @@ func FuzzReadCodesign(f *testing.F) {
 	f.Add([]byte(`[{"name": "a", "accuracy": 0.9, "compression_ratio": 3}]`))
 	f.Add([]byte("{\"test_accuracy\": 0.5, \"compression_ratio\": 2}\n{\"accuracy\": 1, \"compression_ratio\": 1e9}\n"))
 	f.Add([]byte(`{"candidates": [{"accuracy": 0.1, "compression_ratio": 0.5}]}`))
+	f.Add([]byte("[]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows, err := ReadCodesign(bytes.NewReader(data), "fuzz")
 		if err != nil {
 			return
+		}
+		if len(rows) == 0 {
+			t.Fatal("accepted a file with no rows")
 		}
 		for _, r := range rows {
 			if !(r.Accuracy >= 0 && r.Accuracy <= 1) || !positiveFinite(r.CompressionRatio) {

@@ -52,26 +52,33 @@ type storage struct {
 	dense      bool // every weight stored
 	entryBits  int  // bits per stored entry (value + index)
 	lookupRate int  // entries a PE handles per cycle
+	lutEntries int  // decoded weights the layer's codebook fills in the LUT
 }
 
-// layerStorage resolves the storage of l on spec. A codebook is used when
-// the spec enables one and the layer has index bits; then values are
-// IndexBits wide, else Precision.WeightBits. sparse forces CSC when the
-// format is dense (the eie dataflow always walks CSC).
+// layerStorage resolves the storage of l on a defaulted spec. The codebook
+// is hardware: a LUT of codebook.entries decoded weights addressed by
+// codebook.index_bits-bit indices. A layer with a codebook (IndexBits > 0)
+// that the LUT can hold (2^IndexBits ≤ codebook.entries) stores its values
+// as codebook.index_bits-bit indices, however few bits its own codebook
+// needs: the index field is the hardware's width. A layer whose codebook is
+// larger than the LUT, or any layer when the codebook is disabled, stores
+// its values decoded at precision.weight_bits (LayerResult.CodebookBits
+// reports which happened). sparse forces CSC when the format is dense (the
+// eie dataflow always walks CSC).
 func layerStorage(spec *accel.Spec, l *Layer, sparse bool) storage {
-	s := storage{valueBits: orDefault(spec.Precision.WeightBits, 8), lookupRate: 1}
-	if spec.Codebook.Enabled && l.IndexBits > 0 {
-		s.codebook, s.valueBits = true, l.IndexBits
-		s.lookupRate = orDefault(spec.Codebook.LookupsPerCycle, 1)
+	s := storage{valueBits: spec.Precision.WeightBits, lookupRate: 1}
+	if usesCodebook(spec, l) {
+		s.codebook, s.valueBits, s.lutEntries = true, spec.Codebook.IndexBits, 1<<uint(l.IndexBits)
+		s.lookupRate = spec.Codebook.LookupsPerCycle
 	}
 	switch spec.Sparsity.Format {
 	case accel.FormatBitmask:
 		s.bitmask = true
 	case accel.FormatCSC:
-		s.relBits = orDefault(spec.Sparsity.RelIndexBits, 4)
+		s.relBits = spec.Sparsity.RelIndexBits
 	default:
 		if sparse {
-			s.relBits = orDefault(spec.Sparsity.RelIndexBits, 4)
+			s.relBits = spec.Sparsity.RelIndexBits
 		} else {
 			s.dense = true
 		}
@@ -80,19 +87,17 @@ func layerStorage(spec *accel.Spec, l *Layer, sparse bool) storage {
 	return s
 }
 
-// orDefault is v, or def when v is not positive.
-func orDefault(v, def int) int {
-	if v <= 0 {
-		return def
-	}
-	return v
+// usesCodebook reports whether l's weights go through the spec's codebook
+// LUT: the codebook is enabled, the layer has one, and it fits the LUT.
+func usesCodebook(spec *accel.Spec, l *Layer) bool {
+	return spec.Codebook.Enabled && l.IndexBits > 0 && 1<<uint(l.IndexBits) <= spec.Codebook.Entries
 }
 
 // bytes is the storage of a matrix with the given weights, stored entries
 // (non-zeros plus padding) and pointer-bearing columns per PE:
 // CSC = entries·(value+index bits) + pointers; bitmask = weights presence
-// bits + non-zero values; dense = weights·value bits. Codebooks add
-// 2^valueBits decoded entries per layer.
+// bits + non-zero values; dense = weights·value bits. A codebook adds
+// its lutEntries decoded weights per layer.
 func (s storage) bytes(weights, nnz, entries, pointers int64, decodedBits int) int64 {
 	var b int64
 	switch {
@@ -104,7 +109,7 @@ func (s storage) bytes(weights, nnz, entries, pointers int64, decodedBits int) i
 		b = entries*int64(s.entryBits) + pointers*pointerBits
 	}
 	if s.codebook {
-		b += int64(1<<uint(s.valueBits)) * int64(decodedBits)
+		b += int64(s.lutEntries) * int64(decodedBits)
 	}
 	return (b + 7) / 8
 }

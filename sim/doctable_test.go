@@ -53,7 +53,7 @@ func TestDocTable(t *testing.T) {
 				t.Fatal(err)
 			}
 			tot := res.Total
-			util := float64(tot.MACs) / (float64(tot.ComputeCycles) * 1024)
+			util := tot.Utilization
 			fmt.Fprintf(&sb, "| %s | %s | %d | %d | %.1f | %.3f | %.2f |\n", w.Name, df,
 				tot.ComputeCycles, tot.StallCycles, tot.LatencyUS, util, float64(tot.DRAMBytes)/1e6)
 		}

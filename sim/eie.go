@@ -98,12 +98,26 @@ func simulateEIE(spec *accel.Spec, l *Layer, depth int) eieRun {
 	skip := spec.Sparsity.Activations == accel.ZeroSkip
 	active := int(math.Round(act * float64(k)))
 	for g := 0; g < groups; g++ {
+		var vecs [][]int // the non-zero activations of the vectors simulated
+		if l.ActMask != nil {
+			vecs = actVectors(l, g, min(m, maxMeasuredVectors))
+		}
 		var gr groupRun
-		if l.Mask != nil {
+		switch {
+		case l.Mask != nil:
+			if vecs == nil {
+				vecs = randomVectors(k, active, min(m, maxSampledVectors), l.Name, g)
+			}
 			w := maskWork(l.Mask, g*n, n, run.pes, run.st.relBits)
-			gr = maskGroup(w, k, active, skip, depth, run.st.lookupRate, min(m, maxSampledVectors), l.Name, g)
+			gr = maskGroup(w, k, vecs, skip, depth, run.st.lookupRate)
 			putPEWork(w)
-		} else {
+		case vecs != nil:
+			// Statistical weights, measured activations: the mean over
+			// the vectors of the statistical model at each one's count.
+			for _, v := range vecs {
+				gr.addMean(statGroup(n, k, run.pes, l.Density(), len(v), skip, depth, run.st), len(vecs))
+			}
+		default:
 			gr = statGroup(n, k, run.pes, l.Density(), active, skip, depth, run.st)
 		}
 		run.add(gr, float64(m))
@@ -132,10 +146,77 @@ func (run *eieRun) add(g groupRun, vectors float64) {
 	run.maxPE = math.Max(run.maxPE, g.maxPE)
 }
 
-// maskGroup simulates sampled activation vectors through the queue model
-// with the mask's exact per-PE work. Which activations are zero is drawn at
-// random (seeded by layer name and group, so runs are reproducible).
-func maskGroup(w *peWork, k, active int, skip bool, depth, rate, samples int, name string, g int) groupRun {
+// addMean adds o/n to every per-vector figure of gr and takes o's static
+// storage (the same for every vector).
+func (gr *groupRun) addMean(o groupRun, n int) {
+	f := 1 / float64(n)
+	gr.cycles += o.cycles * f
+	gr.busy += o.busy * f
+	gr.nnzAct += o.nnzAct * f
+	gr.nnzZero += o.nnzZero * f
+	gr.padding += o.padding * f
+	gr.columns += o.columns * f
+	gr.stored, gr.storedNNZ, gr.maxPE = o.stored, o.storedNNZ, o.maxPE
+}
+
+// randomVectors draws the non-zero positions of samples activation vectors
+// of length k with active non-zeros each, seeded by layer name and group so
+// runs are reproducible.
+func randomVectors(k, active, samples int, name string, g int) [][]int {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s/%d", name, g)
+	rng := rand.New(rand.NewPCG(h.Sum64(), uint64(g)))
+	vecs := make([][]int, samples)
+	for s := range vecs {
+		vecs[s] = rng.Perm(k)[:active]
+		slices.Sort(vecs[s])
+	}
+	return vecs
+}
+
+// maxMeasuredVectors is how many output pixels of a conv layer the eie
+// model simulates when the layer's activation mask is measured: pixels see
+// different zeros, so several (evenly spaced over the output plane) are
+// simulated and their mean scaled to all pixels.
+const maxMeasuredVectors = 16
+
+// actVectors returns, for samples output pixels of group g evenly spaced
+// over the output plane, the non-zero entries of the pixel's activation
+// vector (im2col column indices (c·R + r)·S + s, ascending). Positions in
+// the zero padding are zero. An FC layer has one vector: its input.
+func actVectors(l *Layer, g, samples int) [][]int {
+	a := l.ActMask
+	cin := l.InC / l.groups()
+	oh, ow, st := l.OutH(), l.OutW(), l.stride()
+	m := oh * ow
+	vecs := make([][]int, samples)
+	for i := range vecs {
+		p := (2*i + 1) * m / (2 * samples)
+		oy, ox := p/ow, p%ow
+		var v []int
+		for c := 0; c < cin; c++ {
+			for r := 0; r < l.R; r++ {
+				iy := oy*st + r - l.Pad
+				if iy < 0 || iy >= l.InH {
+					continue
+				}
+				for s := 0; s < l.S; s++ {
+					ix := ox*st + s - l.Pad
+					if ix >= 0 && ix < l.InW && a.Get(g*cin+c, iy, ix) {
+						v = append(v, (c*l.R+r)*l.S+s)
+					}
+				}
+			}
+		}
+		vecs[i] = v
+	}
+	return vecs
+}
+
+// maskGroup simulates the activation vectors vecs (each the sorted indices
+// of its non-zero activations) through the queue model with the mask's
+// exact per-PE work, and returns the mean per vector.
+func maskGroup(w *peWork, k int, vecs [][]int, skip bool, depth, rate int) groupRun {
 	var gr groupRun
 	perPE := make([]float64, w.pes)
 	colNNZ := make([]int64, w.cols) // Σ_p non-zeros of column j
@@ -151,17 +232,12 @@ func maskGroup(w *peWork, k, active int, skip bool, depth, rate, samples int, na
 		gr.storedNNZ += float64(colNNZ[j])
 	}
 	gr.maxPE = slices.Max(perPE)
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%s/%d", name, g)
-	rng := rand.New(rand.NewPCG(h.Sum64(), uint64(g)))
 	q := newQueueSim(w.pes, depth, rate)
 	all := make([]int, k)
 	for j := range all {
 		all[j] = j
 	}
-	for s := 0; s < samples; s++ {
-		nonzero := rng.Perm(k)[:active]
-		slices.Sort(nonzero)
+	for _, nonzero := range vecs {
 		cols := nonzero
 		if !skip {
 			cols = all
@@ -185,7 +261,7 @@ func maskGroup(w *peWork, k, active int, skip bool, depth, rate, samples int, na
 			gr.nnzZero -= float64(nzAct)
 		}
 	}
-	f := 1 / float64(samples)
+	f := 1 / float64(len(vecs))
 	gr.cycles, gr.busy, gr.columns = gr.cycles*f, gr.busy*f, gr.columns*f
 	gr.nnzAct, gr.nnzZero, gr.padding = gr.nnzAct*f, gr.nnzZero*f, gr.padding*f
 	return gr
@@ -268,6 +344,9 @@ func (run *eieRun) fill(spec *accel.Spec, l *Layer, r *LayerResult) {
 	_, k, _, groups := l.GEMM()
 	pointers := int64(groups) * int64(run.pes) * int64(k+1)
 	r.CompressedBytes = st.bytes(r.Weights, int64(run.storedNNZ), int64(run.stored), pointers, spec.Codebook.DecodedBits)
+	if st.codebook {
+		r.CodebookBits = st.valueBits
+	}
 	r.PaddingEntries = int64(math.Round(run.stored - run.storedNNZ))
 	r.ComputeCycles = Cycles(math.Ceil(run.cycles))
 	if r.ComputeCycles > 0 {

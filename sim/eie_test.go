@@ -127,7 +127,7 @@ func TestEIECountsConserveMACs(t *testing.T) {
 			withMask(fcLayer("fc", 1000, 500, 0.1, 0.4, 4), 3),
 			fcLayer("fc-stat", 1000, 500, 0.1, 0.4, 4),
 			{Name: "conv", Kind: Conv, InC: 16, InH: 12, InW: 12, OutC: 96, R: 3, S: 3, Pad: 1, Groups: 2,
-				WeightDensity: 0.3, ActDensity: 0.5, IndexBits: 8},
+				WeightDensity: 0.3, ActDensity: 0.5, IndexBits: 4},
 		} {
 			r, err := SimulateLayer(spec, &l)
 			if err != nil {

@@ -82,13 +82,28 @@ func EngineFor(spec *accel.Spec) (Engine, error) {
 
 // CheckSpec is the cheap check to run once after accel.Load and before any
 // evaluation: the dataflow is registered and its engine accepts the spec's
-// engine-specific keys. Errors are *accel.FieldError.
+// engine-specific keys, for the top-level spec and for every layer kind
+// with a spec of its own (by_kind). Errors are *accel.FieldError.
 func CheckSpec(spec *accel.Spec) error {
-	e, err := EngineFor(spec)
-	if err != nil {
-		return err
+	for _, s := range specsOf(spec) {
+		e, err := EngineFor(s)
+		if err != nil {
+			return err
+		}
+		if err := e.CheckSpec(s); err != nil {
+			return err
+		}
 	}
-	return e.CheckSpec(spec)
+	return nil
+}
+
+// specsOf is spec and the specs of its layer kinds.
+func specsOf(spec *accel.Spec) []*accel.Spec {
+	out := []*accel.Spec{spec}
+	for _, k := range spec.Kinds() {
+		out = append(out, spec.ForKind(k))
+	}
+	return out
 }
 
 // finish fills the fields every engine derives the same way from its counts

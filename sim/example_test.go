@@ -22,7 +22,10 @@ func ExampleSimulate() {
 		Precision: accel.Precision{WeightBits: 8, ActivationBits: 8, AccumulatorBits: 32},
 		Memory: accel.Memory{IfmapSRAMKiB: 512, FilterSRAMKiB: 512, OfmapSRAMKiB: 256,
 			WordBytes: 8, Banks: 1, DRAMGBPerS: 25.6},
-		Energy: accel.EnergyTable{MACPJ: 0.23},
+		Sparsity: accel.Sparsity{Weights: accel.ZeroNone, Activations: accel.ZeroNone,
+			Format: accel.FormatDense, RelIndexBits: 4},
+		Codebook: accel.Codebook{Entries: 16, IndexBits: 4, LookupsPerCycle: 1, DecodedBits: 8},
+		Energy:   accel.EnergyTable{MACPJ: 0.23},
 	}
 	w := &sim.Workload{Name: "gemm", Layers: []sim.Layer{
 		{Name: "gemm", Kind: sim.Conv, InC: 256, InH: 16, InW: 16, OutC: 128, R: 1, S: 1},

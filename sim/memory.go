@@ -25,12 +25,18 @@ import (
 //     they fit, else every row fold but the last spills them to DRAM and
 //     every row fold but the first reads them back (at accumulator width).
 //
+// The filter is stored as the layer's storage format makes it (csc.go): its
+// size, hence what fits, every fetch and refetch, the SRAM words moved and
+// the stalls, use the compressed bits per weight position (wbits below;
+// precision.weight_bits when dense without a codebook).
+//
 // The ifmap is its unique elements (InC/Groups)·InH·InW, not the im2col
 // expansion; a fold's share of it is proportional to its share of the
 // mapped GEMM dimension.
 type memModel struct {
 	g                       systolicGeom
-	ab, wbits, accb, wordB  int
+	ab, accb, wordB         int
+	wbits                   float64 // stored filter bits per weight position (compressed ÷ dense count)
 	bpc                     float64 // DRAM bytes per cycle
 	ifmapElems              int64   // unique ifmap elements per group
 	streamFits              bool    // ws/os: ifmap fits; is: filter fits
@@ -40,85 +46,116 @@ type memModel struct {
 	spills                  int64   // partial-sum spill round trips per group
 }
 
-func newMemModel(spec *accel.Spec, l *Layer, g systolicGeom) memModel {
-	mm := memModel{g: g, ab: spec.Precision.ActivationBits, wbits: spec.Precision.WeightBits,
+func newMemModel(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64) memModel {
+	mm := memModel{g: g, ab: spec.Precision.ActivationBits, wbits: wbits,
 		accb: spec.Precision.AccumulatorBits, wordB: spec.Memory.WordBytes, bpc: bytesPerCycle(spec)}
 	mm.ifmapElems = int64(l.InC/g.Groups) * int64(l.InH) * int64(l.InW)
-	half := func(kib float64) float64 { return kib * 1024 / 2 }
-	ifmapB := float64(mm.ifmapElems) * float64(mm.ab) / 8
-	filterB := float64(g.K) * float64(g.N) * float64(mm.wbits) / 8
 	mm.fetchIfmap, mm.fetchFilter = 1, 1
-	switch g.Dataflow {
-	case accel.OS:
-		mm.streamFits = ifmapB <= half(spec.Memory.IfmapSRAMKiB)
-		slice := float64(g.K) * float64(min(g.Cols, g.N)) * float64(mm.wbits) / 8
-		mm.sliceFits = slice <= half(spec.Memory.FilterSRAMKiB)
+	mp := g.Map
+	if mp.outputStationary {
+		mm.streamFits = mm.operandBytes(ifmapOp) <= halfSRAM(spec, ifmapOp)
+		slice := float64(g.K) * float64(min(g.Cols, g.N)) * mm.wbits / 8
+		mm.sliceFits = slice <= halfSRAM(spec, filterOp)
 		if !mm.streamFits {
 			mm.fetchIfmap = int64(g.ColFolds)
 		}
 		if !mm.sliceFits {
 			mm.fetchFilter = int64(g.RowFolds)
 		}
-	case accel.WS, accel.IS:
-		var psum float64
-		if g.Dataflow == accel.WS {
-			mm.streamFits = ifmapB <= half(spec.Memory.IfmapSRAMKiB)
-			psum = float64(g.M) * float64(min(g.Cols, g.N))
-		} else {
-			mm.streamFits = filterB <= half(spec.Memory.FilterSRAMKiB)
-			psum = float64(min(g.Cols, g.M)) * float64(g.N)
-		}
-		mm.psumFits = g.RowFolds == 1 || psum*float64(mm.accb)/8 <= half(spec.Memory.OfmapSRAMKiB)
-		if !mm.psumFits {
-			mm.spills = int64(g.RowFolds - 1)
-		}
-		switch {
-		case mm.streamFits:
-		case g.Dataflow == accel.WS:
-			mm.fetchIfmap = int64(g.ColFolds)
-		default:
-			mm.fetchFilter = int64(g.ColFolds)
-		}
+		return mm
+	}
+	mm.streamFits = mm.operandBytes(mp.stream) <= halfSRAM(spec, mp.stream)
+	// A column fold's partial sums: T streamed rows × the fold's columns.
+	psum := float64(g.T) * float64(min(g.Cols, g.SC))
+	mm.psumFits = g.RowFolds == 1 || psum*float64(mm.accb)/8 <= spec.Memory.OfmapSRAMKiB*1024/2
+	if !mm.psumFits {
+		mm.spills = int64(g.RowFolds - 1)
+	}
+	if !mm.streamFits {
+		*mm.fetches(mp.stream) = int64(g.ColFolds)
 	}
 	return mm
 }
 
+// operandBytes is the stored size of one group's operand: the ifmap's
+// unique elements, or the filter at its stored bits per weight.
+func (mm memModel) operandBytes(op operand) float64 {
+	if op == ifmapOp {
+		return float64(mm.ifmapElems) * float64(mm.ab) / 8
+	}
+	return float64(mm.g.K) * float64(mm.g.N) * mm.wbits / 8
+}
+
+// halfSRAM is the half of op's buffer one fold may use (double buffering).
+func halfSRAM(spec *accel.Spec, op operand) float64 {
+	if op == ifmapOp {
+		return spec.Memory.IfmapSRAMKiB * 1024 / 2
+	}
+	return spec.Memory.FilterSRAMKiB * 1024 / 2
+}
+
+// fetches is the DRAM fetch count of op per group.
+func (mm *memModel) fetches(op operand) *int64 {
+	if op == ifmapOp {
+		return &mm.fetchIfmap
+	}
+	return &mm.fetchFilter
+}
+
+// elemReads is the number of op's elements the array reads from its buffer
+// per group: on os the ifmap once per column fold and the filter once per
+// row fold; on ws and is the stationary operand once (M·K or K·N) and the
+// streamed one once per column fold.
+func (mm memModel) elemReads(op operand) int64 {
+	g := mm.g
+	size := int64(g.K) * int64(g.N)
+	if op == ifmapOp {
+		size = int64(g.M) * int64(g.K)
+	}
+	switch {
+	case g.Map.outputStationary && op == ifmapOp:
+		return int64(g.ColFolds) * size
+	case g.Map.outputStationary:
+		return int64(g.RowFolds) * size
+	case op == g.Map.stationary:
+		return size
+	}
+	return int64(g.ColFolds) * size
+}
+
 // count adds the layer's SRAM words and DRAM bytes to c. SRAM reads follow
 // SCALE-Sim: every operand element fed into an array edge is one read
-// (os: ifmap ColFolds·M·K, filter RowFolds·K·N; ws: ifmap ColFolds·M·K,
-// filter K·N; is: ifmap M·K, filter ColFolds·K·N), converted to words of
-// memory.word_bytes at the operand's precision. Unlike SCALE-Sim, ws and is
-// also count the (RowFolds−1)·M·N partial-sum reads of the accumulation.
-// SRAM writes are the DRAM fills; ofmap reads include the drain to DRAM.
+// (elemReads), converted to words of memory.word_bytes at the operand's
+// precision. Unlike SCALE-Sim, ws and is also count the (RowFolds−1)·M·N
+// partial-sum reads of the accumulation. SRAM writes are the DRAM fills;
+// ofmap reads include the drain to DRAM.
 func (mm memModel) count(c *Counts) {
 	g := mm.g
 	grp := int64(g.Groups)
 	m, k, n := int64(g.M), int64(g.K), int64(g.N)
-	var ifRd, fRd int64
-	switch g.Dataflow {
-	case accel.OS:
-		ifRd, fRd = int64(g.ColFolds)*m*k, int64(g.RowFolds)*k*n
-	case accel.WS:
-		ifRd, fRd = int64(g.ColFolds)*m*k, k*n
-	case accel.IS:
-		ifRd, fRd = m*k, int64(g.ColFolds)*k*n
-	}
+	ifRd, fRd := mm.elemReads(ifmapOp), mm.elemReads(filterOp)
 	var psum int64 // partial-sum writes = reads by the array, in elements
-	if g.Dataflow != accel.OS {
+	if !g.Map.outputStationary {
 		psum = int64(g.RowFolds-1) * m * n
 	}
 	ifFetch := mm.fetchIfmap * mm.ifmapElems
 	fFetch := mm.fetchFilter * k * n
 	spill := mm.spills * m * n
 	c.IfmapReads += grp * words(ifRd, mm.ab, mm.wordB)
-	c.FilterReads += grp * words(fRd, mm.wbits, mm.wordB)
+	c.FilterReads += grp * wordsF(fRd, mm.wbits, mm.wordB)
 	c.IfmapWrites += grp * words(ifFetch, mm.ab, mm.wordB)
-	c.FilterWrites += grp * words(fFetch, mm.wbits, mm.wordB)
+	c.FilterWrites += grp * wordsF(fFetch, mm.wbits, mm.wordB)
 	c.OfmapWrites += grp * (words(m*n, mm.ab, mm.wordB) + words(psum+spill, mm.accb, mm.wordB))
 	c.OfmapReads += grp * (words(m*n, mm.ab, mm.wordB) + words(psum+spill, mm.accb, mm.wordB))
-	c.DRAMReadBytes += grp * (bitsToBytes(ifFetch*int64(mm.ab)) + bitsToBytes(fFetch*int64(mm.wbits)) +
+	c.DRAMReadBytes += grp * (bitsToBytes(ifFetch*int64(mm.ab)) + int64(math.Ceil(float64(fFetch)*mm.wbits/8)) +
 		bitsToBytes(spill*int64(mm.accb)))
 	c.DRAMWriteBytes += grp * (bitsToBytes(m*n*int64(mm.ab)) + bitsToBytes(spill*int64(mm.accb)))
+}
+
+// filterElemReads is the number of filter elements the array reads from the
+// filter buffer for the whole layer (see count).
+func (mm memModel) filterElemReads() int64 {
+	return int64(mm.g.Groups) * mm.elemReads(filterOp)
 }
 
 // foldClass is a set of folds that move the same DRAM traffic: first,
@@ -152,33 +189,26 @@ func foldClasses(n, full, lastUsed int) (cs [3]foldClass, k int) {
 // fractional).
 func (mm memModel) foldBytes(row, col foldClass) (in, out float64) {
 	g := mm.g
-	ab, wb, acc := float64(mm.ab)/8, float64(mm.wbits)/8, float64(mm.accb)/8
+	ab, acc := float64(mm.ab)/8, float64(mm.accb)/8
 	rows, cols := float64(row.used), float64(col.used)
-	ifm := float64(mm.ifmapElems)
-	switch g.Dataflow {
-	case accel.OS:
+	if g.Map.outputStationary {
 		if col.first || !mm.streamFits {
-			in += ifm * rows / float64(g.M) * ab
+			in += float64(mm.ifmapElems) * rows / float64(g.M) * ab
 		}
 		if row.first || !mm.sliceFits {
-			in += float64(g.K) * cols * wb
+			in += float64(g.K) * cols * mm.wbits / 8
 		}
 		return in, rows * cols * ab
-	case accel.WS:
-		in = rows * cols * wb
-		if col.first || !mm.streamFits {
-			in += ifm * rows / float64(g.K) * ab
-		}
-	case accel.IS:
-		in = ifm * rows / float64(g.K) * cols / float64(g.M) * ab
-		if col.first || !mm.streamFits {
-			in += rows * float64(g.N) * wb
-		}
 	}
-	tile := cols * float64(g.M) // ws: M×cols outputs; is: cols×N
-	if g.Dataflow == accel.IS {
-		tile = cols * float64(g.N)
+	// ws, is: the fold's rows are a rows/K share of the reduction; its
+	// stationary tile also a cols/SC share of the other extent, while the
+	// streamed operand is needed whole along it.
+	fk := rows / float64(g.K)
+	in = mm.operandBytes(g.Map.stationary) * fk * cols / float64(g.SC)
+	if col.first || !mm.streamFits {
+		in += mm.operandBytes(g.Map.stream) * fk
 	}
+	tile := cols * float64(g.T) // the fold's outputs: T streamed rows × its columns
 	if row.last {
 		out += tile * ab
 	}
@@ -228,6 +258,12 @@ func bytesPerCycle(spec *accel.Spec) float64 {
 // each: ceil(n·bits / (8·wordBytes)).
 func words(n int64, bits, wordBytes int) int64 {
 	return ceilDiv64(n*int64(bits), 8*int64(wordBytes))
+}
+
+// wordsF is words for a fractional width (a compressed operand's stored
+// bits per element): ceil(n·bits / (8·wordBytes)).
+func wordsF(n int64, bits float64, wordBytes int) int64 {
+	return int64(ceilFloat(float64(n) * bits / float64(8*wordBytes)))
 }
 
 // bitsToBytes rounds a bit count up to whole bytes.

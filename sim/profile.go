@@ -8,7 +8,9 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -71,7 +73,10 @@ func ParseProfile(data []byte, filename string) (*Profile, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: empty compression profile", filename)
 		}
-		return nil, fmt.Errorf("%s: %w", filename, err)
+		return nil, profileYAMLError(filename, data, err)
+	}
+	if err := checkIntegers(data, filename); err != nil {
+		return nil, err
 	}
 	if raw.Version == nil {
 		return nil, fmt.Errorf("%s: version: missing (want version: 1)", filename)
@@ -105,7 +110,8 @@ func parseLayerNode(node *yaml.Node, name string) (LayerCompression, error) {
 		return LayerCompression{}, err
 	}
 	if err := node.Decode(&ly); err != nil {
-		return LayerCompression{}, fmt.Errorf("layers.%s: %w", name, err)
+		_, _, what := yamlProblem(err)
+		return LayerCompression{}, fmt.Errorf("layers.%s.%s: %s", name, badKey(node), what)
 	}
 	var lc LayerCompression
 	if ly.WeightDensity != nil {
@@ -129,12 +135,121 @@ func parseLayerNode(node *yaml.Node, name string) (LayerCompression, error) {
 	return lc, nil
 }
 
+// profileYAMLError turns a yaml.v3 error about the top level of a profile
+// into "file:line: key: what" (the key read from the line yaml.v3 names).
+func profileYAMLError(filename string, data []byte, err error) error {
+	line, key, what := yamlProblem(err)
+	if line == 0 {
+		return fmt.Errorf("%s: %s", filename, what)
+	}
+	if key == "" {
+		key = topKeyAt(data, line)
+	}
+	if key == "" {
+		return fmt.Errorf("%s:%d: %s", filename, line, what)
+	}
+	return fmt.Errorf("%s:%d: %s: %s", filename, line, key, what)
+}
+
+var (
+	yamlLineRE      = regexp.MustCompile(`(?s)^(?:yaml: )?line (\d+): (.*)$`)
+	yamlUnmarshalRE = regexp.MustCompile("(?s)^cannot unmarshal !!\\w+ `(.*)` into (.*)$")
+	yamlUnknownRE   = regexp.MustCompile(`^field (\S+) not found in type`)
+)
+
+// yamlProblem extracts the line, the key (for an unknown key) and a short
+// "what is wrong" from a yaml.v3 error.
+func yamlProblem(err error) (line int, key, what string) {
+	msg := err.Error()
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	what = strings.TrimPrefix(msg, "yaml: ")
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		what = m[2]
+	}
+	if m := yamlUnknownRE.FindStringSubmatch(what); m != nil {
+		return line, m[1], "unknown key (valid: version, seed, layers)"
+	}
+	if m := yamlUnmarshalRE.FindStringSubmatch(what); m != nil {
+		want := map[string]string{"uint64": "an integer ≥ 0", "int": "an integer", "float64": "a number",
+			"sim.profileYAML": "a mapping of version, seed, layers"}[m[2]]
+		if want == "" {
+			want = m[2]
+		}
+		what = fmt.Sprintf("want %s, got %q", want, m[1])
+	}
+	return line, key, strings.Join(strings.Fields(what), " ")
+}
+
+// badKey is the first key of a layer entry whose value does not decode as
+// its type (index_bits an integer, the densities numbers).
+func badKey(node *yaml.Node) string {
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		k, v := node.Content[i], node.Content[i+1]
+		var err error
+		if k.Value == "index_bits" {
+			var n int
+			err = v.Decode(&n)
+		} else {
+			var f float64
+			err = v.Decode(&f)
+		}
+		if err != nil {
+			return k.Value
+		}
+	}
+	return "?"
+}
+
+// checkIntegers rejects a non-integer version or seed, which yaml.v3
+// would truncate (seed: 1.5 read as 1).
+func checkIntegers(data []byte, filename string) error {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil
+	}
+	root := doc.Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if (k.Value == "version" || k.Value == "seed") && v.Kind == yaml.ScalarNode && v.ShortTag() != "!!int" {
+			return fmt.Errorf("%s:%d: %s: want an integer, got %q", filename, v.Line, k.Value, v.Value)
+		}
+	}
+	return nil
+}
+
+// topKeyAt is the top-level key on line of a YAML document, or "".
+func topKeyAt(data []byte, line int) string {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return ""
+	}
+	root := doc.Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Line == line || root.Content[i+1].Line == line {
+			return root.Content[i].Value
+		}
+	}
+	return ""
+}
+
 // checkKnownKeys rejects keys a layer entry does not have (yaml.v3's
 // KnownFields does not reach into nodes decoded separately).
 func checkKnownKeys(node *yaml.Node, name string) error {
 	for i := 0; i+1 < len(node.Content); i += 2 {
+		if v := node.Content[i+1]; v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" {
+			return fmt.Errorf("layers.%s.%s: no value given", name, node.Content[i].Value)
+		}
 		switch k := node.Content[i].Value; k {
-		case "weight_density", "activation_density", "index_bits":
+		case "weight_density", "activation_density":
+		case "index_bits":
+			// yaml.v3 would truncate 4.5 to 4 silently.
+			if v := node.Content[i+1]; v.Kind == yaml.ScalarNode && v.ShortTag() != "!!int" {
+				return fmt.Errorf("layers.%s.index_bits: want an integer, got %q", name, v.Value)
+			}
 		default:
 			return fmt.Errorf("layers.%s.%s: unknown key (valid: weight_density, activation_density, index_bits)", name, k)
 		}
@@ -207,16 +322,26 @@ func (p *Profile) where(layer string) string {
 }
 
 func (p *Profile) checkNames(w *Workload) error {
-	have := map[string]bool{}
+	have := map[string]Kind{}
 	names := make([]string, 0, len(w.Layers))
 	for _, l := range w.Layers {
-		have[l.Name] = true
+		have[l.Name] = l.Kind
 		names = append(names, l.Name)
 	}
 	for _, name := range sortedKeys(p.Layers) {
-		if !have[name] {
+		kind, ok := have[name]
+		if !ok {
 			return fmt.Errorf("%slayers.%s: network %q has no such layer (layers: %s)",
 				p.where(name), name, w.Name, strings.Join(names, ", "))
+		}
+		// A pooling layer has no weights: a density or codebook for it
+		// would be accepted, shown and ignored.
+		lc := p.Layers[name]
+		if kind == Pool && lc.WeightDensity != 0 {
+			return fmt.Errorf("%slayers.%s.weight_density: %q is a pooling layer, which has no weights", p.where(name), name, name)
+		}
+		if kind == Pool && lc.IndexBits != 0 {
+			return fmt.Errorf("%slayers.%s.index_bits: %q is a pooling layer, which has no weights", p.where(name), name, name)
 		}
 	}
 	return nil

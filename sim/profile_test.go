@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 const minimalProfile = `version: 1
@@ -50,7 +52,16 @@ func TestParseProfileErrors(t *testing.T) {
 		{"bits 0", "version: 1\nlayers:\n  fc6: {index_bits: 0}\n", "layers.fc6.index_bits: must be in 1..16, got 0"},
 		{"bits 17", "version: 1\nlayers:\n  fc6: {index_bits: 17}\n", "layers.fc6.index_bits: must be in 1..16, got 17"},
 		{"unknown layer key", "version: 1\nlayers:\n  fc6: {weight_densty: 0.5}\n", "x.yaml:3: layers.fc6.weight_densty: unknown key"},
-		{"unknown top key", "version: 1\nseeds: 3\n", "x.yaml: yaml: unmarshal errors:\n  line 2: field seeds not found"},
+		{"unknown top key", "version: 1\nseeds: 3\n", "x.yaml:2: seeds: unknown key (valid: version, seed, layers)"},
+		// Every message reads file:line: field: what.
+		{"negative seed", "version: 1\nseed: -1\n", `x.yaml:2: seed: want an integer ≥ 0, got "-1"`},
+		{"string seed", "version: 1\nseed: abc\n", `x.yaml:2: seed: want an integer ≥ 0, got "abc"`},
+		{"string version", "version: one\n", `x.yaml:1: version: want an integer, got "one"`},
+		// Integers are exact: yaml.v3 would truncate these.
+		{"fractional seed", "version: 1\nseed: 1.5\n", `x.yaml:2: seed: want an integer, got "1.5"`},
+		{"fractional version", "version: 1.0\n", `x.yaml:1: version: want an integer, got "1.0"`},
+		{"fractional bits", "version: 1\nlayers:\n  fc6: {weight_density: 0.5, index_bits: 4.5}\n", `x.yaml:3: layers.fc6.index_bits: want an integer, got "4.5"`},
+		{"bad number named", "version: 1\nlayers:\n  fc6: {activation_density: lots}\n", `x.yaml:3: layers.fc6.activation_density: want a number, got "lots"`},
 		{"no version", "layers: {}\n", "version: missing"},
 		{"version 2", "version: 2\n", "unsupported version 2"},
 		{"empty", "", "empty compression profile"},
@@ -60,6 +71,29 @@ func TestParseProfileErrors(t *testing.T) {
 		_, err := ParseProfile([]byte(tc.yaml), "x.yaml")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want it to contain %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestApplyPoolWeights: a pooling layer has no weights, so a weight
+// density or codebook for it is an error, not accepted, shown and ignored.
+func TestApplyPoolWeights(t *testing.T) {
+	w := &Workload{Name: "n", Layers: []Layer{
+		{Name: "c1", Kind: Conv, InC: 1, InH: 8, InW: 8, OutC: 4, R: 3, S: 3, Stride: 1, Groups: 1},
+		{Name: "p1", Kind: Pool, InC: 4, InH: 6, InW: 6, OutC: 4, R: 2, S: 2, Stride: 2, Groups: 1},
+	}}
+	for _, c := range []struct{ yaml, want string }{
+		{"version: 1\nlayers:\n  p1: {weight_density: 0.5}\n", `x.yaml:3: layers.p1.weight_density: "p1" is a pooling layer, which has no weights`},
+		{"version: 1\nlayers:\n  c1: {weight_density: 0.5}\n  p1:\n    index_bits: 4\n", `x.yaml:5: layers.p1.index_bits: "p1" is a pooling layer`},
+	} {
+		p, err := ParseProfile([]byte(c.yaml), "x.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, apply := range []func(*Workload) error{p.Apply, p.ApplyMasks} {
+			if err := apply(w); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want %q", err, c.want)
+			}
 		}
 	}
 }
@@ -101,11 +135,16 @@ func FuzzParseProfile(f *testing.F) {
 	f.Add([]byte("version: 1\nlayers:\n  a: {index_bits: 16}\n"))
 	f.Add([]byte("version: 1\nseed: -1\n"))
 	f.Add([]byte("{version: 1, layers: {x: {weight_density: .5e0}}}"))
+	f.Add([]byte("version: 1\nseed: 2.5\nlayers:\n  a: {index_bits: 4.5}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := ParseProfile(data, "fuzz.yaml")
 		if err != nil {
+			if msg := err.Error(); strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "fuzz.yaml") {
+				t.Fatalf("error not one line naming the file: %q", msg)
+			}
 			return
 		}
+		checkExactIntegers(t, data)
 		for name, lc := range p.Layers {
 			if lc.WeightDensity < 0 || lc.WeightDensity > 1 || lc.ActivationDensity < 0 || lc.ActivationDensity > 1 ||
 				lc.IndexBits < 0 || lc.IndexBits > 16 {
@@ -138,4 +177,34 @@ func ExampleParseProfile() {
 	// fc6: weights 0.09, activations 0.351, 4-bit codebook
 	// fc7: weights 0.09, activations 0.353, 4-bit codebook
 	// bad.yaml:3: layers.fc6.weight_density: must be in (0,1], got 1.5
+}
+
+// checkExactIntegers fails when an accepted profile holds a version, seed
+// or layer index_bits that is not a YAML integer (yaml.v3 would truncate it).
+func checkExactIntegers(t *testing.T, data []byte) {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return
+	}
+	check := func(n *yaml.Node, keys ...string) {
+		if n.Kind != yaml.MappingNode {
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if slices.Contains(keys, k.Value) && v.Kind == yaml.ScalarNode && v.ShortTag() != "!!int" {
+				t.Fatalf("accepted %s: %q", k.Value, v.Value)
+			}
+		}
+	}
+	root := doc.Content[0]
+	check(root, "version", "seed")
+	for i := 0; root.Kind == yaml.MappingNode && i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "layers" && root.Content[i+1].Kind == yaml.MappingNode {
+			layers := root.Content[i+1]
+			for j := 1; j < len(layers.Content); j += 2 {
+				check(layers.Content[j], "index_bits")
+			}
+		}
+	}
 }

@@ -309,7 +309,7 @@ func TestReferenceModel(t *testing.T) {
 					}
 				}
 			}
-			g := newSystolicGeom(df, rows, cols, m, k, n, 1)
+			g := newSystolicGeom(systolicMappings[df], rows, cols, m, k, n, 1)
 			if got := g.ComputeCycles(); int(got) != run.cycles || int(g.Folds()) != run.folds {
 				t.Errorf("trial %d %s %dx%d M=%d K=%d N=%d: closed form %d cycles in %d folds, register model %d in %d",
 					trial, df, rows, cols, m, k, n, got, g.Folds(), run.cycles, run.folds)

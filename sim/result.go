@@ -43,6 +43,9 @@ type LayerResult struct {
 	MACs          int64   `json:"macs"`
 	Weights       int64   `json:"weights"`
 	WeightDensity float64 `json:"weight_density"`
+	// ActDensity is the input-activation density the layer was simulated
+	// with: the activation mask's when measured, else the given density.
+	ActDensity float64 `json:"activation_density"`
 	// ComputeCycles is the array's busy time including fill and drain;
 	// StallCycles is time it waits on memory; Cycles is their sum.
 	ComputeCycles Cycles  `json:"compute_cycles"`
@@ -58,6 +61,19 @@ type LayerResult struct {
 	EngineStats
 
 	Counts Counts `json:"counts"`
+
+	// Filled by Detail (detail.go): how the layer maps and where its energy goes.
+	Depthwise bool `json:"depthwise,omitempty"` // groups = input channels > 1
+	// RowFolds, ColFolds are the folds of one group on a systolic array;
+	// Folds = Groups·RowFolds·ColFolds. Zero on pooling and sparse engines.
+	RowFolds int   `json:"row_folds,omitempty"`
+	ColFolds int   `json:"col_folds,omitempty"`
+	Folds    int64 `json:"folds,omitempty"`
+	// MappingEfficiency is the mean fraction of PEs a fold occupies
+	// (SCALE-Sim's mapping efficiency); zero where it does not apply.
+	MappingEfficiency float64      `json:"mapping_efficiency,omitempty"`
+	EnergyLevels      *LevelEnergy `json:"energy_by_level_pj,omitempty"`
+	Bandwidth         *Bandwidth   `json:"bandwidth,omitempty"`
 }
 
 // EngineStats are engine-specific figures of one layer. An engine fills the
@@ -71,6 +87,10 @@ type EngineStats struct {
 	PaddingEntries int64 `json:"padding_entries,omitempty"`
 	// CompressedBytes is the weight storage including indices (eie, scnn).
 	CompressedBytes int64 `json:"compressed_bytes,omitempty"`
+	// CodebookBits is the index width the layer's weights are stored with
+	// when they go through the codebook LUT (codebook.index_bits); 0 when
+	// they are stored decoded (no codebook, or one larger than the LUT).
+	CodebookBits int `json:"codebook_index_bits,omitempty"`
 	// ConflictCycles is the mean PE's accumulator bank-conflict stall
 	// (scnn; part of ComputeCycles).
 	ConflictCycles int64 `json:"conflict_cycles,omitempty"`
@@ -91,17 +111,25 @@ type Total struct {
 	Cycles        Cycles  `json:"cycles"`
 	LatencyUS     float64 `json:"latency_us"`
 	// Utilization is the network's MACs issued (performed + gated) over
-	// Cycles × the engine's multipliers: the layers' utilisations weighted
-	// by their cycles, with the same meaning as a layer's.
+	// Σ cycles × the multipliers of the engine that ran each layer: the
+	// layers' utilisations weighted by their cycles and array sizes, with
+	// the same meaning as a layer's.
 	Utilization float64 `json:"utilization"`
 	DRAMBytes   int64   `json:"dram_bytes"`
 	Energy      Energy  `json:"energy_pj"`
 
-	issued int64 // MACs performed + gated, summed for Utilization
+	// Filled by Detail (detail.go).
+	EnergyLevels *LevelEnergy `json:"energy_by_level_pj,omitempty"`
+	Bandwidth    *Bandwidth   `json:"bandwidth,omitempty"`
+
+	issued int64   // MACs performed + gated, summed for Utilization
+	slots  float64 // Σ cycles × multipliers of the layer's engine
 }
 
-// add sums one layer into the totals.
-func (t *Total) add(lr *LayerResult) {
+// add sums one layer, run on an engine with peak multipliers, into the
+// totals.
+func (t *Total) add(lr *LayerResult, peak int64) {
+	t.slots += float64(lr.Cycles) * float64(peak)
 	t.MACs += lr.MACs
 	t.Weights += lr.Weights
 	t.ComputeCycles += lr.ComputeCycles
@@ -112,12 +140,14 @@ func (t *Total) add(lr *LayerResult) {
 	addEnergy(&t.Energy, lr.Energy)
 }
 
-// close derives LatencyUS and Utilization once every layer is added.
-func (t *Total) close(spec *accel.Spec, peak int64) {
+// close derives LatencyUS and Utilization once every layer is added. On a
+// heterogeneous accelerator each layer counts the multipliers of the
+// engine that ran it.
+func (t *Total) close(spec *accel.Spec) {
 	t.LatencyUS = float64(t.Cycles) / spec.ClockMHz
 	t.Utilization = 0
-	if t.Cycles > 0 && peak > 0 {
-		t.Utilization = float64(t.issued) / (float64(t.Cycles) * float64(peak))
+	if t.slots > 0 {
+		t.Utilization = float64(t.issued) / t.slots
 	}
 }
 
@@ -128,4 +158,7 @@ type Result struct {
 	ClockMHz    float64       `json:"clock_mhz"`
 	Layers      []LayerResult `json:"layers"`
 	Total       Total         `json:"total"`
+	// Images is set when the result is the mean over per-image runs with
+	// measured activations (OverImages); nil otherwise.
+	Images *ImageStats `json:"images,omitempty"`
 }

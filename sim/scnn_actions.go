@@ -41,6 +41,7 @@ func (run *scnnRun) fill(spec *accel.Spec, l *Layer, ops scnnOperands, r *LayerR
 	}
 	if st.codebook {
 		c.LUTReads = int64(math.Round(run.wReads))
+		r.CodebookBits = spec.Codebook.IndexBits
 	}
 	ab, wb := spec.Precision.ActivationBits, spec.Memory.WordBytes
 	aEntry := ab
@@ -111,13 +112,13 @@ type scnnWeights struct {
 // (an FC layer: per PE and input, a vector of its kc outputs),
 // a run of more than 2^rel_index_bits − 1 zeros costing a padding entry
 // (expectedPadding at the layer's density); dense layers store every
-// weight. Values are codebook indices (the layer's index bits) when
-// codebook.enabled and the layer has a codebook.
+// weight. Values are codebook.index_bits-bit indices when the layer's
+// codebook fits the LUT (usesCodebook, csc.go), else decoded weights.
 func scnnStorage(spec *accel.Spec, l *Layer, ops scnnOperands, kc int) scnnWeights {
-	st := scnnWeights{relBits: orDefault(spec.Sparsity.RelIndexBits, 4)}
+	st := scnnWeights{relBits: spec.Sparsity.RelIndexBits}
 	value := spec.Precision.WeightBits
-	if spec.Codebook.Enabled && l.IndexBits > 0 {
-		st.codebook, value = true, l.IndexBits
+	if usesCodebook(spec, l) {
+		st.codebook, value = true, spec.Codebook.IndexBits
 	}
 	weights := l.Weights()
 	var b int64
@@ -133,7 +134,7 @@ func scnnStorage(spec *accel.Spec, l *Layer, ops scnnOperands, kc int) scnnWeigh
 		b = weights * int64(value)
 	}
 	if st.codebook {
-		b += int64(1<<uint(value)) * int64(spec.Codebook.DecodedBits)
+		b += int64(1<<uint(l.IndexBits)) * int64(spec.Codebook.DecodedBits)
 	}
 	st.bytes = bitsToBytes(b)
 	return st

@@ -64,13 +64,14 @@ func simulateInto(spec *accel.Spec, w *Workload, out []LayerResult) (Total, erro
 		if out != nil {
 			out[i] = lr
 		}
-		t.add(&lr)
+		ks := spec.ForKind(string(lr.Kind))
+		e, err := EngineFor(ks)
+		if err != nil {
+			return Total{}, err
+		}
+		t.add(&lr, e.PeakMACsPerCycle(ks))
 	}
-	e, err := EngineFor(spec)
-	if err != nil {
-		return Total{}, err
-	}
-	t.close(spec, e.PeakMACsPerCycle(spec))
+	t.close(spec)
 	return t, nil
 }
 
@@ -82,6 +83,10 @@ func SimulateLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
 	if l == nil {
 		return LayerResult{}, errors.New("sim: nil layer")
 	}
+	if spec == nil {
+		return LayerResult{}, errors.New("sim: nil accelerator spec")
+	}
+	spec = spec.ForKind(string(l.Kind)) // heterogeneous accelerators: the kind's engine
 	if err := checkSpec(spec); err != nil {
 		return LayerResult{}, err
 	}
@@ -98,7 +103,8 @@ func SimulateLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
 	if err := e.CheckLayer(spec, l); err != nil {
 		return LayerResult{}, fmt.Errorf("sim: layer %q: %w", l.Name, err)
 	}
-	r := LayerResult{Name: l.Name, Kind: l.Kind, MACs: l.MACs(), Weights: l.Weights(), WeightDensity: l.Density()}
+	r := LayerResult{Name: l.Name, Kind: l.Kind, MACs: l.MACs(), Weights: l.Weights(), WeightDensity: l.Density(),
+		ActDensity: l.ActivationDensity()}
 	if err := e.Layer(spec, l, &r); err != nil {
 		return LayerResult{}, fmt.Errorf("sim: layer %q: %w", l.Name, err)
 	}
@@ -125,6 +131,11 @@ func checkSpec(spec *accel.Spec) error {
 		{"precision.weight_bits", float64(spec.Precision.WeightBits)},
 		{"precision.activation_bits", float64(spec.Precision.ActivationBits)},
 		{"precision.accumulator_bits", float64(spec.Precision.AccumulatorBits)},
+		{"sparsity.rel_index_bits", float64(spec.Sparsity.RelIndexBits)},
+		{"codebook.index_bits", float64(spec.Codebook.IndexBits)},
+		{"codebook.entries", float64(spec.Codebook.Entries)},
+		{"codebook.lookups_per_cycle", float64(spec.Codebook.LookupsPerCycle)},
+		{"codebook.decoded_bits", float64(spec.Codebook.DecodedBits)},
 	}
 	for _, p := range pos {
 		if !(p.v > 0) {

@@ -26,11 +26,9 @@ import (
 //     with probability (1−d)^n. Activation zeros are always statistical.
 //
 // A compressed format (csc, bitmask) or a codebook shrinks the filter's
-// storage (csc.go), so filter SRAM reads/fills and the filter's DRAM bytes
-// scale by compressed/dense (the filter is assumed fetched once per group;
-// refetches scale alike); each stored entry read is an index read, and each
-// weight fed to the array through the codebook a LUT read. Memory stalls
-// are left as the dense model computed them.
+// storage (csc.go); that is an input of the memory model (memory.go), so
+// what fits, every fetch and refetch, the SRAM words and the stalls all
+// use the compressed size. Here only the MAC gating and skipping happen.
 func applySystolicSparsity(spec *accel.Spec, l *Layer, r *LayerResult, geom systolicGeom) {
 	sp := spec.Sparsity
 	if l.Kind == Pool {
@@ -40,7 +38,6 @@ func applySystolicSparsity(spec *accel.Spec, l *Layer, r *LayerResult, geom syst
 		skipSystolic(spec, l, r, geom)
 	}
 	zeroMACs(spec, l, r)
-	compressFilter(spec, l, r)
 }
 
 // zeroMACs splits the MACs still performed into performed and gated (or,
@@ -49,10 +46,10 @@ func applySystolicSparsity(spec *accel.Spec, l *Layer, r *LayerResult, geom syst
 func zeroMACs(spec *accel.Spec, l *Layer, r *LayerResult) {
 	sp := spec.Sparsity
 	dw, da := 1.0, 1.0
-	if sp.Weights != accel.ZeroNone && sp.Weights != "" {
+	if sp.Weights != accel.ZeroNone {
 		dw = l.Density()
 	}
-	if sp.Activations != accel.ZeroNone && sp.Activations != "" {
+	if sp.Activations != accel.ZeroNone {
 		da = l.ActivationDensity()
 	}
 	if dw == 1 && da == 1 {
@@ -78,23 +75,25 @@ func skipSystolic(spec *accel.Spec, l *Layer, r *LayerResult, g systolicGeom) {
 	// of the array.
 	perFold := func(grp, fr, fc, ru, cu int) (saved, skipped float64) {
 		// P(the fold's stationary tile is all zero)
+		mp := g.Map
 		var pTile float64
 		switch {
-		case g.Dataflow == accel.WS && wSkip:
+		case mp.outputStationary:
+		case mp.stationary == filterOp && wSkip:
 			pTile = zw.tileZero(grp, fr, fc, ru, cu, dw)
-		case g.Dataflow == accel.IS && aSkip:
+		case mp.stationary == ifmapOp && aSkip:
 			pTile = math.Pow(1-da, float64(ru*cu))
 		}
 		// fraction of streamed steps whose operand vector is all zero
 		var pw, pa float64
-		switch g.Dataflow {
-		case accel.WS:
-			pa = boolf(aSkip) * math.Pow(1-da, float64(ru))
-		case accel.IS:
-			pw = zw.stepZeroIS(grp, fr, ru, dw, wSkip)
-		case accel.OS:
+		switch {
+		case mp.outputStationary:
 			pw = zw.stepZeroOS(grp, fc, cu, dw, wSkip)
 			pa = boolf(aSkip) * math.Pow(1-da, float64(ru))
+		case mp.stream == ifmapOp:
+			pa = boolf(aSkip) * math.Pow(1-da, float64(ru))
+		default:
+			pw = zw.stepZeroIS(grp, fr, ru, dw, wSkip)
 		}
 		step := 1 - (1-pw)*(1-pa)
 		saved = pTile*float64(g.FoldCycles) + (1-pTile)*step*float64(g.T)
@@ -153,7 +152,7 @@ type zeroWeights struct {
 
 func newZeroWeights(m *Mask, g systolicGeom) *zeroWeights {
 	z := &zeroWeights{m: m, g: g}
-	if g.Dataflow == accel.OS {
+	if g.Map.outputStationary {
 		z.nAny = make([][]int, g.Groups)
 		for grp := range z.nAny {
 			z.nAny[grp] = make([]int, g.ColFolds)
@@ -235,39 +234,70 @@ func (z *zeroWeights) stepZeroOS(grp, fc, cu int, d float64, skip bool) float64 
 	return 1 - float64(z.nAny[grp][fc])/float64(z.g.K)
 }
 
-// compressFilter applies the storage format and codebook to the filter's
-// SRAM and DRAM traffic and counts index and LUT reads.
-func compressFilter(spec *accel.Spec, l *Layer, r *LayerResult) {
+// filterStore is how a systolic layer's filter is stored: the format and
+// codebook (st), the stored entries (non-zeros plus CSC padding) and the
+// stored bytes. Dense without a codebook, bytes is weights·weight_bits.
+type filterStore struct {
+	st      storage
+	entries float64
+	bytes   int64
+}
+
+// newFilterStore sizes l's filter on spec. CSC stores each filter (a column
+// of the K×N filter matrix) with the expected padding at the layer's
+// density; the weight density is the mask's when the layer has one.
+func newFilterStore(spec *accel.Spec, l *Layer) filterStore {
 	st := layerStorage(spec, l, false)
-	if st.dense && !st.codebook {
-		return
-	}
 	_, k, n, groups := l.GEMM()
+	weights := l.Weights()
 	d := l.Density()
-	weights := r.Weights
 	nnz := float64(weights) * d
-	// CSC stores each filter (column of the K×N filter matrix) with padding.
-	entries := nnz + float64(n*groups)*expectedPadding(k, d, st.relBits)
-	compressed := st.bytes(weights, int64(nnz), int64(math.Round(entries)), int64(groups*(n+1)), spec.Codebook.DecodedBits)
-	dense := bitsToBytes(weights * int64(spec.Precision.WeightBits))
-	r.CompressedBytes = compressed
-	if dense == 0 {
+	if st.dense {
+		nnz = float64(weights)
+	}
+	entries := nnz
+	if st.relBits > 0 {
+		entries += float64(n*groups) * expectedPadding(k, d, st.relBits)
+	}
+	b := st.bytes(weights, int64(nnz), int64(math.Round(entries)), int64(groups*(n+1)), spec.Codebook.DecodedBits)
+	return filterStore{st: st, entries: entries, bytes: b}
+}
+
+// bitsPerWeight is the stored bits per weight position, the width the
+// memory model moves the filter at.
+func (f filterStore) bitsPerWeight(weights int64) float64 {
+	if weights == 0 {
+		return 0
+	}
+	return float64(f.bytes) * 8 / float64(weights)
+}
+
+// countFilterDecode counts the index and LUT reads of feeding the filter
+// to the array: every stored entry read is an index read (compressed
+// formats), and every weight fed through the codebook a LUT read (only the
+// non-zeros when the format is compressed). elemReads is the number of
+// dense filter elements the array reads (memModel.filterElemReads).
+func countFilterDecode(l *Layer, f filterStore, elemReads int64, r *LayerResult) {
+	if f.st.dense && !f.st.codebook {
 		return
 	}
-	ratio := float64(compressed) / float64(dense)
-	c := &r.Counts
-	elemReads := float64(c.FilterReads) * float64(8*spec.Memory.WordBytes) / float64(spec.Precision.WeightBits)
-	scale := func(v int64) int64 { return int64(math.Round(float64(v) * ratio)) }
-	fetched := min(c.DRAMReadBytes, dense)
-	c.DRAMReadBytes -= fetched - scale(fetched)
-	c.FilterReads, c.FilterWrites = scale(c.FilterReads), scale(c.FilterWrites)
-	if !st.dense {
-		c.IndexReads += int64(math.Round(elemReads * entries / float64(weights)))
+	r.CompressedBytes = f.bytes
+	if f.st.codebook {
+		r.CodebookBits = f.st.valueBits
 	}
-	if st.codebook {
-		fed := elemReads
-		if !st.dense {
-			fed = elemReads * d
+	weights := float64(r.Weights)
+	if weights == 0 {
+		return
+	}
+	c := &r.Counts
+	reads := float64(elemReads)
+	if !f.st.dense {
+		c.IndexReads += int64(math.Round(reads * f.entries / weights))
+	}
+	if f.st.codebook {
+		fed := reads
+		if !f.st.dense {
+			fed = reads * l.Density()
 		}
 		c.LUTReads += int64(math.Round(fed))
 	}

@@ -1,10 +1,6 @@
 package sim
 
-import (
-	"fmt"
-
-	"github.com/dcsim/dcsim/accel"
-)
+import "github.com/dcsim/dcsim/accel"
 
 // systolicGeom is the mapping of one layer's per-group GEMM
 // (M×K)·(K×N) onto a Rows×Cols systolic array, with SCALE-Sim v2 operand
@@ -18,7 +14,7 @@ import (
 //
 // It is the contract with the sparse hook applySystolicSparsity.
 type systolicGeom struct {
-	Dataflow accel.Dataflow
+	Map systolicMapping
 	// Rows, Cols are the physical array dimensions.
 	Rows, Cols int
 	// M, K, N are the per-group GEMM dimensions; Groups GEMMs run one
@@ -66,6 +62,43 @@ func (g systolicGeom) colsUsed(fc int) int {
 	return g.Cols
 }
 
+// operand names a GEMM operand of the systolic mapping.
+type operand int
+
+const (
+	ifmapOp  operand = iota // M×K (unique elements: the ifmap)
+	filterOp                // K×N
+)
+
+// systolicMapping is one systolic dataflow as data: which GEMM extents go
+// over the array's rows and columns and which stream, and which operand is
+// stationary. The geometry (newSystolicGeom), the memory model (memory.go)
+// and zero skipping (sparse_systolic.go) read these fields, so a new
+// systolic mapping is one entry of systolicMappings.
+//
+//	dataflow  array rows (SR)  array cols (SC)  streamed (T)  stationary
+//	os        M                N                K             outputs
+//	ws        K                N                M             filter
+//	is        K                M                N             ifmap
+//
+// On ws and is the reduction K lies over the rows (partial sums cross row
+// folds), the stationary operand fills a Rows×Cols tile per fold and the
+// other operand streams through every column fold. On os both operands
+// stream and each PE accumulates one output.
+type systolicMapping struct {
+	dims func(m, k, n int) (sr, sc, t int)
+	// outputStationary is os; otherwise stationary is the operand held in
+	// the array and streamed the other.
+	outputStationary   bool
+	stationary, stream operand
+}
+
+var systolicMappings = map[accel.Dataflow]systolicMapping{
+	accel.OS: {dims: func(m, k, n int) (int, int, int) { return m, n, k }, outputStationary: true},
+	accel.WS: {dims: func(m, k, n int) (int, int, int) { return k, n, m }, stationary: filterOp, stream: ifmapOp},
+	accel.IS: {dims: func(m, k, n int) (int, int, int) { return k, m, n }, stationary: ifmapOp, stream: filterOp},
+}
+
 // foldOverhead is the per-fold cycle count beyond the streamed extent T,
 // derived from SCALE-Sim v2's demand matrices (scalesim/compute/
 // systolic_compute_{ws,os,is}.py): a fold lasts as many cycles as its demand
@@ -85,44 +118,37 @@ func (g systolicGeom) colsUsed(fc int) int {
 //     charge the Rows-cycle shift-out of the accumulators (the SCALE-Sim
 //     paper's closed form 2·Rows + Cols + T − 2 does); reference_test.go
 //     measures both and docs/simulator.md states the convention.
-func foldOverhead(df accel.Dataflow, rows, cols int) Cycles {
-	if df == accel.OS {
+func (mp systolicMapping) foldOverhead(rows, cols int) Cycles {
+	if mp.outputStationary {
 		return Cycles(rows + cols - 2)
 	}
 	return Cycles(2*rows + cols - 2)
 }
 
 // newSystolicGeom maps a per-group GEMM onto the array. m, k, n and the
-// array dimensions must be positive and df one of ws, os, is.
-func newSystolicGeom(df accel.Dataflow, rows, cols, m, k, n, groups int) systolicGeom {
-	g := systolicGeom{Dataflow: df, Rows: rows, Cols: cols, M: m, K: k, N: n, Groups: groups}
-	switch df {
-	case accel.OS:
-		g.SR, g.SC, g.T = m, n, k
-	case accel.WS:
-		g.SR, g.SC, g.T = k, n, m
-	case accel.IS:
-		g.SR, g.SC, g.T = k, m, n
-	default:
-		panic(fmt.Sprintf("sim: newSystolicGeom: dataflow %q is not systolic", df))
-	}
+// array dimensions must be positive.
+func newSystolicGeom(mp systolicMapping, rows, cols, m, k, n, groups int) systolicGeom {
+	g := systolicGeom{Map: mp, Rows: rows, Cols: cols, M: m, K: k, N: n, Groups: groups}
+	g.SR, g.SC, g.T = mp.dims(m, k, n)
 	g.RowFolds = ceilDiv(g.SR, rows)
 	g.ColFolds = ceilDiv(g.SC, cols)
 	g.LastRowsUsed = g.SR - (g.RowFolds-1)*rows
 	g.LastColsUsed = g.SC - (g.ColFolds-1)*cols
-	g.FillDrainCycles = foldOverhead(df, rows, cols)
+	g.FillDrainCycles = mp.foldOverhead(rows, cols)
 	g.FoldCycles = g.FillDrainCycles + Cycles(g.T)
 	return g
 }
 
 // systolicEngine is the dense systolic array with SCALE-Sim v2 timing, one
-// value per dataflow (ws, os, is); the mapping differences live in
-// newSystolicGeom, foldOverhead and the memory model.
-type systolicEngine struct{ df accel.Dataflow }
+// value per entry of systolicMappings (ws, os, is).
+type systolicEngine struct {
+	df accel.Dataflow
+	mp systolicMapping
+}
 
 func init() {
-	for _, df := range []accel.Dataflow{accel.WS, accel.OS, accel.IS} {
-		Register(systolicEngine{df})
+	for df, mp := range systolicMappings {
+		Register(systolicEngine{df, mp})
 	}
 }
 
@@ -148,15 +174,17 @@ func (e systolicEngine) Layer(spec *accel.Spec, l *Layer, r *LayerResult) error 
 		return nil
 	}
 	m, k, n, groups := l.GEMM()
-	g := newSystolicGeom(e.df, spec.Array.Rows, spec.Array.Cols, m, k, n, groups)
+	g := newSystolicGeom(e.mp, spec.Array.Rows, spec.Array.Cols, m, k, n, groups)
 	r.ComputeCycles = g.ComputeCycles()
 	r.Counts.MACs = r.MACs
 	// Every MAC reads its stationary or accumulator register and latches the
 	// two operands it forwards to its neighbours: 3 register accesses.
 	r.Counts.RegAccesses = 3 * r.MACs
-	mem := newMemModel(spec, l, g)
+	fs := newFilterStore(spec, l)
+	mem := newMemModel(spec, l, g, fs.bitsPerWeight(r.Weights))
 	mem.count(&r.Counts)
 	r.StallCycles = mem.stall(float64(g.FoldCycles))
+	countFilterDecode(l, fs, mem.filterElemReads(), r)
 	applySystolicSparsity(spec, l, r, g)
 	return nil
 }

@@ -81,8 +81,8 @@ func TestClosedForms(t *testing.T) {
 // count unchanged and adds only to T.
 func TestFoldPadding(t *testing.T) {
 	for _, df := range []accel.Dataflow{accel.OS, accel.WS, accel.IS} {
-		small := newSystolicGeom(df, 8, 8, 3, 3, 3, 1)
-		full := newSystolicGeom(df, 8, 8, 8, 8, 8, 1)
+		small := newSystolicGeom(systolicMappings[df], 8, 8, 3, 3, 3, 1)
+		full := newSystolicGeom(systolicMappings[df], 8, 8, 8, 8, 8, 1)
 		if small.Folds() != 1 || full.Folds() != 1 {
 			t.Fatalf("%s: folds %d and %d, want 1", df, small.Folds(), full.Folds())
 		}

@@ -12,29 +12,6 @@ import (
 	"golang.org/x/term"
 )
 
-// Exit statuses.
-const (
-	ExitOK       = 0
-	ExitInternal = 1 // an internal failure (a bug, or the machine failed us)
-	ExitInput    = 2 // bad input or usage
-)
-
-// internalError marks an error as an internal failure (exit status 1). Every
-// other error is treated as bad input or usage (exit status 2): the commands
-// fail early on what they are given, and what remains is rare.
-type internalError struct{ err error }
-
-func (e internalError) Error() string { return e.err.Error() }
-func (e internalError) Unwrap() error { return e.err }
-
-// internal wraps err as an internal failure.
-func internal(err error) error {
-	if err == nil {
-		return nil
-	}
-	return internalError{err}
-}
-
 // Main runs dcsim with args and returns the process exit status. Errors are
 // printed as one line "dcsim: <message>" on stderr; a panic is reported as an
 // internal failure with its stack, never as bad input.
@@ -49,12 +26,8 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintf(stderr, "dcsim: %s\n", oneLine(err.Error()))
-	var ie internalError
-	if errors.As(err, &ie) {
-		return ExitInternal
-	}
-	return ExitInput
+	fmt.Fprintf(stderr, "dcsim: %s\n", oneLine(withSuggestions(err.Error())))
+	return exitStatus(err)
 }
 
 // oneLine folds a multi-line message onto one line.
@@ -62,16 +35,61 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ; ")), " ")
 }
 
-// Run executes one dcsim command line.
-func Run(args []string, stdout, stderr io.Writer) error {
-	root := newRoot(stdout, stderr)
-	root.SetArgs(args)
-	return root.Execute()
+// withSuggestions rewrites cobra's multi-line "unknown command" message
+// ("…\n\nDid you mean this?\n\tsimulate\n") as one readable line.
+func withSuggestions(msg string) string {
+	head, tail, ok := strings.Cut(msg, "\n\nDid you mean this?\n")
+	if !ok {
+		return msg
+	}
+	return fmt.Sprintf("%s; did you mean %s?", head, strings.Join(strings.Fields(tail), " or "))
 }
 
-// env is what every command needs: its output streams.
+// Run executes one dcsim command line. An error before a command starts
+// (flags, arguments, unknown command) is a usage error; one a command
+// returns before it calls env.work is bad input.
+func Run(args []string, stdout, stderr io.Writer) error {
+	e := &env{stdout: stdout, stderr: stderr}
+	root := newRoot(e)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err != nil && !e.started {
+		return usageError{err}
+	}
+	return err
+}
+
+// env is what every command needs: its output streams, and the phase it is
+// in (which decides what its errors mean).
 type env struct {
 	stdout, stderr io.Writer
+	started        bool // the command's RunE was entered
+	working        bool // the command finished its checks (work)
+}
+
+// work marks the end of a command's checks and input loading: errors it
+// returns from now on are internal failures unless typed as input.
+func (e *env) work() { e.working = true }
+
+// phased wraps every RunE below c so that the errors of its checking phase
+// are marked as bad input.
+func phased(e *env, c *cobra.Command) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			e.started = true
+			err := run(cmd, args)
+			if err != nil && !e.working {
+				var ie internalError
+				if !errors.As(err, &ie) {
+					err = inputError{err}
+				}
+			}
+			return err
+		}
+	}
+	for _, sub := range c.Commands() {
+		phased(e, sub)
+	}
 }
 
 // interactive reports whether stderr is a terminal (progress bars are shown
@@ -81,8 +99,8 @@ func (e *env) interactive() bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-func newRoot(stdout, stderr io.Writer) *cobra.Command {
-	e := &env{stdout: stdout, stderr: stderr}
+func newRoot(e *env) *cobra.Command {
+	stdout, stderr := e.stdout, e.stderr
 	root := &cobra.Command{
 		Use:   "dcsim",
 		Short: "Compress deep networks and simulate them on sparse accelerators",
@@ -100,12 +118,21 @@ accelerator, reporting cycles, latency and energy.`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	root.Version = version()
+	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
+	root.SetUsageTemplate(usageTemplate)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%s: %w", c.CommandPath(), err)
+		// Main prefixes "dcsim: "; name the subcommand only.
+		if c == c.Root() {
+			return suggestFlag(c, err)
+		}
+		return fmt.Errorf("%s: %w", c.Name(), suggestFlag(c, err))
 	})
 	root.CompletionOptions.DisableDefaultCmd = true
 	for _, add := range commands {
-		root.AddCommand(add(e))
+		sub := add(e)
+		phased(e, sub)
+		root.AddCommand(sub)
 	}
 	return root
 }

@@ -3,10 +3,14 @@ package cli
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/dcsim/dcsim/nn"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -33,6 +37,12 @@ func TestGolden(t *testing.T) {
 		{"simulate-tiny-os.txt", []string{"simulate", "--network", "testdata/tiny.csv", "--accel", cfg + "accelerators/edge-16x16.yaml"}},
 		{"simulate-eie.json", []string{"simulate", "--accel", cfg + "accelerators/eie.yaml",
 			"--network", cfg + "networks/eie-benchmarks.csv", "--compression", cfg + "compression/eie-benchmarks.yaml", "--format", "json"}},
+		{"simulate-alexnet-all.txt", []string{"simulate", "--view", "all"}},
+		{"simulate-mobilenet-energy.txt", []string{"simulate", "--network", "mobilenet-v1", "--view", "energy"}},
+		{"simulate-eie-memory.txt", []string{"simulate", "--accel", cfg + "accelerators/eie.yaml",
+			"--compression", cfg + "compression/deep-compression-alexnet.yaml", "--view", "memory"}},
+		{"accel-show-eie.txt", []string{"accel", "show", cfg + "accelerators/eie.yaml"}},
+		{"simulate-scalesim-cfg.txt", []string{"simulate", "--accel", "testdata/scale.cfg", "--network", "lenet-5"}},
 		{"simulate-alexnet-dc-sparse.txt", []string{"simulate", "--accel", cfg + "accelerators/sparse-systolic-32x32.yaml",
 			"--compression", cfg + "compression/deep-compression-alexnet.yaml"}},
 	}
@@ -161,5 +171,79 @@ func TestOutFileAtomic(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Fatalf("directory holds %d entries, want 1", len(entries))
+	}
+}
+
+// TestTableWidth: the default table and every --view of simulate fit a
+// 100-column terminal for every zoo network on every preset accelerator.
+func TestTableWidth(t *testing.T) {
+	presets, err := filepath.Glob(cfg + "accelerators/*.yaml")
+	if err != nil || len(presets) == 0 {
+		t.Fatalf("no presets: %v", err)
+	}
+	for _, a := range presets {
+		for _, n := range nn.ZooNames() {
+			for _, v := range []string{"perf", "energy", "memory"} {
+				out, errs, code := run(t, "simulate", "--accel", a, "--network", n, "--view", v)
+				if code != 0 {
+					t.Fatalf("%s %s %s: exit %d: %s", a, n, v, code, errs)
+				}
+				checkWidth(t, fmt.Sprintf("%s %s --view %s", filepath.Base(a), n, v), out)
+			}
+		}
+	}
+}
+
+// checkWidth fails when a line of out is wider than 100 characters.
+func checkWidth(t *testing.T, what, out string) {
+	t.Helper()
+	for i, line := range strings.Split(out, "\n") {
+		if w := utf8.RuneCountInString(line); w > 100 {
+			t.Errorf("%s: line %d is %d columns wide:\n%s", what, i+1, w, line)
+		}
+	}
+}
+
+// TestHelpWidth: every command's help fits 100 columns, and --network
+// lists the zoo.
+func TestHelpWidth(t *testing.T) {
+	for _, c := range []string{"", "simulate", "train", "prune", "cluster", "eval", "codesign", "sweep", "report", "accel"} {
+		args := []string{"--help"}
+		if c != "" {
+			args = []string{c, "--help"}
+		}
+		out, errs, code := run(t, args...)
+		if code != 0 || out == "" {
+			t.Fatalf("%s --help: exit %d, %s", c, code, errs)
+		}
+		checkWidth(t, c+" --help", out)
+		for _, n := range nn.ZooNames() {
+			if c == "simulate" && !strings.Contains(out, n) {
+				t.Errorf("simulate --help does not list %s:\n%s", n, out)
+			}
+		}
+	}
+}
+
+// TestCLIMessages: --version, a mistyped command and a mistyped flag give
+// one readable line each, without a doubled "dcsim" prefix.
+func TestCLIMessages(t *testing.T) {
+	out, _, code := run(t, "--version")
+	if code != 0 || !strings.HasPrefix(out, "dcsim ") || !strings.Contains(out, "go1.") {
+		t.Errorf("--version: exit %d, %q", code, out)
+	}
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"simulat"}, "dcsim: unknown command \"simulat\" for \"dcsim\"; did you mean simulate?\n"},
+		{[]string{"simulate", "--netwrk", "x"}, "dcsim: simulate: unknown flag: --netwrk (did you mean --network?)\n"},
+		{[]string{"simulate", "--zzz"}, "dcsim: simulate: unknown flag: --zzz (run 'dcsim simulate --help' for the flags)\n"},
+	}
+	for _, c := range cases {
+		_, errs, code := run(t, c.args...)
+		if code != 2 || errs != c.want {
+			t.Errorf("%v: exit %d, stderr %q; want 2, %q", c.args, code, errs, c.want)
+		}
 	}
 }

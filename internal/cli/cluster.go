@@ -38,7 +38,16 @@ sum of its members' gradients). Reports storage and compression ratio.`,
 		Example: `  dcsim cluster --in out/lenet5-p4.npz --finetune-epochs 2 --out out/lenet5-c.npz --huffman
   dcsim cluster --in out/lenet5-p4.npz --method linear --k 16`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runCluster(e, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// 0 is "default" only when the flag is not given.
+			if err := explicitZero(cmd, "must be in 1–16", "max-bits", "conv-max-bits", "fc-max-bits"); err != nil {
+				return err
+			}
+			if err := explicitZero(cmd, "must be > 0 (leave it out for the default)", "lr"); err != nil {
+				return err
+			}
+			return runCluster(e, f)
+		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.in, "in", "", "model file (.npz), usually pruned")
@@ -91,30 +100,37 @@ func runCluster(e *env, f *clusterFlags) error {
 	if err := f.check(); err != nil {
 		return err
 	}
+	if err := checkOut("--out", f.out); err != nil {
+		return err
+	}
 	m, meta, err := loadModel(f.in)
 	if err != nil {
 		return err
 	}
-	train, test, err := f.data.load()
+	train, test, norm, err := f.data.loadFor(e, "cluster", f.in, meta)
 	if err != nil {
 		return err
 	}
+	e.work()
+	// Evaluation, clustering and fine-tuning fail on the model or the
+	// settings given (k above a layer's distinct weights, a learning rate
+	// that diverges): bad input.
 	before, _, err := f.data.evaluate(m, test)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	rep, err := clustering.ClusterModel(m, f.s)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	clustered, _, err := f.data.evaluate(m, test)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	acc := clustered
 	if f.finetuneEpochs > 0 {
 		if acc, err = f.finetune(e, m, train, test); err != nil {
-			return err
+			return input(err)
 		}
 	}
 	sum, err := summarize(m, acc, 0, f.storage.s)
@@ -122,21 +138,27 @@ func runCluster(e *env, f *clusterFlags) error {
 		return internal(err)
 	}
 	sum.Extra = map[string]any{"accuracy_before_clustering": before, "accuracy_after_clustering": clustered,
-		"accuracy_after_finetune": acc, "finetune_epochs": f.finetuneEpochs, "method": f.s.Method,
+		"finetune_epochs": f.finetuneEpochs, "method": f.s.Method,
 		"sse": rep.SSE, "cluster_seconds": rep.Duration.Seconds()}
+	if f.finetuneEpochs > 0 {
+		sum.Extra["accuracy_after_finetune"] = acc
+	}
 	if f.out != "" {
 		if meta == nil {
 			meta = map[string]string{}
 		}
 		meta["command"] = "cluster"
+		norm.SetMeta(meta)
 		meta["cluster_method"] = f.s.Method
 		meta["finetune_epochs"] = strconv.Itoa(f.finetuneEpochs)
 		meta["test_accuracy"] = strconv.FormatFloat(acc, 'f', 4, 64)
 		if err := saveModelMeta(f.out, m, meta); err != nil {
 			return err
 		}
+	} else {
+		e.notSaved("cluster")
 	}
-	return e.printSummary(format, sum, clusterTable(rep, before, clustered, acc))
+	return e.printSummary(format, sum, clusterTable(rep, before, clustered, acc, f.finetuneEpochs))
 }
 
 // finetune trains the centroids with indices and masks fixed.
@@ -150,24 +172,35 @@ func (f *clusterFlags) finetune(e *env, m *nn.Model, train, test *nn.Dataset) (f
 	s.FinetuneCodebook = true
 	s.Seed = f.s.Seed
 	s.Workers = f.data.workers
-	s.OnEpoch = e.epochBar("fine-tune centroids", s.Epochs)
-	if _, err := nn.Train(m, train, s); err != nil {
+	bar := e.stepBar("fine-tune centroids")
+	s.Progress = bar.progress()
+	_, err := nn.Train(m, train, s)
+	bar.finish()
+	if err != nil {
 		return 0, err
 	}
 	acc, _, err := f.data.evaluate(m, test)
+	if err == nil {
+		fmt.Fprintf(e.stderr, "fine-tuned centroids: %d epochs, test accuracy %.2f%%\n", s.Epochs, 100*acc)
+	}
 	return acc, err
 }
 
 // clusterTable lists per-layer k, index bits and distortion.
-func clusterTable(r clustering.ModelReport, before, after, tuned float64) reports.Table {
-	t := reports.Table{Title: "codebooks",
+func clusterTable(r clustering.ModelReport, before, after, tuned float64, epochs int) reports.Table {
+	t := reports.Table{Title: "codebooks", Left: 2,
 		Header: []string{"layer", "kind", "weights", "clustered", "k", "index bits", "SSE", "iterations"}}
 	for _, l := range r.Layers {
 		t.Rows = append(t.Rows, []string{l.Layer, string(l.Kind), strconv.Itoa(l.Weights), strconv.Itoa(l.Nonzero),
 			strconv.Itoa(l.K), strconv.Itoa(l.IndexBits), strconv.FormatFloat(l.Stats.SSE, 'g', 4, 64),
 			strconv.Itoa(l.Stats.Iterations)})
 	}
-	t.Notes = []string{fmt.Sprintf("test accuracy: %.2f%% before clustering, %.2f%% after, %.2f%% after fine-tuning",
-		100*before, 100*after, 100*tuned)}
+	note := fmt.Sprintf("test accuracy: %.2f%% before clustering, %.2f%% after", 100*before, 100*after)
+	if epochs > 0 {
+		note += fmt.Sprintf(", %.2f%% after %d epochs of centroid fine-tuning", 100*tuned, epochs)
+	} else {
+		note += " (no fine-tuning: --finetune-epochs 0)"
+	}
+	t.Notes = []string{note}
 	return t
 }

@@ -8,7 +8,10 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/internal/codesign"
+	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/pruning"
 	"github.com/dcsim/dcsim/reports"
+	"github.com/dcsim/dcsim/sim"
 	"github.com/spf13/cobra"
 )
 
@@ -21,6 +24,10 @@ const (
 	// defaultSaliencyImages: the candidate masks rank weights by saliency
 	// summed over this many training images (one gradient pass).
 	defaultSaliencyImages = 10000
+	// defaultCodesignImages: test images run through every candidate to
+	// measure its activation sparsity (fewer than simulate's default: every
+	// candidate is measured).
+	defaultCodesignImages = 20
 )
 
 type codesignFlags struct {
@@ -32,6 +39,8 @@ type codesignFlags struct {
 	rounds, retrainEp int
 	finalEp           int
 	lr                float64
+	images            int
+	actData           *nn.Dataset // the images activations are measured on, once loaded
 	data              dataFlags
 	output            outputFlags
 }
@@ -53,7 +62,8 @@ threshold pruning at the same number of kept weights; all are simulated.
 A budget no candidate meets is an error naming the closest candidate.`,
 		Example: `  dcsim codesign --in out/lenet5.npz --accel configs/accelerators/eie.yaml
   dcsim codesign --in out/lenet5.npz --accel configs/accelerators/eie.yaml --max-latency-us 20 \
-      --conv-keep 0.1,0.2,0.3 --fc-keep 0.02,0.05 --bits conv=8,fc=5 --format json --out codesign.json`,
+      --conv-keep 0.1,0.2,0.3 --fc-keep 0.02,0.05 --bits conv=8,fc=5 \
+      --format json --out codesign.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runCodesign(e, f) },
 	}
@@ -75,11 +85,13 @@ A budget no candidate meets is an error naming the closest candidate.`,
 	fl.IntVar(&f.s.ValidateProxy, "validate-proxy", 0, "retrain N candidates for real and report the proxy's Spearman rank correlation")
 	fl.IntVar(&f.rounds, "rounds", 0, "prune/retrain rounds of the real retraining (default 5)")
 	fl.IntVar(&f.retrainEp, "retrain-epochs", 0, "retraining epochs per round (default 2)")
-	fl.IntVar(&f.finalEp, "final-epochs", 0, "fine-tuning epochs with frozen masks (default 3)")
+	fl.IntVar(&f.finalEp, "final-epochs", pruning.DefaultFinalEpochs, "fine-tuning epochs with frozen masks (0 = none)")
 	fl.Float64Var(&f.lr, "lr", 0, "retraining learning rate (default 0.1 × the dense rate)")
 	fl.IntVar(&f.s.ClusterEpochs, "cluster-epochs", 1, "centroid fine-tuning epochs after clustering the chosen model")
 	fl.BoolVar(&f.s.NoRetrain, "no-retrain", false, "skip the final comparison (no retraining of the chosen candidate and the baseline; --validate-proxy still runs)")
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for fine-tuning and retraining shuffles and clustering")
+	fl.IntVar(&f.images, "images", defaultCodesignImages,
+		"test images run through every candidate to measure its activation sparsity (0 = none)")
 	f.data.add(cmd)
 	f.output.add(cmd, "also write the output to this file (atomically)")
 	return cmd
@@ -130,18 +142,36 @@ func (f *codesignFlags) settings() (codesign.Settings, error) {
 		return s, fmt.Errorf("--lr: must be ≥ 0 (0 = default), got %g", f.lr)
 	case !(f.maxDrop >= 0 && f.maxDrop < 1):
 		return s, fmt.Errorf("--max-drop: must be in [0,1), got %g", f.maxDrop)
+	case f.finalEp < 0:
+		return s, fmt.Errorf("--final-epochs: must be ≥ 0, got %d", f.finalEp)
 	case f.maxDrop == 0:
 		s.MaxDrop = math.SmallestNonzeroFloat64 // zero in Settings means the default
 	default:
 		s.MaxDrop = f.maxDrop
 	}
 	s.Prune.Rounds, s.Prune.RetrainEpochs, s.Prune.FinalEpochs, s.Prune.Train.LR = f.rounds, f.retrainEp, f.finalEp, f.lr
+	if f.finalEp == 0 {
+		s.Prune.FinalEpochs = -1 // pruning.Settings: negative means none, zero the default
+	}
 	s.Workers = f.data.workers
-	s.Workload = modelToWorkload
+	if f.images < 0 {
+		return s, fmt.Errorf("--images: must be ≥ 0, got %d", f.images)
+	}
+	s.Workloads = f.workloads
 	if err := s.Validate(); err != nil {
 		return s, flagError(err)
 	}
 	return s, f.data.check()
+}
+
+// workloads is codesign's Settings.Workloads: the candidate's own masks,
+// and its activation masks measured on the first --images test images.
+func (f *codesignFlags) workloads(m *nn.Model) ([]*sim.Workload, error) {
+	w := modelToWorkload(m)
+	if f.images == 0 {
+		return []*sim.Workload{w}, nil
+	}
+	return imageWorkloads(m, w, f.actData, f.images)
 }
 
 // flagError prefixes a settings error with "--" so it names the flag.
@@ -158,22 +188,32 @@ func runCodesign(e *env, f *codesignFlags) error {
 	if err != nil {
 		return err
 	}
-	spec, err := loadSpec(f.accel)
+	if err := checkOut("--out", f.output.out); err != nil {
+		return err
+	}
+	spec, err := e.loadSpec(f.accel)
 	if err != nil {
 		return err
 	}
-	m, _, err := loadModel(f.in)
+	m, meta, err := loadModel(f.in)
 	if err != nil {
 		return err
 	}
-	train, test, err := f.data.load()
+	train, test, _, err := f.data.loadFor(e, "codesign", f.in, meta)
 	if err != nil {
 		return err
 	}
+	if f.images > test.N {
+		return fmt.Errorf("--images: must be ≤ %d (the test images), got %d", test.N, f.images)
+	}
+	f.actData = test
+	e.work()
 	s.Progress = e.progressWriter()
+	// Run fails on its settings, on a model the accelerator cannot run,
+	// or when retraining diverges: bad input.
 	res, err := codesign.Run(m, spec, train, test, s)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	render := func(out io.Writer) error { return reports.Render(out, format, res, res.Tables()...) }
 	if f.output.out != "" {

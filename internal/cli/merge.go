@@ -40,6 +40,9 @@ func runMerge(e *env, f *mergeFlags, inputs []string) error {
 	if f.out != "" && sweep.FormatOf(f.out) != sweep.FormatOf(inputs[0]) {
 		return fmt.Errorf("--out %s: format %s differs from the inputs' (%s)", f.out, sweep.FormatOf(f.out), sweep.FormatOf(inputs[0]))
 	}
+	if err := checkOut("--out", f.out); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	st, err := sweep.Merge(&buf, inputs)
 	if err != nil {
@@ -48,6 +51,7 @@ func runMerge(e *env, f *mergeFlags, inputs []string) error {
 	if f.complete && st.Missing() > 0 {
 		return fmt.Errorf("merge: %d of %d points are missing (run the missing shards, or --resume them)", st.Missing(), st.Points)
 	}
+	e.work()
 	write := func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }
 	if f.out != "" {
 		err = writeFileAtomic(f.out, write)

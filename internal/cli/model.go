@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/dcsim/dcsim/clustering"
 	"github.com/dcsim/dcsim/nn"
@@ -22,7 +23,7 @@ type dataFlags struct {
 }
 
 func (d *dataFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&d.dir, "data", "", "MNIST directory (default: $DCSIM_MNIST, else the GoMNIST module's data/)")
+	cmd.Flags().StringVar(&d.dir, "data", "", "MNIST directory (default: $DCSIM_MNIST, else GoMNIST's data/ in the Go module cache)")
 	cmd.Flags().IntVar(&d.trainLimit, "train-limit", 0, "use only the first N training images (0 = all 60000)")
 	cmd.Flags().IntVar(&d.testLimit, "test-limit", 0, "use only the first N test images (0 = all 10000)")
 	cmd.Flags().IntVar(&d.workers, "workers", 0, "goroutines for training and evaluation (0 = all CPUs)")
@@ -42,7 +43,7 @@ func (d *dataFlags) check() error {
 
 // load reads MNIST (after the flags were checked).
 func (d *dataFlags) load() (train, test *nn.Dataset, err error) {
-	dir, err := nn.MNISTDir(d.dir)
+	dir, err := mnistDir(d.dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -126,25 +127,68 @@ func (e *env) printSummary(f reports.Format, s reports.ModelSummary, extra ...re
 	return e.emit(f, s, append([]reports.Table{reports.ModelTable(s)}, extra...)...)
 }
 
-// epochBar returns an OnEpoch callback that advances a progress bar on a
-// terminal, or logs one line per epoch to stderr otherwise (for JSON
-// output, stderr keeps the logs and stdout the document).
-func (e *env) epochBar(label string, epochs int) func(int, float64) {
+// stepBar returns, when stderr is a terminal, a progress bar that nn.Train
+// advances once per mini-batch (count, rate and time left) and describes
+// with the epoch and loss; lines written to it (pruning rounds) are printed
+// above the bar. Off a terminal it returns nil: nothing is printed per step
+// or epoch, only the one line each stage writes when it ends.
+func (e *env) stepBar(label string) *stageBar {
 	if !e.interactive() {
-		return func(ep int, loss float64) {
-			fmt.Fprintf(e.stderr, "%s: epoch %d/%d loss %.4f\n", label, ep, epochs, loss)
-		}
+		return nil
 	}
-	bar := progressbar.NewOptions(epochs, progressbar.OptionSetWriter(e.stderr),
+	bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(e.stderr),
 		progressbar.OptionSetDescription(label), progressbar.OptionShowCount(),
-		progressbar.OptionClearOnFinish())
-	return func(ep int, loss float64) {
-		bar.Describe(fmt.Sprintf("%s loss %.4f", label, loss))
-		_ = bar.Set(ep)
-		if ep == epochs {
-			_ = bar.Finish()
-		}
+		progressbar.OptionShowIts(), progressbar.OptionSetItsString("batches"),
+		progressbar.OptionSetPredictTime(true), progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+	return &stageBar{bar: bar, label: label, w: e.stderr}
+}
+
+// stageBar is the progress bar of one command; it implements the interface
+// nn.Train drives (ChangeMax, Add, Describe) and io.Writer for log lines.
+type stageBar struct {
+	bar   *progressbar.ProgressBar
+	label string
+	w     io.Writer
+}
+
+// ChangeMax starts a new training run of n steps: the count restarts.
+func (b *stageBar) ChangeMax(n int) {
+	b.bar.Reset()
+	b.bar.ChangeMax(n)
+	b.bar.Describe(b.label)
+}
+
+func (b *stageBar) Add(n int) error { return b.bar.Add(n) }
+
+func (b *stageBar) Describe(s string) { b.bar.Describe(b.label + ": " + s) }
+
+// Write prints p above the bar.
+func (b *stageBar) Write(p []byte) (int, error) {
+	_ = b.bar.Clear()
+	return b.w.Write(p)
+}
+
+// finish removes the bar from the terminal.
+func (b *stageBar) finish() {
+	if b != nil {
+		_ = b.bar.Finish()
 	}
+}
+
+// progress returns b as nn.TrainSettings.Progress: nil stays a nil
+// interface, so Train prints nothing.
+func (b *stageBar) progress() io.Writer {
+	if b == nil {
+		return nil
+	}
+	return b
+}
+
+// notSaved tells the user that a command which produces a model kept it
+// in memory only.
+func (e *env) notSaved(cmd string) {
+	fmt.Fprintf(e.stderr, "dcsim %s: no --out given, so the model was not saved\n", cmd)
 }
 
 // progressWriter is where per-round progress lines of long commands go.
@@ -167,11 +211,40 @@ func loadModel(path string) (*nn.Model, map[string]string, error) {
 	return nn.LoadModel(path)
 }
 
-// saveModelMeta writes a model file atomically, mapping failures to
-// internal errors.
+// loadFor reads MNIST normalised as the model file's meta says its weights
+// expect (nn.NormalizationOf: dcsim's MNIST normalisation when the file does
+// not say), and says so on stderr when that is not dcsim's default.
+func (d *dataFlags) loadFor(e *env, cmd, path string, meta map[string]string) (train, test *nn.Dataset, norm nn.Normalization, err error) {
+	norm, err = nn.NormalizationOf(meta)
+	if err != nil {
+		return nil, nil, norm, fmt.Errorf("%s: %w", path, err)
+	}
+	if train, test, err = d.load(); err != nil {
+		return nil, nil, norm, err
+	}
+	if norm != nn.MNISTNormalization {
+		fmt.Fprintf(e.stderr, "dcsim %s: inputs normalised as %s, as %s records\n", cmd, norm, path)
+		train = train.Renormalize(nn.MNISTNormalization, norm)
+		test = test.Renormalize(nn.MNISTNormalization, norm)
+	}
+	return train, test, norm, nil
+}
+
+// saveModelMeta writes a model file atomically; a failure is an
+// *fs.PathError naming path (exit status 2).
 func saveModelMeta(path string, m *nn.Model, meta map[string]string) error {
-	if err := nn.SaveModel(path, m, meta); err != nil {
-		return internal(err)
+	return nn.SaveModel(path, m, meta)
+}
+
+// explicitZero rejects a flag given as 0 where the zero value stands for a
+// default: "--max-bits 0" must not silently mean 5.
+func explicitZero(cmd *cobra.Command, what string, flags ...string) error {
+	for _, name := range flags {
+		if fl := cmd.Flags().Lookup(name); fl != nil && fl.Changed {
+			if v, err := strconv.ParseFloat(fl.Value.String(), 64); err == nil && v == 0 {
+				return fmt.Errorf("--%s: %s, got 0", name, what)
+			}
+		}
 	}
 	return nil
 }

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/dcsim/dcsim/reports"
 	"github.com/spf13/cobra"
@@ -43,11 +45,57 @@ func (e *env) emit(f reports.Format, doc any, tables ...reports.Table) error {
 }
 
 // writeFileAtomic writes data to path atomically (reports.WriteFileAtomic),
-// so an interrupted run never leaves a half-written file behind. A directory
-// that cannot be created is bad input; a failed write is an internal error.
+// so an interrupted run never leaves a half-written file behind. Its
+// failures are *fs.PathError naming path: bad input (exit status 2).
 func writeFileAtomic(path string, write func(io.Writer) error) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	return reports.WriteFileAtomic(path, write)
+}
+
+// checkOut checks, before any work, that an output file can be written at
+// path: not a directory, its directory present (or creatable) and
+// writable. The probe is a temporary file named as atomicfile names its own,
+// removed at once. Failures are bad input naming the flag and path.
+func checkOut(flag, path string) error {
+	if path == "" {
+		return nil
 	}
-	return internal(reports.WriteFileAtomic(path, write))
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return inputf("%s %s: is a directory (want a file path)", flag, path)
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return inputf("%s %s: cannot create directory %s: %v", flag, path, dir, unwrapPath(err))
+	}
+	f, err := os.CreateTemp(dir, "."+base+"."+strconv.Itoa(os.Getpid())+"-*.tmp")
+	if err != nil {
+		return inputf("%s %s: cannot write in %s: %v", flag, path, dir, unwrapPath(err))
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return nil
+}
+
+// checkOutDir is checkOut for an output directory: created if absent,
+// writable, not a file.
+func checkOutDir(flag, dir string) error {
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return inputf("%s %s: is a file (want a directory)", flag, dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return inputf("%s %s: cannot create directory: %v", flag, dir, unwrapPath(err))
+	}
+	return checkOut(flag, filepath.Join(dir, "report.md"))
+}
+
+// unwrapPath is the cause of a *fs.PathError (whose path may be a probe
+// file the user never named), or err.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

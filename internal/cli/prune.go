@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -16,6 +17,7 @@ func init() { register(newPrune) }
 type pruneFlags struct {
 	in, out    string
 	experiment string
+	expModel   string // the experiment's model: key ("" = any)
 	s          pruning.Settings
 	splicing   bool
 	data       dataFlags
@@ -36,7 +38,16 @@ an experiment YAML (configs/experiments/); flags given override it.`,
   dcsim prune --in out/lenet5.npz --conv-keep 0.3 --fc-keep 0.03 --out out/lenet5-sep.npz
   dcsim prune --experiment configs/experiments/lenet5-saliency-4pct.yaml`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runPrune(e, cmd, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// 0 is "default" only when the flag is not given.
+			if err := explicitZero(cmd, "must be ≥ 1 (leave it out for the default)", "rounds", "retrain-epochs"); err != nil {
+				return err
+			}
+			if err := explicitZero(cmd, "must be > 0 (leave it out for the default)", "lr"); err != nil {
+				return err
+			}
+			return runPrune(e, cmd, f)
+		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.in, "in", "", "trained model (.npz)")
@@ -45,13 +56,13 @@ an experiment YAML (configs/experiments/); flags given override it.`,
 	fl.StringVar(&f.s.Criterion, "criterion", "", "saliency or magnitude (default saliency)")
 	fl.StringVar(&f.s.Normalize, "normalize", "", "per-layer gradient normalisation: "+strings.Join(pruning.Normalizations(), ", ")+" (default "+pruning.DefaultNormalize+")")
 	fl.StringVar(&f.s.Accumulate, "accumulate", "", "saliency accumulation: "+strings.Join(pruning.Accumulations(), ", ")+" (default "+pruning.DefaultAccumulate+")")
-	fl.Float64Var(&f.s.Keep, "keep", 0, "global fraction of weights kept, in (0,1]")
+	fl.Float64Var(&f.s.Keep, "keep", 0, "global fraction of weights kept, in (0,1]; PyTorch's prune amount = 1 − keep")
 	fl.Float64Var(&f.s.ConvKeep, "conv-keep", 0, "fraction of conv weights kept (with --fc-keep)")
 	fl.Float64Var(&f.s.FCKeep, "fc-keep", 0, "fraction of FC weights kept (with --conv-keep)")
 	fl.StringVar(&f.s.Schedule, "schedule", "", "keep schedule over the rounds: cubic or geometric (default cubic)")
 	fl.IntVar(&f.s.Rounds, "rounds", 0, "prune/retrain rounds (default 5)")
 	fl.IntVar(&f.s.RetrainEpochs, "retrain-epochs", 0, "retraining epochs per round (default 2)")
-	fl.IntVar(&f.s.FinalEpochs, "final-epochs", 0, "fine-tuning epochs with frozen masks (default 3)")
+	fl.IntVar(&f.s.FinalEpochs, "final-epochs", pruning.DefaultFinalEpochs, "fine-tuning epochs with frozen masks (0 = none)")
 	fl.Float64Var(&f.s.Train.LR, "lr", 0, "retraining learning rate (default 0.1 × the dense rate)")
 	fl.BoolVar(&f.splicing, "splicing", true, "let pruned weights keep learning and come back")
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for retraining shuffles")
@@ -64,6 +75,12 @@ an experiment YAML (configs/experiments/); flags given override it.`,
 func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 	fromFlags := f.s
 	fromFlags.NoSplicing = !f.splicing
+	if fromFlags.FinalEpochs < 0 {
+		return pruning.Settings{}, fmt.Errorf("--final-epochs: must be ≥ 0, got %d", fromFlags.FinalEpochs)
+	}
+	if fromFlags.FinalEpochs == 0 {
+		fromFlags.FinalEpochs = -1 // pruning.Settings: negative means none, zero the default
+	}
 	if f.experiment == "" {
 		return fromFlags, nil
 	}
@@ -72,6 +89,7 @@ func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 		return pruning.Settings{}, err
 	}
 	s := exp.Settings
+	f.expModel = exp.Model
 	if f.in == "" {
 		f.in = exp.In
 	}
@@ -120,19 +138,32 @@ func runPrune(e *env, cmd *cobra.Command, f *pruneFlags) error {
 	if err := f.data.check(); err != nil {
 		return err
 	}
-	m, _, err := loadModel(f.in)
+	if err := checkOut("--out", f.out); err != nil {
+		return err
+	}
+	m, inMeta, err := loadModel(f.in)
 	if err != nil {
 		return err
 	}
-	train, test, err := f.data.load()
+	if err := f.checkExperimentModel(m.Arch.Name, inMeta); err != nil {
+		return err
+	}
+	train, test, norm, err := f.data.loadFor(e, "prune", f.in, inMeta)
 	if err != nil {
 		return err
 	}
+	e.work()
 	s.Train.Workers = f.data.workers
+	bar := e.stepBar("prune")
 	s.Progress = e.progressWriter()
+	if bar != nil {
+		s.Progress, s.Train.Progress = bar, bar
+	}
+	// Prune fails on its settings or when retraining diverges: bad input.
 	rep, err := pruning.Prune(m, train, test, s)
+	bar.finish()
 	if err != nil {
-		return err
+		return input(err)
 	}
 	// Prune evaluated the final model on the test set after its last
 	// phase (zeroing shadow values does not change effective weights).
@@ -146,18 +177,45 @@ func runPrune(e *env, cmd *cobra.Command, f *pruneFlags) error {
 	if f.out != "" {
 		meta := rep.Meta()
 		meta["command"] = "prune"
+		norm.SetMeta(meta)
 		meta["test_accuracy"] = strconv.FormatFloat(acc, 'f', 4, 64)
 		if err := saveModelMeta(f.out, m, meta); err != nil {
 			return err
 		}
+	} else {
+		e.notSaved("prune")
 	}
 	return e.printSummary(format, sum, roundsTable(rep))
+}
+
+// checkExperimentModel checks the architecture of the --in model against
+// the experiment's model: key.
+func (f *pruneFlags) checkExperimentModel(arch string, meta map[string]string) error {
+	if f.expModel == "" || f.expModel == arch {
+		return nil
+	}
+	return inputf("%s: model: %q, but %s holds a %s model", fileLine(f.experiment, "model"), f.expModel, f.in, arch)
+}
+
+// fileLine is "file:line" of the first top-level YAML key in file, or
+// "file" when it cannot be found.
+func fileLine(file, key string) string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return file
+	}
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, key+":") {
+			return fmt.Sprintf("%s:%d", file, i+1)
+		}
+	}
+	return file
 }
 
 // roundsTable lists the pruning rounds: targets, density reached, weights
 // revived and pruned, accuracy.
 func roundsTable(r pruning.Report) reports.Table {
-	t := reports.Table{Title: fmt.Sprintf("%s pruning rounds (%s, schedule %s, splicing %v)", r.Criterion, r.Model, r.Schedule, r.Splicing),
+	t := reports.Table{Left: 2, Title: fmt.Sprintf("%s pruning rounds (%s, schedule %s, splicing %v)", r.Criterion, r.Model, r.Schedule, r.Splicing),
 		Header: []string{"round", "phase", "keep target", "density", "revived", "pruned", "accuracy %", "saliency s", "train s"}}
 	for _, rd := range r.Rounds {
 		target := "-"

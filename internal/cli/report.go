@@ -65,6 +65,9 @@ func runReport(e *env, f *reportFlags) error {
 	if f.out == "" {
 		return errors.New("report: --out DIR is required")
 	}
+	if err := checkOutDir("--out", f.out); err != nil {
+		return err
+	}
 	d := reports.ReportData{Title: f.title}
 	for _, in := range f.in {
 		if err := readReportInput(&d, in); err != nil {
@@ -72,9 +75,10 @@ func runReport(e *env, f *reportFlags) error {
 		}
 		d.Sources = append(d.Sources, in)
 	}
+	e.work()
 	files, tables, err := reports.WriteReport(f.out, d)
 	if err != nil {
-		return internal(err)
+		return err // an *fs.PathError naming the file is exit status 2, anything else 1
 	}
 	doc := struct {
 		Out   string   `json:"out"`

@@ -3,8 +3,11 @@ package cli
 import (
 	"fmt"
 	"io"
+	"math"
+	"strings"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/reports"
 	"github.com/dcsim/dcsim/sim"
 	"github.com/spf13/cobra"
@@ -17,6 +20,9 @@ type simulateFlags struct {
 	network     string
 	compression string
 	maskAcc     bool
+	images      int
+	data        string
+	view        string
 	output      outputFlags
 }
 
@@ -38,20 +44,40 @@ Without flags it runs AlexNet on the built-in 32x32 weight-stationary array
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runSimulate(e, f) },
 	}
-	cmd.Flags().StringVar(&f.accel, "accel", "", "accelerator YAML (default: built-in systolic-32x32)")
-	cmd.Flags().StringVar(&f.network, "network", "alexnet", "zoo name, SCALE-Sim topology .csv, or dcsim model .npz")
+	cmd.Flags().StringVar(&f.accel, "accel", "", "accelerator YAML or SCALE-Sim .cfg (default: built-in systolic-32x32)")
+	cmd.Flags().StringVar(&f.network, "network", "alexnet",
+		"zoo name ("+strings.Join(nn.ZooNames(), ", ")+"), SCALE-Sim topology .csv, or dcsim model .npz")
 	cmd.Flags().StringVar(&f.compression, "compression", "", "compression profile YAML (per-layer densities and index bits)")
 	cmd.Flags().BoolVar(&f.maskAcc, "mask-accurate", false, "draw seeded random masks at the profile's densities and simulate them exactly")
+	cmd.Flags().IntVar(&f.images, "images", defaultImages,
+		"with --network MODEL.npz: MNIST test images run through the model to measure each layer's activation\n"+
+			"sparsity (results are means over images, with p5/p95 of latency and energy; 0 = no measurement)")
+	cmd.Flags().StringVar(&f.data, "data", "", "MNIST directory for --images (default: $DCSIM_MNIST, else the GoMNIST module's data/)")
+	cmd.Flags().StringVar(&f.view, "view", "perf",
+		"table to print: perf (latency, utilisation, energy), energy (by storage level), "+
+			"memory (folds, SRAM/DRAM traffic, bandwidth) or all; json and csv carry every field")
 	f.output.add(cmd, "also write the output to this file (atomically)")
 	return cmd
 }
 
-// loadSpec loads --accel, or the built-in default spec when it is empty.
-func loadSpec(path string) (*accel.Spec, error) {
+// loadSpec loads --accel: accelerator YAML, a SCALE-Sim .cfg (what it
+// could not map is noted on stderr), or the built-in default spec when path
+// is empty.
+func (e *env) loadSpec(path string) (*accel.Spec, error) {
 	if path == "" {
 		return accel.DefaultSpec(), nil
 	}
-	s, err := accel.Load(path)
+	var s *accel.Spec
+	var err error
+	if accel.IsSCALESimCfg(path) {
+		var notes []string
+		s, notes, err = accel.LoadSCALESimCfg(path)
+		for _, n := range notes {
+			fmt.Fprintf(e.stderr, "dcsim: %s: %s\n", path, n)
+		}
+	} else {
+		s, err = accel.Load(path)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -66,11 +92,21 @@ func runSimulate(e *env, f *simulateFlags) error {
 	if err != nil {
 		return err
 	}
-	spec, err := loadSpec(f.accel)
+	if err := checkOut("--out", f.output.out); err != nil {
+		return err
+	}
+	view, err := reports.ParseView(f.view)
 	if err != nil {
 		return err
 	}
-	w, err := loadNetwork(f.network)
+	spec, err := e.loadSpec(f.accel)
+	if err != nil {
+		return err
+	}
+	if f.images < 0 {
+		return fmt.Errorf("--images: must be ≥ 0, got %d", f.images)
+	}
+	model, w, err := loadNetworkModel(f.network)
 	if err != nil {
 		return err
 	}
@@ -81,16 +117,32 @@ func runSimulate(e *env, f *simulateFlags) error {
 	} else if f.maskAcc {
 		return fmt.Errorf("--mask-accurate: needs --compression (the densities to draw masks at)")
 	}
-	res, err := sim.Simulate(spec, w)
+	// Simulate validates the accelerator against every layer before it
+	// counts anything: its errors are about the inputs.
+	var res sim.Result
+	if model != nil && f.images > 0 {
+		res, err = simulateMeasured(spec, model, w, f)
+	} else {
+		res, err = sim.Simulate(spec, w)
+	}
 	if err != nil {
 		return err
 	}
+	e.work()
+	if !finiteResult(res) {
+		return internal(fmt.Errorf("simulator returned a non-finite latency or energy for %s on %s", w.Name, spec.Name))
+	}
+	sim.Detail(spec, w, &res)
 	render := func(out io.Writer) error {
-		tbl := reports.SimulateTable(res)
-		if format == reports.CSV {
-			tbl = reports.SimulateCSV(res)
+		tbls := reports.SimulateTables(res, view)
+		if view == reports.ViewPerf {
+			tbls[0].Notes = append(tbls[0].Notes,
+				"--view energy|memory|all for more tables; --format json or csv for every field.")
 		}
-		return reports.Render(out, format, res, tbl)
+		if format == reports.CSV {
+			tbls = []reports.Table{reports.SimulateCSV(res)}
+		}
+		return reports.Render(out, format, res, tbls...)
 	}
 	if f.output.out != "" {
 		if err := writeFileAtomic(f.output.out, render); err != nil {
@@ -101,4 +153,44 @@ func runSimulate(e *env, f *simulateFlags) error {
 		return internal(err)
 	}
 	return nil
+}
+
+// simulateMeasured simulates a model file with the activation masks
+// measured on --images MNIST test images.
+func simulateMeasured(spec *accel.Spec, m *nn.Model, w *sim.Workload, f *simulateFlags) (sim.Result, error) {
+	dir, err := nn.MNISTDir(f.data)
+	if err != nil {
+		return sim.Result{}, fmt.Errorf("--images %d: measuring activations needs the MNIST test images: %w (or --images 0 to simulate without measured activations)", f.images, err)
+	}
+	_, test, err := nn.LoadMNIST(dir)
+	if err != nil {
+		return sim.Result{}, err
+	}
+	if f.images > test.N {
+		return sim.Result{}, fmt.Errorf("--images: must be ≤ %d (the test set), got %d", test.N, f.images)
+	}
+	ws, err := imageWorkloads(m, w, test, f.images)
+	if err != nil {
+		return sim.Result{}, err
+	}
+	return sim.SimulateImages(spec, ws)
+}
+
+// finiteResult reports whether every latency and energy of r is finite
+// (the accelerator's energies are bounded, so anything else is a bug).
+func finiteResult(r sim.Result) bool {
+	ok := func(vs ...float64) bool {
+		for _, v := range vs {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, l := range r.Layers {
+		if !ok(l.LatencyUS, l.Utilization, l.Energy.Total, l.Energy.MAC, l.Energy.LUT, l.Energy.SRAM, l.Energy.DRAM, l.Energy.Static) {
+			return false
+		}
+	}
+	return ok(r.Total.LatencyUS, r.Total.Energy.Total)
 }

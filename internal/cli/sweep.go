@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -28,6 +29,7 @@ type sweepFlags struct {
 	skipInvalid bool
 	maskAcc     bool
 	dryRun      bool
+	force       bool
 	output      outputFlags
 }
 
@@ -59,12 +61,17 @@ given, else to stderr.`,
 	fl.BoolVar(&f.resume, "resume", false, "continue --out: skip points already in it (it must come from the same spec)")
 	fl.BoolVar(&f.skipInvalid, "skip-invalid", false, "record invalid design points as errors and run the rest (default: fail before simulating)")
 	fl.BoolVar(&f.maskAcc, "mask-accurate", false, "draw seeded random masks at each profile's densities (slower) instead of the statistical model")
-	fl.BoolVar(&f.dryRun, "dry-run", false, "parse and validate every point, print the counts, simulate nothing")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "parse and validate the points (up to 2^20 configurations), print the counts, simulate nothing")
+	fl.BoolVar(&f.force, "force", false, "run more than 10^8 design points in one run")
 	f.output.add(cmd, "results file: .jsonl (default) or .csv; stdout when empty")
 	return cmd
 }
 
 func runSweep(ctx context.Context, e *env, f *sweepFlags) error {
+	// Signals are caught from the start, so that an interrupt at any
+	// moment ends with the results flushed and the status shells expect.
+	ctx, caught, stop := notifySignals(ctx)
+	defer stop()
 	format, err := f.output.parse()
 	if err != nil {
 		return err
@@ -82,12 +89,23 @@ func runSweep(ctx context.Context, e *env, f *sweepFlags) error {
 	if err != nil {
 		return err
 	}
+	if !f.dryRun && !f.resume {
+		if _, err := os.Stat(f.output.out); err == nil {
+			return inputf("%s: already exists (use --resume to continue it, or remove it)", f.output.out)
+		}
+	}
+	if !f.dryRun {
+		if err := checkOut("--out", f.output.out); err != nil {
+			return err
+		}
+	}
 	spec, err := sweep.Load(f.spec)
 	if err != nil {
 		return err
 	}
 	set := sweep.Settings{Workers: f.workers, Shard: shard, SkipInvalid: f.skipInvalid, LoadNetwork: loadNetwork,
-		ApplyProfile: func(w *sim.Workload, path string) error { return applyProfile(w, path, f.maskAcc) }}
+		ApplyProfile: func(w *sim.Workload, path string) error { return applyProfile(w, path, f.maskAcc) },
+		Force:        f.force || f.dryRun}
 	plan, err := sweep.NewPlan(spec, set)
 	if err != nil {
 		return err
@@ -99,7 +117,8 @@ func runSweep(ctx context.Context, e *env, f *sweepFlags) error {
 	if err != nil {
 		return err
 	}
-	sum, cpu, runErr := e.runPlan(ctx, plan, out, spec, shard)
+	e.work()
+	sum, cpu, runErr := e.runPlan(ctx, plan, out, spec, shard, caught)
 	if err := out.Close(); err != nil && runErr == nil {
 		runErr = internal(err)
 	}
@@ -127,15 +146,39 @@ func openSweepOutput(e *env, f *sweepFlags, spec *sweep.Spec, shard sweep.Shard)
 	return sweep.Create(f.output.out, spec, shard, f.resume)
 }
 
-// runPlan runs the plan with a progress bar on a terminal, stopping cleanly
-// on SIGINT or SIGTERM (what Kubernetes and Slurm send before killing).
-func (e *env) runPlan(ctx context.Context, plan *sweep.Plan, out *sweep.Output, spec *sweep.Spec,
-	shard sweep.Shard) (sweep.Summary, time.Duration, error) {
-	if ctx == nil {
-		ctx = context.Background()
+// notifySignals returns a context cancelled by SIGINT or SIGTERM (what
+// Kubernetes and Slurm send before killing), a function returning the
+// signal caught (nil if none) and one that stops listening.
+func notifySignals(parent context.Context) (context.Context, func() os.Signal, func()) {
+	if parent == nil {
+		parent = context.Background()
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Value
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			got.Store(s)
+			cancel()
+		case <-done:
+		}
+	}()
+	caught := func() os.Signal {
+		s, _ := got.Load().(os.Signal)
+		return s
+	}
+	return ctx, caught, func() { signal.Stop(ch); close(done); cancel() }
+}
+
+// runPlan runs the plan with a progress bar on a terminal, stopping cleanly
+// when ctx is cancelled. A run stopped by a signal is an interruptedError
+// (exit status 128 + the signal), after the results written so far are
+// flushed.
+func (e *env) runPlan(ctx context.Context, plan *sweep.Plan, out *sweep.Output, spec *sweep.Spec,
+	shard sweep.Shard, caught func() os.Signal) (sweep.Summary, time.Duration, error) {
 	if e.interactive() {
 		bar := progressbar.NewOptions64(-1, progressbar.OptionSetWriter(e.stderr),
 			progressbar.OptionSetDescription("sweep "+spec.Name), progressbar.OptionShowCount(),
@@ -155,10 +198,18 @@ func (e *env) runPlan(ctx context.Context, plan *sweep.Plan, out *sweep.Output, 
 	sum, err := plan.Run(ctx, out)
 	cpu := cpuTime() - cpu0
 	if errors.Is(err, context.Canceled) {
-		return sum, cpu, internal(fmt.Errorf("interrupted after %d new points; rerun with --resume to continue", sum.Done))
+		msg := fmt.Sprintf("interrupted after %d new points; rerun with --resume to continue", sum.Done)
+		if s, ok := caught().(syscall.Signal); ok {
+			return sum, cpu, interruptedError{sig: s, msg: msg + " (" + unixSignalName(s) + ")"}
+		}
+		return sum, cpu, internal(errors.New(msg))
+	}
+	var inv *sweep.InvalidError
+	if errors.As(err, &inv) {
+		return sum, cpu, fmt.Errorf("%w (stopped; the points before it are written)", err)
 	}
 	if err != nil {
-		return sum, cpu, internal(err)
+		return sum, cpu, err // writing results: an *fs.PathError naming --out
 	}
 	return sum, cpu, nil
 }
@@ -201,7 +252,7 @@ func (e *env) sweepSummary(format reports.Format, f *sweepFlags, spec *sweep.Spe
 	if cpu > 0 {
 		d.PointsPerCPUS = float64(sum.Done) / cpu.Seconds()
 	}
-	t := reports.Table{Title: "sweep " + spec.Name, Header: []string{"quantity", "value"}, Rows: [][]string{
+	t := reports.Table{Title: "sweep " + spec.Name, Left: 1, Header: []string{"quantity", "value"}, Rows: [][]string{
 		{"spec", spec.File}, {"spec hash", spec.Hash[:16]}, {"accelerator configs", itoa(spec.NumConfigs())},
 		{"networks x profiles", strconv.Itoa(len(spec.Pairs))}, {"design points", itoa(spec.NumPoints())},
 		{"shard", shard.String()},
@@ -225,3 +276,13 @@ func (e *env) sweepSummary(format reports.Format, f *sweepFlags, spec *sweep.Spe
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+func unixSignalName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
+}

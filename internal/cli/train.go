@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/dcsim/dcsim/clustering"
@@ -112,6 +113,9 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 	if err := f.data.check(); err != nil {
 		return err
 	}
+	if err := checkOut("--out", f.out); err != nil {
+		return err
+	}
 	arch, err := nn.Zoo(f.model)
 	if err != nil {
 		return err
@@ -124,31 +128,38 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 	if err != nil {
 		return internal(err)
 	}
-	s.OnEpoch = e.epochBar("train "+f.model, s.Epochs)
+	e.work()
+	bar := e.stepBar("train " + f.model)
+	s.Progress = bar.progress()
 	var perEpoch []float64
 	var evalErr error
 	if f.evalEach {
-		bar := s.OnEpoch
+		out := io.Writer(e.stderr)
+		if bar != nil {
+			out = bar
+		}
 		s.OnEpoch = func(ep int, loss float64) {
-			bar(ep, loss)
 			acc, _, err := f.data.evaluate(m, test)
 			if err != nil && evalErr == nil {
 				evalErr = err
 			}
 			perEpoch = append(perEpoch, acc)
-			fmt.Fprintf(e.stderr, "epoch %d: test accuracy %.2f%%\n", ep, 100*acc)
+			fmt.Fprintf(out, "epoch %d: loss %.4f, test accuracy %.2f%%\n", ep, loss, 100*acc)
 		}
 	}
+	// Train fails only on its settings or data, or when the chosen
+	// learning rate makes it diverge: bad input.
 	stats, err := nn.Train(m, train, s)
+	bar.finish()
 	if err == nil {
 		err = evalErr
 	}
 	if err != nil {
-		return err
+		return input(err)
 	}
 	acc, loss, err := f.data.evaluate(m, test)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	sum, err := summarize(m, acc, loss, clustering.StorageSettings{})
 	if err != nil {
@@ -164,9 +175,12 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 	if f.out != "" {
 		meta := map[string]string{"seed": strconv.FormatInt(s.Seed, 10), "epochs": strconv.Itoa(s.Epochs),
 			"test_accuracy": strconv.FormatFloat(acc, 'f', 4, 64), "command": "train"}
-		if err := nn.SaveModel(f.out, m, meta); err != nil {
-			return internal(err)
+		nn.MNISTNormalization.SetMeta(meta)
+		if err := saveModelMeta(f.out, m, meta); err != nil {
+			return err
 		}
+	} else {
+		e.notSaved("train")
 	}
 	fmt.Fprintf(e.stderr, "trained %s: %d epochs, %.2f s/epoch, test accuracy %.2f%%\n",
 		f.model, stats.Epochs, stats.EpochSeconds, 100*acc)
@@ -183,8 +197,16 @@ type evalFlags struct {
 func newEval(e *env) *cobra.Command {
 	f := &evalFlags{}
 	cmd := &cobra.Command{
-		Use:     "eval",
-		Short:   "Test accuracy and size of a model file",
+		Use:   "eval",
+		Short: "Test accuracy and size of a model file",
+		Long: `eval loads a dcsim model file (.npz: weights, and masks and codebooks when the
+model was pruned or clustered), scores it on the MNIST test set, and prints per
+layer its weights, non-zeros, density, codebook size and index bits, MACs and
+storage, with the compression ratio against 32-bit dense storage (Deep
+Compression's format: values or indices, relative sparse indices of
+--rel-bits-conv/--rel-bits-fc bits, codebooks and biases; --huffman adds the
+Huffman-coded size). The test images are normalised as the file's meta
+records (input_scale, input_mean, input_std; docs/model-format.md).`,
 		Example: "  dcsim eval --in out/lenet5.npz --huffman",
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return runEval(e, f) },
@@ -207,21 +229,22 @@ func runEval(e *env, f *evalFlags) error {
 	if err := f.storage.check(); err != nil {
 		return err
 	}
-	m, _, err := loadModel(f.in)
+	m, meta, err := loadModel(f.in)
 	if err != nil {
 		return err
 	}
-	_, test, err := f.data.load()
+	_, test, _, err := f.data.loadFor(e, "eval", f.in, meta)
 	if err != nil {
 		return err
 	}
+	e.work()
 	acc, loss, err := f.data.evaluate(m, test)
 	if err != nil {
-		return err
+		return input(err)
 	}
 	sum, err := summarize(m, acc, loss, f.storage.s)
 	if err != nil {
-		return err
+		return internal(err)
 	}
 	return e.printSummary(format, sum)
 }

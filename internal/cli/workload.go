@@ -21,6 +21,20 @@ func workloadOf(a nn.Arch) *sim.Workload {
 	return w
 }
 
+// loadNetworkModel is loadNetwork that also returns the model when name is a
+// model file (nil otherwise).
+func loadNetworkModel(name string) (*nn.Model, *sim.Workload, error) {
+	if strings.ToLower(filepath.Ext(name)) != ".npz" {
+		w, err := loadNetwork(name)
+		return nil, w, err
+	}
+	m, _, err := nn.LoadModel(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, modelToWorkload(m), nil
+}
+
 // loadNetwork resolves --network: a SCALE-Sim topology (.csv), a dcsim model
 // file (.npz, whose masks and codebooks become the compression) or a zoo name.
 func loadNetwork(name string) (*sim.Workload, error) {

@@ -2,6 +2,7 @@ package codesign
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -76,7 +77,10 @@ func kindMasks(ps []*nn.Param, sal [][]float32, kind nn.Kind, keep, minDensity f
 		}
 	}
 	if len(idx) == 0 {
-		return fmt.Errorf("%s-keep: the network has no %s layers", kind, kind)
+		if keep < 1 {
+			return fmt.Errorf("%s-keep %g: the network has no %s layers", kind, keep, kind)
+		}
+		return nil // nothing of this kind to prune (Explore collapsed its axis)
 	}
 	th, err := pruning.SelectGlobal(group, keep, minDensity)
 	if err != nil {
@@ -161,4 +165,29 @@ func ParseBits(text string) (Bits, error) {
 		}
 	}
 	return b, nil
+}
+
+// hasKind reports whether m has a conv or FC layer of kind k.
+func hasKind(m *nn.Model, k nn.Kind) bool {
+	for _, p := range m.Params() {
+		if p.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// forModel collapses the keep axis of a layer kind m lacks to {1}: an
+// FC-only network (LeNet-300-100) is searched over FC keeps only, a
+// conv-only one over conv keeps only.
+func (s Settings) forModel(m *nn.Model) Settings {
+	if !hasKind(m, nn.Conv) && !slices.Equal(s.ConvKeeps, []float64{1}) {
+		s.logf("%s has no conv layers: the FC keep is the only axis", m.Arch.Name)
+		s.ConvKeeps = []float64{1}
+	}
+	if !hasKind(m, nn.FC) && !slices.Equal(s.FCKeeps, []float64{1}) {
+		s.logf("%s has no FC layers: the conv keep is the only axis", m.Arch.Name)
+		s.FCKeeps = []float64{1}
+	}
+	return s
 }

@@ -243,7 +243,7 @@ func TestValidate(t *testing.T) {
 		{"search", func(s *Settings) { s.Search = "random" }, `unknown strategy "random"`},
 		{"max drop", func(s *Settings) { s.MaxDrop = 1 }, "max-drop"},
 		{"rounds", func(s *Settings) { s.Prune.Rounds = -1 }, "rounds"},
-		{"no workload", func(s *Settings) { s.Workload = nil }, "Workload"},
+		{"no workload", func(s *Settings) { s.Workloads = nil }, "Workloads"},
 	}
 	for _, c := range cases {
 		s := tinySettings()
@@ -379,4 +379,41 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestRunFCOnly: an FC-only network (LeNet-300-100) is co-designed over
+// its FC keep alone — no error for the conv axis it lacks — and retrained
+// for real.
+func TestRunFCOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("retrains")
+	}
+	a, err := nn.Zoo("lenet-300-100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := nn.NewModel(a, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := tinySettings()
+	s.SaliencyImages, s.ProxyTrainImages = 32, 32
+	s.Prune.Rounds, s.Prune.RetrainEpochs, s.Prune.FinalEpochs = 1, 1, -1
+	data := testData(96)
+	res, err := Run(m, testSpec(t), data, data.Subset(48), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Candidates) != len(s.FCKeeps) {
+		t.Errorf("%d candidates, want one per FC keep (%d)", len(res.Candidates), len(s.FCKeeps))
+	}
+	for _, c := range res.Candidates {
+		if c.ConvKeep != 1 {
+			t.Errorf("%s: conv keep %g on a network without conv layers", c.Name, c.ConvKeep)
+		}
+	}
+	g, c := res.Comparison[1], res.Comparison[2]
+	if g.Weights != c.Weights || math.Abs(c.FCDensity-res.ChosenCandidate().FCKeep) > 1e-4 {
+		t.Errorf("global %d vs co-designed %d weights, FC density %g", g.Weights, c.Weights, c.FCDensity)
+	}
 }

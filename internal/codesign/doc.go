@@ -16,6 +16,6 @@
 // Package codesign is a command-layer package: it may import nn, pruning,
 // clustering, sim, accel and reports. It never turns a model into a
 // simulator workload itself; the caller supplies that conversion
-// (Settings.Workload), so internal/cli stays the one place where models
+// (Settings.Workloads), so internal/cli stays the one place where models
 // become workloads.
 package codesign

@@ -72,7 +72,11 @@ func measure(m *nn.Model, spec *accel.Spec, s Settings) (Row, error) {
 		return r, fmt.Errorf("storage: %w", err)
 	}
 	r.CompressionRatio = st.CompressionRatio
-	res, err := sim.Simulate(spec, s.Workload(m))
+	ws, err := s.Workloads(m)
+	if err != nil {
+		return r, fmt.Errorf("workload: %w", err)
+	}
+	res, err := sim.SimulateImages(spec, ws)
 	if err != nil {
 		return r, fmt.Errorf("simulate: %w", err)
 	}
@@ -105,6 +109,13 @@ func row(name string, m *nn.Model, spec *accel.Spec, test *nn.Dataset, s Setting
 // and fcKeep separately).
 func retrain(dense *nn.Model, train *nn.Dataset, keep, convKeep, fcKeep float64, s Settings) (*nn.Model, pruning.Report, error) {
 	m := dense.Clone()
+	// A network with layers of one kind only has one threshold: the
+	// separated pruning of that kind is the global one.
+	if keep == 0 && !hasKind(dense, nn.Conv) {
+		keep, convKeep, fcKeep = fcKeep, 0, 0
+	} else if keep == 0 && !hasKind(dense, nn.FC) {
+		keep, convKeep, fcKeep = convKeep, 0, 0
+	}
 	p := s.Prune
 	p.Keep, p.ConvKeep, p.FCKeep = keep, convKeep, fcKeep
 	p.Seed, p.Train.Workers, p.Progress = s.Seed, s.Workers, nil

@@ -32,6 +32,12 @@ func testWorkload(m *nn.Model) *sim.Workload {
 	return w
 }
 
+// testWorkloads is the Settings.Workloads of these tests: one workload,
+// no measured activations.
+func testWorkloads(m *nn.Model) ([]*sim.Workload, error) {
+	return []*sim.Workload{testWorkload(m)}, nil
+}
+
 // testModel is an untrained LeNet-5 with a fixed seed.
 func testModel(t testing.TB) *nn.Model {
 	t.Helper()
@@ -79,6 +85,6 @@ func testSpec(t testing.TB) *accel.Spec {
 
 // tinySettings is a 2×2 grid with a small proxy.
 func tinySettings() Settings {
-	return Settings{ConvKeeps: []float64{0.2, 1}, FCKeeps: []float64{0.05, 0.5}, Workload: testWorkload,
+	return Settings{ConvKeeps: []float64{0.2, 1}, FCKeeps: []float64{0.05, 0.5}, Workloads: testWorkloads,
 		ProxyTrainImages: 64, ProxyValImages: 64, MaxDrop: 0.5, Seed: 1, Workers: 1}
 }

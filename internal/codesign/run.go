@@ -103,7 +103,7 @@ func Explore(dense *nn.Model, spec *accel.Spec, train *nn.Dataset, s Settings) (
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	s = s.withDefaults()
+	s = s.withDefaults().forModel(dense)
 	data, err := splitProxy(train, s.ProxyTrainImages, s.ProxyValImages)
 	if err != nil {
 		return nil, err

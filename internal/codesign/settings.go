@@ -77,7 +77,7 @@ type Bits struct {
 func (b Bits) String() string { return fmt.Sprintf("conv=%d,fc=%d", b.Conv, b.FC) }
 
 // Settings configures Run. Every zero field means the documented default;
-// ConvKeeps, FCKeeps and Workload are required.
+// ConvKeeps, FCKeeps and Workloads are required.
 type Settings struct {
 	// ConvKeeps × FCKeeps is the candidate grid: fractions of conv and of
 	// FC weights kept, each in (0,1].
@@ -118,9 +118,12 @@ type Settings struct {
 	NoRetrain bool
 	Seed      int64
 	Workers   int // goroutines for training and evaluation; 0 = all CPUs
-	// Workload turns a model (its masks and codebooks) into a simulator
-	// workload; the command layer supplies it. Required.
-	Workload func(*nn.Model) *sim.Workload
+	// Workloads turns a model (its masks and codebooks) into simulator
+	// workloads: one per input image when activations are measured (each
+	// layer carrying that image's activation mask, so a candidate's own
+	// masks decide its activation sparsity), or one. The command layer
+	// supplies it. Required.
+	Workloads func(*nn.Model) ([]*sim.Workload, error)
 	// Progress receives one line per phase; nil is quiet.
 	Progress io.Writer
 }
@@ -161,8 +164,8 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("cluster-epochs: must be ≥ 0, got %d", s.ClusterEpochs)
 	case s.Workers < 0:
 		return fmt.Errorf("workers: must be ≥ 0, got %d", s.Workers)
-	case s.Workload == nil:
-		return fmt.Errorf("codesign: Settings.Workload is required")
+	case s.Workloads == nil:
+		return fmt.Errorf("codesign: Settings.Workloads is required")
 	}
 	p := s.Prune
 	p.Keep, p.ConvKeep, p.FCKeep = 0.5, 0, 0

@@ -30,7 +30,7 @@ func keep(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 // ComparisonTable is dense, global threshold, co-designed and clustered,
 // measured for real on the accelerator.
 func (r *Result) ComparisonTable() reports.Table {
-	t := reports.Table{Title: fmt.Sprintf("%s on %s: dense, global threshold at the same parameter count, co-designed", r.Model, r.Accelerator),
+	t := reports.Table{Left: 1, Title: fmt.Sprintf("%s on %s: dense, global threshold at the same parameter count, co-designed", r.Model, r.Accelerator),
 		Header: []string{"model", "conv density", "fc density", "test accuracy %", "params", "MACs", "latency µs", "energy µJ", "compression ×"}}
 	for _, c := range r.Comparison {
 		t.Rows = append(t.Rows, []string{c.Name, keep(c.ConvDensity), keep(c.FCDensity), pct(c.Accuracy),
@@ -72,7 +72,7 @@ func (r *Result) CandidateTable() reports.Table {
 }
 
 func candidateTable(title string) reports.Table {
-	return reports.Table{Title: title, Header: []string{"candidate", "proxy accuracy %", "one-shot %", "params", "MACs",
+	return reports.Table{Left: 1, Title: title, Header: []string{"candidate", "proxy accuracy %", "one-shot %", "params", "MACs",
 		"latency µs", "energy µJ", "compression ×", "pareto", "admissible"}}
 }
 
@@ -94,7 +94,7 @@ func (r *Result) candidateRow(c *Candidate) []string {
 
 // ValidationTable lists the candidates retrained to validate the proxy.
 func (r *Result) ValidationTable() reports.Table {
-	t := reports.Table{Title: "proxy validation: proxy accuracy vs test accuracy after real retraining",
+	t := reports.Table{Left: 1, Title: "proxy validation: proxy accuracy vs test accuracy after real retraining",
 		Header: []string{"candidate", "proxy accuracy %", "test accuracy %"}}
 	for _, v := range r.Validation.Candidates {
 		t.Rows = append(t.Rows, []string{v.Name, pct(v.ProxyAccuracy), pct(v.TestAccuracy)})

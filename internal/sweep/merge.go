@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strconv"
 )
 
 // MergeStats counts what Merge did.
@@ -49,6 +48,7 @@ func Merge(w io.Writer, inputs []string) (MergeStats, error) {
 	var head []byte
 	var hdr Header
 	byID := map[string]int{}
+	byIndex := map[int64]string{}
 	var recs []mergeRec
 	var csvHash string // CSV files carry the spec hash on every row
 	for _, in := range inputs {
@@ -73,6 +73,15 @@ func Merge(w io.Writer, inputs []string) (MergeStats, error) {
 			if err != nil {
 				return st, fmt.Errorf("%s:%d: %v", in, n+2, err)
 			}
+			// A record must be a point of the sweep: its index in range
+			// and one point per index (else "-1 missing").
+			if r.index < 0 || (format == JSONL && r.index >= hdr.Points) {
+				return st, fmt.Errorf("%s:%d: point index %d is not a point of this sweep (0..%d)", in, n+2, r.index, hdr.Points-1)
+			}
+			if id, seen := byIndex[r.index]; seen && id != r.id {
+				return st, fmt.Errorf("%s:%d: point %d has id %s here and %s in an earlier record: not one sweep", in, n+2, r.index, r.id, id)
+			}
+			byIndex[r.index] = r.id
 			if k, dup := byID[r.id]; dup {
 				if !bytes.Equal(recs[k].line, r.line) {
 					return st, fmt.Errorf("%s:%d: point %s has a different result than in an earlier input; were they run by different dcsim versions?", in, n+2, r.id)
@@ -137,9 +146,8 @@ func mergeHeader(line []byte, in string, f Format, first string, prev []byte, hd
 func mergeRecord(l []byte, f Format, hash *string) (mergeRec, error) {
 	r := mergeRec{line: l}
 	if f == CSV {
-		i := bytes.IndexByte(l, ',')
-		id, h, err := parseLine(l, CSV)
-		if err != nil || i < 0 {
+		index, id, h, err := parseLine(l, CSV)
+		if err != nil {
 			return r, fmt.Errorf("corrupt record")
 		}
 		if *hash == "" {
@@ -147,9 +155,8 @@ func mergeRecord(l []byte, f Format, hash *string) (mergeRec, error) {
 		} else if h != *hash {
 			return r, fmt.Errorf("results of another spec (spec_hash %.12s…, earlier rows %.12s…)", h, *hash)
 		}
-		r.index, err = strconv.ParseInt(string(l[:i]), 10, 64)
-		r.id = string(appendID(nil, id))
-		return r, err
+		r.index, r.id = index, string(appendID(nil, id))
+		return r, nil
 	}
 	var v struct {
 		Index *int64 `json:"index"`

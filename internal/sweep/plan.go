@@ -34,7 +34,20 @@ type Settings struct {
 	// Progress, when set, is called from one goroutine after each batch of
 	// results is written, with the points done so far and the total.
 	Progress func(done, total int64)
+	// Force runs a shard of more than MaxRunPoints points.
+	Force bool
 }
+
+// MaxRunPoints is the most design points one run (one shard) simulates
+// unless Settings.Force: 10^8 points are minutes to hours of simulation and
+// gigabytes of results; above it a typo in a grid is the likelier cause.
+const MaxRunPoints = 100_000_000
+
+// EagerConfigs is the most accelerator configurations NewPlan validates
+// before anything runs (about a second of work). A larger sweep validates
+// each configuration when its first point is simulated, so that counting
+// its points and starting it cost nothing.
+const EagerConfigs = 1 << 20
 
 func (set Settings) workers() int {
 	if set.Workers > 0 {
@@ -44,22 +57,29 @@ func (set Settings) workers() int {
 }
 
 // Plan is a sweep ready to run: workloads loaded for every pair and every
-// accelerator configuration validated.
+// accelerator configuration validated (eagerly up to EagerConfigs, else
+// as the run reaches it).
 type Plan struct {
 	Spec      *Spec
 	set       Settings
 	workloads []*sim.Workload // per pair
 	invalid   map[int64]string
+	lazy      bool // validate each configuration during the run
 }
 
-// InvalidError lists the design points whose accelerator fails validation.
+// InvalidError lists the design points whose accelerator fails validation,
+// or (Msg) says why a sweep cannot run as specified.
 type InvalidError struct {
 	Configs int64 // invalid accelerator configurations
 	Points  int64 // design points affected
 	First   []string
+	Msg     string // when set, the whole message
 }
 
 func (e *InvalidError) Error() string {
+	if e.Msg != "" {
+		return e.Msg
+	}
 	return fmt.Sprintf("%d of the design points are invalid (%d accelerator configurations); nothing was simulated; "+
 		"fix the grid or pass --skip-invalid to record them as errors and run the rest: %s",
 		e.Points, e.Configs, strings.Join(e.First, "; "))
@@ -67,11 +87,22 @@ func (e *InvalidError) Error() string {
 
 // NewPlan loads the workloads and validates every configuration (cheap,
 // before any simulation). Invalid configurations are an *InvalidError
-// unless set.SkipInvalid, in which case they become error records.
+// unless set.SkipInvalid, in which case they become error records. A sweep
+// of more than EagerConfigs configurations is validated during the run
+// instead: an invalid point then stops it (see Run) unless SkipInvalid.
 func NewPlan(s *Spec, set Settings) (*Plan, error) {
 	p := &Plan{Spec: s, set: set}
+	if n := set.Shard.norm().count(s.NumPoints()); n > MaxRunPoints && !set.Force {
+		return nil, &InvalidError{Msg: fmt.Sprintf("%s: %d design points in this run: more than the cap of %d "+
+			"(shard it with --shard I/N, sample it with random:, or pass --force)", s.File, n, int64(MaxRunPoints))}
+	}
 	if err := p.loadWorkloads(); err != nil {
 		return nil, err
+	}
+	if s.NumConfigs() > EagerConfigs {
+		p.lazy = true
+		p.invalid = map[int64]string{}
+		return p, nil
 	}
 	p.invalid = s.validateAll(set.workers())
 	if len(p.invalid) > 0 && !set.SkipInvalid {

@@ -130,6 +130,7 @@ func (s *Spec) locate(i int64, choice []int) (pair int) {
 func (s *Spec) build(dst *accel.Spec, choice []int) {
 	*dst = s.space.raw
 	s.set(dst, choice)
+	dst.ResolveKinds() // by_kind specs take the swept values they do not give
 	dst.Defaults()
 	s.set(dst, choice)
 }

@@ -168,14 +168,35 @@ func (o *Output) scan(data []byte, path string, s *Spec, sh Shard) error {
 		return err
 	}
 	for n, l := range lines[1:] {
-		id, hash, err := parseLine(l, o.format)
+		index, id, hash, err := parseLine(l, o.format)
 		if err != nil {
 			return fmt.Errorf("%s:%d: %v", path, n+2, err)
 		}
 		if o.format == CSV && hash != s.Hash {
 			return fmt.Errorf("%s:%d: results of another spec (spec_hash %.12s…, this spec %.12s…); use another --out", path, n+2, hash, s.Hash)
 		}
+		if err := s.checkRecord(index, id, sh); err != nil {
+			return fmt.Errorf("%s:%d: %v; use another --out", path, n+2, err)
+		}
 		o.done[id] = true
+	}
+	return nil
+}
+
+// checkRecord checks that a resumed record is a point of this spec and
+// shard: its index in range and in the shard, its ID the ID of the point
+// at that index. Anything else would be kept as a result of this sweep.
+func (s *Spec) checkRecord(index int64, id uint64, sh Shard) error {
+	if index < 0 || index >= s.NumPoints() {
+		return fmt.Errorf("point index %d is not a point of this sweep (0..%d)", index, s.NumPoints()-1)
+	}
+	if n := sh.norm(); index%int64(n.N) != int64(n.I) {
+		return fmt.Errorf("point %d is not in shard %s", index, n)
+	}
+	choice := make([]int, len(s.axes))
+	pair := s.locate(index, choice)
+	if want := s.pointID(choice, pair); id != want {
+		return fmt.Errorf("point %d has id %s, but this spec's point %d is %s", index, appendID(nil, id), index, appendID(nil, want))
 	}
 	return nil
 }
@@ -202,27 +223,35 @@ func orWhole(s string) string {
 	return s
 }
 
-// parseLine extracts the point ID (and, for CSV, the spec hash) of a record.
-func parseLine(l []byte, f Format) (id uint64, hash string, err error) {
+// parseLine extracts the point index and ID (and, for CSV, the spec hash)
+// of a record.
+func parseLine(l []byte, f Format) (index int64, id uint64, hash string, err error) {
 	var idText string
 	if f == CSV {
 		fields := strings.Split(string(l), ",")
 		if len(fields) < 3 {
-			return 0, "", errors.New("corrupt record (too few columns)")
+			return 0, 0, "", errors.New("corrupt record (too few columns)")
 		}
 		idText, hash = fields[1], fields[len(fields)-1]
+		if index, err = strconv.ParseInt(fields[0], 10, 64); err != nil {
+			return 0, 0, "", fmt.Errorf("corrupt record: bad point index %q", fields[0])
+		}
 	} else {
 		var r struct {
-			ID string `json:"id"`
+			Index *int64 `json:"index"`
+			ID    string `json:"id"`
 		}
 		if err := json.Unmarshal(l, &r); err != nil {
-			return 0, "", fmt.Errorf("corrupt record: %v", err)
+			return 0, 0, "", fmt.Errorf("corrupt record: %v", err)
 		}
-		idText = r.ID
+		if r.Index == nil {
+			return 0, 0, "", errors.New("corrupt record: no point index")
+		}
+		idText, index = r.ID, *r.Index
 	}
 	id, err = strconv.ParseUint(idText, 16, 64)
 	if err != nil || len(idText) != 16 {
-		return 0, "", fmt.Errorf("corrupt record: bad point id %q", idText)
+		return 0, 0, "", fmt.Errorf("corrupt record: bad point id %q", idText)
 	}
-	return id, hash, nil
+	return index, id, hash, nil
 }

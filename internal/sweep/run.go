@@ -31,6 +31,8 @@ type Summary struct {
 	Elapsed time.Duration // wall-clock time of the run
 	// FirstFailure is the message of the first simulator error, if any.
 	FirstFailure string
+
+	stop error // a worker met an invalid point (lazy validation)
 }
 
 // PointsPerSecond is the simulated-point throughput of the run.
@@ -46,7 +48,10 @@ func (s Summary) PointsPerSecond() float64 {
 // complete. When ctx is cancelled the workers stop after their current
 // point, everything finished is written, and Run returns ctx's error with
 // the summary so far. Simulator errors on single points are written as
-// error records and counted; they do not stop the sweep.
+// error records and counted; they do not stop the sweep. When the plan
+// validates lazily (more than EagerConfigs configurations), the first
+// invalid point stops the run like a cancellation, with an *InvalidError,
+// unless SkipInvalid records it.
 func (p *Plan) Run(ctx context.Context, out *Output) (Summary, error) {
 	start := time.Now()
 	sh := p.set.Shard.norm()
@@ -55,12 +60,13 @@ func (p *Plan) Run(ctx context.Context, out *Output) (Summary, error) {
 	batches := make(chan []byte, 2*p.set.workers())
 	var wg sync.WaitGroup
 	var next atomic.Int64
+	var stopped atomic.Bool
 	stats := make([]Summary, p.set.workers())
 	for w := range stats {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p.work(ctx, &next, sum.Points, enc, out.done, batches, &stats[w])
+			p.work(ctx, &next, &stopped, sum.Points, enc, out.done, batches, &stats[w])
 		}()
 	}
 	go func() { wg.Wait(); close(batches) }()
@@ -73,7 +79,11 @@ func (p *Plan) Run(ctx context.Context, out *Output) (Summary, error) {
 			p.set.Progress(countLines(b), sum.Points)
 		}
 	}
+	var stop error
 	for _, st := range stats {
+		if stop == nil {
+			stop = st.stop
+		}
 		sum.Skipped += st.Skipped
 		sum.Done += st.Done
 		sum.Invalid += st.Invalid
@@ -91,6 +101,9 @@ func (p *Plan) Run(ctx context.Context, out *Output) (Summary, error) {
 			return sum, fmt.Errorf("writing results: %w", err)
 		}
 	}
+	if stop != nil {
+		return sum, stop
+	}
 	return sum, ctx.Err()
 }
 
@@ -106,7 +119,7 @@ func countLines(b []byte) int64 {
 
 // work is one worker: it claims chunks of the shard's points, simulates
 // them into a private scratch spec and encodes their lines into a batch.
-func (p *Plan) work(ctx context.Context, next *atomic.Int64, n int64, enc *lineEncoder,
+func (p *Plan) work(ctx context.Context, next *atomic.Int64, stopped *atomic.Bool, n int64, enc *lineEncoder,
 	done map[uint64]bool, batches chan<- []byte, st *Summary) {
 	s := p.Spec
 	spec := new(accel.Spec)
@@ -115,12 +128,12 @@ func (p *Plan) work(ctx context.Context, next *atomic.Int64, n int64, enc *lineE
 	buf := make([]byte, 0, batchBytes+4096)
 	last := time.Now()
 	sh := p.set.Shard.norm()
-	for ctx.Err() == nil {
+	for ctx.Err() == nil && st.stop == nil && !stopped.Load() {
 		lo := next.Add(chunk) - chunk
 		if lo >= n {
 			break
 		}
-		for k := lo; k < min(lo+chunk, n) && ctx.Err() == nil; k++ {
+		for k := lo; k < min(lo+chunk, n) && ctx.Err() == nil && st.stop == nil; k++ {
 			i := sh.index(k)
 			pair := s.locate(i, choice)
 			id := s.pointID(choice, pair)
@@ -129,6 +142,9 @@ func (p *Plan) work(ctx context.Context, next *atomic.Int64, n int64, enc *lineE
 				continue
 			}
 			buf = p.point(buf, spec, wl, i, id, pair, choice, enc, st)
+		}
+		if st.stop != nil {
+			stopped.Store(true)
 		}
 		if len(buf) >= batchBytes || time.Since(last) >= flushEvery {
 			batches <- buf
@@ -150,6 +166,17 @@ func (p *Plan) point(buf []byte, spec *accel.Spec, wl *sim.Workload, i int64, id
 		return enc.appendPoint(buf, i, id, pair, choice, nil, "invalid: "+msg)
 	}
 	s.build(spec, choice)
+	if p.lazy {
+		if err := spec.Validate(); err != nil {
+			if !p.set.SkipInvalid {
+				st.stop = &InvalidError{Configs: 1, Points: 1,
+					First: []string{fmt.Sprintf("%s: %s", paramText(s.Point(i)), fieldMessage(err))}}
+				return buf
+			}
+			st.Invalid++
+			return enc.appendPoint(buf, i, id, pair, choice, nil, "invalid: "+fieldMessage(err))
+		}
+	}
 	t, err := evaluate(spec, s.workload(p.workloads[pair], wl, choice))
 	if err == nil && !t.finite() {
 		err = fmt.Errorf("simulator returned a non-finite value")

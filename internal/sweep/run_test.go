@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -136,6 +137,54 @@ func TestOutputErrors(t *testing.T) {
 	runTo(t, other, Settings{}, g, false)
 	if _, err := Merge(&bytes.Buffer{}, []string{f, g}); err == nil || !strings.Contains(err.Error(), "results of another spec") {
 		t.Errorf("merging two specs: error = %v", err)
+	}
+}
+
+// TestForeignRecords: a resumed file or a merge input holding a record that
+// is not a point of the sweep (index out of range, another point's id,
+// another shard's point) is an error, never kept.
+func TestForeignRecords(t *testing.T) {
+	s := mustLoad(t, "testdata/small.yaml")
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full.jsonl")
+	runTo(t, s, Settings{Workers: 2}, full, false)
+	data, _ := os.ReadFile(full)
+	lines := strings.SplitAfter(strings.TrimSuffix(string(data), "\n"), "\n")
+	rec3 := lines[4] // point 3
+	id3 := rec3[strings.Index(rec3, `"id":"`)+6:][:16]
+	id4 := lines[5][strings.Index(lines[5], `"id":"`)+6:][:16]
+	for _, c := range []struct {
+		name, extra, want string
+		shard             Shard
+	}{
+		{"index past the end", strings.Replace(rec3, `"index":3,`, `"index":99,`, 1), "point index 99 is not a point of this sweep (0..35)", Shard{}},
+		{"negative index", strings.Replace(rec3, `"index":3,`, `"index":-1,`, 1), "point index -1 is not a point", Shard{}},
+		{"another point's id", strings.Replace(rec3, id3, id4, 1), "point 3 has id " + id4, Shard{}},
+		{"made-up id", strings.Replace(rec3, id3, "0123456789abcdef", 1), "point 3 has id 0123456789abcdef", Shard{}},
+		{"no index", strings.Replace(rec3, `"index":3,`, ``, 1), "no point index", Shard{}},
+		{"another shard", rec3, "point 3 is not in shard 0/2", Shard{0, 2}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			part := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_")+".jsonl")
+			head := string(s.Header(c.shard).line())
+			if err := os.WriteFile(part, []byte(head+strings.TrimSuffix(c.extra, "\n")+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Create(part, s, c.shard, true)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), ":2: ") {
+				t.Errorf("resume: error %v, want %q at line 2", err, c.want)
+			}
+		})
+	}
+	// Merge: an index past the end, and one index with two ids.
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte(lines[0]+strings.Replace(rec3, `"index":3,`, `"index":36,`, 1)), 0o644)
+	if _, err := Merge(io.Discard, []string{full, bad}); err == nil || !strings.Contains(err.Error(), "bad.jsonl:2: point index 36 is not a point of this sweep") {
+		t.Errorf("merge, index past the end: error %v", err)
+	}
+	os.WriteFile(bad, []byte(lines[0]+strings.Replace(rec3, id3, "0123456789abcdef", 1)), 0o644)
+	if _, err := Merge(io.Discard, []string{full, bad}); err == nil || !strings.Contains(err.Error(), "bad.jsonl:2: point 3 has id 0123456789abcdef here") {
+		t.Errorf("merge, two ids for one index: error %v", err)
 	}
 }
 
@@ -291,15 +340,43 @@ func FuzzResultsReaders(f *testing.F) {
 	f.Add([]byte(h + `{"index":0,"id":"1c2ae450c21156e8","network":"lenet-5"}` + "\n"))
 	f.Add([]byte(h + "{\"index\":1,\"id\":\"zz\"}\n{torn"))
 	f.Add([]byte(csvHeader(s) + "0,1c2ae450c21156e8,lenet-5,none\n"))
+	ids := map[uint64]bool{}
+	for i := int64(0); i < s.NumPoints(); i++ {
+		choice := make([]int, len(s.axes))
+		pair := s.locate(i, choice)
+		ids[s.pointID(choice, pair)] = true
+	}
+	dir := f.TempDir()
+	f.Add([]byte(h + `{"index":0,"id":"1c2ae450c21156e8","latency_us":-1,"energy_pj":{"total":0}}` + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ReadJSONL(bytes.NewReader(data), "fuzz")
+		if _, recs, err := ReadJSONL(bytes.NewReader(data), "fuzz"); err == nil {
+			for _, r := range recs {
+				if r.Error == "" && !(r.LatencyUS > 0 && r.Energy.Total > 0 && !math.IsInf(r.LatencyUS+r.Energy.Total, 0)) {
+					t.Fatalf("ReadJSONL accepted latency %v, energy %v", r.LatencyUS, r.Energy.Total)
+				}
+			}
+		}
 		for _, format := range []Format{JSONL, CSV} {
 			lines := completeLines(data)
 			if len(lines) == 0 {
 				continue
 			}
 			o := &Output{format: format, done: map[uint64]bool{}}
-			o.scan(data[:bytes.LastIndexByte(data, '\n')+1], "fuzz", s, Shard{})
+			if o.scan(data[:bytes.LastIndexByte(data, '\n')+1], "fuzz", s, Shard{}) == nil {
+				// Resume keeps only records that are points of the spec.
+				for id := range o.done {
+					if !ids[id] {
+						t.Fatalf("resume kept id %016x, not a point of the spec", id)
+					}
+				}
+			}
+			// Merge never reports more records than the sweep has points.
+			in := filepath.Join(dir, "in."+string(format))
+			if os.WriteFile(in, data, 0o644) == nil {
+				if st, err := Merge(io.Discard, []string{in}); err == nil && st.Missing() < 0 {
+					t.Fatalf("merge: %d records of %d points", st.Records, st.Points)
+				}
+			}
 			var hdr Header
 			if _, err := mergeHeader(lines[0], "fuzz", format, "fuzz", nil, &hdr); err != nil {
 				continue

@@ -2,10 +2,12 @@ package sweep
 
 import (
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"gopkg.in/yaml.v3"
 )
 
 func mustLoad(t testing.TB, path string) *Spec {
@@ -165,7 +167,21 @@ func TestParseErrors(t *testing.T) {
 			"test.yaml:1: version: unsupported version"},
 		{"top-level typo", head + "gird: {array.rows: [8]}\n", "test.yaml:3: gird: unknown key (valid: version"},
 		{"bad value", head + "grid: {array.rows: [8, big]}\nnetworks: [alexnet]\n",
-			`test.yaml:3: grid.array.rows: want a integer value, got "big"`},
+			`test.yaml:3: grid.array.rows: want an integer, got "big"`},
+		// Integer keys are read strictly, as in accelerator files: no
+		// truncation of 16.5 to 16, in any integer key.
+		{"fraction in integer key", head + "grid: {array.rows: [8, 16.5]}\nnetworks: [alexnet]\n",
+			`test.yaml:3: grid.array.rows: want an integer, got "16.5"`},
+		{"fraction in another integer key", head + "grid:\n  array.queue_depth: [64, 1e2]\nnetworks: [alexnet]\n",
+			`test.yaml:4: grid.array.queue_depth: want an integer, got "1e2"`},
+		{"fraction in workload key", head + "grid: {workload.index_bits: [4.5]}\nnetworks: [alexnet]\n",
+			`test.yaml:3: grid.workload.index_bits: want an integer, got "4.5"`},
+		{"fraction as single scalar", head + "grid: {array.cols: 8.0}\nnetworks: [alexnet]\n",
+			`test.yaml:3: grid.array.cols: want an integer, got "8.0"`},
+		{"string in number key", head + "grid: {clock_mhz: [fast]}\nnetworks: [alexnet]\n",
+			`test.yaml:3: grid.clock_mhz: want a number, got "fast"`},
+		{"null value", head + "grid: {array.rows: [8, ~]}\nnetworks: [alexnet]\n",
+			`test.yaml:3: grid.array.rows: no value given (want an integer)`},
 		{"empty values", head + "grid: {array.rows: []}\nnetworks: [alexnet]\n", "grid.array.rows: empty list"},
 		{"duplicate value", head + "grid: {array.rows: [8, 8]}\nnetworks: [alexnet]\n", "value 8 listed twice"},
 		{"tie lengths", head + "grid: {array.rows: [8, 16], array.cols: [8]}\ntie: [[array.rows, array.cols]]\nnetworks: [alexnet]\n",
@@ -240,6 +256,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("version: 1\naccelerator: testdata/sys.yaml\ngrid: {array.rows: [8, 16]}\nnetworks: [alexnet]\n"))
 	f.Add([]byte("version: 1\naccelerator: {version: 1}\ngrid: {}\n"))
 	f.Add([]byte("version: 1\ntie: [[a]]\nrandom: {samples: 3}\n"))
+	f.Add([]byte("version: 1\naccelerator: testdata/sys.yaml\ngrid: {array.rows: [8, 16.5], workload.index_bits: 4}\nnetworks: [alexnet]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse(data, "fuzz.yaml")
 		if err != nil {
@@ -249,5 +266,32 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("parsed a spec with %d points", s.NumPoints())
 		}
 		_ = s.Point(s.NumPoints() - 1)
+		checkIntegersExact(t, data)
 	})
+}
+
+// checkIntegersExact fails when an accepted spec gives an integer key a
+// value that is not a YAML integer (a value that would be truncated).
+func checkIntegersExact(t *testing.T, data []byte) {
+	var doc struct {
+		Grid map[string]any `yaml:"grid"`
+	}
+	if yaml.Unmarshal(data, &doc) != nil {
+		return
+	}
+	for path, v := range doc.Grid {
+		k, err := lookupKey(path)
+		if err != nil || k.typ.Kind() != reflect.Int {
+			continue
+		}
+		items, ok := v.([]any)
+		if !ok {
+			items = []any{v}
+		}
+		for _, it := range items {
+			if _, isInt := it.(int); !isInt {
+				t.Fatalf("integer key %s accepted the value %v (%T)", path, it, it)
+			}
+		}
+	}
 }

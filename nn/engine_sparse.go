@@ -1,0 +1,380 @@
+package nn
+
+// The sparse plan: when Train retrains a pruned model, the masks do not
+// change during the run, so each pruned layer whose measured density is
+// low enough runs on the sparse products of gemm_sparse.go instead of the
+// dense kernels.
+//
+// With frozen masks (TrainSettings.UpdatePruned false) pruned weights get no
+// update, so only the gradient at the non-zeros is computed: per chunk it is
+// a compact array in CSR order, summed, applied by the optimiser and written
+// to Param.Grad at those positions (Param.Grad is 0 at pruned positions).
+// With splicing (UpdatePruned true) pruned weights may revive and need
+// their gradient, so the weight gradient stays dense while the forward pass
+// and the input gradient skip the zero weights. Either way the results
+// equal the dense path's to float32 rounding (the order of the sums
+// differs); they are still bit-identical for any number of workers.
+
+// Densities (non-zeros ÷ weights) at or below which a layer runs sparse.
+// The sparse kernels do a weight's work at about a third of the dense
+// kernels' FLOP rate (BenchmarkSparseLayer), and a frozen layer also skips
+// the O(weights) gradient reduction and update; fc layers additionally
+// avoid reading the whole weight matrix per chunk.
+const (
+	sparseFCDensity   = 0.3
+	sparseConvDensity = 0.2
+)
+
+// sparseLayer is the sparse form of one parameter's frozen mask.
+type sparseLayer struct {
+	fwd     *sparseMat // CSR: rows = outputs (filters)
+	bwd     *sparseMat // CSC, for the input gradient; nil for the first layer
+	frozen  bool       // weight gradient only at the non-zeros
+	density float64
+	direct  *directConv // stride-1 conv with a frozen mask: no im2col
+}
+
+// sparse returns param pi's sparse plan, nil when it runs dense.
+func (e *engine) sparse(pi int) *sparseLayer {
+	if pi < 0 {
+		return nil
+	}
+	return e.sp[pi]
+}
+
+// enableSparse plans every masked layer whose density is at or below its
+// kind's threshold as sparse; frozen says the masks are frozen (no
+// splicing). Masks must not change while the engine is in use.
+func (e *engine) enableSparse(frozen bool) {
+	for li, l := range e.layers {
+		p := l.param
+		if p == nil || p.Mask == nil {
+			continue
+		}
+		nnz := 0
+		for _, v := range p.Mask {
+			if v != 0 {
+				nnz++
+			}
+		}
+		d := float64(nnz) / float64(len(p.Mask))
+		if (l.s.Kind == FC && d > sparseFCDensity) || (l.s.Kind == Conv && d > sparseConvDensity) {
+			continue
+		}
+		sl := &sparseLayer{fwd: newSparse(p.Mask, p.Rows(), p.Cols(), false), frozen: frozen, density: d}
+		if li > 0 {
+			sl.bwd = newSparse(p.Mask, p.Rows(), p.Cols(), true)
+		}
+		e.sp[l.pi] = sl
+		if frozen {
+			for _, cg := range e.chunks {
+				cg.w[l.pi] = make([]float32, nnz)
+			}
+			e.gsum[l.pi] = make([]float32, nnz)
+			clear(p.Grad)
+		}
+		if l.s.Kind == FC {
+			for _, s := range e.scr {
+				s.xt[li] = make([]float32, chunkSize*l.in)
+			}
+		}
+		if l.s.Kind == Conv && frozen && l.s.StrideOr1() == 1 {
+			sl.direct = newDirect(&l.s, p.Mask)
+			for _, s := range e.scr {
+				s.dc[li] = sl.direct.newBufs(&l.s)
+			}
+		}
+	}
+	e.planBlocks()
+}
+
+// refresh copies the current effective weights into the sparse values (the
+// CSC ones too when an input gradient follows).
+func (sl *sparseLayer) refresh(p *Param, backward bool) {
+	fill := func(s *sparseMat) {
+		if p.Codebook != nil {
+			for t, i := range s.pos {
+				s.val[t] = p.Codebook[p.Index[i]]
+			}
+			return
+		}
+		for t, i := range s.pos {
+			s.val[t] = p.W[i]
+		}
+	}
+	if sl.direct != nil {
+		fill(sl.direct.fwd)
+		if backward {
+			fill(sl.direct.bwd)
+		}
+		return
+	}
+	fill(sl.fwd)
+	if backward && sl.bwd != nil {
+		fill(sl.bwd)
+	}
+}
+
+// dwOverwrites reports whether param pi's backward pass writes its chunk
+// weight gradient whole (fc layers on a dense weight gradient: one product
+// per chunk), so the chunk buffer needs no clearing first.
+func (e *engine) dwOverwrites(pi int) bool {
+	sl := e.sp[pi]
+	return e.m.params[pi].Kind == FC && (sl == nil || !sl.frozen)
+}
+
+// weightGrad returns the gradient the optimiser applied last for param pi:
+// the compact sum of a frozen sparse layer, else Param.Grad.
+func (e *engine) weightGrad(pi int) []float32 {
+	if sl := e.sp[pi]; sl != nil && sl.frozen {
+		return e.gsum[pi]
+	}
+	return e.m.params[pi].Grad
+}
+
+// fcForwardSparse is fcForward with W as CSR: yᵀ[o] = b[o] + Σ w·xᵀ[i].
+// xt keeps the transposed input for the weight gradient.
+func fcForwardSparse(l *netLayer, sl *sparseLayer, x, y, xt, t2 []float32, n int) {
+	in, out := l.in, l.out
+	xt, yt := xt[:in*n], t2[:out*n]
+	transpose(xt, x, n, in)
+	b := l.param.Bias
+	for o := 0; o < out; o++ {
+		row := yt[o*n : (o+1)*n]
+		for j := range row {
+			row[j] = b[o]
+		}
+	}
+	sl.fwd.spmm(xt, n, yt, n, n)
+	transpose(y, yt, out, n)
+}
+
+// fcBackwardSparse is fcBackward with the sparse plan: the weight gradient
+// only at the non-zeros (frozen; dw is compact) or dense (splicing), the
+// input gradient dxᵀ[i] = Σ w·dyᵀ[o] over W's column i.
+func fcBackwardSparse(l *netLayer, sl *sparseLayer, x, dy, dx, xt, dw, db, t1, t2 []float32, n int) {
+	in, out := l.in, l.out
+	dyt := t1[:out*n]
+	transpose(dyt, dy, n, out)
+	for o := 0; o < out; o++ {
+		db[o] += sum8(dyt[o*n : (o+1)*n])
+	}
+	if sl.frozen {
+		sl.fwd.sddmm(dyt, n, xt[:in*n], n, n, dw)
+	} else {
+		gemmSet(out, in, n, dyt, n, x, in, dw, in) // see engine.dwOverwrites
+	}
+	if dx == nil {
+		return
+	}
+	dxt := t2[:in*n]
+	clear(dxt)
+	sl.bwd.spmm(dyt, n, dxt, n, n)
+	transpose(dx, dxt, in, n)
+}
+
+// convForwardSparse is convForward with the filters as CSR: per image,
+// y[o] = b[o] + Σ w·col[k] over filter o's non-zeros.
+func convForwardSparse(l *netLayer, sl *sparseLayer, x, y, col []float32, n int) {
+	kp, oc := l.k*l.p, l.s.OutC
+	b := l.param.Bias
+	for j := 0; j < n; j++ {
+		cj := col[j*kp : (j+1)*kp]
+		im2col(&l.s, x[j*l.in:(j+1)*l.in], cj)
+		yj := y[j*l.out : (j+1)*l.out]
+		for o := 0; o < oc; o++ {
+			bo := b[o]
+			for i := range yj[o*l.p : (o+1)*l.p] {
+				yj[o*l.p+i] = bo
+			}
+		}
+		sl.fwd.spmm(cj, l.p, yj, l.p, l.p)
+	}
+}
+
+// convBackwardSparse is convBackward with the sparse plan (see
+// fcBackwardSparse); the column gradient is dcol[k] = Σ w·dy[o] over
+// column k of the filters.
+func convBackwardSparse(l *netLayer, sl *sparseLayer, dy, dx, col, dw, db, t1, t2 []float32, n int) {
+	if !sl.frozen {
+		convBackwardGrads(l, dy, col, dw, db, t1, n)
+	} else {
+		kp, oc := l.k*l.p, l.s.OutC
+		for j := 0; j < n; j++ {
+			dyj := dy[j*l.out : (j+1)*l.out]
+			for o := 0; o < oc; o++ {
+				db[o] += sum8(dyj[o*l.p : (o+1)*l.p])
+			}
+			sl.fwd.sddmm(dyj, l.p, col[j*kp:(j+1)*kp], l.p, l.p, dw)
+		}
+	}
+	if dx == nil {
+		return
+	}
+	kp := l.k * l.p
+	dcol := t2[:kp]
+	for j := 0; j < n; j++ {
+		clear(dcol)
+		sl.bwd.spmm(dy[j*l.out:(j+1)*l.out], l.p, dcol, l.p, l.p)
+		dxj := dx[j*l.in : (j+1)*l.in]
+		clear(dxj)
+		col2im(&l.s, dcol, dxj)
+	}
+}
+
+// Direct sparse convolution. A stride-1 convolution whose mask is frozen
+// skips im2col: on the zero-padded input planes (Hp×Wp, one after the
+// other), output position t = oy·Wp + ox of filter o is
+//
+//	y[o][t] = Σ_{(c,r,s)} w·xp[c·Hp·Wp + r·Wp + s + t]
+//
+// so, computing OH rows of the full width Wp (the columns ox ≥ OW are
+// discarded), each non-zero adds a scaled contiguous run of the input to
+// the output plane: the row-scaling product with source offsets c·Hp·Wp +
+// r·Wp + s (Park et al. 2017's direct sparse convolution). The input
+// gradient gathers the same way from dy planes with a zero margin of
+// (R−1)·Wp + S−1 in front, and the weight gradient at a non-zero is the
+// dot product of dy's plane with the same run of the input.
+
+// directConv is the geometry of the direct path for one layer.
+type directConv struct {
+	hp, wp, oh, ow int
+	plane          int // Hp·Wp
+	lr             int // output run per filter: OH·Wp rounded up to 32
+	wd             int // input-gradient run per channel: Hp·Wp rounded up to 32
+	margin, my     int // dy plane: zero margin, and stride (margin + wd)
+	xpLen          int // one image's padded input with read slack
+	fwd, bwd       *sparseMat
+}
+
+// directBufs is one worker's buffers for a direct layer.
+type directBufs struct {
+	xp  []float32 // chunk × xpLen padded inputs, kept for the backward pass
+	yw  []float32 // OutC × lr
+	dyp []float32 // OutC × my
+	dxp []float32 // InC × wd
+}
+
+func roundUp32(n int) int { return (n + 31) &^ 31 }
+
+// newDirect plans the direct path for a stride-1 conv layer with the
+// given keep mask (OIHW).
+func newDirect(s *Shape, keep []float32) *directConv {
+	d := &directConv{hp: s.InH + 2*s.Pad, wp: s.InW + 2*s.Pad}
+	d.oh, d.ow = d.hp-s.R+1, d.wp-s.S+1
+	d.plane = d.hp * d.wp
+	d.lr, d.wd = roundUp32(d.oh*d.wp), roundUp32(d.plane)
+	d.margin = (s.R-1)*d.wp + s.S - 1
+	d.my = d.margin + d.wd
+	d.xpLen = s.InC*d.plane + d.lr + s.S
+	k := s.InC * s.R * s.S
+	d.fwd = &sparseMat{ptr: make([]int32, s.OutC+1), max: -1}
+	for o := 0; o < s.OutC; o++ {
+		for i := 0; i < k; i++ {
+			if keep[o*k+i] == 0 {
+				continue
+			}
+			c, r, q := i/(s.R*s.S), i/s.S%s.R, i%s.S
+			off := int32(c*d.plane + r*d.wp + q)
+			d.fwd.idx, d.fwd.pos = append(d.fwd.idx, off), append(d.fwd.pos, int32(o*k+i))
+			d.fwd.max = max(d.fwd.max, off)
+		}
+		d.fwd.ptr[o+1] = int32(len(d.fwd.idx))
+	}
+	d.fwd.val = make([]float32, len(d.fwd.idx))
+	d.bwd = &sparseMat{ptr: make([]int32, s.InC+1), max: -1}
+	for c := 0; c < s.InC; c++ {
+		for o := 0; o < s.OutC; o++ {
+			for rq := 0; rq < s.R*s.S; rq++ {
+				i := c*s.R*s.S + rq
+				if keep[o*k+i] == 0 {
+					continue
+				}
+				off := int32(o*d.my + d.margin - (rq/s.S)*d.wp - rq%s.S)
+				d.bwd.idx, d.bwd.pos = append(d.bwd.idx, off), append(d.bwd.pos, int32(o*k+i))
+				d.bwd.max = max(d.bwd.max, off)
+			}
+		}
+		d.bwd.ptr[c+1] = int32(len(d.bwd.idx))
+	}
+	d.bwd.val = make([]float32, len(d.bwd.idx))
+	return d
+}
+
+func (d *directConv) newBufs(s *Shape) *directBufs {
+	return &directBufs{
+		xp:  make([]float32, chunkSize*d.xpLen),
+		yw:  make([]float32, s.OutC*d.lr),
+		dyp: make([]float32, s.OutC*d.my),
+		dxp: make([]float32, s.InC*d.wd),
+	}
+}
+
+// convForwardDirect is convForwardSparse without im2col.
+func convForwardDirect(l *netLayer, d *directConv, b *directBufs, x, y []float32, n int) {
+	s := &l.s
+	oc, pad := s.OutC, s.Pad
+	bias := l.param.Bias
+	for j := 0; j < n; j++ {
+		xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
+		xj := x[j*l.in : (j+1)*l.in]
+		// The padding border and the read slack past the planes are
+		// never written, so they keep the zeros of the allocation.
+		if pad == 0 {
+			copy(xp, xj)
+		} else {
+			for c := 0; c < s.InC; c++ {
+				for iy := 0; iy < s.InH; iy++ {
+					o := c*d.plane + (iy+pad)*d.wp + pad
+					copy(xp[o:o+s.InW], xj[(c*s.InH+iy)*s.InW:])
+				}
+			}
+		}
+		clear(b.yw)
+		d.fwd.spmm(xp, 1, b.yw, d.lr, d.lr)
+		yj := y[j*l.out : (j+1)*l.out]
+		for o := 0; o < oc; o++ {
+			bo := bias[o]
+			for oy := 0; oy < d.oh; oy++ {
+				src := b.yw[o*d.lr+oy*d.wp : o*d.lr+oy*d.wp+d.ow]
+				dst := yj[(o*d.oh+oy)*d.ow : (o*d.oh+oy+1)*d.ow]
+				for i, v := range src {
+					dst[i] = v + bo
+				}
+			}
+		}
+	}
+}
+
+// convBackwardDirect is convBackwardSparse (frozen mask) without col2im.
+func convBackwardDirect(l *netLayer, d *directConv, b *directBufs, dy, dx, dw, db []float32, n int) {
+	s := &l.s
+	oc, pad := s.OutC, s.Pad
+	for j := 0; j < n; j++ {
+		// dyp's margins and discarded columns are never written: they keep
+		// the zeros of the allocation.
+		dyj := dy[j*l.out : (j+1)*l.out]
+		for o := 0; o < oc; o++ {
+			for oy := 0; oy < d.oh; oy++ {
+				at := o*d.my + d.margin + oy*d.wp
+				copy(b.dyp[at:at+d.ow], dyj[(o*d.oh+oy)*d.ow:])
+			}
+			db[o] += sum8(dyj[o*d.oh*d.ow : (o+1)*d.oh*d.ow])
+		}
+		xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
+		// dw(o,c,r,s) += dy[o]·xp[c·plane + r·Wp + s :][0:lr]
+		d.fwd.sddmm(b.dyp[d.margin:], d.my, xp, 1, d.lr, dw)
+		if dx == nil {
+			continue
+		}
+		clear(b.dxp)
+		d.bwd.spmm(b.dyp, 1, b.dxp, d.wd, d.wd)
+		dxj := dx[j*l.in : (j+1)*l.in]
+		for c := 0; c < s.InC; c++ {
+			for iy := 0; iy < s.InH; iy++ {
+				o := c*d.wd + (iy+pad)*d.wp + pad
+				copy(dxj[(c*s.InH+iy)*s.InW:(c*s.InH+iy+1)*s.InW], b.dxp[o:o+s.InW])
+			}
+		}
+	}
+}

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Regenerates every simulator speed figure of BENCHMARKS.md ("Simulator"),
+# the one place they are kept (docs/simulator.md points there):
+#
+#   scripts/bench_sim.sh [COUNT]     (default COUNT = 5 repetitions)
+#
+# Runs the dense benchmarks (BenchmarkSimulate/{ws,os,is}, BenchmarkSimulateLayer)
+# and the sparse ones (BenchmarkSimulateSparse, BenchmarkSimulateSparseStatistical,
+# GOMAXPROCS=1) COUNT times each, interleaved, and prints a Markdown table of the
+# median and range per benchmark with the load average before and after, ready to
+# paste. Timing is noisy on the shared 2-core machine: quote the load with it.
+set -eu
+COUNT=${1:-5}
+cd "$(dirname "$0")/.."
+DIR=$(mktemp -d)
+trap 'rm -rf "$DIR"' EXIT
+go test -c -o "$DIR/sim.test" ./sim
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+i=0
+while [ "$i" -lt "$COUNT" ]; do
+	(cd sim && nice "$DIR/sim.test" -test.run '^$' -test.benchmem -test.count 1 \
+		-test.bench 'BenchmarkSimulate(Layer)?$|BenchmarkSimulate/' -test.benchtime 200x) >>"$DIR/dense.txt"
+	(cd sim && nice "$DIR/sim.test" -test.run '^$' -test.benchmem -test.count 1 -test.cpu 1 \
+		-test.bench 'BenchmarkSimulateSparse(Statistical)?$' -test.benchtime 5x) >>"$DIR/sparse.txt"
+	i=$((i + 1))
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+/usr/bin/python3 - "$DIR/dense.txt" "$DIR/sparse.txt" "$load_before" "$load_after" "$COUNT" <<'PY'
+import re, statistics, sys
+runs = {}
+for path in sys.argv[1:3]:
+    for line in open(path):
+        m = re.match(r"(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op\s+([\d.]+) B/op\s+(\d+) allocs/op", line)
+        if m:
+            runs.setdefault(m.group(1), []).append((float(m.group(2)), int(float(m.group(3))), int(m.group(4))))
+def fmt(ns):
+    return "%.3g ms" % (ns / 1e6) if ns >= 1e6 else "%.3g µs" % (ns / 1e3)
+print("| benchmark | median time/op | range | B/op | allocs/op |")
+print("|---|--:|--:|--:|--:|")
+for name, rs in runs.items():
+    t = [r[0] for r in rs]
+    print("| `%s` | %s | %s – %s | %d | %d |" % (name, fmt(statistics.median(t)), fmt(min(t)), fmt(max(t)), rs[0][1], rs[0][2]))
+print()
+print("%s repetitions, interleaved; load average %s before, %s after." % (sys.argv[5], sys.argv[3], sys.argv[4]))
+PY

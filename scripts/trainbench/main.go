@@ -1,0 +1,102 @@
+// Command trainbench times dcsim's training engine for scripts/bench_train.sh:
+// one model trained on MNIST for a few epochs, dense or with every prunable
+// layer masked to a random fraction of its weights (frozen masks: the
+// retraining of a pruned network), and prints one line
+//
+//	dcsim <model> density <d> kernels <auto|dense> workers <w>: <wall> s/epoch, <cpu> cpu-s/epoch, loss <l>
+//
+// Wall and CPU seconds (all threads, the process's user + system time)
+// cover Train only, not data loading; with -train N they are measured on
+// the first N images and scaled to a full epoch (× 60000/N).
+//
+//	go run ./scripts/trainbench -model lenet-5 -density 0.04
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/dcsim/dcsim/nn"
+)
+
+func main() {
+	model := flag.String("model", "lenet-5", "zoo model")
+	density := flag.Float64("density", 0, "keep this fraction of every layer's weights (random mask, frozen); 0 = dense model")
+	dense := flag.Bool("dense-kernels", false, "run masked layers on the dense kernels")
+	epochs := flag.Int("epochs", 1, "epochs")
+	workers := flag.Int("workers", 2, "worker goroutines")
+	data := flag.String("data", "", "MNIST directory (default: as dcsim train)")
+	subset := flag.Int("train", 0, "train on the first N training images and scale the times to a full epoch of 60 000; 0 = all")
+	flag.Parse()
+	if err := run(*model, *density, *dense, *epochs, *workers, *subset, *data); err != nil {
+		fmt.Fprintln(os.Stderr, "trainbench:", err)
+		os.Exit(2)
+	}
+}
+
+func run(model string, density float64, dense bool, epochs, workers, subset int, data string) error {
+	if density < 0 || density > 1 {
+		return fmt.Errorf("-density: must be in [0, 1], got %g", density)
+	}
+	arch, err := nn.Zoo(model)
+	if err != nil {
+		return err
+	}
+	dir, err := nn.MNISTDir(data)
+	if err != nil {
+		return err
+	}
+	train, _, err := nn.LoadMNIST(dir)
+	if err != nil {
+		return err
+	}
+	full := train.N
+	if subset > 0 && subset < train.N {
+		train = train.Subset(subset)
+	}
+	scale := float64(full) / float64(train.N) / float64(epochs) // to seconds per full epoch
+	m, err := nn.NewModel(arch, 1)
+	if err != nil {
+		return err
+	}
+	if density > 0 {
+		r := rand.New(rand.NewPCG(1, 3))
+		for _, p := range m.Params() {
+			p.Mask = make([]float32, len(p.W))
+			for i := range p.Mask {
+				if r.Float64() < density {
+					p.Mask[i] = 1
+				}
+			}
+		}
+	}
+	s := nn.DefaultTrainSettings(model)
+	s.Epochs, s.Workers = epochs, workers
+	s.DenseKernels = dense // bench:new (bench_train.sh drops this line to build an older engine)
+	c0, t0 := cpuTime(), time.Now()
+	st, err := nn.Train(m, train, s)
+	if err != nil {
+		return err
+	}
+	wall, cpu := time.Since(t0).Seconds(), (cpuTime() - c0).Seconds()
+	kernels := "auto"
+	if dense {
+		kernels = "dense"
+	}
+	fmt.Printf("dcsim %s density %g kernels %s workers %d: %.3f s/epoch, %.3f cpu-s/epoch, loss %.4f\n",
+		model, density, kernels, workers, wall*scale, cpu*scale, st.FinalLoss)
+	return nil
+}
+
+// cpuTime is the process's user + system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -1,0 +1,81 @@
+package sim
+
+import (
+	"math"
+	"testing"
+
+	"github.com/dcsim/dcsim/accel"
+)
+
+// TestDetailLevelsSum: the per-level energy regroups Energy exactly — the
+// register file and the three buffers sum to Energy.SRAM, the rest match —
+// and the network's levels are the layers' sums.
+func TestDetailLevelsSum(t *testing.T) {
+	for _, df := range []accel.Dataflow{accel.OS, accel.WS, accel.IS} {
+		spec := testSpec(df, 16, 16)
+		w := vgg16()
+		res, err := Simulate(spec, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		Detail(spec, w, &res)
+		var reg float64
+		for _, l := range res.Layers {
+			lv := l.EnergyLevels
+			if lv == nil {
+				t.Fatalf("%s %s: no levels", df, l.Name)
+			}
+			sram := lv.RegFile + lv.IfmapSRAM + lv.FilterSRAM + lv.OfmapSRAM
+			if math.Abs(sram-l.Energy.SRAM) > 1e-9*l.Energy.SRAM || lv.Total != l.Energy.Total ||
+				lv.MAC != l.Energy.MAC || lv.DRAM != l.Energy.DRAM {
+				t.Errorf("%s %s: levels %+v, energy %+v", df, l.Name, *lv, l.Energy)
+			}
+			reg += lv.RegFile
+		}
+		if got := res.Total.EnergyLevels.RegFile; math.Abs(got-reg) > 1e-9*reg || reg == 0 {
+			t.Errorf("%s: total register-file energy %g, layers sum to %g", df, got, reg)
+		}
+	}
+}
+
+// TestDetailMapping: folds and mapping efficiency by hand. A 3×3 conv over
+// 64 input channels with 100 filters on a 32×32 ws array has K = 576 rows
+// (18 row folds, all full) and N = 100 columns (4 column folds, the last
+// holding 4): efficiency = 576·100/(18·32·4·32) = 0.78125. Utilisation never
+// exceeds mapping efficiency.
+func TestDetailMapping(t *testing.T) {
+	spec := testSpec(accel.WS, 32, 32)
+	w := &Workload{Name: "one", Layers: []Layer{
+		{Name: "c", Kind: Conv, InC: 64, InH: 16, InW: 16, OutC: 100, R: 3, S: 3, Pad: 1},
+		{Name: "dw", Kind: Conv, InC: 32, InH: 8, InW: 8, OutC: 32, R: 3, S: 3, Pad: 1, Groups: 32},
+	}}
+	res, err := Simulate(spec, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Detail(spec, w, &res)
+	c := res.Layers[0]
+	if c.RowFolds != 18 || c.ColFolds != 4 || c.Folds != 72 || math.Abs(c.MappingEfficiency-0.78125) > 1e-12 {
+		t.Errorf("conv: folds %d×%d = %d, efficiency %g; want 18×4 = 72, 0.78125",
+			c.RowFolds, c.ColFolds, c.Folds, c.MappingEfficiency)
+	}
+	if c.Utilization > c.MappingEfficiency || c.Depthwise {
+		t.Errorf("conv: utilisation %g above mapping efficiency %g, depthwise %v", c.Utilization, c.MappingEfficiency, c.Depthwise)
+	}
+	d := res.Layers[1]
+	// per group K = 9, N = 1: one fold of 9×1 of 1024 PEs, 32 groups.
+	if !d.Depthwise || d.Folds != 32 || math.Abs(d.MappingEfficiency-9.0/1024) > 1e-12 {
+		t.Errorf("dw: depthwise %v, folds %d, efficiency %g; want true, 32, %g", d.Depthwise, d.Folds, d.MappingEfficiency, 9.0/1024)
+	}
+	// Detail keeps Simulate's network utilisation: MACs issued over all
+	// cycles (stalls included) × PEs, the one definition every engine shares.
+	busy := float64(res.Layers[0].Counts.MACs + res.Layers[1].Counts.MACs)
+	want := busy / (float64(res.Total.Cycles) * 1024)
+	if math.Abs(res.Total.Utilization-want) > 1e-12 || res.Total.Utilization <= 0 {
+		t.Errorf("total utilisation %g, want %g", res.Total.Utilization, want)
+	}
+	if b := res.Total.Bandwidth; b == nil || b.DRAMLimit != bytesPerCycle(spec) ||
+		math.Abs(b.DRAMRead*float64(res.Total.Cycles)-float64(c.Counts.DRAMReadBytes+d.Counts.DRAMReadBytes)) > 1e-6 {
+		t.Errorf("total bandwidth %+v", b)
+	}
+}
