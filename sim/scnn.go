@@ -46,8 +46,10 @@ import (
 //
 // Cycles come from the layer's real masks when every operand the engine
 // skips has one (Layer.Mask for weights, Layer.ActMask for activations:
-// mask-accurate, exact counts per PE and channel), else from the densities
-// (statistical: binomial counts of the expected PE, scnn_dist.go).
+// mask-accurate, exact counts per PE and channel), from one mask and the
+// other operand's density when only one is there (scnn_half.go), else from
+// the densities (statistical: binomial counts of the expected PE,
+// scnn_dist.go).
 
 // scnnEngine is the scnn dataflow.
 type scnnEngine struct{}
@@ -145,8 +147,6 @@ type scnnRun struct {
 	busy      float64 // Σ over PEs of their own busy cycles (load balance)
 	pes       int     // PEs that own work
 	issued    float64 // products issued to the multipliers
-	nonzero   float64 // products whose operands are both non-zero
-	wZeroFed  float64 // issued products whose weight is zero (weights not skipped)
 	wReads    float64 // weights fed into PEs' multiplier arrays (entries)
 	aReads    float64 // activations fed (entries; re-read once per weight vector)
 	haloPsums int64   // partial sums sent to neighbours
@@ -181,9 +181,12 @@ func scnnConv(spec *accel.Spec, l *Layer, ops scnnOperands) (scnnRun, error) {
 	}
 	conf := conflictsFor(g.f*g.i, g.banks)
 	var run scnnRun
-	if ops.maskAccurate(l) {
+	switch {
+	case ops.maskAccurate(l):
 		run = convMasked(&g, l, ops, conf)
-	} else {
+	case ops.wSkip && ops.aSkip && (l.Mask != nil || l.ActMask != nil):
+		run = convHalfMasked(&g, l, ops, conf)
+	default:
 		run = convStatistical(&g, ops, conf)
 	}
 	n, last := g.groupsOf()
