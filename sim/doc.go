@@ -2,8 +2,8 @@
 // layer of a Workload onto the accelerator described by an accel.Spec (dense
 // systolic dataflows ws/os/is with SCALE-Sim timing, the sparse eie
 // dataflow, the scnn dataflow of SCNN's sparse Cartesian-product PEs and
-// its dense baseline DCNN), counts actions, turns them into cycles, stalls and energy, and
-// returns a plain Result.
+// its dense baseline DCNN), counts actions, turns them into cycles, stalls
+// and energy, and returns a plain Result.
 //
 // Package sim imports accel, the standard library and gopkg.in/yaml.v3 (for
 // compression profiles) only; it never imports nn, pruning, clustering or
