@@ -46,8 +46,10 @@ import (
 //
 // Cycles come from the layer's real masks when every operand the engine
 // skips has one (Layer.Mask for weights, Layer.ActMask for activations:
-// mask-accurate, exact counts per PE and channel), else from the densities
-// (statistical: binomial counts of the expected PE, scnn_dist.go).
+// mask-accurate, exact counts per PE and channel), from one mask and the
+// other operand's density when only one is there (scnn_half.go), else from
+// the densities (statistical: binomial counts of the expected PE,
+// scnn_dist.go).
 
 // scnnEngine is the scnn dataflow.
 type scnnEngine struct{}
@@ -121,18 +123,19 @@ func (scnnEngine) Layer(spec *accel.Spec, l *Layer, r *LayerResult) error {
 	}
 	var run scnnRun
 	var err error
+	ops := operandsOf(spec, l, r.WeightDensity)
 	switch {
 	case !scnnSparse(spec):
 		run = dcnnLayer(spec, l)
 	case l.Kind == FC:
-		run = scnnFC(spec, l)
+		run = scnnFC(spec, l, ops)
 	default:
-		run, err = scnnConv(spec, l)
+		run, err = scnnConv(spec, l, ops)
 	}
 	if err != nil {
 		return err
 	}
-	run.fill(spec, l, r)
+	run.fill(spec, l, ops, r)
 	return nil
 }
 
@@ -144,8 +147,6 @@ type scnnRun struct {
 	busy      float64 // Σ over PEs of their own busy cycles (load balance)
 	pes       int     // PEs that own work
 	issued    float64 // products issued to the multipliers
-	nonzero   float64 // products whose operands are both non-zero
-	wZeroFed  float64 // issued products whose weight is zero (weights not skipped)
 	wReads    float64 // weights fed into PEs' multiplier arrays (entries)
 	aReads    float64 // activations fed (entries; re-read once per weight vector)
 	haloPsums int64   // partial sums sent to neighbours
@@ -159,10 +160,12 @@ type scnnOperands struct {
 	dw, da       float64
 }
 
-func operandsOf(spec *accel.Spec, l *Layer) scnnOperands {
+// operandsOf takes the weight density already derived (a mask's is a
+// popcount over every weight).
+func operandsOf(spec *accel.Spec, l *Layer, dw float64) scnnOperands {
 	return scnnOperands{wSkip: spec.Sparsity.Weights == accel.ZeroSkip,
 		aSkip: spec.Sparsity.Activations == accel.ZeroSkip,
-		dw:    l.Density(), da: l.ActivationDensity()}
+		dw:    dw, da: l.ActivationDensity()}
 }
 
 // maskAccurate reports whether every skipped operand has its real mask.
@@ -171,17 +174,19 @@ func (o scnnOperands) maskAccurate(l *Layer) bool {
 }
 
 // scnnConv evaluates a conv layer in sparse (Cartesian-product) mode.
-func scnnConv(spec *accel.Spec, l *Layer) (scnnRun, error) {
+func scnnConv(spec *accel.Spec, l *Layer, ops scnnOperands) (scnnRun, error) {
 	g, err := newSCNNGeom(spec, l)
 	if err != nil {
 		return scnnRun{}, fmt.Errorf("%v (array.accumulator_entries)", err)
 	}
-	ops := operandsOf(spec, l)
 	conf := conflictsFor(g.f*g.i, g.banks)
 	var run scnnRun
-	if ops.maskAccurate(l) {
+	switch {
+	case ops.maskAccurate(l):
 		run = convMasked(&g, l, ops, conf)
-	} else {
+	case ops.wSkip && ops.aSkip && (l.Mask != nil || l.ActMask != nil):
+		run = convHalfMasked(&g, l, ops, conf)
+	default:
 		run = convStatistical(&g, ops, conf)
 	}
 	n, last := g.groupsOf()

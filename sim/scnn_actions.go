@@ -23,8 +23,7 @@ import (
 //     weight FIFOs; they then stream every inference), the input (output)
 //     activations when they exceed ifmap_sram_kib (ofmap_sram_kib); the
 //     excess of transfer time over compute is stall (stallOver).
-func (run *scnnRun) fill(spec *accel.Spec, l *Layer, r *LayerResult) {
-	ops := operandsOf(spec, l)
+func (run *scnnRun) fill(spec *accel.Spec, l *Layer, ops scnnOperands, r *LayerResult) {
 	sp := spec.Sparsity
 	c := &r.Counts
 	pw, pa := fedDensity(ops.wSkip, ops.dw), fedDensity(ops.aSkip, ops.da)
@@ -33,7 +32,7 @@ func (run *scnnRun) fill(spec *accel.Spec, l *Layer, r *LayerResult) {
 	c.MACsGated = int64(math.Round(run.issued)) - c.MACs
 	c.MACsSkipped = max(0, r.MACs-c.MACs-c.MACsGated)
 
-	st := scnnStorage(spec, l, ops)
+	st := scnnStorage(spec, l, ops, run.kc)
 	if ops.wSkip {
 		c.IndexReads += int64(math.Round(run.wReads))
 	}
@@ -109,12 +108,13 @@ type scnnWeights struct {
 }
 
 // scnnStorage stores a skipped-zero layer's weights as (value, run) pairs:
-// per output-channel group and input channel a vector of Kc·R·S weights,
+// per output-channel group and input channel a vector of kc·R·S weights
+// (an FC layer: per PE and input, a vector of its kc outputs),
 // a run of more than 2^rel_index_bits − 1 zeros costing a padding entry
 // (expectedPadding at the layer's density); dense layers store every
 // weight. Values are codebook.index_bits-bit indices when the layer's
 // codebook fits the LUT (usesCodebook, csc.go), else decoded weights.
-func scnnStorage(spec *accel.Spec, l *Layer, ops scnnOperands) scnnWeights {
+func scnnStorage(spec *accel.Spec, l *Layer, ops scnnOperands, kc int) scnnWeights {
 	st := scnnWeights{relBits: spec.Sparsity.RelIndexBits}
 	value := spec.Precision.WeightBits
 	if usesCodebook(spec, l) {
@@ -125,12 +125,7 @@ func scnnStorage(spec *accel.Spec, l *Layer, ops scnnOperands) scnnWeights {
 	if ops.wSkip {
 		st.wEntryBits = value + st.relBits
 		nnz := float64(weights) * ops.dw
-		vec := l.R * l.S * max(1, l.OutC/l.groups())
-		if l.Kind == Conv {
-			if g, err := newSCNNGeom(spec, l); err == nil {
-				vec = g.kc * l.R * l.S
-			}
-		}
+		vec := l.R * l.S * max(1, kc)
 		vectors := float64(weights) / float64(vec)
 		entries := nnz + vectors*expectedPadding(vec, ops.dw, st.relBits)
 		b = int64(math.Round(entries)) * int64(st.wEntryBits)

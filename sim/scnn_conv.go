@@ -12,21 +12,13 @@ import (
 // randomness therefore adds no load imbalance here, only its geometry does
 // (edge tiles, idle PEs).
 func convStatistical(g *scnnGeom, ops scnnOperands, conf *conflictTable) scnnRun {
+	g.planeFractions()
 	s := g.stride
-	rowPh := make([]int, g.nr*s)
-	colPh := make([]int, g.nc*s)
-	for p := 0; p < g.nr; p++ {
-		lo, hi := g.rowSpan(p)
-		for ph := 0; ph < s; ph++ {
-			rowPh[p*s+ph] = phaseCount(lo, hi, ph, s, g.pad)
-		}
-	}
-	for p := 0; p < g.nc; p++ {
-		lo, hi := g.colSpan(p)
-		for ph := 0; ph < s; ph++ {
-			colPh[p*s+ph] = phaseCount(lo, hi, ph, s, g.pad)
-		}
-	}
+	// PEs of equal tiles have equal expectations: work on the distinct
+	// PE rows and columns (first, interior, last, …) with multiplicities.
+	var rbuf, cbuf [4]sideClass
+	rows := sideClasses(rbuf[:0], g.nr, s, g.pad, g.rowIn, g.rowSpan)
+	cols := sideClasses(cbuf[:0], g.nc, s, g.pad, g.colIn, g.colSpan)
 	var cache distCache
 	run := scnnRun{pes: g.nr * g.nc}
 	n, last := g.groupsOf()
@@ -41,29 +33,33 @@ func convStatistical(g *scnnGeom, ops scnnOperands, conf *conflictTable) scnnRun
 			wd[ph] = operandDist(nw, ops.dw, ops.wSkip, g.f)
 		}
 		var maxT, sumT, conf0, issued, aReads, wReads float64
-		for pr := 0; pr < g.nr; pr++ {
-			for pc := 0; pc < g.nc; pc++ {
-				var t, nIn float64 // per input channel
+		for _, rc := range rows {
+			for _, cc := range cols {
+				var t, nIn, is, ar, wr float64 // per input channel
 				for ph := range wd {
-					na := rowPh[pr*s+ph/s] * colPh[pc*s+ph%s]
+					na := rc.ph[ph/s] * cc.ph[ph%s]
 					if na == 0 || wd[ph].mean == 0 {
 						continue
 					}
 					ad := cache.get(na, ops.da, ops.aSkip, g.i)
-					t += ad.vectors() * wd[ph].vectors()
-					nIn += ad.mean * wd[ph].mean * g.rowIn[pr*s+ph/s] * g.colIn[pc*s+ph%s]
-					issued += ad.mean * wd[ph].mean
-					aReads += ad.mean * wd[ph].vectors()
-					wReads += wd[ph].mean
+					t += ad.vec * wd[ph].vec
+					nIn += ad.mean * wd[ph].mean * rc.in[ph/s] * cc.in[ph%s]
+					is += ad.mean * wd[ph].mean
+					ar += ad.mean * wd[ph].vec
+					wr += wd[ph].mean
 				}
 				T, N := t*float64(g.cg), nIn*float64(g.cg)
 				var st float64
 				if T > 0 {
 					st = conf.stall(int64(math.Round(T)), N)
 				}
+				m := float64(rc.n * cc.n)
 				maxT = max(maxT, T+st)
-				sumT += T + st
-				conf0 += st
+				sumT += m * (T + st)
+				conf0 += m * st
+				issued += m * is
+				aReads += m * ar
+				wReads += m * wr
 			}
 		}
 		k := float64(cl.count) * float64(g.groups)
@@ -76,6 +72,43 @@ func convStatistical(g *scnnGeom, ops scnnOperands, conf *conflictTable) scnnRun
 		run.wReads += k * wReads
 	}
 	return run
+}
+
+// sideClass is a set of PE rows (or columns) with equal tiles: inputs per
+// phase and in-plane fractions per phase, and how many there are.
+type sideClass struct {
+	ph [maxStride]int
+	in [maxStride]float64
+	n  int
+}
+
+// sideClasses groups the n PE rows (columns) of a side by their tiles,
+// appending to out.
+func sideClasses(out []sideClass, n, s, pad int, in []float64, span func(int) (int, int)) []sideClass {
+	for p := 0; p < n; p++ {
+		lo, hi := span(p)
+		found := false
+		for i := range out {
+			same := true
+			for ph := 0; ph < s && same; ph++ {
+				same = out[i].ph[ph] == phaseCount(lo, hi, ph, s, pad) && out[i].in[ph] == in[p*s+ph]
+			}
+			if same {
+				out[i].n++
+				found = true
+				break
+			}
+		}
+		if !found {
+			c := sideClass{n: 1}
+			for ph := 0; ph < s; ph++ {
+				c.ph[ph] = phaseCount(lo, hi, ph, s, pad)
+				c.in[ph] = in[p*s+ph]
+			}
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // operandDist is the count distribution of n operand slots of density d:
@@ -116,16 +149,40 @@ func (c *distCache) get(n int, d float64, skip bool, width int) *countDist {
 // positions), ⌈a/I⌉·⌈w/F⌉ multiply cycles plus the expected conflict stall
 // of each run, the slowest PE per group.
 func convMasked(g *scnnGeom, l *Layer, ops scnnOperands, conf *conflictTable) scnnRun {
+	g.planeFractions()
 	nPE := g.nr * g.nc
 	p2 := g.phases
 	n, _ := g.groupsOf()
+	// inPE[ph·nPE + pe]: fraction of the PE's products in phase ph that
+	// land inside the output plane
+	inPE := make([]float64, p2*nPE)
+	for ph := 0; ph < p2; ph++ {
+		for pe := 0; pe < nPE; pe++ {
+			inPE[ph*nPE+pe] = g.rowIn[pe/g.nc*g.stride+ph/g.stride] * g.colIn[pe%g.nc*g.stride+ph%g.stride]
+		}
+	}
 	run := scnnRun{pes: nPE}
 	afed := make([]int32, g.cg*p2*nPE) // [c][phase][pe]
 	afedSum := make([]int64, g.cg*p2)
 	wfed := make([]int32, n*g.cg*p2) // [group][c][phase]
 	T := make([]int64, nPE)          // multiply cycles per PE in the group
-	N := make([]float64, nPE)        // products reaching the accumulators
-	F, I := int64(g.f), int64(g.i)
+	// ceilI[a] = ⌈a/I⌉ for every count a PE can hold (a tile's positions)
+	var spanH, spanW int
+	for p := 0; p < g.nr; p++ {
+		lo, hi := g.rowSpan(p)
+		spanH = max(spanH, hi-lo)
+	}
+	for p := 0; p < g.nc; p++ {
+		lo, hi := g.colSpan(p)
+		spanW = max(spanW, hi-lo)
+	}
+	ceilI := make([]int64, spanH*spanW+1)
+	for a := range ceilI {
+		ceilI[a] = (int64(a) + int64(g.i) - 1) / int64(g.i)
+	}
+	N := make([]float64, nPE) // products reaching the accumulators
+	NA := make([]int64, nPE)  // the same, before the in-plane fraction (one phase)
+	F := int64(g.f)
 	for gi := 0; gi < g.groups; gi++ {
 		clear(afed)
 		clear(wfed)
@@ -152,6 +209,7 @@ func convMasked(g *scnnGeom, l *Layer, ops scnnOperands, conf *conflictTable) sc
 		for grp := 0; grp < n; grp++ {
 			clear(T)
 			clear(N)
+			clear(NA)
 			for c := 0; c < g.cg; c++ {
 				for ph := 0; ph < p2; ph++ {
 					w := int64(wfed[(grp*g.cg+c)*p2+ph])
@@ -160,15 +218,18 @@ func convMasked(g *scnnGeom, l *Layer, ops scnnOperands, conf *conflictTable) sc
 					}
 					qw := (w + F - 1) / F
 					as := afed[(c*p2+ph)*nPE : (c*p2+ph+1)*nPE]
-					py, px := ph/g.stride, ph%g.stride
-					for pe, a := range as {
-						if a == 0 {
-							continue
+					in := inPE[ph*nPE : (ph+1)*nPE]
+					if p2 == 1 { // one phase: the in-plane fraction is applied per PE below
+						for pe, a := range as {
+							T[pe] += ceilI[a] * qw
+							NA[pe] += int64(a) * w
 						}
-						qa := (int64(a) + I - 1) / I
-						in := g.rowIn[pe/g.nc*g.stride+py] * g.colIn[pe%g.nc*g.stride+px]
-						T[pe] += qa * qw
-						N[pe] += float64(int64(a)*w) * in
+					} else {
+						fw := float64(w)
+						for pe, a := range as {
+							T[pe] += ceilI[a] * qw
+							N[pe] += float64(a) * fw * in[pe]
+						}
 					}
 					sum := float64(afedSum[c*p2+ph])
 					run.issued += float64(w) * sum
@@ -177,6 +238,11 @@ func convMasked(g *scnnGeom, l *Layer, ops scnnOperands, conf *conflictTable) sc
 				}
 			}
 			var maxT float64
+			if p2 == 1 {
+				for pe, na := range NA {
+					N[pe] = float64(na) * inPE[pe]
+				}
+			}
 			for pe, tm := range T {
 				if tm == 0 {
 					continue
@@ -225,6 +291,10 @@ func actCounts(g *scnnGeom, m *ActMask, c0 int, afed []int32) {
 				for pc := 0; pc < g.nc; pc++ {
 					clo, chi := g.colSpan(pc)
 					pe := pr*g.nc + pc
+					if s == 1 && chi-clo <= 64 {
+						afed[c*nPE+pe] += int32(shortCount(m.Bits, base+clo, chi-clo))
+						continue
+					}
 					if s == 1 {
 						afed[c*nPE+pe] += int32(rangeCount(m.Bits, base+clo, base+chi))
 						continue
@@ -270,6 +340,10 @@ func weightCounts(g *scnnGeom, m *Mask, k0 int, wfed []int32) {
 		row := (k0 + k) * m.Cols
 		for c := 0; c < g.cg; c++ {
 			base := row + c*rs
+			if s == 1 && rs <= 64 {
+				wfed[grp*g.cg+c] += int32(shortCount(m.Bits, base, rs))
+				continue
+			}
 			if s == 1 {
 				wfed[grp*g.cg+c] += int32(rangeCount(m.Bits, base, base+rs))
 				continue
@@ -284,6 +358,19 @@ func weightCounts(g *scnnGeom, m *Mask, k0 int, wfed []int32) {
 			}
 		}
 	}
+}
+
+// shortCount is the number of set bits i..i+n−1 of b, n ≤ 64.
+func shortCount(b []uint64, i, n int) int {
+	w, sh := i>>6, uint(i&63)
+	v := b[w] >> sh
+	if sh+uint(n) > 64 {
+		v |= b[w+1] << (64 - sh)
+	}
+	if n < 64 {
+		v &= 1<<uint(n) - 1
+	}
+	return bits.OnesCount64(v)
 }
 
 // rangeCount is the number of set bits i..j−1 of b.

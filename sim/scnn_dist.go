@@ -14,12 +14,13 @@ type countDist struct {
 	q    float64           // E[⌊X/D⌋]
 	pr   [maxPEDim]float64 // P(X mod D = r) for r ≥ 1; pr[0] unused
 	mean float64           // E[X]
+	vec  float64           // E[⌈X/D⌉], the expected number of D-wide vectors
 	d    int               // D
 }
 
 // exactDist is the distribution of the known count n.
 func exactDist(n, d int) countDist {
-	c := countDist{q: float64(n / d), mean: float64(n), d: d}
+	c := countDist{q: float64(n / d), mean: float64(n), vec: float64((n + d - 1) / d), d: d}
 	if r := n % d; r > 0 {
 		c.pr[r] = 1
 	}
@@ -28,7 +29,7 @@ func exactDist(n, d int) countDist {
 
 // binomDist is the distribution of X ~ Binomial(n, p): n operand slots,
 // each non-zero with probability p. The pmf is summed outward from the mode
-// until the terms fall below 1e-16 of it, so large n costs O(√n) terms.
+// until the terms fall below 1e-13 of it, so large n costs O(√n) terms.
 func binomDist(n int, p float64, d int) countDist {
 	switch {
 	case n <= 0 || p <= 0:
@@ -49,14 +50,14 @@ func binomDist(n int, p float64, d int) countDist {
 	add(mode, 1)
 	for k, w := mode, 1.0; k < n; k++ {
 		w *= float64(n-k) / float64(k+1) * odds
-		if w < 1e-16 {
+		if w < 1e-13 {
 			break
 		}
 		add(k+1, w)
 	}
 	for k, w := mode, 1.0; k > 0; k-- {
 		w *= float64(k) / float64(n-k+1) / odds
-		if w < 1e-16 {
+		if w < 1e-13 {
 			break
 		}
 		add(k-1, w)
@@ -68,14 +69,12 @@ func binomDist(n int, p float64, d int) countDist {
 		c.pr[r] *= inv
 	}
 	c.pr[0] = 0
+	c.vec = c.q
+	for r := 1; r < d; r++ {
+		c.vec += c.pr[r]
+	}
 	return c
 }
 
 // vectors is E[⌈X/D⌉], the expected number of D-wide vectors.
-func (c *countDist) vectors() float64 {
-	v := c.q
-	for r := 1; r < c.d; r++ {
-		v += c.pr[r]
-	}
-	return v
-}
+func (c *countDist) vectors() float64 { return c.vec }

@@ -6,23 +6,22 @@ import (
 	"github.com/dcsim/dcsim/accel"
 )
 
-// scnnFC evaluates a fully connected layer in sparse mode: PE p owns output
-// neurons [p·kp, (p+1)·kp), kp = ⌈K/PEs⌉; each fed input j is broadcast and
-// PE p multiplies it by its fed weights of column j, F per cycle:
+// scnnFC evaluates a fully connected layer in sparse mode: output neuron k
+// is owned by PE k mod PEs (kp = ⌈K/PEs⌉ neurons at most, as in EIE); each
+// fed input j is broadcast and PE p multiplies it by its fed weights of
+// column j, F per cycle:
 //
 //	cycles = max_p Σ_{j fed} ⌈w_pj / F⌉.
 //
-// With the masks this is exact; without, each term is the expectation
-// (P(j fed) · E⌈Bin(kp, d_w)/F⌉).
-func scnnFC(spec *accel.Spec, l *Layer) scnnRun {
-	ops := operandsOf(spec, l)
+// With the masks this is exact; without,
+// each term is its expectation, P(j fed) · E⌈Bin(rows_p, d_w)/F⌉.
+func scnnFC(spec *accel.Spec, l *Layer, ops scnnOperands) scnnRun {
 	a := spec.Array
 	pes, F := a.PEs(), a.PEWeights
 	_, C, K, _ := l.GEMM()
-	kp := ceilDiv(K, pes)
-	owners := ceilDiv(K, kp)
+	owners := min(pes, K)
+	kp := ceilDiv(K, owners)
 	run := scnnRun{pes: owners, kc: kp}
-	// fed(j): probability input j is fed to the array.
 	var actBits []uint64
 	if ops.aSkip && l.ActMask != nil {
 		actBits = l.ActMask.Bits
@@ -31,48 +30,93 @@ func scnnFC(spec *accel.Spec, l *Layer) scnnRun {
 	if ops.aSkip && actBits == nil {
 		pFed = ops.da
 	}
-	fedCols := pFed * float64(C)
+	if !ops.wSkip || l.Mask == nil {
+		fedCols := pFed * float64(C)
+		if actBits != nil {
+			fedCols = float64(l.ActMask.Count())
+		}
+		var dists [2]countDist // kp rows, kp − 1 rows
+		dists[0] = operandDist(kp, ops.dw, ops.wSkip, F)
+		if K%owners != 0 {
+			dists[1] = operandDist(kp-1, ops.dw, ops.wSkip, F)
+		}
+		for p := 0; p < owners; p++ {
+			d := &dists[0]
+			if (K-p+owners-1)/owners < kp {
+				d = &dists[1]
+			}
+			t := fedCols * d.vectors()
+			run.compute = max(run.compute, t)
+			run.busy += t
+			run.issued += fedCols * d.mean
+			run.aReads += t
+		}
+		run.wReads = run.issued
+		return run
+	}
+	// Per PE: count its non-zero weights of each fed column (row words
+	// ANDed with the activation mask, so only products that happen are
+	// visited), then add ⌈count/F⌉ over the fed columns.
+	cnt := make([]uint16, C)
+	ceilF := make([]int64, kp+1)
+	for n := range ceilF {
+		ceilF[n] = int64((n + F - 1) / F)
+	}
+	words := (C + 63) / 64
+	fedWord := func(i int) uint64 {
+		if actBits == nil {
+			if rem := C - i*64; rem < 64 {
+				return 1<<uint(rem) - 1
+			}
+			return ^uint64(0)
+		}
+		return actBits[i]
+	}
+	var fedWords []uint64 // the fed-column mask, one word per 64 columns
 	if actBits != nil {
-		fedCols = float64(l.ActMask.Count())
+		fedWords = actBits[:words]
+	} else {
+		fedWords = make([]uint64, words)
+		for i := range fedWords {
+			fedWords[i] = fedWord(i)
+		}
 	}
-	var cnt []int32
-	if ops.wSkip && l.Mask != nil {
-		cnt = make([]int32, C)
-	}
-	var maxT float64
+	var busy, products int64
 	for p := 0; p < owners; p++ {
-		rows := min(kp, K-p*kp)
-		var t, issued float64
-		if cnt == nil {
-			wd := operandDist(rows, ops.dw, ops.wSkip, F)
-			t = fedCols * wd.vectors()
-			issued = fedCols * wd.mean
-		} else {
-			clear(cnt)
-			for k := p * kp; k < p*kp+rows; k++ {
-				for c0 := 0; c0 < C; c0 += 64 {
-					for w := l.Mask.rowWord(k, c0); w != 0; w &= w - 1 {
-						cnt[c0+bits.TrailingZeros64(w)]++
+		for k := p; k < K; k += owners {
+			if C%64 == 0 { // rows start on word boundaries
+				row := l.Mask.Bits[k*words : (k+1)*words]
+				for i, fw := range fedWords {
+					for v := row[i] & fw; v != 0; v &= v - 1 {
+						cnt[i*64+bits.TrailingZeros64(v)]++
 					}
 				}
+				continue
 			}
-			var vec, prod int64
-			for j, n := range cnt {
-				if n == 0 || (actBits != nil && actBits[j>>6]>>(uint(j)&63)&1 == 0) {
-					continue
+			for i, fw := range fedWords {
+				for v := l.Mask.rowWord(k, i*64) & fw; v != 0; v &= v - 1 {
+					cnt[i*64+bits.TrailingZeros64(v)]++
 				}
-				vec += int64((int(n) + F - 1) / F)
-				prod += int64(n)
 			}
-			t, issued = float64(vec)*pFed, float64(prod)*pFed
 		}
-		maxT = max(maxT, t)
-		run.busy += t
-		run.issued += issued
-		run.wReads += issued
-		run.aReads += t
+		var t int64
+		for i, fw := range fedWords {
+			for v := fw; v != 0; v &= v - 1 {
+				j := i*64 + bits.TrailingZeros64(v)
+				if n := cnt[j]; n != 0 {
+					t += ceilF[n]
+					products += int64(n)
+					cnt[j] = 0
+				}
+			}
+		}
+		run.compute = max(run.compute, float64(t)*pFed)
+		busy += t
 	}
-	run.compute = maxT
+	run.busy = float64(busy) * pFed
+	run.issued = float64(products) * pFed
+	run.wReads = run.issued
+	run.aReads = run.busy
 	return run
 }
 

@@ -36,13 +36,14 @@ type scnnGeom struct {
 	r, s                 int // filter
 	inH, inW             int
 	ho, wo               int
-	nr, nc               int // PE rows / cols that hold a tile
-	accH, accW           int // largest accumulator tile per output channel
-	haloRegion           int // largest halo region one PE sends one neighbour, per channel
-	kc                   int // output channels per group
-	cg, kg, groups       int // channels and filters per conv group; conv groups
-	phases               int // stride²
-	// rowIn[p·stride + py] is the fraction of (input row, filter row) pairs
+	nr, nc               int   // PE rows / cols that hold a tile
+	accH, accW           int   // largest accumulator tile per output channel
+	haloRegion           int   // largest halo region one PE sends one neighbour, per channel
+	haloPerChannel       int64 // partial sums all PEs send per output channel
+	kc                   int   // output channels per group
+	cg, kg, groups       int   // channels and filters per conv group; conv groups
+	phases               int   // stride²
+	// rowIn[p·stride + py] (set by planeFractions) is the fraction of (input row, filter row) pairs
 	// of PE row p in phase py whose product lands inside the output plane
 	// (the rest fall off its border and reach no accumulator); colIn alike.
 	rowIn, colIn []float64
@@ -64,21 +65,23 @@ func newSCNNGeom(spec *accel.Spec, l *Layer) (scnnGeom, error) {
 	}
 	g.nr, g.nc = min(g.rows, g.inH), min(g.cols, g.inW)
 	g.phases = g.stride * g.stride
-	var hy, hx, ownH, ownW int
+	var hy, hx, ownH, ownW, accRows, accCols int
 	for p := 0; p < g.nr; p++ {
 		lo, hi := g.rowSpan(p)
 		acc := accSpan(lo, hi, g.r, g.stride, g.pad, g.ho)
 		own := ownSpan(p, g.nr, g.inH, g.stride, g.pad, g.ho)
 		g.accH, hy, ownH = max(g.accH, acc), max(hy, acc-own), max(ownH, own)
+		accRows += acc
 	}
 	for p := 0; p < g.nc; p++ {
 		lo, hi := g.colSpan(p)
 		acc := accSpan(lo, hi, g.s, g.stride, g.pad, g.wo)
 		own := ownSpan(p, g.nc, g.inW, g.stride, g.pad, g.wo)
 		g.accW, hx, ownW = max(g.accW, acc), max(hx, acc-own), max(ownW, own)
+		accCols += acc
 	}
-	g.rowIn = inPlane(g.nr, g.stride, g.pad, g.r, g.ho, g.rowSpan)
-	g.colIn = inPlane(g.nc, g.stride, g.pad, g.s, g.wo, g.colSpan)
+	// Σ over PEs of accumulator tile − own tile (own tiles cover the plane)
+	g.haloPerChannel = int64(accRows)*int64(accCols) - int64(g.ho)*int64(g.wo)
 	if g.nr*g.nc > 1 {
 		g.haloRegion = max(hy*ownW, hx*ownH, hy*hx)
 	}
@@ -91,11 +94,19 @@ func newSCNNGeom(spec *accel.Spec, l *Layer) (scnnGeom, error) {
 }
 
 // inPlane computes rowIn (colIn) for n PE rows (columns) along a side with
-// filter side k and out outputs.
+// filter side k and out outputs. A tile at least k−1 inputs from both edges
+// of the plane has every product inside it (fraction 1); only the edge
+// tiles are counted pair by pair.
 func inPlane(n, stride, pad, k, out int, span func(int) (int, int)) []float64 {
 	f := make([]float64, n*stride)
 	for p := 0; p < n; p++ {
 		lo, hi := span(p)
+		if lo+pad-(k-1) >= 0 && (hi-1+pad)/stride < out {
+			for ph := 0; ph < stride; ph++ {
+				f[p*stride+ph] = 1
+			}
+			continue
+		}
 		var in, all [maxStride]int
 		for y := lo; y < hi; y++ {
 			ph := (y + pad) % stride
@@ -107,6 +118,7 @@ func inPlane(n, stride, pad, k, out int, span func(int) (int, int)) []float64 {
 			}
 		}
 		for ph := 0; ph < stride; ph++ {
+			f[p*stride+ph] = 1
 			if all[ph] > 0 {
 				f[p*stride+ph] = float64(in[ph]) / float64(all[ph])
 			}
@@ -196,16 +208,10 @@ func (g *scnnGeom) groupsOf() (n, last int) {
 func (g *scnnGeom) haloCycles(kc int) int64 { return int64(kc) * int64(g.haloRegion) }
 
 // haloPsums is the number of partial sums all PEs send for one group.
-func (g *scnnGeom) haloPsums(kc int) int64 {
-	var rows, cols int64
-	for p := 0; p < g.nr; p++ {
-		lo, hi := g.rowSpan(p)
-		rows += int64(accSpan(lo, hi, g.r, g.stride, g.pad, g.ho))
-	}
-	for p := 0; p < g.nc; p++ {
-		lo, hi := g.colSpan(p)
-		cols += int64(accSpan(lo, hi, g.s, g.stride, g.pad, g.wo))
-	}
-	// Σ over PEs of accumulator tile − own tile; own tiles cover the plane.
-	return (rows*cols - int64(g.ho)*int64(g.wo)) * int64(kc)
+func (g *scnnGeom) haloPsums(kc int) int64 { return int64(kc) * g.haloPerChannel }
+
+// planeFractions fills rowIn and colIn (used by the conflict model only).
+func (g *scnnGeom) planeFractions() {
+	g.rowIn = inPlane(g.nr, g.stride, g.pad, g.r, g.ho, g.rowSpan)
+	g.colIn = inPlane(g.nc, g.stride, g.pad, g.s, g.wo, g.colSpan)
 }

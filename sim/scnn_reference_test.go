@@ -246,7 +246,7 @@ func TestSCNNReferenceMultiplyCycles(t *testing.T) {
 			continue // the random accumulator is too small for this layer
 		}
 		ref := refConvSCNN(spec, l)
-		run := convMasked(&g, l, operandsOf(spec, l), noConflicts)
+		run := convMasked(&g, l, operandsOf(spec, l, l.Density()), noConflicts)
 		if int64(run.compute) != ref.mult || int64(run.issued) != ref.products {
 			t.Fatalf("layer %d %+v on %dx%d F%d I%d (%s/%s): closed form %v cycles %v products, reference %d / %d",
 				i, *l, spec.Array.Rows, spec.Array.Cols, spec.Array.PEWeights, spec.Array.PEActivations,
@@ -279,7 +279,7 @@ func TestSCNNReferenceConflicts(t *testing.T) {
 			continue
 		}
 		ref := refConvSCNN(spec, l)
-		run := convMasked(&g, l, operandsOf(spec, l), conflictsFor(g.f*g.i, g.banks))
+		run := convMasked(&g, l, operandsOf(spec, l, l.Density()), conflictsFor(g.f*g.i, g.banks))
 		refMult += float64(ref.mult)
 		refCycles += float64(ref.cycles)
 		cfCycles += run.compute

@@ -206,3 +206,35 @@ func TestSCNNQueueDrain(t *testing.T) {
 		}
 	}
 }
+
+// TestSCNNHalfMasked: with only one operand's mask the closed form keeps
+// that operand exact and the other binomial; it must land between the
+// statistical form and the fully masked one (within 10 % of the latter) on
+// VGG-16 conv3_1 and AlexNet's strided conv1.
+func TestSCNNHalfMasked(t *testing.T) {
+	spec := scnnSpec(t, "scnn")
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, l := range []Layer{
+		{Name: "conv3_1", Kind: Conv, InC: 128, InH: 56, InW: 56, OutC: 256, R: 3, S: 3, Pad: 1, WeightDensity: 0.35, ActDensity: 0.5},
+		{Name: "conv1", Kind: Conv, InC: 3, InH: 227, InW: 227, OutC: 96, R: 11, S: 11, Stride: 4, WeightDensity: 0.84, ActDensity: 0.6},
+	} {
+		rows, cols := MaskDims(&l)
+		wm := RandomMask(rows, cols, l.WeightDensity, rng)
+		am := randomActMask(l.InC, l.InH, l.InW, l.ActDensity, rng)
+		cycles := func(w *Mask, a *ActMask) Cycles {
+			x := l
+			x.Mask, x.ActMask = w, a
+			r, err := SimulateLayer(spec, &x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.ComputeCycles
+		}
+		full, stat := cycles(wm, am), cycles(nil, nil)
+		for name, half := range map[string]Cycles{"weights": cycles(wm, nil), "activations": cycles(nil, am)} {
+			if r := float64(half) / float64(full); r < 0.9 || r > 1.02 || float64(half) < 0.99*float64(stat) {
+				t.Errorf("%s, %s mask only: %d cycles; both masks %d, none %d", l.Name, name, half, full, stat)
+			}
+		}
+	}
+}
