@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dcsim/dcsim/sim"
 )
@@ -100,7 +101,67 @@ func SimulateTable(r sim.Result) Table {
 	if hasDepthwise(r) {
 		t.Notes = append(t.Notes, "kind dw = depthwise convolution (one group per channel).")
 	}
+	t.Notes = append(t.Notes, dramNotes(r)...)
 	return t
+}
+
+// dramExcess is the ratio of DRAM traffic to a layer's compulsory traffic
+// above which the performance table explains it.
+const dramExcess = 8
+
+// dramNotes explain the layers whose DRAM traffic is many times their own
+// data: the buffers are too small for the dataflow to keep its reuse, so
+// operands are fetched again or partial sums spilled (sim/memory.go).
+func dramNotes(r sim.Result) []string {
+	var names []string
+	worst, worstX := "", 0.0
+	for _, l := range r.Layers {
+		if l.MinDRAMBytes <= 0 {
+			continue
+		}
+		x := float64(l.DRAMBytes) / float64(l.MinDRAMBytes)
+		if x < dramExcess {
+			continue
+		}
+		names = append(names, l.Name)
+		if x > worstX {
+			worst, worstX = l.Name, x
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	list := strings.Join(names, ", ")
+	if len(names) > 6 {
+		list = strings.Join(names[:6], ", ") + fmt.Sprintf(" and %d more", len(names)-6)
+	}
+	return wrap(fmt.Sprintf("DRAM traffic ≥ %d× the layer's own input, weights and output on %s (%s: %.0f×): "+
+		"its buffers cannot hold what this dataflow reuses, so operands are re-fetched or partial sums "+
+		"spilled to DRAM (docs/simulator.md, memory model); --view memory shows the traffic.",
+		dramExcess, list, worst, worstX), MaxTextWidth)
+}
+
+// wrap breaks text into lines of at most width characters at spaces,
+// indenting continuation lines by two.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > width {
+			lines = append(lines, line)
+			line = "  " + w
+			continue
+		}
+		if line == "" {
+			line = w
+		} else {
+			line += " " + w
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 func hasDepthwise(r sim.Result) bool {

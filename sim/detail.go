@@ -31,7 +31,8 @@ func bandwidthOf(spec *accel.Spec, c Counts, cycles Cycles) *Bandwidth {
 }
 
 // Detail fills the reporting fields of r that Simulate leaves empty: per
-// layer whether it is depthwise, its folds and mapping efficiency on a
+// layer whether it is depthwise, its compulsory DRAM traffic, its folds and
+// mapping efficiency on a
 // systolic array, its energy by storage level and its average bandwidths;
 // for the network the summed energy levels, bandwidths over all cycles and
 // utilisation = Σ busy MACs / (Σ ComputeCycles · PEs), the same ratio each
@@ -68,6 +69,14 @@ func Detail(spec *accel.Spec, w *Workload, r *Result) {
 func detailLayer(spec *accel.Spec, l *Layer, lr *LayerResult) {
 	g := l.groups()
 	lr.Depthwise = l.Kind == Conv && g > 1 && g == l.InC
+	ab, wb := int64(spec.Precision.ActivationBits), int64(spec.Precision.WeightBits)
+	in := int64(l.InC) * int64(l.InH) * int64(l.InW)
+	outC := int64(l.OutC)
+	if l.Kind == Pool {
+		outC = int64(l.InC)
+	}
+	out := outC * int64(l.OutH()) * int64(l.OutW())
+	lr.MinDRAMBytes = bitsToBytes(in*ab) + bitsToBytes(l.Weights()*wb) + bitsToBytes(out*ab)
 	if l.Kind == Pool {
 		return
 	}

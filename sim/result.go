@@ -70,6 +70,9 @@ type LayerResult struct {
 	MappingEfficiency float64      `json:"mapping_efficiency,omitempty"`
 	EnergyLevels      *LevelEnergy `json:"energy_by_level_pj,omitempty"`
 	Bandwidth         *Bandwidth   `json:"bandwidth,omitempty"`
+	// MinDRAMBytes is the layer's compulsory DRAM traffic: its input,
+	// dense weights and output, each moved once at the spec's precision.
+	MinDRAMBytes int64 `json:"min_dram_bytes,omitempty"`
 }
 
 // Total sums a network's layers.
