@@ -19,9 +19,9 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 i=0
 while [ "$i" -lt "$COUNT" ]; do
 	(cd sim && nice "$DIR/sim.test" -test.run '^$' -test.benchmem -test.count 1 \
-		-test.bench 'BenchmarkSimulate(Layer)?$|BenchmarkSimulate/' -test.benchtime 200x) >>"$DIR/dense.txt"
+		-test.bench '^BenchmarkSimulate(Layer)?$' -test.benchtime 200x) >>"$DIR/dense.txt"
 	(cd sim && nice "$DIR/sim.test" -test.run '^$' -test.benchmem -test.count 1 -test.cpu 1 \
-		-test.bench 'BenchmarkSimulateSparse(Statistical)?$' -test.benchtime 5x) >>"$DIR/sparse.txt"
+		-test.bench '^BenchmarkSimulateSparse(Statistical)?$' -test.benchtime 5x) >>"$DIR/sparse.txt"
 	i=$((i + 1))
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
