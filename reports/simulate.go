@@ -51,9 +51,9 @@ func SimulateTables(r sim.Result, v View) []Table {
 	case ViewEnergy:
 		return []Table{SimulateEnergyTable(r)}
 	case ViewMemory:
-		return []Table{SimulateMemoryTable(r)}
+		return []Table{SimulateMemoryTable(r), SimulateDRAMTable(r)}
 	case ViewAll:
-		return []Table{SimulateTable(r), SimulateEnergyTable(r), SimulateMemoryTable(r)}
+		return []Table{SimulateTable(r), SimulateEnergyTable(r), SimulateMemoryTable(r), SimulateDRAMTable(r)}
 	default:
 		return []Table{SimulateTable(r)}
 	}
@@ -137,7 +137,7 @@ func dramNotes(r sim.Result) []string {
 	}
 	return wrap(fmt.Sprintf("DRAM traffic ≥ %d× the layer's own input, weights and output on %s (%s: %.0f×): "+
 		"its buffers cannot hold what this dataflow reuses, so operands are re-fetched or partial sums "+
-		"spilled to DRAM (docs/simulator.md, memory model); --view memory shows the traffic.",
+		"spilled to DRAM (docs/simulator.md, memory model); --view memory shows it by operand.",
 		dramExcess, list, worst, worstX), MaxTextWidth)
 }
 
@@ -303,6 +303,53 @@ func SimulateMemoryTable(r sim.Result) Table {
 	return t
 }
 
+// SimulateDRAMTable is DRAM traffic by operand: ifmap and filter fetches,
+// partial sums spilled and read back, outputs, the total, its multiple of
+// the layer's compulsory traffic (input, weights and output once) and the
+// mean bandwidth. Layers without a split (sparse EIE) show the total only.
+func SimulateDRAMTable(r sim.Result) Table {
+	t := Table{Title: simTitle(r, "DRAM traffic by operand"),
+		Header: []string{"layer", "ifmap", "filter", "psum wr", "psum rd", "ofmap", "total", "× min", "B/cyc"}, Left: 1}
+	var sum sim.DRAMTraffic
+	var tot, min int64
+	limit := 0.0
+	b := func(v int64) string { return bytesIEC(float64(v)) }
+	for _, l := range r.Layers {
+		row := []string{l.Name, "", "", "", "", "", b(l.DRAMBytes), "", ""}
+		if d := l.DRAM; d != nil {
+			row[1], row[2], row[3], row[4], row[5] = b(d.IfmapRead), b(d.FilterRead), b(d.PsumWrite), b(d.PsumRead), b(d.OfmapWrite)
+			sum.IfmapRead += d.IfmapRead
+			sum.FilterRead += d.FilterRead
+			sum.PsumWrite += d.PsumWrite
+			sum.PsumRead += d.PsumRead
+			sum.OfmapWrite += d.OfmapWrite
+		}
+		if l.MinDRAMBytes > 0 {
+			row[7] = fixed(float64(l.DRAMBytes)/float64(l.MinDRAMBytes), 1)
+			min += l.MinDRAMBytes
+		}
+		if l.Bandwidth != nil {
+			row[8] = fixed(l.Bandwidth.DRAMRead+l.Bandwidth.DRAMWrite, 2)
+			limit = l.Bandwidth.DRAMLimit
+		}
+		tot += l.DRAMBytes
+		t.Rows = append(t.Rows, row)
+	}
+	t.Footer = []string{"total", b(sum.IfmapRead), b(sum.FilterRead), b(sum.PsumWrite), b(sum.PsumRead),
+		b(sum.OfmapWrite), b(tot), "", ""}
+	if min > 0 {
+		t.Footer[7] = fixed(float64(tot)/float64(min), 1)
+	}
+	if bw := r.Total.Bandwidth; bw != nil {
+		t.Footer[8] = fixed(bw.DRAMRead+bw.DRAMWrite, 2)
+	}
+	t.Notes = wrap("× min = total ÷ the layer's compulsory traffic (its input, dense weights and output, each once); "+
+		"ifmap above its input size means re-fetches (a buffer too small for the dataflow's reuse), psum means "+
+		"partial sums spilled because a column fold's sums do not fit the ofmap buffer; "+
+		"B/cyc = mean DRAM bytes per cycle incl. stalls"+limitNote(limit)+".", MaxTextWidth)
+	return t
+}
+
 func limitNote(limit float64) string {
 	if limit == 0 {
 		return ""
@@ -339,11 +386,13 @@ func SimulateCSV(r sim.Result) Table {
 		"energy_reg_file_pj", "energy_ifmap_sram_pj", "energy_filter_sram_pj", "energy_ofmap_sram_pj",
 		"macs_performed", "macs_gated", "macs_skipped", "lut_reads", "index_reads", "reg_accesses",
 		"ifmap_sram_reads", "ifmap_sram_writes", "filter_sram_reads", "filter_sram_writes",
-		"ofmap_sram_reads", "ofmap_sram_writes", "dram_read_bytes", "dram_write_bytes"}}
+		"ofmap_sram_reads", "ofmap_sram_writes", "dram_read_bytes", "dram_write_bytes",
+		"dram_ifmap_read_bytes", "dram_filter_read_bytes", "dram_psum_write_bytes", "dram_psum_read_bytes",
+		"dram_ofmap_write_bytes", "min_dram_bytes"}}
 	for _, l := range r.Layers {
 		lv, _ := levels(l.Energy, l.EnergyLevels)
 		c := l.Counts
-		t.Rows = append(t.Rows, []string{r.Accelerator, r.Network, l.Name, string(l.Kind),
+		row := []string{r.Accelerator, r.Network, l.Name, string(l.Kind),
 			intStr(l.MACs), intStr(l.Weights), num(l.WeightDensity), intStr(int64(l.ComputeCycles)),
 			intStr(int64(l.StallCycles)), intStr(int64(l.Cycles)), num(l.LatencyUS), num(l.Utilization),
 			intStr(l.DRAMBytes), num(l.Energy.MAC), num(l.Energy.LUT), num(l.Energy.SRAM),
@@ -355,7 +404,14 @@ func SimulateCSV(r sim.Result) Table {
 			intStr(c.MACs), intStr(c.MACsGated), intStr(c.MACsSkipped), intStr(c.LUTReads),
 			intStr(c.IndexReads), intStr(c.RegAccesses), intStr(c.IfmapReads), intStr(c.IfmapWrites),
 			intStr(c.FilterReads), intStr(c.FilterWrites), intStr(c.OfmapReads), intStr(c.OfmapWrites),
-			intStr(c.DRAMReadBytes), intStr(c.DRAMWriteBytes)})
+			intStr(c.DRAMReadBytes), intStr(c.DRAMWriteBytes)}
+		d := sim.DRAMTraffic{}
+		if l.DRAM != nil {
+			d = *l.DRAM
+		}
+		row = append(row, intStr(d.IfmapRead), intStr(d.FilterRead), intStr(d.PsumWrite), intStr(d.PsumRead),
+			intStr(d.OfmapWrite), intStr(l.MinDRAMBytes))
+		t.Rows = append(t.Rows, row)
 	}
 	return t
 }

@@ -30,6 +30,35 @@ func bandwidthOf(spec *accel.Spec, c Counts, cycles Cycles) *Bandwidth {
 	return b
 }
 
+// DRAMTraffic is a layer's DRAM traffic by operand, in bytes: ifmap and
+// filter fetches, partial sums spilled (written and read back, each
+// counted once here) and the output written.
+type DRAMTraffic struct {
+	IfmapRead  int64 `json:"ifmap_read_bytes"`
+	FilterRead int64 `json:"filter_read_bytes"`
+	PsumWrite  int64 `json:"psum_write_bytes"`
+	PsumRead   int64 `json:"psum_read_bytes"`
+	OfmapWrite int64 `json:"ofmap_write_bytes"`
+}
+
+// dramByOperand splits a systolic conv/FC layer's DRAM bytes with the
+// memory model's fetch counts (memory.go): ifmap = fetches × the group's
+// unique input, partial sums = spill round trips × M·N at accumulator
+// width; the filter is the rest of the reads (after the sparse hook scaled
+// it) and the output the rest of the writes.
+func dramByOperand(spec *accel.Spec, l *Layer, g systolicGeom, c Counts) *DRAMTraffic {
+	mm := newMemModel(spec, l, g)
+	grp := int64(g.Groups)
+	t := &DRAMTraffic{
+		IfmapRead: grp * bitsToBytes(mm.fetchIfmap*mm.ifmapElems*int64(mm.ab)),
+		PsumWrite: grp * bitsToBytes(mm.spills*int64(g.M)*int64(g.N)*int64(mm.accb)),
+	}
+	t.PsumRead = t.PsumWrite
+	t.FilterRead = c.DRAMReadBytes - t.IfmapRead - t.PsumRead
+	t.OfmapWrite = c.DRAMWriteBytes - t.PsumWrite
+	return t
+}
+
 // Detail fills the reporting fields of r that Simulate leaves empty: per
 // layer whether it is depthwise, its compulsory DRAM traffic, its folds and
 // mapping efficiency on a
@@ -78,6 +107,7 @@ func detailLayer(spec *accel.Spec, l *Layer, lr *LayerResult) {
 	out := outC * int64(l.OutH()) * int64(l.OutW())
 	lr.MinDRAMBytes = bitsToBytes(in*ab) + bitsToBytes(l.Weights()*wb) + bitsToBytes(out*ab)
 	if l.Kind == Pool {
+		lr.DRAM = &DRAMTraffic{IfmapRead: lr.Counts.DRAMReadBytes, OfmapWrite: lr.Counts.DRAMWriteBytes}
 		return
 	}
 	switch spec.Array.Dataflow {
@@ -89,6 +119,7 @@ func detailLayer(spec *accel.Spec, l *Layer, lr *LayerResult) {
 	geom := newSystolicGeom(spec.Array.Dataflow, spec.Array.Rows, spec.Array.Cols, m, k, n, groups)
 	lr.RowFolds, lr.ColFolds = geom.RowFolds, geom.ColFolds
 	lr.Folds = int64(groups) * geom.Folds()
+	lr.DRAM = dramByOperand(spec, l, geom, lr.Counts)
 	lr.MappingEfficiency = float64(geom.SR) * float64(geom.SC) /
 		(float64(geom.RowFolds*geom.Rows) * float64(geom.ColFolds*geom.Cols))
 }

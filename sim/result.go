@@ -73,6 +73,8 @@ type LayerResult struct {
 	// MinDRAMBytes is the layer's compulsory DRAM traffic: its input,
 	// dense weights and output, each moved once at the spec's precision.
 	MinDRAMBytes int64 `json:"min_dram_bytes,omitempty"`
+	// DRAM is the DRAM traffic by operand (systolic dataflows and pooling).
+	DRAM *DRAMTraffic `json:"dram_by_operand,omitempty"`
 }
 
 // Total sums a network's layers.
