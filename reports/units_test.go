@@ -51,3 +51,31 @@ func TestWideTableExpanded(t *testing.T) {
 		t.Errorf("narrow table expanded (%v):\n%s", err, buf.String())
 	}
 }
+
+// TestParetoPlotOrderFree: the same design points in another order give
+// the same PNG (sweep records arrive in completion order).
+func TestParetoPlotOrderFree(t *testing.T) {
+	pts := fixtureSweep().Points
+	rev := make([]DesignPoint, len(pts))
+	for i, p := range pts {
+		rev[len(pts)-1-i] = p
+	}
+	render := func(ps []DesignPoint) []byte {
+		f, err := ParetoPlot("order", ps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wt, err := f.WriterTo(figW, figH, "png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := wt.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	if !bytes.Equal(render(pts), render(rev)) {
+		t.Error("Pareto plot depends on the order of the points")
+	}
+}
