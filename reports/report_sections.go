@@ -125,6 +125,12 @@ func (rw *reportWriter) layers(r sim.Result) {
 	p, err = UtilizationPlot(r)
 	rw.figure(p, err, name+"-utilization", "array utilisation per layer")
 	rw.table(SimulateTable(r), name)
+	for _, l := range r.Layers {
+		if l.DRAM != nil {
+			rw.table(SimulateDRAMTable(r), name+"-dram")
+			break
+		}
+	}
 }
 
 // codesigns writes one accuracy-vs-compression plot of every codesign
