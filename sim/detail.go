@@ -13,6 +13,33 @@ type Bandwidth struct {
 	DRAMRead       float64 `json:"dram_read_bytes_per_cycle"`
 	DRAMWrite      float64 `json:"dram_write_bytes_per_cycle"`
 	DRAMLimit      float64 `json:"dram_limit_bytes_per_cycle"`
+	// Per operand DRAM averages (bytes per cycle), where the split exists.
+	DRAMIfmapRead  float64 `json:"dram_ifmap_read_bytes_per_cycle,omitempty"`
+	DRAMFilterRead float64 `json:"dram_filter_read_bytes_per_cycle,omitempty"`
+	DRAMOfmapWrite float64 `json:"dram_ofmap_write_bytes_per_cycle,omitempty"`
+	// Peak SRAM demand at the array edges (words per cycle) on ws/os/is:
+	// the streamed operand enters one element per used array row, the
+	// stationary one is loaded a row of used columns per cycle, outputs leave
+	// one per used column (systolicGeom's SR rows × SC columns).
+	PeakIfmapSRAMRead  float64 `json:"peak_ifmap_sram_read_words_per_cycle,omitempty"`
+	PeakFilterSRAMRead float64 `json:"peak_filter_sram_read_words_per_cycle,omitempty"`
+	PeakOfmapSRAMWrite float64 `json:"peak_ofmap_sram_write_words_per_cycle,omitempty"`
+}
+
+// peakSRAM sets the edge-demand peaks of a layer mapped as g.
+func (b *Bandwidth) peakSRAM(spec *accel.Spec, g systolicGeom) {
+	rows, cols := float64(min(g.Rows, g.SR)), float64(min(g.Cols, g.SC))
+	word := float64(8 * spec.Memory.WordBytes)
+	ab, wb := float64(spec.Precision.ActivationBits)/word, float64(spec.Precision.WeightBits)/word
+	switch g.Dataflow {
+	case accel.WS: // ifmap streams over rows, filter tile loaded by columns
+		b.PeakIfmapSRAMRead, b.PeakFilterSRAMRead = rows*ab, cols*wb
+	case accel.OS: // ifmap over rows, filter over columns
+		b.PeakIfmapSRAMRead, b.PeakFilterSRAMRead = rows*ab, cols*wb
+	case accel.IS: // ifmap tile loaded by columns, filter streams over rows
+		b.PeakIfmapSRAMRead, b.PeakFilterSRAMRead = cols*ab, rows*wb
+	}
+	b.PeakOfmapSRAMWrite = cols * ab
 }
 
 // bandwidthOf averages counts c over cycles.
@@ -77,12 +104,18 @@ func Detail(spec *accel.Spec, w *Workload, r *Result) {
 	var busy int64
 	for i := range r.Layers {
 		lr := &r.Layers[i]
+		lr.Bandwidth = bandwidthOf(spec, lr.Counts, lr.Cycles)
 		if i < len(w.Layers) {
 			detailLayer(spec, &w.Layers[i], lr)
 		}
+		if d := lr.DRAM; d != nil && lr.Cycles > 0 {
+			c := float64(lr.Cycles)
+			lr.Bandwidth.DRAMIfmapRead = float64(d.IfmapRead) / c
+			lr.Bandwidth.DRAMFilterRead = float64(d.FilterRead) / c
+			lr.Bandwidth.DRAMOfmapWrite = float64(d.OfmapWrite) / c
+		}
 		e := EnergyByLevel(spec, lr.Counts, lr.Cycles)
 		lr.EnergyLevels = &e
-		lr.Bandwidth = bandwidthOf(spec, lr.Counts, lr.Cycles)
 		lv.add(e)
 		addCounts(&sum, lr.Counts)
 		busy += lr.Counts.MACs + lr.Counts.MACsGated
@@ -120,6 +153,9 @@ func detailLayer(spec *accel.Spec, l *Layer, lr *LayerResult) {
 	lr.RowFolds, lr.ColFolds = geom.RowFolds, geom.ColFolds
 	lr.Folds = int64(groups) * geom.Folds()
 	lr.DRAM = dramByOperand(spec, l, geom, lr.Counts)
+	if lr.Bandwidth != nil {
+		lr.Bandwidth.peakSRAM(spec, geom)
+	}
 	lr.MappingEfficiency = float64(geom.SR) * float64(geom.SC) /
 		(float64(geom.RowFolds*geom.Rows) * float64(geom.ColFolds*geom.Cols))
 }

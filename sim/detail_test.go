@@ -123,3 +123,28 @@ func TestDetailDRAMByOperand(t *testing.T) {
 		t.Error("no layer spilled partial sums: the test does not exercise the psum split")
 	}
 }
+
+// TestDetailPeakSRAM: the edge-demand peaks of a 3×3×64→100 conv on a
+// 32×32 ws array with 8-bit operands and 8-byte words: 32 rows of ifmap
+// elements = 4 words, a 32-column filter row = 4 words, 32 outputs = 4 words;
+// an FC layer of 10 outputs uses 10 columns.
+func TestDetailPeakSRAM(t *testing.T) {
+	spec := testSpec(accel.WS, 32, 32)
+	w := &Workload{Name: "p", Layers: []Layer{
+		{Name: "c", Kind: Conv, InC: 64, InH: 16, InW: 16, OutC: 100, R: 3, S: 3, Pad: 1},
+		{Name: "f", Kind: FC, InC: 64, InH: 1, InW: 1, OutC: 10, R: 1, S: 1}}}
+	res, err := Simulate(spec, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Detail(spec, w, &res)
+	word := float64(8*spec.Memory.WordBytes) / float64(spec.Precision.ActivationBits)
+	c, f := res.Layers[0].Bandwidth, res.Layers[1].Bandwidth
+	if c.PeakIfmapSRAMRead != 32/word || c.PeakFilterSRAMRead != 32/word || c.PeakOfmapSRAMWrite != 32/word ||
+		f.PeakOfmapSRAMWrite != 10/word || f.PeakIfmapSRAMRead != 32/word {
+		t.Errorf("peaks conv %+v, fc %+v", *c, *f)
+	}
+	if d := res.Layers[0].DRAM; c.DRAMIfmapRead*float64(res.Layers[0].Cycles) != float64(d.IfmapRead) {
+		t.Errorf("ifmap DRAM average %g over %d cycles, %d bytes", c.DRAMIfmapRead, res.Layers[0].Cycles, d.IfmapRead)
+	}
+}
