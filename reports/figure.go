@@ -217,7 +217,7 @@ func layerAxis(p *plot.Plot, names []string) {
 	every := int(math.Ceil(need / room))
 	p.X.Tick.Marker = nominalTicks{names: names, every: max(every, 1)}
 	p.X.Tick.Label.Rotation = math.Pi / 3
-	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
+	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YTop
 	p.X.Tick.Width = 0
 	p.X.Min, p.X.Max = -0.6, float64(len(names))-0.4
 	p.X.Label.Text = "layer (network order)"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/dcsim/dcsim/sim"
@@ -84,6 +85,15 @@ func groups(pts []DesignPoint) ([]string, map[string][]DesignPoint) {
 func ParetoPlot(title string, pts []DesignPoint) (*Figure, error) {
 	f := newFigure(title, "latency (µs, log)", "energy per inference (µJ, log)")
 	p := f.Plot
+	// Sweep records arrive in completion order; sort so the figure (draw
+	// order, colours, markers) depends only on the set of points.
+	pts = slices.Clone(pts)
+	sort.SliceStable(pts, func(i, j int) bool {
+		if pts[i].Group != pts[j].Group {
+			return pts[i].Group < pts[j].Group
+		}
+		return pts[i].ID < pts[j].ID
+	})
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker, p.Y.Tick.Marker = siTicks{}, siTicks{}
 	order, by := groups(pts)

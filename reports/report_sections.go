@@ -23,7 +23,8 @@ func (rw *reportWriter) sweep(s SweepSet) {
 	if s.Errors > 0 {
 		fmt.Fprintf(&rw.md, "; %d more recorded with an error (invalid or failed), not shown", s.Errors)
 	}
-	rw.md.WriteString(". Latency and energy are both minimised; ringed points joined by a line are each series' Pareto front.\n\n")
+	rw.md.WriteString(". Latency and energy are both minimised; colour is a swept key, marker shape the series, " +
+		"and ringed points joined by a black line are each series' Pareto front.\n\n")
 	p, err := ParetoPlot("latency vs energy: "+s.Name, s.Points)
 	rw.figure(p, err, name+"-pareto", "latency vs energy with Pareto fronts")
 	rw.table(BestTable(s), name+"-best")
@@ -125,6 +126,12 @@ func (rw *reportWriter) layers(r sim.Result) {
 	p, err = UtilizationPlot(r)
 	rw.figure(p, err, name+"-utilization", "array utilisation per layer")
 	rw.table(SimulateTable(r), name)
+	for _, l := range r.Layers {
+		if l.DRAM != nil {
+			rw.table(SimulateDRAMTable(r), name+"-dram")
+			break
+		}
+	}
 }
 
 // codesigns writes one accuracy-vs-compression plot of every codesign

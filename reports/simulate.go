@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dcsim/dcsim/sim"
 )
@@ -50,9 +51,9 @@ func SimulateTables(r sim.Result, v View) []Table {
 	case ViewEnergy:
 		return []Table{SimulateEnergyTable(r)}
 	case ViewMemory:
-		return []Table{SimulateMemoryTable(r)}
+		return []Table{SimulateMemoryTable(r), SimulateDRAMTable(r)}
 	case ViewAll:
-		return []Table{SimulateTable(r), SimulateEnergyTable(r), SimulateMemoryTable(r)}
+		return []Table{SimulateTable(r), SimulateEnergyTable(r), SimulateMemoryTable(r), SimulateDRAMTable(r)}
 	default:
 		return []Table{SimulateTable(r)}
 	}
@@ -101,7 +102,67 @@ func SimulateTable(r sim.Result) Table {
 		t.Notes = append(t.Notes, "kind dw = depthwise convolution (one group per channel).")
 	}
 	t.Notes = append(t.Notes, imageNotes(r.Images)...)
+	t.Notes = append(t.Notes, dramNotes(r)...)
 	return t
+}
+
+// dramExcess is the ratio of DRAM traffic to a layer's compulsory traffic
+// above which the performance table explains it.
+const dramExcess = 8
+
+// dramNotes explain the layers whose DRAM traffic is many times their own
+// data: the buffers are too small for the dataflow to keep its reuse, so
+// operands are fetched again or partial sums spilled (sim/memory.go).
+func dramNotes(r sim.Result) []string {
+	var names []string
+	worst, worstX := "", 0.0
+	for _, l := range r.Layers {
+		if l.MinDRAMBytes <= 0 {
+			continue
+		}
+		x := float64(l.DRAMBytes) / float64(l.MinDRAMBytes)
+		if x < dramExcess {
+			continue
+		}
+		names = append(names, l.Name)
+		if x > worstX {
+			worst, worstX = l.Name, x
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	list := strings.Join(names, ", ")
+	if len(names) > 6 {
+		list = strings.Join(names[:6], ", ") + fmt.Sprintf(" and %d more", len(names)-6)
+	}
+	return wrap(fmt.Sprintf("DRAM traffic ≥ %d× the layer's own input, weights and output on %s (%s: %.0f×): "+
+		"its buffers cannot hold what this dataflow reuses, so operands are re-fetched or partial sums "+
+		"spilled to DRAM (docs/simulator.md, memory model); --view memory shows it by operand.",
+		dramExcess, list, worst, worstX), MaxTextWidth)
+}
+
+// wrap breaks text into lines of at most width characters at spaces,
+// indenting continuation lines by two.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > width {
+			lines = append(lines, line)
+			line = "  " + w
+			continue
+		}
+		if line == "" {
+			line = w
+		} else {
+			line += " " + w
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // imageNotes describes a result averaged over images with measured
@@ -257,6 +318,53 @@ func SimulateMemoryTable(r sim.Result) Table {
 	return t
 }
 
+// SimulateDRAMTable is DRAM traffic by operand: ifmap and filter fetches,
+// partial sums spilled and read back, outputs, the total, its multiple of
+// the layer's compulsory traffic (input, weights and output once) and the
+// mean bandwidth. Layers without a split (sparse EIE) show the total only.
+func SimulateDRAMTable(r sim.Result) Table {
+	t := Table{Title: simTitle(r, "DRAM traffic by operand"),
+		Header: []string{"layer", "ifmap", "filter", "psum wr", "psum rd", "ofmap", "total", "× min", "B/cyc"}, Left: 1}
+	var sum sim.DRAMTraffic
+	var tot, min int64
+	limit := 0.0
+	b := func(v int64) string { return bytesIEC(float64(v)) }
+	for _, l := range r.Layers {
+		row := []string{l.Name, "", "", "", "", "", b(l.DRAMBytes), "", ""}
+		if d := l.DRAM; d != nil {
+			row[1], row[2], row[3], row[4], row[5] = b(d.IfmapRead), b(d.FilterRead), b(d.PsumWrite), b(d.PsumRead), b(d.OfmapWrite)
+			sum.IfmapRead += d.IfmapRead
+			sum.FilterRead += d.FilterRead
+			sum.PsumWrite += d.PsumWrite
+			sum.PsumRead += d.PsumRead
+			sum.OfmapWrite += d.OfmapWrite
+		}
+		if l.MinDRAMBytes > 0 {
+			row[7] = fixed(float64(l.DRAMBytes)/float64(l.MinDRAMBytes), 1)
+			min += l.MinDRAMBytes
+		}
+		if l.Bandwidth != nil {
+			row[8] = fixed(l.Bandwidth.DRAMRead+l.Bandwidth.DRAMWrite, 2)
+			limit = l.Bandwidth.DRAMLimit
+		}
+		tot += l.DRAMBytes
+		t.Rows = append(t.Rows, row)
+	}
+	t.Footer = []string{"total", b(sum.IfmapRead), b(sum.FilterRead), b(sum.PsumWrite), b(sum.PsumRead),
+		b(sum.OfmapWrite), b(tot), "", ""}
+	if min > 0 {
+		t.Footer[7] = fixed(float64(tot)/float64(min), 1)
+	}
+	if bw := r.Total.Bandwidth; bw != nil {
+		t.Footer[8] = fixed(bw.DRAMRead+bw.DRAMWrite, 2)
+	}
+	t.Notes = wrap("× min = total ÷ the layer's compulsory traffic (its input, dense weights and output, each once); "+
+		"ifmap above its input size means re-fetches (a buffer too small for the dataflow's reuse), psum means "+
+		"partial sums spilled because a column fold's sums do not fit the ofmap buffer; "+
+		"B/cyc = mean DRAM bytes per cycle incl. stalls"+limitNote(limit)+".", MaxTextWidth)
+	return t
+}
+
 func limitNote(limit float64) string {
 	if limit == 0 {
 		return ""
@@ -294,11 +402,13 @@ func SimulateCSV(r sim.Result) Table {
 		"energy_reg_file_pj", "energy_ifmap_sram_pj", "energy_filter_sram_pj", "energy_ofmap_sram_pj",
 		"macs_performed", "macs_gated", "macs_skipped", "lut_reads", "index_reads", "reg_accesses",
 		"ifmap_sram_reads", "ifmap_sram_writes", "filter_sram_reads", "filter_sram_writes",
-		"ofmap_sram_reads", "ofmap_sram_writes", "dram_read_bytes", "dram_write_bytes"}}
+		"ofmap_sram_reads", "ofmap_sram_writes", "dram_read_bytes", "dram_write_bytes",
+		"dram_ifmap_read_bytes", "dram_filter_read_bytes", "dram_psum_write_bytes", "dram_psum_read_bytes",
+		"dram_ofmap_write_bytes", "min_dram_bytes"}}
 	for _, l := range r.Layers {
 		lv, _ := levels(l.Energy, l.EnergyLevels)
 		c := l.Counts
-		t.Rows = append(t.Rows, []string{r.Accelerator, r.Network, l.Name, string(l.Kind),
+		row := []string{r.Accelerator, r.Network, l.Name, string(l.Kind),
 			intStr(l.MACs), intStr(l.Weights), num(l.WeightDensity), intStr(int64(l.ComputeCycles)),
 			intStr(int64(l.StallCycles)), intStr(int64(l.Cycles)), num(l.LatencyUS), num(l.Utilization),
 			intStr(l.DRAMBytes), num(l.Energy.MAC), num(l.Energy.LUT), num(l.Energy.SRAM),
@@ -311,7 +421,14 @@ func SimulateCSV(r sim.Result) Table {
 			intStr(c.MACs), intStr(c.MACsGated), intStr(c.MACsSkipped), intStr(c.LUTReads),
 			intStr(c.IndexReads), intStr(c.RegAccesses), intStr(c.IfmapReads), intStr(c.IfmapWrites),
 			intStr(c.FilterReads), intStr(c.FilterWrites), intStr(c.OfmapReads), intStr(c.OfmapWrites),
-			intStr(c.DRAMReadBytes), intStr(c.DRAMWriteBytes)})
+			intStr(c.DRAMReadBytes), intStr(c.DRAMWriteBytes)}
+		d := sim.DRAMTraffic{}
+		if l.DRAM != nil {
+			d = *l.DRAM
+		}
+		row = append(row, intStr(d.IfmapRead), intStr(d.FilterRead), intStr(d.PsumWrite), intStr(d.PsumRead),
+			intStr(d.OfmapWrite), intStr(l.MinDRAMBytes))
+		t.Rows = append(t.Rows, row)
 	}
 	return t
 }

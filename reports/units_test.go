@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -49,5 +50,58 @@ func TestWideTableExpanded(t *testing.T) {
 	buf.Reset()
 	if err := narrow.WriteText(&buf); err != nil || strings.Contains(buf.String(), "─[") {
 		t.Errorf("narrow table expanded (%v):\n%s", err, buf.String())
+	}
+}
+
+// TestParetoPlotOrderFree: the same design points in another order give
+// the same PNG (sweep records arrive in completion order).
+func TestParetoPlotOrderFree(t *testing.T) {
+	pts := fixtureSweep().Points
+	rev := make([]DesignPoint, len(pts))
+	for i, p := range pts {
+		rev[len(pts)-1-i] = p
+	}
+	render := func(ps []DesignPoint) []byte {
+		f, err := ParetoPlot("order", ps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wt, err := f.WriterTo(figW, figH, "png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := wt.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	if !bytes.Equal(render(pts), render(rev)) {
+		t.Error("Pareto plot depends on the order of the points")
+	}
+}
+
+// TestLayerAxisThinning: all names fit for a zoo-sized network; with 300
+// layers only every k-th is labelled, the axis label says so, and every
+// bar keeps its tick.
+func TestLayerAxisThinning(t *testing.T) {
+	for _, n := range []int{21, 300} {
+		names := make([]string, n)
+		for i := range names {
+			names[i] = fmt.Sprintf("layer%d", i)
+		}
+		f := newFigure("t", "", "")
+		layerAxis(f.Plot, names)
+		ticks := f.Plot.X.Tick.Marker.Ticks(f.Plot.X.Min, f.Plot.X.Max)
+		labelled := 0
+		for _, tk := range ticks {
+			if tk.Label != "" {
+				labelled++
+			}
+		}
+		thinned := strings.Contains(f.Plot.X.Label.Text, "shown")
+		if len(ticks) != n || (n == 21) == thinned || (n == 21 && labelled != n) || (n == 300 && labelled >= n/2) {
+			t.Errorf("%d layers: %d ticks, %d labelled, axis %q", n, len(ticks), labelled, f.Plot.X.Label.Text)
+		}
 	}
 }

@@ -19,9 +19,9 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 i=0
 while [ "$i" -lt "$COUNT" ]; do
 	(cd sim && nice "$DIR/sim.test" -test.run '^$' -test.benchmem -test.count 1 \
-		-test.bench 'BenchmarkSimulate(Layer)?$|BenchmarkSimulate/' -test.benchtime 200x) >>"$DIR/dense.txt"
+		-test.bench '^BenchmarkSimulate(Layer)?$' -test.benchtime 200x) >>"$DIR/dense.txt"
 	(cd sim && nice "$DIR/sim.test" -test.run '^$' -test.benchmem -test.count 1 -test.cpu 1 \
-		-test.bench 'BenchmarkSimulateSparse(Statistical)?$' -test.benchtime 5x) >>"$DIR/sparse.txt"
+		-test.bench '^BenchmarkSimulateSparse(Statistical)?$' -test.benchtime 5x) >>"$DIR/sparse.txt"
 	i=$((i + 1))
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -34,7 +34,10 @@ for path in sys.argv[1:3]:
         if m:
             runs.setdefault(m.group(1), []).append((float(m.group(2)), int(float(m.group(3))), int(m.group(4))))
 def fmt(ns):
-    return "%.3g ms" % (ns / 1e6) if ns >= 1e6 else "%.3g µs" % (ns / 1e3)
+    for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "µs")):
+        if ns >= scale:
+            return "%.4g %s" % (ns / scale, unit)
+    return "%.4g ns" % ns
 print("| benchmark | median time/op | range | B/op | allocs/op |")
 print("|---|--:|--:|--:|--:|")
 for name, rs in runs.items():

@@ -13,6 +13,32 @@ type Bandwidth struct {
 	DRAMRead       float64 `json:"dram_read_bytes_per_cycle"`
 	DRAMWrite      float64 `json:"dram_write_bytes_per_cycle"`
 	DRAMLimit      float64 `json:"dram_limit_bytes_per_cycle"`
+	// Per operand DRAM averages (bytes per cycle), where the split exists.
+	DRAMIfmapRead  float64 `json:"dram_ifmap_read_bytes_per_cycle,omitempty"`
+	DRAMFilterRead float64 `json:"dram_filter_read_bytes_per_cycle,omitempty"`
+	DRAMOfmapWrite float64 `json:"dram_ofmap_write_bytes_per_cycle,omitempty"`
+	// Peak SRAM demand at the array edges (words per cycle) on ws/os/is:
+	// the streamed operand enters one element per used array row, the
+	// stationary one is loaded a row of used columns per cycle, outputs leave
+	// one per used column (systolicGeom's SR rows × SC columns).
+	PeakIfmapSRAMRead  float64 `json:"peak_ifmap_sram_read_words_per_cycle,omitempty"`
+	PeakFilterSRAMRead float64 `json:"peak_filter_sram_read_words_per_cycle,omitempty"`
+	PeakOfmapSRAMWrite float64 `json:"peak_ofmap_sram_write_words_per_cycle,omitempty"`
+}
+
+// peakSRAM sets the edge-demand peaks of a layer mapped as g.
+func (b *Bandwidth) peakSRAM(spec *accel.Spec, g systolicGeom) {
+	rows, cols := float64(min(g.Rows, g.SR)), float64(min(g.Cols, g.SC))
+	word := float64(8 * spec.Memory.WordBytes)
+	ab, wb := float64(spec.Precision.ActivationBits)/word, float64(spec.Precision.WeightBits)/word
+	if g.Map.outputStationary || g.Map.stream == ifmapOp {
+		// os: ifmap over rows, filter over columns; ws: ifmap streams
+		// over rows, the filter tile is loaded by columns
+		b.PeakIfmapSRAMRead, b.PeakFilterSRAMRead = rows*ab, cols*wb
+	} else { // is: the ifmap tile is loaded by columns, the filter streams over rows
+		b.PeakIfmapSRAMRead, b.PeakFilterSRAMRead = cols*ab, rows*wb
+	}
+	b.PeakOfmapSRAMWrite = cols * ab
 }
 
 // bandwidthOf averages counts c over cycles.
@@ -30,8 +56,38 @@ func bandwidthOf(spec *accel.Spec, c Counts, cycles Cycles) *Bandwidth {
 	return b
 }
 
+// DRAMTraffic is a layer's DRAM traffic by operand, in bytes: ifmap and
+// filter fetches, partial sums spilled (written and read back, each
+// counted once here) and the output written.
+type DRAMTraffic struct {
+	IfmapRead  int64 `json:"ifmap_read_bytes"`
+	FilterRead int64 `json:"filter_read_bytes"`
+	PsumWrite  int64 `json:"psum_write_bytes"`
+	PsumRead   int64 `json:"psum_read_bytes"`
+	OfmapWrite int64 `json:"ofmap_write_bytes"`
+}
+
+// dramByOperand splits a systolic conv/FC layer's DRAM bytes with the
+// memory model's fetch counts (memory.go): ifmap = fetches × the group's
+// unique input, partial sums = spill round trips × M·N at accumulator
+// width; the filter is the rest of the reads (after the sparse hook scaled
+// it) and the output the rest of the writes.
+func dramByOperand(spec *accel.Spec, l *Layer, g systolicGeom, c Counts) *DRAMTraffic {
+	mm := newMemModel(spec, l, g, newFilterStore(spec, l).bitsPerWeight(l.Weights()))
+	grp := int64(g.Groups)
+	t := &DRAMTraffic{
+		IfmapRead: grp * bitsToBytes(mm.fetchIfmap*mm.ifmapElems*int64(mm.ab)),
+		PsumWrite: grp * bitsToBytes(mm.spills*int64(g.M)*int64(g.N)*int64(mm.accb)),
+	}
+	t.PsumRead = t.PsumWrite
+	t.FilterRead = c.DRAMReadBytes - t.IfmapRead - t.PsumRead
+	t.OfmapWrite = c.DRAMWriteBytes - t.PsumWrite
+	return t
+}
+
 // Detail fills the reporting fields of r that Simulate leaves empty: per
-// layer whether it is depthwise, its folds and mapping efficiency on a
+// layer whether it is depthwise, its compulsory DRAM traffic, its folds and
+// mapping efficiency on a
 // systolic array, its energy by storage level and its average bandwidths;
 // for the network the summed energy levels and bandwidths over all cycles
 // (its utilisation is Simulate's, the one definition every engine shares).
@@ -48,12 +104,18 @@ func Detail(spec *accel.Spec, w *Workload, r *Result) {
 	for i := range r.Layers {
 		lr := &r.Layers[i]
 		ks := spec.ForKind(string(lr.Kind))
+		lr.Bandwidth = bandwidthOf(ks, lr.Counts, lr.Cycles)
 		if i < len(w.Layers) {
 			detailLayer(ks, &w.Layers[i], lr)
 		}
+		if d := lr.DRAM; d != nil && lr.Cycles > 0 {
+			c := float64(lr.Cycles)
+			lr.Bandwidth.DRAMIfmapRead = float64(d.IfmapRead) / c
+			lr.Bandwidth.DRAMFilterRead = float64(d.FilterRead) / c
+			lr.Bandwidth.DRAMOfmapWrite = float64(d.OfmapWrite) / c
+		}
 		e := EnergyByLevel(ks, lr.Counts, lr.Cycles)
 		lr.EnergyLevels = &e
-		lr.Bandwidth = bandwidthOf(ks, lr.Counts, lr.Cycles)
 		lv.add(e)
 		addCounts(&sum, lr.Counts)
 	}
@@ -64,7 +126,16 @@ func Detail(spec *accel.Spec, w *Workload, r *Result) {
 func detailLayer(spec *accel.Spec, l *Layer, lr *LayerResult) {
 	g := l.groups()
 	lr.Depthwise = l.Kind == Conv && g > 1 && g == l.InC
+	ab, wb := int64(spec.Precision.ActivationBits), int64(spec.Precision.WeightBits)
+	in := int64(l.InC) * int64(l.InH) * int64(l.InW)
+	outC := int64(l.OutC)
 	if l.Kind == Pool {
+		outC = int64(l.InC)
+	}
+	out := outC * int64(l.OutH()) * int64(l.OutW())
+	lr.MinDRAMBytes = bitsToBytes(in*ab) + bitsToBytes(l.Weights()*wb) + bitsToBytes(out*ab)
+	if l.Kind == Pool {
+		lr.DRAM = &DRAMTraffic{IfmapRead: lr.Counts.DRAMReadBytes, OfmapWrite: lr.Counts.DRAMWriteBytes}
 		return
 	}
 	mp, ok := systolicMappings[spec.Array.Dataflow]
@@ -75,6 +146,10 @@ func detailLayer(spec *accel.Spec, l *Layer, lr *LayerResult) {
 	geom := newSystolicGeom(mp, spec.Array.Rows, spec.Array.Cols, m, k, n, groups)
 	lr.RowFolds, lr.ColFolds = geom.RowFolds, geom.ColFolds
 	lr.Folds = int64(groups) * geom.Folds()
+	lr.DRAM = dramByOperand(spec, l, geom, lr.Counts)
+	if lr.Bandwidth != nil {
+		lr.Bandwidth.peakSRAM(spec, geom)
+	}
 	lr.MappingEfficiency = float64(geom.SR) * float64(geom.SC) /
 		(float64(geom.RowFolds*geom.Rows) * float64(geom.ColFolds*geom.Cols))
 }

@@ -79,3 +79,74 @@ func TestDetailMapping(t *testing.T) {
 		t.Errorf("total bandwidth %+v", b)
 	}
 }
+
+// TestDetailDRAMByOperand: on dense ws/os/is arrays the per-operand DRAM
+// bytes follow the memory model — filter = fetches × K·N weights, ofmap =
+// M·N outputs per group — and sum to the layer's DRAM reads and writes,
+// for VGG-16 (partial-sum spills on small buffers) and a 1×1 stride-2 conv.
+func TestDetailDRAMByOperand(t *testing.T) {
+	w := vgg16()
+	w.Layers = append(w.Layers, Layer{Name: "down", Kind: Conv, InC: 64, InH: 56, InW: 56, OutC: 128, R: 1, S: 1, Stride: 2})
+	spills := 0
+	for _, df := range []accel.Dataflow{accel.OS, accel.WS, accel.IS} {
+		spec := testSpec(df, 32, 32)
+		spec.Memory.OfmapSRAMKiB = 64
+		res, err := Simulate(spec, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		Detail(spec, w, &res)
+		for i, lr := range res.Layers {
+			d := lr.DRAM
+			if d == nil {
+				t.Fatalf("%s %s: no DRAM split", df, lr.Name)
+			}
+			if d.IfmapRead+d.FilterRead+d.PsumRead != lr.Counts.DRAMReadBytes || d.OfmapWrite+d.PsumWrite != lr.Counts.DRAMWriteBytes {
+				t.Errorf("%s %s: split %+v does not sum to %d read, %d written", df, lr.Name, *d,
+					lr.Counts.DRAMReadBytes, lr.Counts.DRAMWriteBytes)
+			}
+			l := &w.Layers[i]
+			if l.Kind == Pool {
+				continue
+			}
+			m, k, n, g := l.GEMM()
+			mm := newMemModel(spec, l, newSystolicGeom(systolicMappings[df], 32, 32, m, k, n, g), float64(spec.Precision.WeightBits))
+			wantF := int64(g) * bitsToBytes(mm.fetchFilter*int64(k)*int64(n)*int64(spec.Precision.WeightBits))
+			wantO := int64(g) * bitsToBytes(int64(m)*int64(n)*int64(spec.Precision.ActivationBits))
+			if d.FilterRead != wantF || d.OfmapWrite != wantO {
+				t.Errorf("%s %s: filter %d, ofmap %d; want %d, %d", df, lr.Name, d.FilterRead, d.OfmapWrite, wantF, wantO)
+			}
+			if d.PsumRead > 0 {
+				spills++
+			}
+		}
+	}
+	if spills == 0 {
+		t.Error("no layer spilled partial sums: the test does not exercise the psum split")
+	}
+}
+
+// TestDetailPeakSRAM: the edge-demand peaks of a 3×3×64→100 conv on a
+// 32×32 ws array with 8-bit operands and 8-byte words: 32 rows of ifmap
+// elements = 4 words, a 32-column filter row = 4 words, 32 outputs = 4 words;
+// an FC layer of 10 outputs uses 10 columns.
+func TestDetailPeakSRAM(t *testing.T) {
+	spec := testSpec(accel.WS, 32, 32)
+	w := &Workload{Name: "p", Layers: []Layer{
+		{Name: "c", Kind: Conv, InC: 64, InH: 16, InW: 16, OutC: 100, R: 3, S: 3, Pad: 1},
+		{Name: "f", Kind: FC, InC: 64, InH: 1, InW: 1, OutC: 10, R: 1, S: 1}}}
+	res, err := Simulate(spec, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Detail(spec, w, &res)
+	word := float64(8*spec.Memory.WordBytes) / float64(spec.Precision.ActivationBits)
+	c, f := res.Layers[0].Bandwidth, res.Layers[1].Bandwidth
+	if c.PeakIfmapSRAMRead != 32/word || c.PeakFilterSRAMRead != 32/word || c.PeakOfmapSRAMWrite != 32/word ||
+		f.PeakOfmapSRAMWrite != 10/word || f.PeakIfmapSRAMRead != 32/word {
+		t.Errorf("peaks conv %+v, fc %+v", *c, *f)
+	}
+	if d := res.Layers[0].DRAM; c.DRAMIfmapRead*float64(res.Layers[0].Cycles) != float64(d.IfmapRead) {
+		t.Errorf("ifmap DRAM average %g over %d cycles, %d bytes", c.DRAMIfmapRead, res.Layers[0].Cycles, d.IfmapRead)
+	}
+}

@@ -74,6 +74,11 @@ type LayerResult struct {
 	MappingEfficiency float64      `json:"mapping_efficiency,omitempty"`
 	EnergyLevels      *LevelEnergy `json:"energy_by_level_pj,omitempty"`
 	Bandwidth         *Bandwidth   `json:"bandwidth,omitempty"`
+	// MinDRAMBytes is the layer's compulsory DRAM traffic: its input,
+	// dense weights and output, each moved once at the spec's precision.
+	MinDRAMBytes int64 `json:"min_dram_bytes,omitempty"`
+	// DRAM is the DRAM traffic by operand (systolic dataflows and pooling).
+	DRAM *DRAMTraffic `json:"dram_by_operand,omitempty"`
 }
 
 // EngineStats are engine-specific figures of one layer. An engine fills the

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -56,6 +57,10 @@ func loadNetwork(name string) (*sim.Workload, error) {
 	}
 	a, err := nn.Zoo(name)
 	if err != nil {
+		if filepath.Ext(name) != "" {
+			return nil, fmt.Errorf("--network %s: not a zoo name, and only .csv (SCALE-Sim topology) and .npz "+
+				"(dcsim model) files are read: %w", name, err)
+		}
 		return nil, err
 	}
 	return workloadOf(a), nil
