@@ -127,7 +127,7 @@ func detailLayer(spec *accel.Spec, l *Layer, lr *LayerResult) {
 	g := l.groups()
 	lr.Depthwise = l.Kind == Conv && g > 1 && g == l.InC
 	ab, wb := int64(spec.Precision.ActivationBits), int64(spec.Precision.WeightBits)
-	in := int64(l.InC) * int64(l.InH) * int64(l.InW)
+	in := l.InputRead()
 	outC := int64(l.OutC)
 	if l.Kind == Pool {
 		outC = int64(l.InC)

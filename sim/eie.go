@@ -370,7 +370,7 @@ func (run *eieRun) memory(spec *accel.Spec, l *Layer, r *LayerResult) {
 		c.DRAMReadBytes += r.CompressedBytes
 	}
 	ab := int64(spec.Precision.ActivationBits)
-	in := int64(l.InC) * int64(l.InH) * int64(l.InW)
+	in := l.InputRead()
 	out := int64(l.OutC) * int64(l.OutH()) * int64(l.OutW())
 	if float64(in*ab)/8 > spec.Memory.IfmapSRAMKiB*1024 {
 		c.DRAMReadBytes += bitsToBytes(in * ab)

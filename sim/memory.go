@@ -49,7 +49,7 @@ type memModel struct {
 func newMemModel(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64) memModel {
 	mm := memModel{g: g, ab: spec.Precision.ActivationBits, wbits: wbits,
 		accb: spec.Precision.AccumulatorBits, wordB: spec.Memory.WordBytes, bpc: bytesPerCycle(spec)}
-	mm.ifmapElems = int64(l.InC/g.Groups) * int64(l.InH) * int64(l.InW)
+	mm.ifmapElems = l.InputRead() / int64(g.Groups) // what the windows touch (InputRead)
 	mm.fetchIfmap, mm.fetchFilter = 1, 1
 	mp := g.Map
 	if mp.outputStationary {

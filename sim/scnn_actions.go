@@ -63,7 +63,7 @@ func (run *scnnRun) fill(spec *accel.Spec, l *Layer, ops scnnOperands, r *LayerR
 	r.HaloCycles = run.halo
 	r.ChannelGroup = run.kc
 
-	in := int64(l.InC) * int64(l.InH) * int64(l.InW)
+	in := l.InputRead()
 	inBits := in * int64(ab)
 	if ops.aSkip {
 		inBits = int64(math.Round(float64(in)*ops.da)) * int64(aEntry)

@@ -99,3 +99,32 @@ func mustSimulate(t *testing.T, spec *accel.Spec, l *Layer) LayerResult {
 	}
 	return r
 }
+
+// TestStridedInputRead is the regression test for a 1×1 stride-2
+// convolution (ResNet-18's shortcut) charged its whole input from DRAM: it
+// reads a quarter of it, and the systolic model fetches only that.
+func TestStridedInputRead(t *testing.T) {
+	l := Layer{Name: "down", Kind: Conv, InC: 64, InH: 56, InW: 56, OutC: 128, R: 1, S: 1, Stride: 2}
+	if got, want := l.InputRead(), int64(64*28*28); got != want {
+		t.Errorf("InputRead %d, want %d (every other row and column)", got, want)
+	}
+	same := l
+	same.R, same.S, same.Pad = 3, 3, 1
+	if got, want := same.InputRead(), int64(64*56*56); got != want {
+		t.Errorf("3×3 stride 2: InputRead %d, want the whole input %d", got, want)
+	}
+	spec := accel.DefaultSpec()
+	r := mustSimulate(t, spec, &l)
+	// ws: the ifmap fits, so it is fetched once: 64·28·28 bytes of 8-bit
+	// activations, plus the filter.
+	if want := int64(64*28*28 + 64*128); r.Counts.DRAMReadBytes != want {
+		t.Errorf("DRAM reads %d, want the touched input plus the filter = %d", r.Counts.DRAMReadBytes, want)
+	}
+	for _, c := range []struct{ in, out, k, s, pad, want int }{
+		{10, 5, 1, 2, 0, 5}, {10, 3, 2, 3, 0, 6}, {7, 3, 3, 2, 0, 7}, {5, 5, 3, 1, 1, 5}, {6, 2, 1, 4, 0, 2},
+	} {
+		if got := touched(c.in, c.out, c.k, c.s, c.pad); got != c.want {
+			t.Errorf("touched(%d,%d,%d,%d,%d) = %d, want %d", c.in, c.out, c.k, c.s, c.pad, got, c.want)
+		}
+	}
+}

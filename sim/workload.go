@@ -217,3 +217,30 @@ func (m *Mask) Density() float64 {
 	}
 	return float64(m.Count()) / float64(n)
 }
+
+// InputRead is the number of input elements the layer's windows touch:
+// InC × the input rows × the input columns some output position reads. It
+// is InC·InH·InW except when the stride skips input (a 1×1 stride-2
+// convolution, ResNet's shortcut, reads a quarter of its input), so memory
+// models fetch only what the layer uses.
+func (l *Layer) InputRead() int64 {
+	rows := touched(l.InH, l.OutH(), l.R, l.stride(), l.Pad)
+	cols := touched(l.InW, l.OutW(), l.S, l.stride(), l.Pad)
+	return int64(l.InC) * int64(rows) * int64(cols)
+}
+
+// touched counts the positions in [0, in) that out windows of size k at
+// stride s, offset by −pad, cover.
+func touched(in, out, k, s, pad int) int {
+	if k >= s {
+		// Consecutive windows overlap or abut: one span.
+		lo, hi := max(-pad, 0), min((out-1)*s+k-pad, in)
+		return max(hi-lo, 0)
+	}
+	n := 0
+	for o := 0; o < out; o++ {
+		lo, hi := max(o*s-pad, 0), min(o*s+k-pad, in)
+		n += max(hi-lo, 0)
+	}
+	return n
+}
