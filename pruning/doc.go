@@ -2,11 +2,16 @@
 // global dynamic pruning with splicing, its conv/FC-separated variant for
 // hardware, and a magnitude baseline with the same schedule and budget.
 //
-// The saliency of weight i of layer l is |g̃ᵢ·wᵢ| accumulated over every
-// training sample of an epoch, where g̃ is the layer's gradient divided by a
-// per-layer scale (see Normalizations); the second-order modes of
-// Accumulations ("fisher", "obd") sum squared per-sample gradients instead
-// (Optimal Brain Damage, LeCun et al. 1990). One global threshold over all
+// The default saliency of weight i is Optimal Brain Damage's (LeCun et al.
+// 1990) ½·H_ii·w_i² with H_ii the empirical Fisher of the loss, estimated
+// from squared batch gradients of one pass over the training set, plus the
+// weight decay λ (Accumulate "obd"; docs/pruning.md, "Issue 12", gives the
+// experiments behind this default). The first-order modes ("batch",
+// "epoch") score |g̃ᵢ·wᵢ| accumulated over every training sample of an
+// epoch, where g̃ is the layer's gradient divided by a per-layer scale (see
+// Normalizations); "fisher" sums squared per-sample gradients.
+// Sensitivity prunes one layer at a time without retraining (Distiller's
+// sensitivity analysis). One global threshold over all
 // saliencies keeps exactly the requested fraction of weights, so each
 // layer's rate follows from the data instead of being hand-tuned. Pruning
 // runs in rounds towards the target (see Schedules); between rounds the

@@ -23,7 +23,7 @@ type pruneFlags struct {
 	splicing   bool
 	// sensitivity analysis (--sensitivity)
 	sensitivity bool
-	densities   []float64
+	densities   string
 	plot        string
 	data        dataFlags
 	output      outputFlags
@@ -77,12 +77,11 @@ at low density tolerates pruning. --plot FILE.png|svg|pdf draws it.`,
 	fl.IntVar(&f.s.FinalEpochs, "final-epochs", finalEpochsAuto, "fine-tuning epochs with frozen masks (0 = none)")
 	fl.Lookup("final-epochs").DefValue = "the dense training epochs: 25 for lenet-300-100, 10 for lenet-5"
 	fl.Float64Var(&f.s.Train.LR, "lr", 0, "retraining learning rate (default "+strconv.FormatFloat(pruning.DefaultLRScale, 'g', -1, 64)+" × the dense rate)")
-	fl.Float64Var(&f.s.ReviveMargin, "revive-margin", 0, "splicing hysteresis: a pruned weight returns only when its score beats a kept one by 1+margin (default "+strconv.FormatFloat(pruning.DefaultReviveMargin, 'g', -1, 64)+"; negative = none)")
+	fl.Float64Var(&f.s.ReviveMargin, "revive-margin", 0, "splicing hysteresis: a pruned weight returns only when its score beats a kept one by 1+margin (default none)")
 	fl.BoolVar(&f.splicing, "splicing", true, "let pruned weights keep learning and come back")
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for retraining shuffles")
 	fl.BoolVar(&f.sensitivity, "sensitivity", false, "per-layer sensitivity analysis instead of pruning")
-	fl.Float64SliceVar(&f.densities, "densities", pruning.DefaultSensitivityDensities, "with --sensitivity: layer densities to try, each in (0,1]")
-	fl.Lookup("densities").DefValue = "0.9,0.8,…,0.1,0.05,0.02,0.01"
+	fl.StringVar(&f.densities, "densities", joinFloats(pruning.DefaultSensitivityDensities), "with --sensitivity: comma-separated layer densities to try, each in (0,1]")
 	fl.StringVar(&f.plot, "plot", "", "with --sensitivity: write the accuracy-vs-density plot here (.png, .svg or .pdf)")
 	f.data.add(cmd)
 	f.output.add(cmd, "")
@@ -263,10 +262,13 @@ func runSensitivity(e *env, cmd *cobra.Command, f *pruneFlags, s pruning.Setting
 			return fmt.Errorf("--%s: not used with --sensitivity (it prunes one layer at a time without retraining)", fl)
 		}
 	}
-	for _, d := range f.densities {
-		if !(d > 0 && d <= 1) {
-			return fmt.Errorf("--densities: %g is not in (0,1]", d)
+	var densities []float64
+	for _, field := range strings.Split(f.densities, ",") {
+		d, err := strconv.ParseFloat(strings.TrimSpace(field), 64)
+		if err != nil || !(d > 0 && d <= 1) {
+			return fmt.Errorf("--densities: %q is not a number in (0,1]", field)
 		}
+		densities = append(densities, d)
 	}
 	if f.plot != "" {
 		switch strings.ToLower(filepath.Ext(f.plot)) {
@@ -291,7 +293,7 @@ func runSensitivity(e *env, cmd *cobra.Command, f *pruneFlags, s pruning.Setting
 		return err
 	}
 	s.Train.Workers = f.data.workers
-	rep, err := pruning.Sensitivity(m, train, test, s, f.densities)
+	rep, err := pruning.Sensitivity(m, train, test, s, densities)
 	if err != nil {
 		return err
 	}
@@ -351,4 +353,13 @@ func finalEpochs(v int) (int, error) {
 		return -1, nil
 	}
 	return v, nil
+}
+
+// joinFloats formats v as a comma-separated flag default.
+func joinFloats(v []float64) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return strings.Join(s, ",")
 }

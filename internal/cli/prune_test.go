@@ -64,7 +64,7 @@ func TestPruneSensitivity(t *testing.T) {
 func TestPruneSensitivityBadInput(t *testing.T) {
 	checkBadInput(t, []badInputCase{
 		{"sensitivity with keep", []string{"prune", "--in", "x.npz", "--sensitivity", "--keep", "0.1"}, "--keep: not used with --sensitivity"},
-		{"sensitivity bad density", []string{"prune", "--in", "x.npz", "--sensitivity", "--densities", "0.5,1.5"}, "--densities: 1.5"},
+		{"sensitivity bad density", []string{"prune", "--in", "x.npz", "--sensitivity", "--densities", "0.5,1.5"}, `--densities: "1.5"`},
 		{"sensitivity bad plot", []string{"prune", "--in", "x.npz", "--sensitivity", "--plot", "a.gif"}, "--plot: a.gif"},
 		{"plot without sensitivity", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--plot", "a.png"}, "--plot and --densities need --sensitivity"},
 	})

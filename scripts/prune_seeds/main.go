@@ -532,7 +532,7 @@ func pm(s Stat, format string) string {
 	if s.N < 2 {
 		return fmt.Sprintf(format+" (n=%d)", s.Mean, s.N)
 	}
-	return fmt.Sprintf(format+" ± "+format, s.Mean, s.Std)
+	return fmt.Sprintf(format+" ± "+strings.Replace(format, "+", "", 1), s.Mean, s.Std)
 }
 
 func printMarkdown(w io.Writer, s Summary) {
