@@ -12,24 +12,25 @@ const module = "github.com/dcsim/dcsim"
 // allowed is the import DAG of docs/architecture.md: each package and the
 // project packages it may depend on, directly or transitively.
 var allowed = map[string][]string{
+	"internal/fileio":     {},
 	"internal/atomicfile": {},
-	"accel":               {},
-	"sim":                 {"accel"},
-	"nn":                  {"internal/atomicfile"},
-	"pruning":             {"nn", "internal/atomicfile"},
-	"clustering":          {"nn", "internal/atomicfile"},
-	"reports":             {"sim", "accel", "internal/atomicfile"},
+	"accel":               {"internal/fileio"},
+	"sim":                 {"accel", "internal/fileio"},
+	"nn":                  {"internal/atomicfile", "internal/fileio"},
+	"pruning":             {"nn", "internal/atomicfile", "internal/fileio"},
+	"clustering":          {"nn", "internal/atomicfile", "internal/fileio"},
+	"reports":             {"sim", "accel", "internal/atomicfile", "internal/fileio"},
 	"onnx/onnxpb":         {},
-	"onnx":                {"nn", "onnx/onnxpb", "internal/atomicfile"},
-	"internal/sweep":      {"accel", "sim", "nn", "reports", "internal/atomicfile"},
-	"internal/codesign":   {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/atomicfile"},
-	"internal/cli":        {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb"},
-	"":                    {"internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb"},
+	"onnx":                {"nn", "onnx/onnxpb", "internal/atomicfile", "internal/fileio"},
+	"internal/sweep":      {"accel", "sim", "nn", "reports", "internal/atomicfile", "internal/fileio"},
+	"internal/codesign":   {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/atomicfile", "internal/fileio"},
+	"internal/cli":        {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio"},
+	"":                    {"internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio"},
 }
 
 // commandLayer are the project packages a command-layer program (scripts/...)
 // may use: everything but the CLI itself.
-var commandLayer = []string{"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb"}
+var commandLayer = []string{"internal/fileio", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb"}
 
 // allowedFor returns the allowed dependencies of a package, treating every
 // program under scripts/ as part of the command layer.

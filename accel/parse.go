@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/dcsim/dcsim/internal/fileio"
 
 	"gopkg.in/yaml.v3"
 )
@@ -30,16 +31,11 @@ var requiredKeys = []string{
 // Errors about the content read "path:LINE: field.path: what is wrong"
 // (a *FieldError); a missing or unreadable file returns the *os.PathError.
 func Load(path string) (*Spec, error) {
-	f, err := os.Open(path)
+	data, tooLarge, err := fileio.ReadLimited(path, MaxFileBytes)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxFileBytes {
+	if tooLarge {
 		return nil, &FieldError{File: path, Msg: fmt.Sprintf("more than %d KiB, the limit of an accelerator file", MaxFileBytes>>10)}
 	}
 	return Parse(data, path)

@@ -7,11 +7,12 @@ import (
 	"hash/fnv"
 	"io"
 	"math/rand/v2"
-	"os"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/dcsim/dcsim/internal/fileio"
 
 	"gopkg.in/yaml.v3"
 )
@@ -71,19 +72,11 @@ const MaxProfileBytes = 16 << 20
 // readLimited reads the file at path, refusing one of more than limit bytes
 // (named what in the error) before reading it all.
 func readLimited(path string, limit int64, what string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	data, tooLarge, err := fileio.ReadLimited(path, limit)
+	if err == nil && tooLarge {
+		err = fmt.Errorf("%s: more than %d MiB, the limit for %s", path, limit>>20, what)
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: more than %d MiB, the limit for %s", path, limit>>20, what)
-	}
-	return data, nil
+	return data, err
 }
 
 // ParseProfile parses a compression profile strictly (unknown keys are

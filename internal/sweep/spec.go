@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dcsim/dcsim/internal/fileio"
+
 	"github.com/dcsim/dcsim/accel"
 	"github.com/dcsim/dcsim/sim"
 	"gopkg.in/yaml.v3"
@@ -68,16 +70,11 @@ const MaxSpecBytes = 4 << 20
 // Load reads and parses a sweep file; relative paths inside it are relative
 // to the working directory, like every other dcsim path.
 func Load(path string) (*Spec, error) {
-	f, err := os.Open(path)
+	data, tooLarge, err := fileio.ReadLimited(path, MaxSpecBytes)
 	if err != nil {
 		return nil, fmt.Errorf("sweep spec: %w", err)
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxSpecBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("sweep spec: %w", err)
-	}
-	if len(data) > MaxSpecBytes {
+	if tooLarge {
 		return nil, fmt.Errorf("%s: more than %d MiB, the limit of a sweep spec", path, MaxSpecBytes>>20)
 	}
 	return Parse(data, path)
