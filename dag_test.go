@@ -22,15 +22,16 @@ var allowed = map[string][]string{
 	"reports":             {"sim", "accel", "internal/atomicfile", "internal/fileio"},
 	"onnx/onnxpb":         {},
 	"onnx":                {"nn", "onnx/onnxpb", "internal/atomicfile", "internal/fileio"},
-	"internal/sweep":      {"accel", "sim", "nn", "reports", "internal/atomicfile", "internal/fileio"},
+	"internal/workload":   {"nn", "sim", "accel", "internal/atomicfile", "internal/fileio"},
+	"internal/sweep":      {"internal/workload", "accel", "sim", "nn", "reports", "internal/atomicfile", "internal/fileio"},
 	"internal/codesign":   {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/atomicfile", "internal/fileio"},
-	"internal/cli":        {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio"},
-	"":                    {"internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio"},
+	"internal/cli":        {"internal/workload", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio"},
+	"":                    {"internal/workload", "internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio"},
 }
 
 // commandLayer are the project packages a command-layer program (scripts/...)
 // may use: everything but the CLI itself.
-var commandLayer = []string{"internal/fileio", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb"}
+var commandLayer = []string{"internal/workload", "internal/fileio", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb"}
 
 // allowedFor returns the allowed dependencies of a package, treating every
 // program under scripts/ as part of the command layer.

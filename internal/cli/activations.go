@@ -15,7 +15,7 @@ const defaultImages = 100
 // one copy of base per image in which every layer carries that image's
 // measured input-activation mask (exact zeros after ReLU and pooling; the
 // normalised image for the first layer). base must be m's workload
-// (modelToWorkload): its layers are m's layers in order.
+// (workload.FromModel): its layers are m's layers in order.
 func imageWorkloads(m *nn.Model, base *sim.Workload, test *nn.Dataset, images int) ([]*sim.Workload, error) {
 	if len(base.Layers) != len(m.Arch.Layers) {
 		return nil, fmt.Errorf("internal: workload has %d layers, model %d", len(base.Layers), len(m.Arch.Layers))

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dcsim/dcsim/internal/workload"
+
 	"github.com/dcsim/dcsim/internal/codesign"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/pruning"
@@ -166,7 +168,7 @@ func (f *codesignFlags) settings() (codesign.Settings, error) {
 // workloads is codesign's Settings.Workloads: the candidate's own masks,
 // and its activation masks measured on the first --images test images.
 func (f *codesignFlags) workloads(m *nn.Model) ([]*sim.Workload, error) {
-	w := modelToWorkload(m)
+	w := workload.FromModel(m)
 	if f.images == 0 {
 		return []*sim.Workload{w}, nil
 	}

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dcsim/dcsim/internal/workload"
+
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/onnx"
 	"github.com/dcsim/dcsim/sim"
@@ -21,13 +23,13 @@ func onnxNetwork(path string) (*nn.Model, *sim.Workload, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	w := workloadOf(net.Arch)
+	w := workload.FromArch(net.Arch)
 	for i, l := range net.Layers {
 		if l.Param != nil && l.Param.Mask != nil {
-			w.Layers[i].Mask = maskOf(l.Param)
+			w.Layers[i].Mask = workload.Mask(l.Param)
 		}
 		if l.Clusters > 0 {
-			w.Layers[i].IndexBits = indexBits(l.Clusters)
+			w.Layers[i].IndexBits = workload.IndexBits(l.Clusters)
 		}
 	}
 	m, err := net.Model()

@@ -5,22 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dcsim/dcsim/internal/workload"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/sim"
 )
-
-// workloadOf converts nn layer shapes into a dense simulator workload.
-func workloadOf(a nn.Arch) *sim.Workload {
-	w := &sim.Workload{Name: a.Name, Layers: make([]sim.Layer, len(a.Layers))}
-	for i, s := range a.Layers {
-		w.Layers[i] = sim.Layer{
-			Name: s.Name, Kind: sim.Kind(s.Kind),
-			InC: s.InC, InH: s.InH, InW: s.InW, OutC: s.OutC, R: s.R, S: s.S,
-			Stride: s.StrideOr1(), Pad: s.Pad, Groups: s.GroupsOr1(), Ceil: s.Ceil,
-		}
-	}
-	return w
-}
 
 // loadNetworkModel is loadNetwork that also returns the model when name is a
 // model file (nil otherwise).
@@ -36,7 +24,7 @@ func loadNetworkModel(name string) (*nn.Model, *sim.Workload, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return m, modelToWorkload(m), nil
+	return m, workload.FromModel(m), nil
 }
 
 // loadNetwork resolves --network: a SCALE-Sim topology (.csv), a dcsim model
@@ -48,7 +36,7 @@ func loadNetwork(name string) (*sim.Workload, error) {
 		if err != nil {
 			return nil, err
 		}
-		return workloadOf(a), nil
+		return workload.FromArch(a), nil
 	case ".npz":
 		return modelWorkload(name)
 	case ".onnx":
@@ -63,7 +51,7 @@ func loadNetwork(name string) (*sim.Workload, error) {
 		}
 		return nil, err
 	}
-	return workloadOf(a), nil
+	return workload.FromArch(a), nil
 }
 
 // applyProfile applies a compression profile to w: densities and index bits
@@ -90,52 +78,5 @@ func modelWorkload(path string) (*sim.Workload, error) {
 	if err != nil {
 		return nil, err
 	}
-	return modelToWorkload(m), nil
-}
-
-// modelToWorkload builds the workload of an in-memory model.
-func modelToWorkload(m *nn.Model) *sim.Workload {
-	w := workloadOf(m.Arch)
-	byName := map[string]*sim.Layer{}
-	for i := range w.Layers {
-		byName[w.Layers[i].Name] = &w.Layers[i]
-	}
-	for _, p := range m.Params() {
-		l := byName[p.Layer]
-		if l == nil {
-			continue
-		}
-		if p.Mask != nil {
-			l.Mask = maskOf(p)
-		}
-		if len(p.Codebook) > 0 {
-			l.IndexBits = indexBits(len(p.Codebook))
-		}
-	}
-	return w
-}
-
-// maskOf turns a layer's weight mask into a simulator mask (rows = output
-// channels).
-func maskOf(p *nn.Param) *sim.Mask {
-	rows := p.Shape[0]
-	cols := len(p.Mask) / rows
-	mask := sim.NewMask(rows, cols)
-	for r := range rows {
-		for c, v := range p.Mask[r*cols : (r+1)*cols] {
-			if v != 0 {
-				mask.Set(r, c)
-			}
-		}
-	}
-	return mask
-}
-
-// indexBits is ceil(log2 k), at least 1.
-func indexBits(k int) int {
-	b := 1
-	for 1<<b < k {
-		b++
-	}
-	return b
+	return workload.FromModel(m), nil
 }

@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/dcsim/dcsim/accel"
-	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/internal/workload"
 	"github.com/dcsim/dcsim/sim"
 )
 
@@ -129,7 +129,7 @@ func paramText(p Point) string {
 func (p *Plan) loadWorkloads() error {
 	load := p.set.LoadNetwork
 	if load == nil {
-		load = zooWorkload
+		load = workload.Zoo
 	}
 	apply := p.set.ApplyProfile
 	if apply == nil {
@@ -154,20 +154,6 @@ func (p *Plan) loadWorkloads() error {
 		p.workloads = append(p.workloads, w)
 	}
 	return nil
-}
-
-// zooWorkload is the dense workload of a zoo network.
-func zooWorkload(name string) (*sim.Workload, error) {
-	a, err := nn.Zoo(name)
-	if err != nil {
-		return nil, err
-	}
-	w := &sim.Workload{Name: a.Name, Layers: make([]sim.Layer, len(a.Layers))}
-	for i, s := range a.Layers {
-		w.Layers[i] = sim.Layer{Name: s.Name, Kind: sim.Kind(s.Kind), InC: s.InC, InH: s.InH, InW: s.InW,
-			OutC: s.OutC, R: s.R, S: s.S, Stride: s.StrideOr1(), Pad: s.Pad, Groups: s.GroupsOr1(), Ceil: s.Ceil}
-	}
-	return w, nil
 }
 
 func applyProfile(w *sim.Workload, path string) error {
