@@ -15,7 +15,11 @@
 // convolutions), computed with AVX2/FMA micro-kernels on amd64 and a tiled
 // Go kernel elsewhere. A mini-batch is cut into fixed chunks of 32 samples
 // run in parallel; chunk gradients are summed in chunk order, so training is
-// bit-identical for a given seed whatever the number of workers.
+// bit-identical for a given seed whatever the number of workers. When Train
+// retrains a pruned model, layers whose mask density is low enough run on
+// sparse kernels instead (work proportional to the non-zeros; stride-1
+// convolutions without im2col), with results equal to the dense kernels'
+// to float32 rounding (engine_sparse.go).
 //
 // Package nn may import only the standard library, golang.org/x/sys/cpu
 // (CPU feature detection) and numeric or file-format libraries (gonum,

@@ -264,7 +264,7 @@ func (e *engine) forward(li int, s *scratch, n int) {
 	default:
 		fcForward(l, e.eff[l.pi], x, y, s.t1, s.t2, n)
 	}
-	if l.relu {
+	if l.relu && !e.reluDone(l.pi) {
 		reluFast(y)
 	}
 }

@@ -115,6 +115,13 @@ func (sl *sparseLayer) refresh(p *Param, backward bool) {
 	}
 }
 
+// reluDone reports whether param pi's forward pass applies the layer's
+// ReLU itself (direct sparse convolution).
+func (e *engine) reluDone(pi int) bool {
+	sl := e.sparse(pi)
+	return sl != nil && sl.direct != nil
+}
+
 // dwOverwrites reports whether param pi's backward pass writes its chunk
 // weight gradient whole (fc layers on a dense weight gradient: one product
 // per chunk), so the chunk buffer needs no clearing first.
@@ -310,7 +317,8 @@ func (d *directConv) newBufs(s *Shape) *directBufs {
 	}
 }
 
-// convForwardDirect is convForwardSparse without im2col.
+// convForwardDirect is convForwardSparse without im2col; it applies the
+// layer's ReLU itself (the engine skips it for direct layers).
 func convForwardDirect(l *netLayer, d *directConv, b *directBufs, x, y []float32, n int) {
 	s := &l.s
 	oc, pad := s.OutC, s.Pad
@@ -335,12 +343,19 @@ func convForwardDirect(l *netLayer, d *directConv, b *directBufs, x, y []float32
 		yj := y[j*l.out : (j+1)*l.out]
 		for o := 0; o < oc; o++ {
 			bo := bias[o]
+			plane := yj[o*d.oh*d.ow : (o+1)*d.oh*d.ow]
+			if biasRowsFast(plane, b.yw[o*d.lr:], d.oh, d.ow, d.wp, bo, l.relu) {
+				continue // bias and ReLU applied
+			}
 			for oy := 0; oy < d.oh; oy++ {
 				src := b.yw[o*d.lr+oy*d.wp : o*d.lr+oy*d.wp+d.ow]
 				dst := yj[(o*d.oh+oy)*d.ow : (o*d.oh+oy+1)*d.ow]
 				for i, v := range src {
 					dst[i] = v + bo
 				}
+			}
+			if l.relu {
+				relu(plane)
 			}
 		}
 	}

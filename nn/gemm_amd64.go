@@ -315,3 +315,23 @@ func poolRowFast(r0, r1, y []float32, arg []int32, w, at0 int) bool {
 	pool2x2Row(&r0[0], &r1[0], w, w/8, &y[0], &arg[0], at0)
 	return true
 }
+
+//go:noescape
+func biasRows(dst, src *float32, rows, n8, sstride int, bias float32, relu int32)
+
+// biasRowsFast sets dst (rows×ow) = src rows (sstride apart) + bias, then
+// applies relu's operation when relu is set, and reports whether it could
+// (the vector kernel needs ow a multiple of 8).
+func biasRowsFast(dst, src []float32, rows, ow, sstride int, bias float32, relu bool) bool {
+	if !useAsm || ow%8 != 0 || rows == 0 {
+		return false
+	}
+	_ = dst[rows*ow-1]
+	_ = src[(rows-1)*sstride+ow-1]
+	r := int32(0)
+	if relu {
+		r = 1
+	}
+	biasRows(&dst[0], &src[0], rows, ow/8, sstride, bias, r)
+	return true
+}

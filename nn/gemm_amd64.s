@@ -915,3 +915,40 @@ nt3_next:
 nt3_done:
 	VZEROUPPER
 	RET
+
+// func biasRows(dst, src *float32, rows, n8, sstride int, bias float32, relu int32)
+// For y < rows: dst[y·8·n8 : (y+1)·8·n8] = src[y·sstride :][0:8·n8] + bias,
+// then, when relu ≠ 0, negative values (and −0) set to +0 as relu does: the
+// output rows of a direct sparse convolution, with its bias and ReLU.
+TEXT ·biasRows(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ rows+16(FP), CX
+	MOVQ n8+24(FP), R8
+	MOVQ sstride+32(FP), R9
+	SHLQ $2, R9
+	VBROADCASTSS bias+40(FP), Y1
+	MOVL relu+44(FP), R10
+	TESTQ CX, CX
+	JE brows_done
+brows_row:
+	MOVQ SI, AX
+	MOVQ R8, DX
+brows_vec:
+	VADDPS (AX), Y1, Y0
+	TESTQ R10, R10
+	JE brows_store
+	VPSRAD $31, Y0, Y2
+	VPANDN Y0, Y2, Y0
+brows_store:
+	VMOVUPS Y0, (DI)
+	ADDQ $32, AX
+	ADDQ $32, DI
+	DECQ DX
+	JNZ brows_vec
+	ADDQ R9, SI
+	DECQ CX
+	JNZ brows_row
+brows_done:
+	VZEROUPPER
+	RET

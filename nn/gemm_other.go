@@ -51,3 +51,7 @@ func addRowsFast(dst, src []float32, rows, ow, dstride int) {
 func sumUpdate2(w, g0, g1, grad, vel []float32, inv, wd, mom, eta float32) bool { return false }
 
 func poolRowFast(r0, r1, y []float32, arg []int32, w, at0 int) bool { return false }
+
+func biasRowsFast(dst, src []float32, rows, ow, sstride int, bias float32, relu bool) bool {
+	return false
+}

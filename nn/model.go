@@ -23,7 +23,10 @@ type Param struct {
 	Shape []int  // [out, in/groups, R, S] for conv (OIHW), [out, in] for fc
 	W     []float32
 	// Grad is dL/d(effective weight), summed over the samples of the last
-	// backward pass (Train's last step, or GradientPass's last batch).
+	// backward pass (Train's last step, or GradientPass's last batch). After
+	// Train with a frozen mask on the sparse kernels (see
+	// TrainSettings.DenseKernels) it is computed only at unpruned weights
+	// and is 0 at pruned ones.
 	Grad     []float32
 	Mask     []float32 // nil = dense; else 0/1 per weight
 	Bias     []float32
