@@ -52,6 +52,7 @@ func TestSimulateImagesBadInput(t *testing.T) {
 	checkBadInput(t, []badInputCase{
 		{"negative images", []string{"simulate", "--network", model, "--images", "-1"}, "--images: must be ≥ 0, got -1"},
 		{"too many images", []string{"simulate", "--network", model, "--images", "10001"}, "--images: must be ≤ 10000"},
+		{"images without a model", []string{"simulate", "--network", "lenet-5", "--images", "5"}, "--images and --data: activations are measured by running a model"},
 		{"no MNIST", []string{"simulate", "--network", model, "--data", t.TempDir()}, "--images 100: measuring activations needs the MNIST test images"},
 	})
 }

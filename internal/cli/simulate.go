@@ -22,6 +22,7 @@ type simulateFlags struct {
 	maskAcc     bool
 	images      int
 	data        string
+	imagesSet   bool // --images or --data given explicitly
 	view        string
 	output      outputFlags
 }
@@ -42,7 +43,10 @@ Without flags it runs AlexNet on the built-in 32x32 weight-stationary array
       --compression configs/compression/deep-compression-alexnet.yaml
   dcsim simulate --network my_topology.csv --format json`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runSimulate(e, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.imagesSet = cmd.Flags().Changed("images") || cmd.Flags().Changed("data")
+			return runSimulate(e, f)
+		},
 	}
 	cmd.Flags().StringVar(&f.accel, "accel", "", "accelerator YAML or SCALE-Sim .cfg (default: built-in systolic-32x32)")
 	cmd.Flags().StringVar(&f.network, "network", "alexnet",
@@ -109,6 +113,9 @@ func runSimulate(e *env, f *simulateFlags) error {
 	model, w, err := loadNetworkModel(f.network)
 	if err != nil {
 		return err
+	}
+	if model == nil && f.imagesSet {
+		return fmt.Errorf("--images and --data: activations are measured by running a model: give --network MODEL.npz or MODEL.onnx")
 	}
 	if f.compression != "" {
 		if err := applyProfile(w, f.compression, f.maskAcc); err != nil {
