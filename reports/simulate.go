@@ -77,13 +77,13 @@ func kindOf(l sim.LayerResult) string {
 func SimulateTable(r sim.Result) Table {
 	t := Table{
 		Title: simTitle(r, "performance"),
-		Header: []string{"layer", "kind", "MACs", "density", "cycles", "stall", "latency",
+		Header: []string{"layer", "kind", "MACs", "w dens", "a dens", "cycles", "stall", "latency",
 			"util%", "DRAM", "energy", "pJ/MAC"},
 		Left: 2,
 	}
 	for _, l := range r.Layers {
 		t.Rows = append(t.Rows, []string{
-			l.Name, kindOf(l), count(l.MACs), fixed(l.WeightDensity, 3),
+			l.Name, kindOf(l), count(l.MACs), fixed(l.WeightDensity, 3), fixed(l.ActDensity, 3),
 			count(int64(l.ComputeCycles)), count(int64(l.StallCycles)), seconds(l.LatencyUS),
 			fixed(100*l.Utilization, 1), bytesIEC(float64(l.DRAMBytes)), joules(l.Energy.Total),
 			perMAC(l.Energy.Total, l.MACs),
@@ -94,10 +94,11 @@ func SimulateTable(r sim.Result) Table {
 	if tot.Utilization > 0 {
 		util = fixed(100*tot.Utilization, 1)
 	}
-	t.Footer = []string{"total", "", count(tot.MACs), "", count(int64(tot.ComputeCycles)),
+	t.Footer = []string{"total", "", count(tot.MACs), "", "", count(int64(tot.ComputeCycles)),
 		count(int64(tot.StallCycles)), seconds(tot.LatencyUS), util, bytesIEC(float64(tot.DRAMBytes)),
 		joules(tot.Energy.Total), perMAC(tot.Energy.Total, tot.MACs)}
-	t.Notes = []string{"cycles include fill and drain; stall = waiting on DRAM; latency = (cycles + stall)/clock."}
+	t.Notes = []string{"w dens, a dens = weight and input-activation density; cycles include fill and drain;",
+		"stall = waiting on DRAM; latency = (cycles + stall)/clock."}
 	if hasDepthwise(r) {
 		t.Notes = append(t.Notes, "kind dw = depthwise convolution (one group per channel).")
 	}
