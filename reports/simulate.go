@@ -75,15 +75,19 @@ func kindOf(l sim.LayerResult) string {
 // totals as the footer. Every cell carries its unit prefix; pJ/MAC is the
 // total energy divided by the dense MAC count.
 func SimulateTable(r sim.Result) Table {
+	acts := false // some layer has activation zeros: show both densities
+	for _, l := range r.Layers {
+		acts = acts || l.ActDensity < 1
+	}
 	t := Table{
 		Title: simTitle(r, "performance"),
-		Header: []string{"layer", "kind", "MACs", "w dens", "a dens", "cycles", "stall", "latency",
+		Header: []string{"layer", "kind", "MACs", "density", "cycles", "stall", "latency",
 			"util%", "DRAM", "energy", "pJ/MAC"},
 		Left: 2,
 	}
 	for _, l := range r.Layers {
 		t.Rows = append(t.Rows, []string{
-			l.Name, kindOf(l), count(l.MACs), fixed(l.WeightDensity, 3), fixed(l.ActDensity, 3),
+			l.Name, kindOf(l), count(l.MACs), density(l, acts),
 			count(int64(l.ComputeCycles)), count(int64(l.StallCycles)), seconds(l.LatencyUS),
 			fixed(100*l.Utilization, 1), bytesIEC(float64(l.DRAMBytes)), joules(l.Energy.Total),
 			perMAC(l.Energy.Total, l.MACs),
@@ -94,11 +98,15 @@ func SimulateTable(r sim.Result) Table {
 	if tot.Utilization > 0 {
 		util = fixed(100*tot.Utilization, 1)
 	}
-	t.Footer = []string{"total", "", count(tot.MACs), "", "", count(int64(tot.ComputeCycles)),
+	t.Footer = []string{"total", "", count(tot.MACs), "", count(int64(tot.ComputeCycles)),
 		count(int64(tot.StallCycles)), seconds(tot.LatencyUS), util, bytesIEC(float64(tot.DRAMBytes)),
 		joules(tot.Energy.Total), perMAC(tot.Energy.Total, tot.MACs)}
-	t.Notes = []string{"w dens, a dens = weight and input-activation density; cycles include fill and drain;",
-		"stall = waiting on DRAM; latency = (cycles + stall)/clock."}
+	t.Notes = []string{"cycles include fill and drain; stall = waiting on DRAM; latency = (cycles + stall)/clock."}
+	if acts {
+		t.Header[3] = "dens w/a"
+		t.Notes = append(t.Notes, "dens w/a = weight / input-activation density.")
+	}
+	fitNames(&t, MaxTextWidth)
 	if hasDepthwise(r) {
 		t.Notes = append(t.Notes, "kind dw = depthwise convolution (one group per channel).")
 	}
@@ -446,4 +454,35 @@ func perMAC(pj float64, macs int64) string {
 		return "-"
 	}
 	return sigFixed(pj/float64(macs), 3)
+}
+
+// density is the weight density, or "weight/activation" when acts.
+func density(l sim.LayerResult, acts bool) string {
+	if !acts {
+		return fixed(l.WeightDensity, 3)
+	}
+	return fixed(l.WeightDensity, 2) + "/" + fixed(l.ActDensity, 2)
+}
+
+// fitNames shortens the first column's names (keeping their ends, the
+// distinctive part: "…ion_4e/3x3_reduce") when the table would otherwise
+// be wider than width and print expanded; JSON and CSV keep full names.
+func fitNames(t *Table, width int) {
+	over := t.textWidth() - width
+	if over <= 0 {
+		return
+	}
+	nameW := 0
+	for _, r := range t.Rows {
+		nameW = max(nameW, utf8.RuneCountInString(r[0]))
+	}
+	keep := nameW - over - 1 // the ellipsis takes one column
+	if keep < 8 {
+		return // too little would be left: expanded records read better
+	}
+	for _, r := range t.Rows {
+		if rs := []rune(r[0]); len(rs) > keep+1 {
+			r[0] = "…" + string(rs[len(rs)-keep:])
+		}
+	}
 }

@@ -189,6 +189,9 @@ func TestTableWidth(t *testing.T) {
 					t.Fatalf("%s %s %s: exit %d: %s", a, n, v, code, errs)
 				}
 				checkWidth(t, fmt.Sprintf("%s %s --view %s", filepath.Base(a), n, v), out)
+				if v == "perf" && strings.Contains(out, "─[ 1 ]") {
+					t.Errorf("%s %s: the performance table printed as expanded records, not a table", filepath.Base(a), n)
+				}
 			}
 		}
 	}
