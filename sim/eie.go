@@ -61,7 +61,13 @@ func (eieEngine) PeakMACsPerCycle(spec *accel.Spec) int64 { return int64(spec.Ar
 // Layer simulates one layer on the eie dataflow. EIE has no pooling unit:
 // the N PEs' activation registers stream a pooling layer's input and
 // output once, N elements per cycle.
-func (eieEngine) Layer(spec *accel.Spec, l *Layer, r *LayerResult) error {
+func (eieEngine) Layer(spec *accel.Spec, l *Layer) (LayerResult, error) {
+	r := newResult(l)
+	err := eieEngine{}.layer(spec, l, &r)
+	return r, err
+}
+
+func (eieEngine) layer(spec *accel.Spec, l *Layer, r *LayerResult) error {
 	if l.Kind == Pool {
 		streamPool(spec, l, r, int64(spec.Array.PEs()), false)
 		return nil

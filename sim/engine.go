@@ -36,10 +36,12 @@ type Engine interface {
 	// PeakMACsPerCycle is the number of multipliers, the denominator of
 	// Utilization.
 	PeakMACsPerCycle(spec *accel.Spec) int64
-	// Layer evaluates one checked layer (conv, fc or pool): it fills r's
-	// Counts, ComputeCycles, StallCycles and engine statistics (Stats).
-	// r arrives with Name, Kind, MACs, Weights and WeightDensity set.
-	Layer(spec *accel.Spec, l *Layer, r *LayerResult) error
+	// Layer evaluates one checked layer (conv, fc or pool): starting from
+	// newResult(l) (name, kind, MACs, weights, densities) it fills the
+	// Counts, ComputeCycles, StallCycles and engine statistics. The result
+	// is returned by value: a pointer passed through an interface method
+	// would escape, costing a heap allocation per layer in sweeps.
+	Layer(spec *accel.Spec, l *Layer) (LayerResult, error)
 }
 
 // engines is the registry of dataflow engines, keyed by array.dataflow.
@@ -140,4 +142,11 @@ func stallOver(spec *accel.Spec, dramBytes int64, compute Cycles) Cycles {
 		return Cycles(ceilFloat(over))
 	}
 	return 0
+}
+
+// newResult is a layer's result before its engine runs: the fields that
+// follow from the layer alone.
+func newResult(l *Layer) LayerResult {
+	return LayerResult{Name: l.Name, Kind: l.Kind, MACs: l.MACs(), Weights: l.Weights(), WeightDensity: l.Density(),
+		ActDensity: l.ActivationDensity()}
 }

@@ -114,7 +114,13 @@ func scnnSparse(spec *accel.Spec) bool {
 }
 
 // Layer simulates one layer on the scnn dataflow.
-func (scnnEngine) Layer(spec *accel.Spec, l *Layer, r *LayerResult) error {
+func (scnnEngine) Layer(spec *accel.Spec, l *Layer) (LayerResult, error) {
+	r := newResult(l)
+	err := scnnEngine{}.layer(spec, l, &r)
+	return r, err
+}
+
+func (scnnEngine) layer(spec *accel.Spec, l *Layer, r *LayerResult) error {
 	if l.Kind == Pool {
 		// The post-processing unit of each PE pools its own tile, one
 		// element per PE per cycle.

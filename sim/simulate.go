@@ -103,9 +103,8 @@ func SimulateLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
 	if err := e.CheckLayer(spec, l); err != nil {
 		return LayerResult{}, fmt.Errorf("sim: layer %q: %w", l.Name, err)
 	}
-	r := LayerResult{Name: l.Name, Kind: l.Kind, MACs: l.MACs(), Weights: l.Weights(), WeightDensity: l.Density(),
-		ActDensity: l.ActivationDensity()}
-	if err := e.Layer(spec, l, &r); err != nil {
+	r, err := e.Layer(spec, l)
+	if err != nil {
 		return LayerResult{}, fmt.Errorf("sim: layer %q: %w", l.Name, err)
 	}
 	finish(spec, e.PeakMACsPerCycle(spec), &r)

@@ -168,7 +168,13 @@ func (systolicEngine) PeakMACsPerCycle(spec *accel.Spec) int64 { return int64(sp
 // Layer evaluates a conv, FC or pool layer on a ws/os/is array: cycles from
 // the closed form, SRAM and DRAM counts from the memory model, then the
 // sparse hook.
-func (e systolicEngine) Layer(spec *accel.Spec, l *Layer, r *LayerResult) error {
+func (e systolicEngine) Layer(spec *accel.Spec, l *Layer) (LayerResult, error) {
+	r := newResult(l)
+	err := e.layer(spec, l, &r)
+	return r, err
+}
+
+func (e systolicEngine) layer(spec *accel.Spec, l *Layer, r *LayerResult) error {
 	if l.Kind == Pool {
 		streamPool(spec, l, r, int64(spec.Array.Cols), true)
 		return nil
