@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -134,7 +135,7 @@ func (s *Spec) walk(node *yaml.Node, v reflect.Value, prefix string) error {
 		}
 		idx, ok := fields[k.Value]
 		if !ok {
-			return s.nodeError(k, path, "unknown key (valid: %s)", strings.Join(sortedKeys(fields), ", "))
+			return s.nodeError(k, path, "unknown key (valid: %s)", strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
 		}
 		s.src.lines[path] = k.Line
 		f := v.Field(idx)
@@ -284,15 +285,6 @@ func yamlFields(t reflect.Type) map[string]int {
 		m[name] = i
 	}
 	return m
-}
-
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // deref follows an alias to the node it names.

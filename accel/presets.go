@@ -2,7 +2,8 @@ package accel
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -40,12 +41,7 @@ func Preset(name string) (*Spec, error) {
 
 // PresetNames returns the names of the built-in accelerators, sorted.
 func PresetNames() []string {
-	names := make([]string, 0, len(presets))
-	for n := range presets {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(presets))
 }
 
 // Presets returns fresh copies of all built-in accelerators, sorted by name.

@@ -1,8 +1,9 @@
 package clustering
 
 import (
+	"maps"
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -24,12 +25,7 @@ var registry = map[string]method{
 
 // Methods lists the registered method names in sorted order.
 func Methods() []string {
-	names := make([]string, 0, len(registry))
-	for n := range registry {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(registry))
 }
 
 func methodList() string { return strings.Join(Methods(), ", ") }

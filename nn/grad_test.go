@@ -93,7 +93,7 @@ func TestPool2x2MatchesGeneral(t *testing.T) {
 }
 
 func TestReLU(t *testing.T) {
-	y := []float32{-2, -0.0, 0, 1e-30, 3, float32(math.Inf(-1)), float32(math.Inf(1))}
+	y := []float32{-2, 0, 0, 1e-30, 3, float32(math.Inf(-1)), float32(math.Inf(1))}
 	y[1] = float32(math.Copysign(0, -1))
 	relu(y)
 	want := []float32{0, 0, 0, 1e-30, 3, 0, float32(math.Inf(1))}

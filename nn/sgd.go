@@ -76,15 +76,6 @@ func (o *sgd) finish() {
 	}
 }
 
-// step applies a whole update (updateRange over all weights, then finish).
-func (o *sgd) step(lr float64, n int) {
-	o.setStep(lr, n)
-	for pi, p := range o.m.params {
-		o.updateRange(pi, p, 0, len(p.W))
-	}
-	o.finish()
-}
-
 // update applies the SGD rule to w; entries whose mask is 0 are skipped.
 func update(w, grad, vel, mask []float32, inv, wd, mom, eta float32) {
 	grad, vel = grad[:len(w)], vel[:len(w)]

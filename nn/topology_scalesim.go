@@ -55,8 +55,10 @@ func topologyRecord(rec []string, gemm bool) (Shape, error) {
 		row, col := strings.TrimSpace(rec[7]), strings.TrimSpace(rec[8])
 		if row != col {
 			if _, err := strconv.Atoi(col); err != nil {
+				//lint:ignore ST1005 the message starts with the CSV column's name, "Stride width"
 				return Shape{}, fmt.Errorf("Stride width: %q is not an integer", col)
 			}
+			//lint:ignore ST1005 the message starts with the CSV column's name, "Stride width"
 			return Shape{}, fmt.Errorf("Stride width: %s differs from the row stride %s (dcsim models one stride)", col, row)
 		}
 		rec = rec[:len(topologyColumns)]

@@ -3,9 +3,10 @@ package nn
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -103,12 +104,7 @@ var schedules = map[string]func(t float64) float64{
 
 // Schedules lists the learning-rate schedule names in sorted order.
 func Schedules() []string {
-	names := make([]string, 0, len(schedules))
-	for n := range schedules {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(schedules))
 }
 
 // withDefaults fills zero fields and rejects nonsense values.

@@ -2,7 +2,8 @@ package nn
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -166,12 +167,7 @@ func (b *chain) inception(name string, c1, r3, c3, r5, c5, proj int) *chain {
 
 // ZooNames lists the built-in networks in sorted order.
 func ZooNames() []string {
-	names := make([]string, 0, len(zoo))
-	for n := range zoo {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(zoo))
 }
 
 // Zoo returns the built-in network of that name; an unknown name is an error

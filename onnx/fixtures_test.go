@@ -2,10 +2,11 @@ package onnx
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"testing"
 
 	"github.com/dcsim/dcsim/nn"
@@ -54,12 +55,7 @@ func loadRecord(t *testing.T) pytorchRecord {
 // (PyTorch's count) meet codebookOf's rule.
 func TestFixturesMatchPyTorch(t *testing.T) {
 	rec := loadRecord(t)
-	names := make([]string, 0, len(rec.Networks))
-	for n := range rec.Networks {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(rec.Networks)) {
 		want := rec.Networks[name]
 		net, err := Load(filepath.Join("testdata", want.File))
 		if err != nil {

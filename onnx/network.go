@@ -2,6 +2,7 @@ package onnx
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/dcsim/dcsim/nn"
@@ -34,12 +35,7 @@ func codebookOf(w []float32) []float32 {
 	if len(seen) == 0 || 2*len(seen) > nz {
 		return nil
 	}
-	cb := make([]float32, 0, len(seen))
-	for v := range seen {
-		cb = append(cb, v)
-	}
-	slices.Sort(cb)
-	return cb
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // compress derives a layer's mask (1 where a weight is non-zero, set only

@@ -3,7 +3,8 @@ package onnx
 import (
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/dcsim/dcsim/internal/atomicfile"
@@ -70,11 +71,7 @@ func Marshal(arch nn.Arch, m *nn.Model, meta map[string]string) ([]byte, error) 
 		all[k] = v
 	}
 	all["arch"] = arch.Name
-	keys := make([]string, 0, len(all))
-	for k := range all {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(all))
 	mp := &onnxpb.ModelProto{IrVersion: proto.Int64(IRVersion), ProducerName: proto.String("dcsim"),
 		OpsetImport: []*onnxpb.OperatorSetIdProto{{Domain: proto.String(""), Version: proto.Int64(Opset)}},
 		Graph:       b.g}

@@ -2,7 +2,9 @@ package pruning
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/dcsim/dcsim/nn"
@@ -65,9 +67,9 @@ var accumulations = map[string]string{
 }
 
 // Criteria, Normalizations and Accumulations list the valid names.
-func Criteria() []string       { return names(criteria) }
-func Normalizations() []string { return names(normalizations) }
-func Accumulations() []string  { return names(accumulations) }
+func Criteria() []string       { return slices.Sorted(maps.Keys(criteria)) }
+func Normalizations() []string { return slices.Sorted(maps.Keys(normalizations)) }
+func Accumulations() []string  { return slices.Sorted(maps.Keys(accumulations)) }
 
 // pick resolves name against a registry: "" is def; an unknown name is an
 // error listing the valid ones.
@@ -77,7 +79,7 @@ func pick[V any](field, name, def string, reg map[string]V) (string, error) {
 	}
 	n := strings.ToLower(name)
 	if _, ok := reg[n]; !ok {
-		return "", fmt.Errorf("%s: %q: unknown (valid: %s)", field, name, strings.Join(names(reg), ", "))
+		return "", fmt.Errorf("%s: %q: unknown (valid: %s)", field, name, strings.Join(slices.Sorted(maps.Keys(reg)), ", "))
 	}
 	return n, nil
 }

@@ -2,8 +2,9 @@ package pruning
 
 import (
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -38,7 +39,7 @@ var schedules = map[string]scheduleFunc{
 }
 
 // Schedules lists the valid schedule names in sorted order.
-func Schedules() []string { return names(schedules) }
+func Schedules() []string { return slices.Sorted(maps.Keys(schedules)) }
 
 // schedule returns the named schedule; "" is DefaultSchedule.
 func schedule(name string) (scheduleFunc, error) {
@@ -71,14 +72,4 @@ func KeepSchedule(name string, start, target float64, n int) ([]float64, error) 
 		out[r-1] = f(start, target, r, n)
 	}
 	return out, nil
-}
-
-// names returns the sorted keys of a registry.
-func names[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -175,19 +175,6 @@ func fitLog(a *plot.Axis, lo, hi float64) {
 	a.Min, a.Max = lo/math.Pow(10, 0.1), hi*math.Pow(10, 0.1)
 }
 
-// fitLinear sets a linear axis to [lo, hi] plus a twentieth of the span on
-// each side (one unit around a single value).
-func fitLinear(a *plot.Axis, lo, hi float64) {
-	if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-		return
-	}
-	pad := (hi - lo) / 20
-	if pad == 0 {
-		pad = math.Max(1, math.Abs(lo)/10)
-	}
-	a.Min, a.Max = lo-pad, hi+pad
-}
-
 // nominalTicks labels bars 0..n−1 with names, leaving out labels (but not
 // ticks) so that neighbouring labels are at least minGap apart: with many
 // layers every k-th name is shown.

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -104,7 +105,7 @@ func ParseProfile(data []byte, filename string) (*Profile, error) {
 	if raw.Seed != nil {
 		p.Seed = *raw.Seed
 	}
-	for _, name := range sortedKeys(raw.Layers) {
+	for _, name := range slices.Sorted(maps.Keys(raw.Layers)) {
 		node := raw.Layers[name]
 		lc, err := parseLayerNode(&node, name)
 		if err != nil {
@@ -273,15 +274,6 @@ func checkKnownKeys(node *yaml.Node, name string) error {
 	return nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // Apply sets each listed layer's weight density, activation density and
 // codebook index bits in w; layers the profile does not list are reset to
 // dense with no codebook. A listed layer the network lacks is an error that
@@ -344,7 +336,7 @@ func (p *Profile) checkNames(w *Workload) error {
 		have[l.Name] = l.Kind
 		names = append(names, l.Name)
 	}
-	for _, name := range sortedKeys(p.Layers) {
+	for _, name := range slices.Sorted(maps.Keys(p.Layers)) {
 		kind, ok := have[name]
 		if !ok {
 			return fmt.Errorf("%slayers.%s: network %q has no such layer (layers: %s)",

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dcsim/dcsim/clustering"
 	"github.com/dcsim/dcsim/internal/workload"
 
 	"github.com/dcsim/dcsim/nn"
@@ -29,7 +30,7 @@ func onnxNetwork(path string) (*nn.Model, *sim.Workload, error) {
 			w.Layers[i].Mask = workload.Mask(l.Param)
 		}
 		if l.Clusters > 0 {
-			w.Layers[i].IndexBits = workload.IndexBits(l.Clusters)
+			w.Layers[i].IndexBits = clustering.IndexBits(l.Clusters)
 		}
 	}
 	m, err := net.Model()

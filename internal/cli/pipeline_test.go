@@ -3,9 +3,10 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -65,11 +66,7 @@ func TestModelCommandsGolden(t *testing.T) {
 func jsonShape(out *[]string, path string, v any) {
 	switch x := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(x))
 		*out = append(*out, fmt.Sprintf("%s: object", path))
 		for _, k := range keys {
 			jsonShape(out, path+"."+k, x[k])

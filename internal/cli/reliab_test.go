@@ -29,7 +29,7 @@ type fixtures struct {
 	dir                                            string
 	model, model5, corrupt, nan, dup, wide, stride string
 	typoCSV, bigCSV, poolProfile, seedProfile      string
-	hugeAccel, file, exp, sweepResults             string
+	hugeAccel, file, exp                           string
 }
 
 func (fx *fixtures) path(name string) string { return filepath.Join(fx.dir, name) }

@@ -2,7 +2,6 @@ package codesign
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -187,12 +186,6 @@ func search(dense *nn.Model, cs []Candidate, data proxyData, s Settings) error {
 		slices.Sort(live)
 		images = min(2*images, s.ProxyTrainImages)
 	}
-}
-
-// IsBudget reports whether err is a *BudgetError.
-func IsBudget(err error) bool {
-	var b *BudgetError
-	return errors.As(err, &b)
 }
 
 // promote orders live for successive halving: the candidates on the Pareto

@@ -80,16 +80,6 @@ func collectKeys(t reflect.Type, prefix string, index []int) []key {
 	return out
 }
 
-// KeyPaths lists every key a sweep may vary: the accelerator keys in the
-// order of accel.Spec, then the workload keys.
-func KeyPaths() []string {
-	out := make([]string, len(allKeys))
-	for i, k := range allKeys {
-		out[i] = k.path
-	}
-	return out
-}
-
 // lookupKey finds the key at path; an unknown path is an error naming it and
 // listing the closest valid keys by edit distance.
 func lookupKey(path string) (key, error) {

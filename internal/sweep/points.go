@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -167,37 +168,24 @@ func (s *Spec) workload(base, scratch *sim.Workload, choice []int) *sim.Workload
 	return scratch
 }
 
-// FNV-1a 64-bit parameters (Fowler, Noll, Vo).
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
-func fnv(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= fnvPrime
-	}
-	return h
-}
-
 // pointID is the stable ID of a point: FNV-1a 64 of "key=value\n" for every
 // swept key sorted by path, then "network=N\nprofile=P\n", in 16 hex
 // digits. It depends on the point's parameters only, not on its index, so
 // reordering grid keys or adding values keeps the IDs of existing points.
 func (s *Spec) pointID(choice []int, pair int) uint64 {
-	h := uint64(fnvOffset)
+	var buf [256]byte
+	b := buf[:0]
 	for _, o := range s.space.order {
 		ax := s.axes[o.a]
-		h = fnv(h, ax.keys[o.j].path)
-		h = fnv(h, "=")
-		h = fnv(h, ax.values[choice[o.a]][o.j].canon)
-		h = fnv(h, "\n")
+		b = append(append(b, ax.keys[o.j].path...), '=')
+		b = append(append(b, ax.values[choice[o.a]][o.j].canon...), '\n')
 	}
 	p := s.Pairs[pair]
-	h = fnv(fnv(fnv(h, "network="), p.Network), "\n")
-	h = fnv(fnv(fnv(h, "profile="), p.Profile), "\n")
-	return h
+	b = append(append(append(b, "network="...), p.Network...), '\n')
+	b = append(append(append(b, "profile="...), p.Profile...), '\n')
+	h := fnv.New64a()
+	h.Write(b)
+	return h.Sum64()
 }
 
 func appendID(b []byte, id uint64) []byte {

@@ -87,6 +87,19 @@ accelerator: testdata/sys.yaml
 grid: {array.dataflow: [os, ws, is], array.rows: [16, 8, 4]}
 networks: [alexnet]
 `)
+	// The IDs are stable identifiers across dcsim versions (results files
+	// written by one version are resumed and merged by the next): pinned.
+	pinned := map[string]string{
+		"array.rows=8, array.dataflow=ws":  "e65b508fea571270",
+		"array.rows=8, array.dataflow=os":  "e541bfa1f4c28298",
+		"array.rows=16, array.dataflow=ws": "f4881665913fac97",
+		"array.rows=16, array.dataflow=os": "c35564efacc334bf",
+	}
+	for i := int64(0); i < a.NumPoints(); i++ {
+		if p := a.Point(i); pinned[paramText(p)] != p.ID {
+			t.Errorf("%s: ID %s, want %s", paramText(p), p.ID, pinned[paramText(p)])
+		}
+	}
 	ids := map[string]string{}
 	for i := int64(0); i < b.NumPoints(); i++ {
 		p := b.Point(i)
