@@ -1,12 +1,12 @@
 // Package workload turns networks as nn describes them (zoo shapes, topology
 // files, trainable models with masks and codebooks) into simulator
-// workloads: the one place where nn meets sim. It imports nn and sim (and
-// accel through sim); the command layer, sweeps and scripts use it.
+// workloads: the one place where nn meets sim. It imports nn, sim (and
+// accel through sim) and clustering (a codebook's index width); the
+// command layer, sweeps and scripts use it.
 package workload
 
 import (
-	"math/bits"
-
+	"github.com/dcsim/dcsim/clustering"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/sim"
 )
@@ -51,7 +51,7 @@ func FromModel(m *nn.Model) *sim.Workload {
 			l.Mask = Mask(p)
 		}
 		if len(p.Codebook) > 0 {
-			l.IndexBits = IndexBits(len(p.Codebook))
+			l.IndexBits = clustering.IndexBits(len(p.Codebook))
 		}
 	}
 	return w
@@ -71,12 +71,4 @@ func Mask(p *nn.Param) *sim.Mask {
 		}
 	}
 	return mask
-}
-
-// IndexBits is the index width of a k-value codebook: ⌈log2 k⌉, at least 1.
-func IndexBits(k int) int {
-	if k <= 2 {
-		return 1
-	}
-	return bits.Len(uint(k - 1))
 }

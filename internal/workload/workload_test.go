@@ -6,14 +6,6 @@ import (
 	"github.com/dcsim/dcsim/nn"
 )
 
-func TestIndexBits(t *testing.T) {
-	for k, want := range map[int]int{1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 16: 4, 17: 5, 256: 8} {
-		if got := IndexBits(k); got != want {
-			t.Errorf("IndexBits(%d) = %d, want %d", k, got, want)
-		}
-	}
-}
-
 // TestFromModel: geometry from the shapes, masks bit for bit, index bits
 // from the codebook size.
 func TestFromModel(t *testing.T) {
