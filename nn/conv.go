@@ -136,12 +136,7 @@ func convForward(l *netLayer, w, x, y, col []float32, n int) {
 		cj := col[j*kp : (j+1)*kp]
 		im2col(&l.s, x[j*l.in:(j+1)*l.in], cj)
 		yj := y[j*l.out : (j+1)*l.out]
-		for o := 0; o < oc; o++ {
-			bo := b[o]
-			for i := range yj[o*l.p : (o+1)*l.p] {
-				yj[o*l.p+i] = bo
-			}
-		}
+		fillBias(yj, b[:oc], l.p)
 		gemm(oc, l.p, l.k, w, l.k, cj, l.p, yj, l.p)
 	}
 }
@@ -353,5 +348,16 @@ func poolBackward(l *netLayer, dy, dx []float32, arg []int32, n int) {
 	clear(dx[:n*l.in])
 	for o, g := range dy[:n*l.out] {
 		dx[arg[o]] += g
+	}
+}
+
+// fillBias sets each of the len(b) output planes of p values in y to its
+// bias: the starting value of a convolution's accumulation.
+func fillBias(y, b []float32, p int) {
+	for o, bo := range b {
+		plane := y[o*p : (o+1)*p]
+		for i := range plane {
+			plane[i] = bo
+		}
 	}
 }

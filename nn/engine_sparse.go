@@ -189,12 +189,7 @@ func convForwardSparse(l *netLayer, sl *sparseLayer, x, y, col []float32, n int)
 		cj := col[j*kp : (j+1)*kp]
 		im2col(&l.s, x[j*l.in:(j+1)*l.in], cj)
 		yj := y[j*l.out : (j+1)*l.out]
-		for o := 0; o < oc; o++ {
-			bo := b[o]
-			for i := range yj[o*l.p : (o+1)*l.p] {
-				yj[o*l.p+i] = bo
-			}
-		}
+		fillBias(yj, b[:oc], l.p)
 		sl.fwd.spmm(cj, l.p, yj, l.p, l.p)
 	}
 }
