@@ -3,7 +3,9 @@ package pruning
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/dcsim/dcsim/nn"
 )
@@ -55,6 +57,11 @@ type Settings struct {
 	// when the two kinds are thresholded separately (both or neither; not
 	// with Keep).
 	ConvKeep, FCKeep float64
+	// LayerKeeps, instead of Keep or ConvKeep/FCKeep, gives every conv and
+	// FC layer (by name) its own keep fraction: each layer is thresholded
+	// alone at its scheduled keep. Every layer must be listed. dcsim
+	// codesign's per-layer search retrains its choice with it.
+	LayerKeeps map[string]float64
 	// Schedule moves the keep fraction from the model's current density to
 	// the target over Rounds: "cubic" (default) or "geometric".
 	Schedule string
@@ -103,6 +110,9 @@ type Settings struct {
 // separate reports whether conv and FC layers are thresholded separately.
 func (s Settings) separate() bool { return s.ConvKeep != 0 || s.FCKeep != 0 }
 
+// perLayer reports whether every layer has its own keep fraction.
+func (s Settings) perLayer() bool { return s.LayerKeeps != nil }
+
 // Validate checks the settings without a model.
 func (s Settings) Validate() error {
 	inRange := func(field string, v float64) error {
@@ -112,6 +122,17 @@ func (s Settings) Validate() error {
 		return nil
 	}
 	switch {
+	case s.perLayer() && (s.Keep != 0 || s.separate()):
+		return fmt.Errorf("layer-keeps: set either layer-keeps, keep, or conv-keep and fc-keep")
+	case s.perLayer():
+		if len(s.LayerKeeps) == 0 {
+			return fmt.Errorf("layer-keeps: empty (give every conv and fc layer a keep fraction)")
+		}
+		for _, name := range slices.Sorted(maps.Keys(s.LayerKeeps)) {
+			if err := inRange("layer-keeps."+name, s.LayerKeeps[name]); err != nil {
+				return err
+			}
+		}
 	case s.Keep != 0 && s.separate():
 		return fmt.Errorf("keep: set either keep or conv-keep and fc-keep, not both")
 	case s.separate() && s.ConvKeep == 0:
