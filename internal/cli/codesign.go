@@ -82,13 +82,14 @@ A budget no candidate meets is an error naming the closest candidate.`,
 	fl.Float64Var(&f.maxDrop, "max-drop", codesign.DefaultMaxDrop, "proxy accuracy a candidate may lose against dense (fraction)")
 	fl.StringVar(&f.s.Search, "search", codesign.Grid, "search strategy: "+strings.Join(codesign.Searches(), ", "))
 	fl.IntVar(&f.s.ProxyTrainImages, "proxy-images", codesign.DefaultProxyTrainImages, "training images of each candidate's proxy fine-tune")
-	fl.IntVar(&f.s.ProxyValImages, "proxy-val-images", codesign.DefaultProxyValImages, "training images (from the end, disjoint) the proxy evaluates on")
+	fl.IntVar(&f.s.ValImages, "val-images", codesign.DefaultValImages,
+		"test images (the first N, at most half) held out to choose; the rest measure the comparison")
+	fl.IntVar(&f.s.WalkSteps, "walk-steps", codesign.DefaultWalkSteps, "with --search walk: most steps of the per-layer walk")
 	fl.IntVar(&f.s.SaliencyImages, "saliency-images", defaultSaliencyImages, "training images of the saliency pass that sets the candidate masks (0 = all)")
 	fl.IntVar(&f.s.ValidateProxy, "validate-proxy", 0, "retrain N candidates for real and report the proxy's Spearman rank correlation")
-	fl.IntVar(&f.rounds, "rounds", 0, "prune/retrain rounds of the real retraining (default 5)")
-	fl.IntVar(&f.retrainEp, "retrain-epochs", 0, "retraining epochs per round (default 2)")
-	fl.IntVar(&f.finalEp, "final-epochs", finalEpochsAuto, "fine-tuning epochs with frozen masks (0 = none)")
-	fl.Lookup("final-epochs").DefValue = "the dense training epochs"
+	fl.IntVar(&f.rounds, "rounds", codesign.DefaultRounds, "prune/retrain rounds of the real retraining")
+	fl.IntVar(&f.retrainEp, "retrain-epochs", codesign.DefaultRetrainEpochs, "retraining epochs per round")
+	fl.IntVar(&f.finalEp, "final-epochs", codesign.DefaultFinalEpochs, "fine-tuning epochs with frozen masks (0 = none)")
 	fl.Float64Var(&f.lr, "lr", 0, "retraining learning rate (default "+strconv.FormatFloat(pruning.DefaultLRScale, 'g', -1, 64)+" × the dense rate)")
 	fl.IntVar(&f.s.ClusterEpochs, "cluster-epochs", 1, "centroid fine-tuning epochs after clustering the chosen model")
 	fl.BoolVar(&f.s.NoRetrain, "no-retrain", false, "skip the final comparison (no retraining of the chosen candidate and the baseline; --validate-proxy still runs)")
@@ -150,10 +151,23 @@ func (f *codesignFlags) settings() (codesign.Settings, error) {
 	default:
 		s.MaxDrop = f.maxDrop
 	}
-	s.Prune.Rounds, s.Prune.RetrainEpochs, s.Prune.Train.LR = f.rounds, f.retrainEp, f.lr
-	if s.Prune.FinalEpochs, err = finalEpochs(f.finalEp); err != nil {
-		return s, err
+	switch {
+	case f.s.ValImages < 1:
+		return s, fmt.Errorf("--val-images: must be ≥ 1, got %d", f.s.ValImages)
+	case f.s.WalkSteps < 1:
+		return s, fmt.Errorf("--walk-steps: must be ≥ 1, got %d", f.s.WalkSteps)
+	case f.rounds < 1:
+		return s, fmt.Errorf("--rounds: must be ≥ 1, got %d", f.rounds)
+	case f.retrainEp < 1:
+		return s, fmt.Errorf("--retrain-epochs: must be ≥ 1, got %d", f.retrainEp)
+	case f.finalEp < 0:
+		return s, fmt.Errorf("--final-epochs: must be ≥ 0, got %d", f.finalEp)
+	case f.finalEp == 0:
+		s.Prune.FinalEpochs = -1 // none
+	default:
+		s.Prune.FinalEpochs = f.finalEp
 	}
+	s.Prune.Rounds, s.Prune.RetrainEpochs, s.Prune.Train.LR = f.rounds, f.retrainEp, f.lr
 	s.Workers = f.data.workers
 	if f.images < 0 {
 		return s, fmt.Errorf("--images: must be ≥ 0, got %d", f.images)

@@ -33,7 +33,7 @@ func codesignModel(t *testing.T) string {
 func tinyCodesign(model string, extra ...string) []string {
 	args := []string{"codesign", "--in", model, "--accel", cfg + "accelerators/eie.yaml",
 		"--conv-keep", "0.2,1", "--fc-keep", "0.05,0.5", "--train-limit", "160", "--test-limit", "32",
-		"--saliency-images", "64", "--proxy-images", "32", "--proxy-val-images", "64", "--no-retrain", "--workers", "1"}
+		"--saliency-images", "64", "--proxy-images", "32", "--val-images", "64", "--no-retrain", "--workers", "1"}
 	return append(args, extra...)
 }
 
@@ -52,6 +52,10 @@ func TestCodesignBadInput(t *testing.T) {
 		{"negative params budget", []string{"codesign", "--in", "x.npz", "--max-params", "-3"}, "--max-params"},
 		{"max drop", []string{"codesign", "--in", "x.npz", "--max-drop", "1"}, "--max-drop: must be in [0,1)"},
 		{"negative rounds", []string{"codesign", "--in", "x.npz", "--rounds", "-1"}, "--rounds"},
+		{"zero rounds", []string{"codesign", "--in", "x.npz", "--rounds", "0"}, "--rounds: must be ≥ 1"},
+		{"negative final epochs", []string{"codesign", "--in", "x.npz", "--final-epochs", "-2"}, "--final-epochs: must be ≥ 0"},
+		{"negative val images", []string{"codesign", "--in", "x.npz", "--val-images", "-1"}, "--val-images: must be ≥ 1"},
+		{"negative walk steps", []string{"codesign", "--in", "x.npz", "--walk-steps", "-1"}, "--walk-steps: must be ≥ 1"},
 		{"missing accel", []string{"codesign", "--in", "x.npz", "--accel", "testdata/nope.yaml"}, "testdata/nope.yaml"},
 		{"missing model", []string{"codesign", "--in", "testdata/nope.npz"}, "testdata/nope.npz"},
 		{"bad format", []string{"codesign", "--in", "x.npz", "--format", "xml"}, `--format: unknown format "xml"`},

@@ -19,7 +19,12 @@ type Candidate struct {
 	Series   string  `json:"series"`
 	ConvKeep float64 `json:"conv_keep"`
 	FCKeep   float64 `json:"fc_keep"`
-	Bits     Bits    `json:"bits"`
+	// LayerKeeps, set on the per-layer walk's candidates, is the keep
+	// fraction of every layer; their real retraining keeps each layer at
+	// it (pruning.Settings.LayerKeeps). Grid candidates retrain with the
+	// conv and FC thresholds instead.
+	LayerKeeps map[string]float64 `json:"layer_keeps,omitempty"`
+	Bits       Bits               `json:"bits"`
 	// Accuracy is the proxy accuracy (after the short fine-tune);
 	// OneShotAccuracy the accuracy with the masks applied and no training.
 	// Both on the proxy validation images, fractions in [0,1].
@@ -112,6 +117,16 @@ func Masks(m *nn.Model, sal [][]float32, convKeep, fcKeep, minDensity float64) (
 		return nil, err
 	}
 	return masks, nil
+}
+
+// layerMask keeps the keep fraction of one layer's weights with the
+// highest saliency (at least minDensity of them).
+func layerMask(sal []float32, keep, minDensity float64) ([]float32, error) {
+	th, err := pruning.SelectGlobal([][]float32{sal}, keep, minDensity)
+	if err != nil {
+		return nil, err
+	}
+	return th.Masks[0], nil
 }
 
 // applyMasks sets copies of masks on m's params.

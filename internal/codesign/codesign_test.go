@@ -243,6 +243,8 @@ func TestValidate(t *testing.T) {
 		{"search", func(s *Settings) { s.Search = "random" }, `unknown strategy "random"`},
 		{"max drop", func(s *Settings) { s.MaxDrop = 1 }, "max-drop"},
 		{"rounds", func(s *Settings) { s.Prune.Rounds = -1 }, "rounds"},
+		{"val images", func(s *Settings) { s.ValImages = -1 }, "val-images"},
+		{"walk steps", func(s *Settings) { s.WalkSteps = -1 }, "walk-steps"},
 		{"no workload", func(s *Settings) { s.Workloads = nil }, "Workloads"},
 	}
 	for _, c := range cases {
@@ -265,7 +267,7 @@ func TestExplore(t *testing.T) {
 	m, data, spec := testModel(t), testData(160), testSpec(t)
 	s := tinySettings()
 	s.SaliencyImages = 64
-	r1, err := Explore(m, spec, data, s)
+	r1, err := Explore(m, spec, data, data.Subset(64), s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +294,7 @@ func TestExplore(t *testing.T) {
 			t.Errorf("%s is admissible and faster than the chosen %s", c.Name, chosen.Name)
 		}
 	}
-	r2, err := Explore(m, spec, data, s)
+	r2, err := Explore(m, spec, data, data.Subset(64), s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +315,8 @@ func TestExploreBudgetUnmet(t *testing.T) {
 	s := tinySettings()
 	s.SaliencyImages, s.ProxyTrainImages = 32, 0
 	s.Budget.MaxLatencyUS = 0.001
-	res, err := Explore(testModel(t), testSpec(t), testData(96), s)
+	data := testData(96)
+	res, err := Explore(testModel(t), testSpec(t), data, data.Subset(32), s)
 	var be *BudgetError
 	if !errors.As(err, &be) {
 		t.Fatalf("err %v, want a *BudgetError", err)
@@ -370,6 +373,89 @@ func TestRun(t *testing.T) {
 	if len(res.Tables()) != 4 {
 		t.Errorf("%d tables, want comparison, front, validation, candidates", len(res.Tables()))
 	}
+	if res.ValImages != 24 || res.TestImages != 24 {
+		t.Errorf("held out %d, tested on %d of 48 test images, want 24 and 24", res.ValImages, res.TestImages)
+	}
+}
+
+// TestWalk: every walk move lowers one layer's kept weights by WalkFactor
+// from the candidate it starts from, its LayerKeeps match its masks, the
+// chosen walk candidate is retrained at those per-layer keeps, and the
+// walk is deterministic.
+func TestWalk(t *testing.T) {
+	if testing.Short() {
+		t.Skip("retrains")
+	}
+	s := tinySettings()
+	s.SaliencyImages, s.ProxyTrainImages = 32, 32
+	s.ConvKeeps, s.FCKeeps = []float64{0.5}, []float64{0.2}
+	s.Search, s.WalkSteps, s.MaxDrop = Walk, 2, 0.9
+	s.Prune.Rounds, s.Prune.RetrainEpochs, s.Prune.FinalEpochs = 1, 1, -1
+	data := testData(96)
+	m := testModel(t)
+	res, err := Run(m, testSpec(t), data, data.Subset(48), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walked []Candidate
+	for _, c := range res.Candidates {
+		if c.Series == "walk" {
+			walked = append(walked, c)
+		}
+	}
+	if len(walked) != 8 { // 2 steps × 4 layers (a tolerance of 0.9 admits every move)
+		t.Fatalf("%d walk candidates, want 8", len(walked))
+	}
+	weights := map[string]float64{"conv1": 500, "conv2": 25000, "fc1": 400000, "fc2": 5000}
+	for _, c := range walked {
+		var kept float64
+		for l, k := range c.LayerKeeps {
+			kept += k * weights[l]
+		}
+		if math.Abs(kept-float64(c.Weights)) > 0.5 {
+			t.Errorf("%s: layer keeps give %g weights, masks %d", c.Name, kept, c.Weights)
+		}
+	}
+	// Step 1 moves start from the grid's only candidate: each lowers one
+	// layer to round(0.6 × its kept count).
+	start := res.Candidates[0]
+	for _, c := range walked[:4] {
+		changed := 0
+		for l, k := range c.LayerKeeps {
+			before := math.Round(kindKeepOf(start, l) * weights[l])
+			if after := math.Round(k * weights[l]); after != before {
+				changed++
+				if want := math.Round(before * WalkFactor); after != want {
+					t.Errorf("%s: %s keeps %g weights, want %g", c.Name, l, after, want)
+				}
+			}
+		}
+		if changed != 1 {
+			t.Errorf("%s changes %d layers, want 1", c.Name, changed)
+		}
+	}
+	if chosen := res.ChosenCandidate(); chosen.Series == "walk" {
+		co := res.Comparison[2]
+		if co.LayerKeeps == nil || co.Weights != chosen.Weights {
+			t.Errorf("co-designed row: layer keeps %v, %d weights; chosen %d", co.LayerKeeps, co.Weights, chosen.Weights)
+		}
+	} else {
+		t.Errorf("chose grid candidate %s although the walk lowers latency at a 0.9 tolerance", chosen.Name)
+	}
+	res2, err := Run(m, testSpec(t), data, data.Subset(48), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(mustJSON(t, res), mustJSON(t, res2)) {
+		t.Error("same seed, different walks")
+	}
+}
+
+// kindKeepOf is the keep fraction a grid candidate gives layer l (its
+// class threshold's, read back from its masks).
+func kindKeepOf(c Candidate, l string) float64 {
+	ps := map[string]int{"conv1": 0, "conv2": 1, "fc1": 2, "fc2": 3}
+	return keptOf(c.masks[ps[l]]) / float64(len(c.masks[ps[l]]))
 }
 
 func mustJSON(t *testing.T, v any) []byte {

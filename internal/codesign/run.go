@@ -20,13 +20,16 @@ type Result struct {
 	Search      string `json:"search"`
 	Budget      Budget `json:"budget"`
 	// MaxDrop is the accuracy tolerance (fraction); DenseProxyAccuracy the
-	// dense model's accuracy on the proxy validation images.
-	MaxDrop            float64     `json:"max_drop"`
-	DenseProxyAccuracy float64     `json:"dense_proxy_accuracy"`
-	ProxyTrainImages   int         `json:"proxy_train_images"`
-	ProxyValImages     int         `json:"proxy_val_images"`
-	SaliencyImages     int         `json:"saliency_images"`
-	Candidates         []Candidate `json:"candidates"`
+	// dense model's accuracy on the held-out validation images.
+	MaxDrop            float64 `json:"max_drop"`
+	DenseProxyAccuracy float64 `json:"dense_proxy_accuracy"`
+	ProxyTrainImages   int     `json:"proxy_train_images"`
+	// ValImages are the test images held out to choose; TestImages the
+	// rest, on which the comparison and the proxy validation are measured.
+	ValImages      int         `json:"val_images"`
+	TestImages     int         `json:"test_images,omitempty"`
+	SaliencyImages int         `json:"saliency_images"`
+	Candidates     []Candidate `json:"candidates"`
 	// Front names the Pareto-optimal candidates, by latency.
 	Front  []string `json:"front"`
 	Chosen string   `json:"chosen"`
@@ -53,11 +56,13 @@ func (r *Result) ChosenCandidate() *Candidate {
 
 // Run explores the candidates of s on spec, validates the proxy when
 // s.ValidateProxy > 0 and, unless s.NoRetrain, retrains the chosen one and
-// the global-threshold baseline for real. dense
-// is the trained model (it is not modified); train supplies the saliency
-// pass, the proxy and the retraining; test is used only to measure the
-// final comparison and the proxy validation. A budget no candidate meets
-// returns the partial Result and a *BudgetError.
+// the global-threshold baseline for real. dense is the trained model (it is
+// not modified); train supplies the saliency pass, the proxy fine-tune and
+// the retraining. test is split: its first s.ValImages images (at most
+// half) are held out to choose (the proxy's accuracy), the rest measure
+// the final comparison and the proxy validation, so no reported accuracy
+// comes from an image a choice saw. A budget no candidate meets returns
+// the partial Result and a *BudgetError.
 func Run(dense *nn.Model, spec *accel.Spec, train, test *nn.Dataset, s Settings) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -66,16 +71,17 @@ func Run(dense *nn.Model, spec *accel.Spec, train, test *nn.Dataset, s Settings)
 		return nil, fmt.Errorf("codesign: no accelerator spec")
 	}
 	s = s.withDefaults()
-	res, err := Explore(dense, spec, train, s)
+	if test == nil || test.N < 2 {
+		return nil, fmt.Errorf("codesign: need at least 2 test images (held-out validation and test)")
+	}
+	nVal := min(s.ValImages, test.N/2)
+	val, rest := test.Subset(nVal), tail(test, test.N-nVal)
+	res, err := Explore(dense, spec, train, val, s)
 	if err != nil {
 		return res, err
 	}
-	if test == nil || test.N == 0 {
-		if s.NoRetrain && s.ValidateProxy == 0 {
-			return res, nil
-		}
-		return res, fmt.Errorf("codesign: the final comparison and the proxy validation need test images")
-	}
+	res.TestImages = rest.N
+	test = rest
 	if s.ValidateProxy > 0 {
 		if res.Validation, err = validate(dense, res.Candidates, train, test, s); err != nil {
 			return res, err
@@ -97,18 +103,19 @@ func Run(dense *nn.Model, spec *accel.Spec, train, test *nn.Dataset, s Settings)
 }
 
 // Explore computes the saliency once, enumerates and scores the candidates
-// (simulated cost and proxy accuracy), marks the Pareto front and chooses.
-func Explore(dense *nn.Model, spec *accel.Spec, train *nn.Dataset, s Settings) (*Result, error) {
+// (simulated cost and proxy accuracy on val, the held-out images), walks
+// per layer when s.Search is "walk", marks the Pareto front and chooses.
+func Explore(dense *nn.Model, spec *accel.Spec, train, val *nn.Dataset, s Settings) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	s = s.withDefaults().forModel(dense)
-	data, err := splitProxy(train, s.ProxyTrainImages, s.ProxyValImages)
+	data, err := proxySplit(train, val, s.ProxyTrainImages)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Model: dense.Arch.Name, Accelerator: spec.Name, Objective: s.Objective, Search: s.Search,
-		Budget: s.Budget, MaxDrop: s.MaxDrop, ProxyTrainImages: data.tune.N, ProxyValImages: data.val.N}
+		Budget: s.Budget, MaxDrop: s.MaxDrop, ProxyTrainImages: data.tune.N, ValImages: data.val.N}
 	if res.DenseProxyAccuracy, _, err = nn.EvaluateErr(dense, data.val, s.Workers); err != nil {
 		return nil, fmt.Errorf("proxy: dense: %w", err)
 	}
@@ -129,6 +136,11 @@ func Explore(dense *nn.Model, spec *accel.Spec, train *nn.Dataset, s Settings) (
 	}
 	if err := search(dense, cs, data, s); err != nil {
 		return nil, err
+	}
+	if s.Search == Walk {
+		if cs, err = walk(dense, spec, sal, cs, data, res.DenseProxyAccuracy, s); err != nil {
+			return nil, err
+		}
 	}
 	res.Candidates = cs
 	res.Front = markFront(cs)
