@@ -21,8 +21,8 @@ func init() { register(newCodesign) }
 
 // Default candidate grids of dcsim codesign.
 const (
-	defaultConvKeeps = "0.1,0.2,0.3,0.5,1"
-	defaultFCKeeps   = "0.02,0.04,0.08,0.15"
+	defaultConvKeeps = "0.05,0.1,0.2,0.3,0.5,1"
+	defaultFCKeeps   = "0.02,0.04,0.06,0.08,0.1,0.15"
 	// defaultSaliencyImages: the candidate masks rank weights by saliency
 	// summed over this many training images (one gradient pass).
 	defaultSaliencyImages = 10000
@@ -35,6 +35,7 @@ const (
 type codesignFlags struct {
 	in, accel         string
 	convKeep, fcKeep  string
+	globalKeep        string
 	bits              []string
 	maxDrop           float64
 	s                 codesign.Settings
@@ -77,9 +78,13 @@ A budget no candidate meets is an error naming the closest candidate.`,
 	fl.Int64Var(&f.s.Budget.MaxParams, "max-params", 0, "parameter budget: kept weights + biases (0 = none)")
 	fl.StringVar(&f.convKeep, "conv-keep", defaultConvKeeps, "conv keep fractions of the grid, comma-separated, each in (0,1]")
 	fl.StringVar(&f.fcKeep, "fc-keep", defaultFCKeeps, "FC keep fractions of the grid, comma-separated, each in (0,1]")
+	fl.StringVar(&f.globalKeep, "global-keep", joinFloats(codesign.DefaultGlobalKeeps),
+		"keep fractions of the global-threshold ladder every candidate's accuracy is measured against")
+	fl.Float64Var(&f.s.MinKeep, "min-keep", codesign.DefaultMinKeep, "fewest weights a chosen candidate keeps, as a fraction of all")
 	fl.StringArrayVar(&f.bits, "bits", nil, "codebook index bits per kind, e.g. conv=8,fc=5; repeat for a grid")
 	fl.StringVar(&f.s.Objective, "objective", codesign.Latency, "minimised among admissible candidates: "+strings.Join(codesign.Objectives(), ", "))
-	fl.Float64Var(&f.maxDrop, "max-drop", codesign.DefaultMaxDrop, "proxy accuracy a candidate may lose against dense (fraction)")
+	fl.Float64Var(&f.maxDrop, "max-drop", codesign.DefaultMaxDrop,
+		"proxy accuracy a candidate may lose against global-threshold pruning of its size (fraction)")
 	fl.StringVar(&f.s.Search, "search", codesign.Grid, "search strategy: "+strings.Join(codesign.Searches(), ", "))
 	fl.IntVar(&f.s.ProxyTrainImages, "proxy-images", codesign.DefaultProxyTrainImages, "training images of each candidate's proxy fine-tune")
 	fl.IntVar(&f.s.ValImages, "val-images", codesign.DefaultValImages,
@@ -133,6 +138,12 @@ func (f *codesignFlags) settings() (codesign.Settings, error) {
 	}
 	if s.FCKeeps, err = parseKeeps("fc-keep", f.fcKeep); err != nil {
 		return s, err
+	}
+	if s.GlobalKeeps, err = parseKeeps("global-keep", f.globalKeep); err != nil {
+		return s, err
+	}
+	if !(f.s.MinKeep > 0 && f.s.MinKeep <= 1) {
+		return s, fmt.Errorf("--min-keep: must be in (0,1], got %g", f.s.MinKeep)
 	}
 	for _, b := range f.bits {
 		v, err := codesign.ParseBits(b)

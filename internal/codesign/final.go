@@ -108,13 +108,16 @@ func row(name string, m *nn.Model, spec *accel.Spec, test *nn.Dataset, s Setting
 
 // retrain prunes a copy of dense for real with the schedule of s.Prune:
 // with keep > 0 at one global threshold, else as candidate c says (its
-// per-layer keeps, or its conv and FC keeps thresholded separately).
+// global keep, its per-layer keeps, or its conv and FC keeps thresholded
+// separately).
 func retrain(dense *nn.Model, train *nn.Dataset, keep float64, c *Candidate, s Settings) (*nn.Model, pruning.Report, error) {
 	m := dense.Clone()
 	p := s.Prune
 	p.Keep, p.ConvKeep, p.FCKeep, p.LayerKeeps = keep, 0, 0, nil
 	switch {
 	case keep > 0:
+	case c.Keep > 0: // a rung of the global-threshold ladder
+		p.Keep = c.Keep
 	case c.LayerKeeps != nil:
 		p.LayerKeeps = c.LayerKeeps
 	// A network with layers of one kind only has one threshold: the

@@ -131,20 +131,50 @@ func Explore(dense *nn.Model, spec *accel.Spec, train, val *nn.Dataset, s Settin
 	if err != nil {
 		return nil, err
 	}
+	lad, err := ladder(dense, sal, s)
+	if err != nil {
+		return nil, err
+	}
+	cs = append(cs, lad...)
 	if err := simulateAll(dense, spec, cs, s); err != nil {
 		return nil, err
 	}
-	if err := search(dense, cs, data, s); err != nil {
-		return nil, err
+	floor := s.MinKeep * float64(weightsOf(dense))
+	var live, small []int
+	for i := range cs {
+		switch {
+		case cs[i].Series == "global":
+		case float64(cs[i].Weights) < floor-0.5:
+			small = append(small, i)
+		default:
+			live = append(live, i)
+		}
 	}
-	if s.Search == Walk {
-		if cs, err = walk(dense, spec, sal, cs, data, res.DenseProxyAccuracy, s); err != nil {
+	// The ladder gets the full proxy (it is every candidate's reference);
+	// candidates below MinKeep cannot be chosen and get the one-shot only.
+	for i := range cs[len(cs)-len(lad):] {
+		if err := proxyAccuracy(dense, &cs[len(cs)-len(lad)+i], data, s.ProxyTrainImages, s); err != nil {
 			return nil, err
 		}
 	}
+	for _, i := range small {
+		if err := proxyAccuracy(dense, &cs[i], data, 0, s); err != nil {
+			return nil, err
+		}
+	}
+	if err := search(dense, cs, live, data, s); err != nil {
+		return nil, err
+	}
+	setReferences(cs)
+	if s.Search == Walk {
+		if cs, err = walk(dense, spec, sal, cs, data, floor, s); err != nil {
+			return nil, err
+		}
+		setReferences(cs)
+	}
 	res.Candidates = cs
 	res.Front = markFront(cs)
-	best, err := choose(cs, res.DenseProxyAccuracy, s)
+	best, err := choose(cs, floor, s)
 	if err != nil {
 		return res, err
 	}
@@ -171,16 +201,14 @@ func simulateAll(dense *nn.Model, spec *accel.Spec, cs []Candidate, s Settings) 
 	return nil
 }
 
-// search runs the proxy on the candidates with the strategy of s.
-func search(dense *nn.Model, cs []Candidate, data proxyData, s Settings) error {
+// search runs the proxy on the candidates live of cs with the strategy of
+// s.
+func search(dense *nn.Model, cs []Candidate, live []int, data proxyData, s Settings) error {
 	start := time.Now()
-	live := make([]int, len(cs))
-	for i := range live {
-		live[i] = i
-	}
+	live = slices.Clone(live)
 	images := s.ProxyTrainImages
 	if s.Search == Halving {
-		rungs := int(math.Ceil(math.Log2(float64(max(len(cs), 2))))) - 1
+		rungs := int(math.Ceil(math.Log2(float64(max(len(live), 2))))) - 1
 		images = max(1, s.ProxyTrainImages>>max(rungs, 0))
 	}
 	for {
@@ -193,6 +221,7 @@ func search(dense *nn.Model, cs []Candidate, data proxyData, s Settings) error {
 		if s.Search != Halving || len(live) <= 2 || images >= s.ProxyTrainImages {
 			return nil
 		}
+		setReferences(cs)
 		promote(cs, live)
 		live = live[:(len(live)+1)/2]
 		slices.Sort(live)
@@ -202,7 +231,8 @@ func search(dense *nn.Model, cs []Candidate, data proxyData, s Settings) error {
 
 // promote orders live for successive halving: the candidates on the Pareto
 // front of this rung first (they are the ones a longer fine-tune could make
-// the choice), then the rest, each part by proxy accuracy, best first.
+// the choice), then the rest, each part by proxy accuracy above the
+// reference, best first.
 func promote(cs []Candidate, live []int) {
 	pts := make([]Point, len(live))
 	for j, i := range live {
@@ -219,6 +249,6 @@ func promote(cs []Candidate, live []int) {
 			}
 			return 1
 		}
-		return -cmp.Compare(cs[a].Accuracy, cs[b].Accuracy)
+		return -cmp.Compare(cs[a].Accuracy-cs[a].Reference, cs[b].Accuracy-cs[b].Reference)
 	})
 }

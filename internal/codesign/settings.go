@@ -15,8 +15,9 @@ import (
 
 // Defaults used when a Settings field is zero.
 const (
-	// DefaultMaxDrop is the accuracy a candidate may lose against dense on
-	// the proxy (0.002 = 0.2 percentage points).
+	// DefaultMaxDrop is the proxy accuracy a candidate may lose against
+	// global-threshold pruning at the same number of weights (0.002 = 0.2
+	// percentage points).
 	DefaultMaxDrop = 0.002
 	// DefaultProxyTrainImages is the size of the training subset of the
 	// proxy fine-tune: 6000 images, a tenth of an MNIST epoch.
@@ -37,6 +38,14 @@ const (
 	DefaultRounds        = 3
 	DefaultRetrainEpochs = 1
 	DefaultFinalEpochs   = 1
+	// DefaultMinKeep is the smallest fraction of all weights a chosen
+	// candidate keeps: 0.08, the density at which Deep Compression pruned
+	// LeNet-5 and LeNet-300-100 without loss (Han et al. 2015, Table 1:
+	// 431K → 36K and 267K → 22K weights). The proxy cannot certify a size:
+	// a tenth of an epoch of fine-tuning recovers less than real
+	// retraining (docs/results.md), so the size is the user's, like dcsim
+	// prune's --keep, and the search decides where the weights go.
+	DefaultMinKeep = 0.08
 	// DefaultWalkSteps bounds the per-layer walk (Search "walk"): at most
 	// this many accepted steps, each trying one move per layer.
 	DefaultWalkSteps = 6
@@ -49,6 +58,10 @@ const (
 	DefaultConvBits = 8
 	DefaultFCBits   = 5
 )
+
+// DefaultGlobalKeeps is the global-threshold ladder: keep fractions that
+// span the sizes of the default grid (2–20 % of LeNet-5's weights).
+var DefaultGlobalKeeps = []float64{0.02, 0.04, 0.08, 0.15, 0.3}
 
 // Objectives, strategies by name: what the choice minimises among the
 // candidates that meet the budget and the accuracy tolerance.
@@ -71,10 +84,11 @@ const (
 	// at most two candidates or the fine-tune reaches ProxyTrainImages.
 	Halving = "halving"
 	// Walk runs the grid, then a greedy per-layer walk from the grid's
-	// choice (NetAdapt-style, Yang et al. 2018): each step tries lowering
-	// each layer's keep by WalkFactor, simulates and proxies every move, and
-	// takes the admissible one that lowers the objective most per unit of
-	// proxy accuracy lost.
+	// choice (NetAdapt-style, Yang et al. 2018) at its number of weights:
+	// each step tries, for each layer, taking WalkFactor of its weights
+	// away and giving them to the other layers' most salient pruned
+	// weights; it simulates and proxies every move and takes the admissible
+	// one that lowers the objective most per unit of proxy accuracy lost.
 	Walk = "walk"
 )
 
@@ -115,9 +129,19 @@ type Settings struct {
 	// Objective is minimised among the admissible candidates: "latency"
 	// (default), "energy" or "params".
 	Objective string
-	// MaxDrop is the proxy accuracy a candidate may lose against dense
-	// (fraction, not points); 0 means DefaultMaxDrop.
+	// MaxDrop is the proxy accuracy a candidate may lose against global
+	// threshold pruning at the same number of weights (fraction, not
+	// points); 0 means DefaultMaxDrop.
 	MaxDrop float64
+	// MinKeep is the smallest fraction of all weights a chosen candidate
+	// keeps; 0 means DefaultMinKeep. Candidates below it are listed with
+	// their one-shot accuracy only.
+	MinKeep float64
+	// GlobalKeeps are the keep fractions of the global-threshold ladder:
+	// each is a candidate (series "global"), and their proxy accuracies,
+	// interpolated in log(weights), are every candidate's reference. Nil
+	// means DefaultGlobalKeeps.
+	GlobalKeeps []float64
 	// Search is "grid" (default), "halving" or "walk".
 	Search string
 	// WalkSteps bounds the per-layer walk; 0 means DefaultWalkSteps.
@@ -164,6 +188,11 @@ func (s Settings) Validate() error {
 	if err := checkKeeps("fc-keep", s.FCKeeps); err != nil {
 		return err
 	}
+	if s.GlobalKeeps != nil {
+		if err := checkKeeps("global-keep", s.GlobalKeeps); err != nil {
+			return err
+		}
+	}
 	for _, b := range s.Bits {
 		if err := b.check(); err != nil {
 			return err
@@ -179,6 +208,8 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("search: unknown strategy %q (valid: %s)", s.Search, strings.Join(Searches(), ", "))
 	case !(s.MaxDrop >= 0 && s.MaxDrop < 1):
 		return fmt.Errorf("max-drop: must be in [0,1), got %g", s.MaxDrop)
+	case !(s.MinKeep >= 0 && s.MinKeep <= 1):
+		return fmt.Errorf("min-keep: must be in (0,1], got %g", s.MinKeep)
 	case s.ProxyTrainImages < 0:
 		return fmt.Errorf("proxy-images: must be ≥ 0, got %d", s.ProxyTrainImages)
 	case s.ValImages < 0:
@@ -256,6 +287,12 @@ func (s Settings) withDefaults() Settings {
 	}
 	if s.ProxyTrainImages == 0 {
 		s.ProxyTrainImages = DefaultProxyTrainImages
+	}
+	if s.MinKeep == 0 {
+		s.MinKeep = DefaultMinKeep
+	}
+	if s.GlobalKeeps == nil {
+		s.GlobalKeeps = DefaultGlobalKeeps
 	}
 	if s.ValImages == 0 {
 		s.ValImages = DefaultValImages

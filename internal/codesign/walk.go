@@ -1,8 +1,10 @@
 package codesign
 
 import (
+	"cmp"
 	"fmt"
-	"maps"
+	"math"
+	"slices"
 	"time"
 
 	"github.com/dcsim/dcsim/accel"
@@ -13,25 +15,29 @@ import (
 // The per-layer walk (Search "walk"). Two class thresholds cannot say that
 // conv2 of LeNet-5 (70 % of its MACs) should be pruned much harder than
 // conv1 (500 weights), or one FC layer harder than another; a walk over
-// per-layer keeps can. It starts from the grid's best candidate within the
-// accuracy tolerance and, at each step, tries one move per layer — that
-// layer's keep fraction times WalkFactor, its mask the top of the same
-// saliency — simulating and proxying every move like a grid candidate. The
-// step takes the move within the tolerance that lowers the objective most
-// per unit of proxy accuracy lost (NetAdapt, Yang et al. 2018, with the
-// simulator in place of its latency tables). It stops after s.WalkSteps
-// steps or when no move within the tolerance lowers the objective. Every
-// move becomes a candidate (series "walk"), so the Pareto front and the
-// final choice see them next to the grid.
+// per-layer keeps can. It starts from the admissible grid candidate with
+// the smallest objective and keeps its number of weights: at each step it
+// tries one move per layer — keep WalkFactor of that layer's kept weights
+// (its most salient, at least the minimum layer density) and turn on as
+// many of the most salient pruned weights of the other layers — simulating
+// and proxying every move like a grid candidate. The step takes the admissible move that lowers
+// the objective most per unit of proxy accuracy lost (NetAdapt, Yang et
+// al. 2018, with the simulator in place of its latency tables, at a fixed
+// size rather than a shrinking one). It stops after s.WalkSteps steps or
+// when no admissible move lowers the objective. Every move becomes a
+// candidate (series "walk"), so the Pareto front and the final choice see
+// them next to the grid.
 
-// walk appends the walk's candidates to cs and returns it.
-func walk(dense *nn.Model, spec *accel.Spec, sal [][]float32, cs []Candidate, data proxyData, denseAcc float64, s Settings) ([]Candidate, error) {
+// walk appends the walk's candidates to cs and returns it. cs carries its
+// references (setReferences); floor is the fewest weights a choice keeps.
+func walk(dense *nn.Model, spec *accel.Spec, sal [][]float32, cs []Candidate, data proxyData, floor float64, s Settings) ([]Candidate, error) {
 	start := time.Now()
-	from := walkStart(cs, denseAcc, s)
+	from := walkStart(cs, floor, s)
 	if from < 0 {
-		s.logf("walk: no grid candidate within the accuracy tolerance to start from")
+		s.logf("walk: no admissible grid candidate to start from")
 		return cs, nil
 	}
+	ref := reference(cs)
 	cur := cs[from]
 	minD := s.Prune.MinLayerDensity
 	if minD == 0 {
@@ -52,13 +58,16 @@ func walk(dense *nn.Model, spec *accel.Spec, sal [][]float32, cs []Candidate, da
 			if err := proxyAccuracy(dense, &c, data, s.ProxyTrainImages, s); err != nil {
 				return nil, err
 			}
+			if ref != nil {
+				c.Reference = ref(c.Weights)
+			}
 			moves = append(moves, c)
 		}
 		tried += len(moves)
 		cs = append(cs, moves...)
-		next := bestMove(&cur, moves, denseAcc, 1/float64(data.val.N), s)
+		next := bestMove(&cur, moves, 1/float64(data.val.N), s)
 		if next < 0 {
-			s.logf("walk: step %d: no move within the tolerance lowers the %s", step, s.Objective)
+			s.logf("walk: step %d: no admissible move lowers the %s", step, s.Objective)
 			break
 		}
 		cur = moves[next]
@@ -68,37 +77,46 @@ func walk(dense *nn.Model, spec *accel.Spec, sal [][]float32, cs []Candidate, da
 	return cs, nil
 }
 
-// walkStart is the index of the candidate within the accuracy tolerance
-// with the smallest objective (ties as choose breaks them), or -1.
-func walkStart(cs []Candidate, denseAcc float64, s Settings) int {
+// walkStart is the index of the grid candidate with at least floor
+// weights and proxy accuracy within the tolerance of its reference that
+// has the smallest objective (ties as choose breaks them), or -1.
+func walkStart(cs []Candidate, floor float64, s Settings) int {
 	best := -1
 	for i := range cs {
 		c := &cs[i]
-		if c.Accuracy >= denseAcc-s.MaxDrop-1e-12 && (best < 0 || better(s.Objective, c, &cs[best])) {
+		if c.Series != "candidates" || float64(c.Weights) < floor-0.5 || c.Accuracy < c.Reference-s.MaxDrop-1e-12 {
+			continue
+		}
+		if best < 0 || better(s.Objective, c, &cs[best]) {
 			best = i
 		}
 	}
 	return best
 }
 
-// move is cur with layer l's keep fraction times WalkFactor, simulated;
-// ok is false when the layer cannot lose a weight.
+// move is cur with WalkFactor of layer l's kept weights given to the most
+// salient pruned weights of the other layers, simulated; ok is false when
+// layer l is at its floor or nothing can take its weights.
 func move(dense *nn.Model, spec *accel.Spec, sal [][]float32, cur *Candidate, l int, minD float64, step int, s Settings) (Candidate, bool, error) {
 	ps := dense.Params()
 	n := len(cur.masks[l])
-	k := keptOf(cur.masks[l]) * WalkFactor / float64(n)
-	mask, err := layerMask(sal[l], k, minD)
-	if err != nil || keptOf(mask) >= keptOf(cur.masks[l]) {
+	before := keptOf(cur.masks[l])
+	target := max(math.Round(before*WalkFactor), math.Ceil(minD*float64(n)), 1)
+	if target >= before {
 		return Candidate{}, false, nil // at the layer's floor
 	}
+	mask, err := layerMask(sal[l], target/float64(n), minD)
+	if err != nil {
+		return Candidate{}, false, err
+	}
+	freed := int(before - keptOf(mask))
 	masks := append([][]float32(nil), cur.masks...)
 	masks[l] = mask
-	c := Candidate{Name: fmt.Sprintf("walk %d %s %.3g", step, ps[l].Layer, k), Series: "walk",
-		LayerKeeps: maps.Clone(cur.LayerKeeps), Bits: cur.Bits, masks: masks}
-	if c.LayerKeeps == nil {
-		c.LayerKeeps = layerKeeps(ps, cur.masks)
+	if freed <= 0 || !giveBack(masks, sal, l, freed) {
+		return Candidate{}, false, nil
 	}
-	c.LayerKeeps[ps[l].Layer] = keptOf(mask) / float64(n)
+	c := Candidate{Name: fmt.Sprintf("walk %d %s %.3g", step, ps[l].Layer, keptOf(mask)/float64(n)), Series: "walk",
+		LayerKeeps: layerKeeps(ps, masks), Bits: cur.Bits, masks: masks}
 	c.ConvKeep, c.FCKeep = kindKeep(ps, masks, nn.Conv), kindKeep(ps, masks, nn.FC)
 	m, err := prepare(dense, &c, s.Seed)
 	if err != nil {
@@ -110,15 +128,51 @@ func move(dense *nn.Model, spec *accel.Spec, sal [][]float32, cur *Candidate, l 
 	return c, true, nil
 }
 
-// bestMove is the index of the move within the tolerance that lowers the
-// objective below cur's most per unit of proxy accuracy lost (a loss
-// under floor, one validation image, counts as floor), or -1.
-func bestMove(cur *Candidate, moves []Candidate, denseAcc, floor float64, s Settings) int {
+// giveBack turns on the n most salient pruned weights of the layers other
+// than skip, copying the masks it changes; false when fewer than n exist.
+func giveBack(masks [][]float32, sal [][]float32, skip, n int) bool {
+	type entry struct {
+		v    float32
+		l, i int32
+	}
+	var es []entry
+	for l, m := range masks {
+		if l == skip {
+			continue
+		}
+		for i, v := range m {
+			if v == 0 {
+				es = append(es, entry{sal[l][i], int32(l), int32(i)})
+			}
+		}
+	}
+	if len(es) < n {
+		return false
+	}
+	slices.SortFunc(es, func(a, b entry) int {
+		return cmp.Or(-cmp.Compare(a.v, b.v), cmp.Compare(a.l, b.l), cmp.Compare(a.i, b.i))
+	})
+	copied := map[int32]bool{}
+	for _, e := range es[:n] {
+		if !copied[e.l] {
+			masks[e.l] = slices.Clone(masks[e.l])
+			copied[e.l] = true
+		}
+		masks[e.l][e.i] = 1
+	}
+	return true
+}
+
+// bestMove is the index of the admissible move (proxy accuracy within the
+// tolerance of its reference) that lowers the objective below cur's most
+// per unit of proxy accuracy lost (a loss under floor, one validation
+// image, counts as floor), or -1.
+func bestMove(cur *Candidate, moves []Candidate, floor float64, s Settings) int {
 	best, bestScore := -1, 0.0
 	for i := range moves {
 		c := &moves[i]
 		gain := objective(s.Objective, cur) - objective(s.Objective, c)
-		if c.Accuracy < denseAcc-s.MaxDrop-1e-12 || gain <= 0 {
+		if c.Accuracy < c.Reference-s.MaxDrop-1e-12 || gain <= 0 {
 			continue
 		}
 		score := gain / max(cur.Accuracy-c.Accuracy, floor)
