@@ -33,7 +33,7 @@ var allowed = map[string][]string{
 
 // commandLayer are the project packages a command-layer program (scripts/...)
 // may use: everything but the CLI itself.
-var commandLayer = []string{"internal/workload", "internal/fileio", "internal/strictyaml", "internal/experiment", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb"}
+var commandLayer = []string{"internal/workload", "internal/fileio", "internal/strictyaml", "internal/experiment", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "scripts/internal/proctime"}
 
 // allowedFor returns the allowed dependencies of a package, treating every
 // program under scripts/ as part of the command layer.

@@ -88,26 +88,34 @@ var nodeType = reflect.TypeOf(yaml.Node{})
 // value of the right shape and type), stores each value in v and records
 // the line of every key under its dotted path.
 func (d *Decoder) walk(node *yaml.Node, v reflect.Value, prefix string) error {
-	node = Deref(node)
-	if IsNull(node) {
-		return nil
-	}
-	if node.Kind != yaml.MappingNode {
-		return d.Errorf(node, prefix, "want a mapping of keys, got %s", Describe(node))
-	}
 	fields := yamlFields(v.Type())
-	for i := 0; i+1 < len(node.Content); i += 2 {
-		k, val := node.Content[i], node.Content[i+1]
-		path, err := d.key(k, prefix)
-		if err != nil {
-			return err
-		}
+	return d.pairs(node, prefix, "keys", func(k, val *yaml.Node, path string) error {
 		idx, ok := fields[k.Value]
 		if !ok {
 			return d.Errorf(k, path, "unknown key (valid: %s)", strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
 		}
 		d.Lines[path] = k.Line
-		if err := d.value(val, v.Field(idx), path); err != nil {
+		return d.value(val, v.Field(idx), path)
+	})
+}
+
+// pairs calls each for every key and value of the mapping node (null: an
+// empty mapping) after checking the key; of says what the keys are, for
+// the error about a node that is not a mapping.
+func (d *Decoder) pairs(node *yaml.Node, prefix, of string, each func(k, val *yaml.Node, path string) error) error {
+	node = Deref(node)
+	if IsNull(node) {
+		return nil
+	}
+	if node.Kind != yaml.MappingNode {
+		return d.Errorf(node, prefix, "want a mapping of %s, got %s", of, Describe(node))
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		path, err := d.key(node.Content[i], prefix)
+		if err == nil {
+			err = each(node.Content[i], node.Content[i+1], path)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -157,30 +165,18 @@ func (d *Decoder) value(val *yaml.Node, f reflect.Value, path string) error {
 
 // mapping decodes a mapping of free names (layer names) into the map f.
 func (d *Decoder) mapping(node *yaml.Node, f reflect.Value, prefix string) error {
-	node = Deref(node)
-	if IsNull(node) {
-		return nil
-	}
-	if node.Kind != yaml.MappingNode {
-		return d.Errorf(node, prefix, "want a mapping of names, got %s", Describe(node))
-	}
-	if f.IsNil() {
-		f.Set(reflect.MakeMap(f.Type()))
-	}
-	for i := 0; i+1 < len(node.Content); i += 2 {
-		k, val := node.Content[i], node.Content[i+1]
-		path, err := d.key(k, prefix)
-		if err != nil {
-			return err
-		}
+	return d.pairs(node, prefix, "names", func(k, val *yaml.Node, path string) error {
 		d.Lines[path] = k.Line
 		e := reflect.New(f.Type().Elem()).Elem()
 		if err := d.value(val, e, path); err != nil {
 			return err
 		}
+		if f.IsNil() {
+			f.Set(reflect.MakeMap(f.Type()))
+		}
 		f.SetMapIndex(reflect.ValueOf(k.Value), e)
-	}
-	return nil
+		return nil
+	})
 }
 
 // Strict decodes data once more with yaml.v3's own strict decoder

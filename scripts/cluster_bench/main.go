@@ -17,10 +17,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/scripts/internal/proctime"
 )
 
 func main() {
@@ -49,11 +49,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var cb clustering.Codebook
 	for r := 0; r < 3; r++ {
 		var err error
-		c0 := cpuTime()
+		c0 := proctime.CPU()
 		if cb, err = clustering.Cluster(w, clustering.Settings{}); err != nil {
 			return err
 		}
-		best, bestCPU = min(best, cb.Stats.Duration), min(bestCPU, cpuTime()-c0)
+		best, bestCPU = min(best, cb.Stats.Duration), min(bestCPU, proctime.CPU()-c0)
 	}
 	k := len(cb.Centroids)
 	out := map[string]any{"n": *n, "k": k, "std": cb.Stats.Std, "threshold": clustering.DefaultThreshold * cb.Stats.Std,
@@ -88,15 +88,6 @@ func laplace(n int, seed uint64, b float64) []float32 {
 		}
 	}
 	return w
-}
-
-// cpuTime is the user + system CPU time of this process (all threads).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // writeNPY writes a 1-D little-endian float32 array in NumPy's .npy v1.0

@@ -16,10 +16,10 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
-	"syscall"
 	"time"
 
 	"github.com/dcsim/dcsim/onnx"
+	"github.com/dcsim/dcsim/scripts/internal/proctime"
 )
 
 func main() {
@@ -58,7 +58,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	cpu0 := cpuTime()
+	cpu0 := proctime.CPU()
 	walls := make([]time.Duration, *reps)
 	for i := range walls {
 		t0 := time.Now()
@@ -67,7 +67,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		walls[i] = time.Since(t0)
 	}
-	cpu := cpuTime() - cpu0
+	cpu := proctime.CPU() - cpu0
 	runtime.ReadMemStats(&after)
 	slices.Sort(walls)
 	n := uint64(*reps)
@@ -75,13 +75,4 @@ func run(args []string, stdout, stderr io.Writer) error {
 		*in, float64(len(data))/1e6, *reps, walls[*reps/2].Seconds(), cpu.Seconds()/float64(*reps),
 		(after.Mallocs-before.Mallocs)/n, float64(after.TotalAlloc-before.TotalAlloc)/float64(n)/1e6)
 	return err
-}
-
-// cpuTime is the user + system CPU time of this process (all threads).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
