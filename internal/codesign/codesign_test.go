@@ -54,13 +54,22 @@ func TestFrontRandom(t *testing.T) {
 	for i, p := range pts {
 		dominated, dup := false, false
 		for j, q := range pts {
-			dominated = dominated || dominates(q, p)
+			dominated = dominated || dominatesPoint(q, p)
 			dup = dup || (j < i && q == p)
 		}
 		if on[i] == (dominated || dup) {
 			t.Fatalf("point %d %+v: on front %v, dominated %v, duplicate %v", i, p, on[i], dominated, dup)
 		}
 	}
+}
+
+// dominatesPoint is the definition: q at least as good as p everywhere
+// (accuracy maximised, the rest minimised) and better somewhere.
+func dominatesPoint(q, p Point) bool {
+	if q.Accuracy < p.Accuracy || q.LatencyUS > p.LatencyUS || q.EnergyPJ > p.EnergyPJ || q.Params > p.Params {
+		return false
+	}
+	return q.Accuracy > p.Accuracy || q.LatencyUS < p.LatencyUS || q.EnergyPJ < p.EnergyPJ || q.Params < p.Params
 }
 
 // TestMasksHitKeepFractions: a candidate's conv layers keep exactly

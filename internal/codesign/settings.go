@@ -227,9 +227,7 @@ func (s Settings) Validate() error {
 	case s.Workloads == nil:
 		return fmt.Errorf("codesign: Settings.Workloads is required")
 	}
-	p := s.Prune
-	p.Keep, p.ConvKeep, p.FCKeep = 0.5, 0, 0
-	return p.Validate() // errors name the field: rounds, retrain-epochs, …
+	return s.Prune.ValidateSchedule() // errors name the field: rounds, retrain-epochs, …
 }
 
 // checkKeeps rejects an empty list, a value outside (0,1] and duplicates.
