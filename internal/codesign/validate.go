@@ -53,8 +53,19 @@ func validate(dense *nn.Model, cs []Candidate, train, test *nn.Dataset, s Settin
 	start := time.Now()
 	v := &Validation{}
 	var px, tx []float64
-	for _, i := range spread(cs, s.ValidateProxy) {
-		c := &cs[i]
+	// Only candidates the proxy fine-tuned: those below MinKeep carry
+	// their one-shot accuracy, another measure.
+	var tuned []Candidate
+	for _, c := range cs {
+		if c.ProxyImages > 0 {
+			tuned = append(tuned, c)
+		}
+	}
+	if len(tuned) == 0 { // a one-shot proxy (ProxyTrainImages 0)
+		tuned = cs
+	}
+	for _, i := range spread(tuned, s.ValidateProxy) {
+		c := &tuned[i]
 		s.logf("validating the proxy: retraining %s", c.Name)
 		m, _, err := retrain(dense, train, 0, c, s)
 		if err != nil {
