@@ -161,3 +161,61 @@ func TestWords(t *testing.T) {
 		}
 	}
 }
+
+// TestLoopOrderChoice checks the loop order the memory model picks and its
+// traffic on VGG-16 conv1_2 (64@224×224 → 64, 3×3 pad 1: M = 50176,
+// K = 576, N = 64; input and output 3,211,264 B, filter 36,864 B at 8 bits)
+// on the 32×32 test spec (ifmap and filter halves 256 KiB, ofmap half
+// 128 KiB), against hand derivations.
+func TestLoopOrderChoice(t *testing.T) {
+	conv12 := vgg16().Layers[1]
+	const in, filter, out = 3211264, 36864, 3211264
+	for _, tc := range []struct {
+		df          accel.Dataflow
+		order       string
+		read, write int64
+		compute     Cycles
+		why         string
+	}{
+		// SCALE-Sim's "N,K,m" keeps a column fold's 50176×32 32-bit sums
+		// (6.1 MiB) nowhere and spills 17 of 18 row folds: 2·17·M·N·4 B =
+		// 436.7 MB. Tiled: 1024 rows × 32 columns × 4 B = 128 KiB fit, so
+		// 49 tiles of 1024; the filter (36 KiB) stays on chip across tiles,
+		// a tile's ifmap share (3211264/49 = 64 KiB) across column folds:
+		// everything moves once, for 48 more fills per fold (18·2·49·94).
+		{accel.WS, "M,N,K,m", in + filter, out, 18 * 2 * (49*(2*32+32-2) + 50176),
+			"partial sums resident"},
+		// os "N,M,k" fetches the ifmap (3.1 MiB, does not fit) once per
+		// column fold (2); "M,N,k" keeps the whole filter and a row fold's
+		// 2 KiB ifmap share on chip: each once. Same compute, same
+		// prologue, fewer bytes.
+		{accel.OS, "M,N,k", in + filter, out, 1568 * 2 * (32 + 32 + 576 - 2), "ifmap once"},
+		// is "M,K,n": a column fold's 64×32 sums fit; SCALE-Sim's order.
+		{accel.IS, "M,K,n", in + filter, out, 18 * 1568 * (2*32 + 32 + 64 - 2), "no spill"},
+	} {
+		r, err := SimulateLayer(testSpec(tc.df, 32, 32), &conv12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.LoopOrder != tc.order || r.ComputeCycles != tc.compute {
+			t.Errorf("%s: order %q compute %d, want %q %d (%s)", tc.df, r.LoopOrder, r.ComputeCycles,
+				tc.order, tc.compute, tc.why)
+		}
+		if r.Counts.DRAMReadBytes != tc.read || r.Counts.DRAMWriteBytes != tc.write {
+			t.Errorf("%s: DRAM read %d write %d, want %d %d (%s)", tc.df, r.Counts.DRAMReadBytes,
+				r.Counts.DRAMWriteBytes, tc.read, tc.write, tc.why)
+		}
+	}
+	// SCALE-Sim's ws order, forced, is the spilling one the tiled order
+	// replaces: the ifmap twice, 17 spill round trips of M·N 32-bit sums
+	// (the 446 MB).
+	spec := testSpec(accel.WS, 32, 32)
+	m, k, n, g := conv12.GEMM()
+	base := newMemModel(spec, &conv12, newSystolicGeom(systolicMappings[accel.WS], 32, 32, m, k, n, g), 8)
+	if got, want := base.dramBytes(), int64(2*in+filter+out+2*17*50176*64*4); got != want {
+		t.Errorf("ws N,K,m: DRAM %d, want %d", got, want)
+	}
+	if planned := planMemory(spec, &conv12, base.g, 8); planned.cycles() >= base.cycles() {
+		t.Errorf("ws: tiled order %d cycles, not fewer than SCALE-Sim's %d", planned.cycles(), base.cycles())
+	}
+}
