@@ -84,7 +84,7 @@ func dramByOperand(mm memModel, c Counts) *DRAMTraffic {
 	g := mm.g
 	grp := int64(g.Groups)
 	t := &DRAMTraffic{
-		IfmapRead: grp * bitsToBytes(mm.fetchIfmap*mm.ifmapElems*int64(mm.ab)),
+		IfmapRead: grp * bitsToBytes(mm.ifmapFetched()*int64(mm.ab)),
 		PsumWrite: grp * bitsToBytes(mm.spills*int64(g.M)*int64(g.N)*int64(mm.accb)),
 	}
 	t.PsumRead = t.PsumWrite

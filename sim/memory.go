@@ -7,8 +7,8 @@ import (
 )
 
 // loopOrder is the order of a systolic layer's fold loops: SCALE-Sim's,
-// or the alternative the memory model may choose per layer when it moves
-// fewer bytes or stalls less (planMemory).
+// or the alternative the memory model may choose per layer when it stalls
+// less or moves fewer bytes (planMemory).
 type loopOrder uint8
 
 const (
@@ -17,9 +17,10 @@ const (
 	orderSCALESim loopOrder = iota
 	// orderSwapped (os "M,N,k"), orderTiled (ws "M,N,K,m", is "N,M,K,n"):
 	// os swaps the fold loops (row fold outer); ws and is cut the streamed
-	// extent T into tiles whose partial sums fit the ofmap buffer and run
-	// every (column, row) fold once per tile, so partial sums never leave
-	// the chip, at the price of reloading the stationary tile per T tile.
+	// extent T into tiles whose partial sums fit the ofmap buffer (and
+	// possibly whose streamed share fits its buffer) and run every
+	// (column, row) fold once per tile, at the price of reloading the
+	// stationary tile per T tile.
 	orderSwapped
 	orderTiled = orderSwapped
 )
@@ -39,12 +40,14 @@ const (
 //   - ws "N,K,m", is "M,K,n" (SCALE-Sim): the stationary operand (ws
 //     filter, is ifmap) is read once, tile by tile; the streamed one is
 //     needed by every column fold: once if it all fits, else once per
-//     column fold. The reduction K is split over row folds: partial sums
+//     column fold (ws: each row fold then reads what its taps touch,
+//     ifmapPass). The reduction K is split over row folds: partial sums
 //     of a column fold (T×Cols) stay in the ofmap buffer when they fit,
 //     else every row fold but the last spills them to DRAM and every row
 //     fold but the first reads them back (at accumulator width).
 //   - ws "M,N,K,m", is "N,M,K,n" (T tiled): T is cut into TTiles tiles
-//     whose partial sums (TTile×Cols) fit half the ofmap buffer; the
+//     whose partial sums (TTile×Cols) fit half the ofmap buffer (no
+//     spills; planMemory may pick smaller tiles); the
 //     stationary operand is read once if it all fits, else once per tile;
 //     a tile's share of the streamed operand is reused by the column folds
 //     (once if the share fits, else once per column fold). No spills.
@@ -70,36 +73,56 @@ type memModel struct {
 	reuse                   [2]bool
 	fetchIfmap, fetchFilter int64 // DRAM fetches of the whole operand per group
 	spills                  int64 // partial-sum spill round trips per group
+	// passElems is the ifmap elements one fetch reads: the unique ifmap,
+	// except on ws when it is not kept between row folds (ifmapPass).
+	passElems int64
+}
+
+// ifmapFetched is the ifmap elements read from DRAM per group.
+func (mm memModel) ifmapFetched() int64 {
+	if mm.fetchIfmap == 1 {
+		return mm.ifmapElems
+	}
+	return mm.fetchIfmap * mm.passElems
 }
 
 // planMemory returns the memory model of a layer mapped as g in the
-// cheaper of its two loop orders: fewer cycles (compute + stall), then
-// fewer DRAM bytes, then SCALE-Sim's. The os alternative swaps the fold
-// loops (same compute); the ws/is one exists only when SCALE-Sim's order
-// spills partial sums and one streamed row's partial sums fit the ofmap
-// buffer.
+// cheapest of its candidate loop orders: fewer cycles (compute + stall),
+// then fewer DRAM bytes, then SCALE-Sim's. The os alternative swaps the
+// fold loops (same compute). The ws/is alternatives tile T when SCALE-Sim's
+// order spills partial sums or re-streams its streamed operand: tiles
+// whose partial sums fit the ofmap buffer, and tiles small enough that
+// also their share of the streamed operand fits its buffer.
 func planMemory(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64) memModel {
-	base := newMemModel(spec, l, g, wbits)
-	var alt systolicGeom
-	switch {
-	case g.Map.outputStationary:
-		alt = g
-		alt.Order = orderSwapped
-	case base.spills > 0:
-		tt := int(spec.Memory.OfmapSRAMKiB * 1024 / 2 / (float64(min(g.Cols, g.SC)) * float64(base.accb) / 8))
-		if tt < 1 || tt >= g.T {
-			return base
+	best := newMemModel(spec, l, g, wbits)
+	try := func(alt systolicGeom) {
+		other := newMemModel(spec, l, alt, wbits)
+		cb, co := best.cycles(), other.cycles()
+		if co < cb || co == cb && other.dramBytes() < best.dramBytes() {
+			best = other
 		}
-		alt = g.tiled(tt)
-	default:
-		return base
 	}
-	other := newMemModel(spec, l, alt, wbits)
-	cb, co := base.cycles(), other.cycles()
-	if co < cb || co == cb && other.dramBytes() < base.dramBytes() {
-		return other
+	if g.Map.outputStationary {
+		alt := g
+		alt.Order = orderSwapped
+		try(alt)
+		return best
 	}
-	return base
+	if best.spills == 0 && best.reuse[g.Map.stream] {
+		return best
+	}
+	// largest tiles whose partial sums, resp. streamed share, fit
+	ttP := g.T
+	if best.spills > 0 {
+		ttP = int(spec.Memory.OfmapSRAMKiB * 1024 / 2 / (float64(min(g.Cols, g.SC)) * float64(best.accb) / 8))
+	}
+	ttS := int(halfSRAM(spec, g.Map.stream) / (best.operandBytes(g.Map.stream) / float64(g.T)))
+	for _, tt := range [2]int{ttP, min(ttP, ttS)} {
+		if tt >= 1 && tt < g.T {
+			try(g.tiled(tt))
+		}
+	}
+	return best
 }
 
 // cycles is the layer's compute plus stall cycles in this order.
@@ -116,6 +139,7 @@ func newMemModel(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64) memM
 	mm := memModel{g: g, ab: spec.Precision.ActivationBits, wbits: wbits,
 		accb: spec.Precision.AccumulatorBits, wordB: spec.Memory.WordBytes, bpc: bytesPerCycle(spec)}
 	mm.ifmapElems = l.InputRead() / int64(g.Groups) // what the windows touch (InputRead)
+	mm.passElems = mm.ifmapElems
 	fits := func(op operand, share float64) bool { return mm.operandBytes(op)*share <= halfSRAM(spec, op) }
 	mp := g.Map
 	if mp.outputStationary {
@@ -143,6 +167,9 @@ func newMemModel(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64) memM
 	}
 	if !mm.reuse[mp.stream] {
 		*mm.fetches(mp.stream) = int64(g.ColFolds)
+		if mp.stream == ifmapOp && g.RowFolds > 1 {
+			mm.passElems = ifmapPass(l, g.Rows)
+		}
 	}
 	// A column fold's partial sums: TTile streamed rows × the fold's columns.
 	psum := float64(g.TTile) * float64(min(g.Cols, g.SC)) * float64(mm.accb) / 8
@@ -213,7 +240,7 @@ func (mm memModel) count(c *Counts) {
 	if !g.Map.outputStationary {
 		psum = int64(g.RowFolds-1) * m * n
 	}
-	ifFetch := mm.fetchIfmap * mm.ifmapElems
+	ifFetch := mm.ifmapFetched()
 	fFetch := mm.fetchFilter * k * n
 	spill := mm.spills * m * n
 	c.IfmapReads += grp * words(ifRd, mm.ab, mm.wordB)
@@ -294,7 +321,10 @@ func (mm memModel) foldBytes(row, col, t foldClass) foldTraffic {
 		st = 0
 	}
 	var sm float64
-	if col.first || !mm.reuse[g.Map.stream] {
+	switch {
+	case !mm.reuse[g.Map.stream] && g.Map.stream == ifmapOp:
+		sm = float64(mm.passElems) * float64(mm.ab) / 8 * fk * tu / float64(g.T)
+	case col.first || !mm.reuse[g.Map.stream]:
 		sm = mm.operandBytes(g.Map.stream) * fk * tu / float64(g.T)
 	}
 	if g.Map.stationary == filterOp {

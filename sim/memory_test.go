@@ -93,9 +93,13 @@ func TestDRAMRefetch(t *testing.T) {
 		read, write int64
 	}{
 		{accel.WS, 512, g * (ifmap + filter), g * ofmap},
-		// ws, tiny buffers: ifmap once per column fold (4); 38 row folds
-		// spill 37 rounds of 32-bit partial sums.
-		{accel.WS, 1, g * (4*ifmap + filter + 37*ofmap*4), g * (ofmap + 37*ofmap*4)},
+		// ws, tiny buffers: the ifmap streams once per column fold (4),
+		// each row fold reading what its taps touch: the 32-wide K folds
+		// hold parts of one or two of the 25 taps (48 channels each), so a
+		// pass reads every tap's window once per channel, 48·129·129
+		// (taps r = 0..4 touch 25, 26, 27, 26, 25 of the 27 rows, the same
+		// for columns). 38 row folds spill 37 rounds of 32-bit partial sums.
+		{accel.WS, 1, g * (4*48*129*129 + filter + 37*ofmap*4), g * (ofmap + 37*ofmap*4)},
 		{accel.OS, 512, g * (ifmap + filter), g * ofmap},
 		// os, tiny: ifmap once per column fold (4), filter slice once per
 		// row fold (23).
@@ -207,15 +211,45 @@ func TestLoopOrderChoice(t *testing.T) {
 		}
 	}
 	// SCALE-Sim's ws order, forced, is the spilling one the tiled order
-	// replaces: the ifmap twice, 17 spill round trips of M·N 32-bit sums
-	// (the 446 MB).
+	// replaces: 17 spill round trips of M·N 32-bit sums (436.7 MB of the
+	// issue's 446 MB).
 	spec := testSpec(accel.WS, 32, 32)
 	m, k, n, g := conv12.GEMM()
 	base := newMemModel(spec, &conv12, newSystolicGeom(systolicMappings[accel.WS], 32, 32, m, k, n, g), 8)
-	if got, want := base.dramBytes(), int64(2*in+filter+out+2*17*50176*64*4); got != want {
+	// Not kept between row folds, the ifmap is read per fold: each fold
+	// holds 32 channels of one tap, whose window touches 223, 224 or 223
+	// rows and columns: 64·(223+224+223)² per column fold.
+	if got, want := base.dramBytes(), int64(2*64*670*670+filter+out+2*17*50176*64*4); got != want {
 		t.Errorf("ws N,K,m: DRAM %d, want %d", got, want)
 	}
 	if planned := planMemory(spec, &conv12, base.g, 8); planned.cycles() >= base.cycles() {
 		t.Errorf("ws: tiled order %d cycles, not fewer than SCALE-Sim's %d", planned.cycles(), base.cycles())
+	}
+}
+
+// TestIfmapPass: the ifmap a ws pass over the row folds reads when the
+// ifmap is not kept between them.
+func TestIfmapPass(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		l    Layer
+		rows int
+		want int64
+	}{
+		// one tap: the unique input, a quarter of it at stride 2
+		{"1x1 s2", Layer{Kind: Conv, InC: 64, InH: 56, InW: 56, OutC: 128, R: 1, S: 1, Stride: 2}, 32, 64 * 28 * 28},
+		{"fc", fc6, 32, 9216},
+		// 32 channels of one 3×3 tap per fold: every tap's window per channel
+		{"3x3 C64", vgg16().Layers[1], 32, 64 * 670 * 670},
+		// all 27 K indices of a 3-channel 3×3 filter in one fold: the union
+		// of the taps' windows, the unique input
+		{"3x3 C3 one fold", vgg16().Layers[0], 32, 3 * 224 * 224},
+		// 9 K indices per fold = one filter row (3 taps × 3 channels): each
+		// fold reads the rows its filter row touches, all columns
+		{"3x3 C3 rows", vgg16().Layers[0], 9, 3 * (223 + 224 + 223) * 224},
+	} {
+		if got := ifmapPass(&tc.l, tc.rows); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
 	}
 }
