@@ -57,3 +57,16 @@ func TestSweepReportGolden(t *testing.T) {
 		t.Errorf("report printed no Pareto table:\n%s", report)
 	}
 }
+
+// TestCodesignTableWidth: codesign's text table (the small run of
+// TestCodesignJSON) fits 100 columns.
+func TestCodesignTableWidth(t *testing.T) {
+	out, errs, code := run(t, tinyCodesign(codesignModel(t), "--max-drop", "0.9")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "conv") {
+		t.Errorf("no candidate table:\n%s", out)
+	}
+	checkWidth(t, "codesign", out)
+}
