@@ -76,6 +76,8 @@ type memModel struct {
 	// passElems is the ifmap elements one fetch reads: the unique ifmap,
 	// except on ws when it is not kept between row folds (ifmapPass).
 	passElems int64
+	// stallCycles is stall(), as planMemory computed it.
+	stallCycles Cycles
 }
 
 // ifmapFetched is the ifmap elements read from DRAM per group.
@@ -94,9 +96,12 @@ func (mm memModel) ifmapFetched() int64 {
 // whose partial sums fit the ofmap buffer, and tiles small enough that
 // also their share of the streamed operand fits its buffer.
 func planMemory(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64) memModel {
-	best := newMemModel(spec, l, g, wbits)
+	pass := int64(-1) // ifmapPass, computed at most once
+	best := newMemModelPass(spec, l, g, wbits, &pass)
+	best.stallCycles = best.stall()
 	try := func(alt systolicGeom) {
-		other := newMemModel(spec, l, alt, wbits)
+		other := newMemModelPass(spec, l, alt, wbits, &pass)
+		other.stallCycles = other.stall()
 		cb, co := best.cycles(), other.cycles()
 		if co < cb || co == cb && other.dramBytes() < best.dramBytes() {
 			best = other
@@ -117,16 +122,17 @@ func planMemory(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64) memMo
 		ttP = int(spec.Memory.OfmapSRAMKiB * 1024 / 2 / (float64(min(g.Cols, g.SC)) * float64(best.accb) / 8))
 	}
 	ttS := int(halfSRAM(spec, g.Map.stream) / (best.operandBytes(g.Map.stream) / float64(g.T)))
-	for _, tt := range [2]int{ttP, min(ttP, ttS)} {
-		if tt >= 1 && tt < g.T {
+	for i, tt := range [2]int{ttP, min(ttP, ttS)} {
+		if tt >= 1 && tt < g.T && (i == 0 || tt != ttP) {
 			try(g.tiled(tt))
 		}
 	}
 	return best
 }
 
-// cycles is the layer's compute plus stall cycles in this order.
-func (mm memModel) cycles() Cycles { return mm.g.ComputeCycles() + mm.stall() }
+// cycles is the layer's compute plus stall cycles in this order (the
+// stall as planMemory computed it).
+func (mm memModel) cycles() Cycles { return mm.g.ComputeCycles() + mm.stallCycles }
 
 // dramBytes is the layer's DRAM reads and writes in this order.
 func (mm memModel) dramBytes() int64 {
@@ -136,6 +142,12 @@ func (mm memModel) dramBytes() int64 {
 }
 
 func newMemModel(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64) memModel {
+	return newMemModelPass(spec, l, g, wbits, nil)
+}
+
+// newMemModelPass is newMemModel with ifmapPass cached in *pass (−1: not
+// yet computed) when pass is not nil.
+func newMemModelPass(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64, pass *int64) memModel {
 	mm := memModel{g: g, ab: spec.Precision.ActivationBits, wbits: wbits,
 		accb: spec.Precision.AccumulatorBits, wordB: spec.Memory.WordBytes, bpc: bytesPerCycle(spec)}
 	mm.ifmapElems = l.InputRead() / int64(g.Groups) // what the windows touch (InputRead)
@@ -168,7 +180,15 @@ func newMemModel(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64) memM
 	if !mm.reuse[mp.stream] {
 		*mm.fetches(mp.stream) = int64(g.ColFolds)
 		if mp.stream == ifmapOp && g.RowFolds > 1 {
-			mm.passElems = ifmapPass(l, g.Rows)
+			switch {
+			case pass == nil:
+				mm.passElems = ifmapPass(l, g.Rows)
+			case *pass < 0:
+				*pass = ifmapPass(l, g.Rows)
+				fallthrough
+			default:
+				mm.passElems = *pass
+			}
 		}
 	}
 	// A column fold's partial sums: TTile streamed rows × the fold's columns.

@@ -216,6 +216,7 @@ func TestLoopOrderChoice(t *testing.T) {
 	spec := testSpec(accel.WS, 32, 32)
 	m, k, n, g := conv12.GEMM()
 	base := newMemModel(spec, &conv12, newSystolicGeom(systolicMappings[accel.WS], 32, 32, m, k, n, g), 8)
+	base.stallCycles = base.stall()
 	// Not kept between row folds, the ifmap is read per fold: each fold
 	// holds 32 channels of one tap, whose window touches 223, 224 or 223
 	// rows and columns: 64·(223+224+223)² per column fold.

@@ -20,6 +20,8 @@ package sim
 func ifmapPass(l *Layer, rows int) int64 {
 	cg := l.InC / l.groups()
 	_, k, _, _ := l.GEMM()
+	ta := tapAreas{oh: l.OutH(), ow: l.OutW(), st: l.stride()}
+	tapArea := ta.area
 	var total int64
 	for lo := 0; lo < k; lo += rows {
 		hi := min(lo+rows, k) - 1 // last K index of the fold
@@ -45,17 +47,19 @@ func ifmapPass(l *Layer, rows int) int64 {
 	return total
 }
 
-// tapArea is the number of one channel's input positions that the windows
-// of filter taps t0..t1 (t = r·S + s) touch, as the rectangle of the
-// taps' row and column ranges.
-func tapArea(l *Layer, t0, t1 int) int64 {
+// tapAreas holds a layer's output size and stride for area.
+type tapAreas struct{ oh, ow, st int }
+
+// area is the number of one channel's input positions that the windows of
+// filter taps t0..t1 (t = r·S + s) touch, as the rectangle of the taps'
+// row and column ranges.
+func (a tapAreas) area(l *Layer, t0, t1 int) int64 {
 	r0, r1 := t0/l.S, t1/l.S
 	s0, s1 := t0%l.S, t1%l.S
 	if r0 != r1 {
 		s0, s1 = 0, l.S-1
 	}
-	st := l.stride()
-	rows := touched(l.InH, l.OutH(), r1-r0+1, st, l.Pad-r0)
-	cols := touched(l.InW, l.OutW(), s1-s0+1, st, l.Pad-s0)
+	rows := touched(l.InH, a.oh, r1-r0+1, a.st, l.Pad-r0)
+	cols := touched(l.InW, a.ow, s1-s0+1, a.st, l.Pad-s0)
 	return int64(rows) * int64(cols)
 }

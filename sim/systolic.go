@@ -224,7 +224,7 @@ func (e systolicEngine) layer(spec *accel.Spec, l *Layer, r *LayerResult) error 
 	r.ComputeCycles = g.ComputeCycles()
 	r.LoopOrder = g.Map.orders[g.Order]
 	mem.count(&r.Counts)
-	r.StallCycles = mem.stall()
+	r.StallCycles = mem.stallCycles
 	countFilterDecode(l, fs, mem.filterElemReads(), r)
 	applySystolicSparsity(spec, l, r, g)
 	return nil
