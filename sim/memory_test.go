@@ -252,5 +252,12 @@ func TestIfmapPass(t *testing.T) {
 		if got := ifmapPass(&tc.l, tc.rows); got != tc.want {
 			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
 		}
+		// the closed form for one tap per fold agrees with the fold walk
+		l := tc.l
+		ta := tapAreas{oh: l.OutH(), ow: l.OutW(), st: l.stride()}
+		_, k, _, _ := l.GEMM()
+		if got := ifmapPassFolds(&l, tc.rows, l.InC, k, ta.area); got != tc.want {
+			t.Errorf("%s fold by fold: %d, want %d", tc.name, got, tc.want)
+		}
 	}
 }

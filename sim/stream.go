@@ -22,6 +22,23 @@ func ifmapPass(l *Layer, rows int) int64 {
 	_, k, _, _ := l.GEMM()
 	ta := tapAreas{oh: l.OutH(), ow: l.OutW(), st: l.stride()}
 	tapArea := ta.area
+	if cg%rows == 0 {
+		// every fold holds rows channels of one tap: each channel reads
+		// every tap's window once, Σ_r rows touched × Σ_s columns touched
+		var sr, ss int64
+		for r := range l.R {
+			sr += int64(touched(l.InH, ta.oh, 1, ta.st, l.Pad-r))
+		}
+		for c := range l.S {
+			ss += int64(touched(l.InW, ta.ow, 1, ta.st, l.Pad-c))
+		}
+		return int64(cg) * sr * ss
+	}
+	return ifmapPassFolds(l, rows, cg, k, tapArea)
+}
+
+// ifmapPassFolds is ifmapPass fold by fold.
+func ifmapPassFolds(l *Layer, rows, cg, k int, tapArea func(*Layer, int, int) int64) int64 {
 	var total int64
 	for lo := 0; lo < k; lo += rows {
 		hi := min(lo+rows, k) - 1 // last K index of the fold

@@ -1,10 +1,12 @@
 #!/bin/sh
-# Compares the mask-accurate EIE benchmark (BenchmarkSimulateSparse, VGG-16 at
-# Deep Compression densities, GOMAXPROCS=1) of two commits on this machine,
-# interleaved, in CPU time:
+# Compares one sim benchmark of two commits on this machine, interleaved, in
+# CPU time (GOMAXPROCS=1):
 #
-#   scripts/bench_eie_commits.sh OLD NEW [REPS] [ITERS]
+#   scripts/bench_commits.sh OLD NEW [REPS] [ITERS] [BENCH]
 #
+# BENCH is an anchored -test.bench pattern, default '^BenchmarkSimulateSparse$'
+# (mask-accurate EIE on VGG-16 at Deep Compression densities); e.g.
+# '^BenchmarkSimulate$/^ws$' for the dense ws network.
 # Builds each commit's sim test binary in a temporary git worktree, then REPS
 # times (default 5) runs OLD and NEW alternately, each for ITERS iterations
 # (default 11) and for 1 iteration; the CPU time per op is
@@ -16,6 +18,7 @@ OLD=$1
 NEW=$2
 REPS=${3:-5}
 ITERS=${4:-11}
+BENCH=${5:-'^BenchmarkSimulateSparse$'}
 cd "$(dirname "$0")/.."
 DIR=$(mktemp -d)
 cleanup() {
@@ -31,7 +34,7 @@ for c in old new; do
 done
 cpu() { # old|new iterations -> CPU seconds (user+sys) of one benchmark run
 	(cd "$DIR/$1/sim" && /usr/bin/time -f "%U %S" -o "$DIR/t" nice "$DIR/$1.test" -test.run '^$' \
-		-test.bench '^BenchmarkSimulateSparse$' -test.benchtime "$2x" -test.cpu 1 >/dev/null)
+		-test.bench "$BENCH" -test.benchtime "$2x" -test.cpu 1 >/dev/null)
 	awk '{print $1 + $2}' "$DIR/t"
 }
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -41,7 +44,7 @@ while [ "$i" -lt "$REPS" ]; do
 	for c in old new; do
 		long=$(cpu "$c" "$ITERS")
 		one=$(cpu "$c" 1)
-		ms=$(echo "$long $one $ITERS" | awk '{printf "%.1f", ($1 - $2) * 1000 / ($3 - 1)}')
+		ms=$(echo "$long $one $ITERS" | awk '{printf "%.4f", ($1 - $2) * 1000 / ($3 - 1)}')
 		echo "$c $ms" | tee -a "$DIR/res"
 	done
 	i=$((i + 1))
@@ -54,5 +57,5 @@ for line in open(sys.argv[1]):
     c, ms = line.split()
     v[c].append(float(ms))
 o, n = statistics.median(v["old"]), statistics.median(v["new"])
-print("median CPU ms/op: %s (old) %.1f, %s (new) %.1f; new/old %.2f" % (sys.argv[2], o, sys.argv[3], n, n / o))
+print("median CPU ms/op: %s (old) %.4g, %s (new) %.4g; new/old %.2f" % (sys.argv[2], o, sys.argv[3], n, n / o))
 PY
