@@ -100,6 +100,9 @@ func planMemory(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64) memMo
 	best := newMemModelPass(spec, l, g, wbits, &pass)
 	best.stallCycles = best.stall()
 	try := func(alt systolicGeom) {
+		if alt.ComputeCycles() > best.cycles() {
+			return // slower before any stall
+		}
 		other := newMemModelPass(spec, l, alt, wbits, &pass)
 		other.stallCycles = other.stall()
 		cb, co := best.cycles(), other.cycles()
