@@ -286,8 +286,8 @@ func nonZero(v float64) float64 {
 // average DRAM bandwidth against the interface's limit.
 func SimulateMemoryTable(r sim.Result) Table {
 	t := Table{Title: simTitle(r, "mapping and memory traffic"),
-		Header: []string{"layer", "folds", "map%", "util%", "if rd", "flt rd", "of wr",
-			"DRAM rd", "DRAM wr", "B/cyc"}, Left: 1}
+		Header: []string{"layer", "folds", "order", "map%", "util%", "if rd", "flt rd", "of wr",
+			"DRAM rd", "DRAM wr", "B/cyc"}, Left: 3}
 	limit := 0.0
 	for _, l := range r.Layers {
 		c := l.Counts
@@ -296,7 +296,7 @@ func SimulateMemoryTable(r sim.Result) Table {
 			bw = fixed(l.Bandwidth.DRAMRead+l.Bandwidth.DRAMWrite, 2)
 			limit = l.Bandwidth.DRAMLimit
 		}
-		t.Rows = append(t.Rows, []string{l.Name, folds(l), pct(l.MappingEfficiency), fixed(100*l.Utilization, 1),
+		t.Rows = append(t.Rows, []string{l.Name, folds(l), order(l), pct(l.MappingEfficiency), fixed(100*l.Utilization, 1),
 			count(c.IfmapReads), count(c.FilterReads), count(c.OfmapWrites),
 			bytesIEC(float64(c.DRAMReadBytes)), bytesIEC(float64(c.DRAMWriteBytes)), bw})
 	}
@@ -318,10 +318,12 @@ func SimulateMemoryTable(r sim.Result) Table {
 	if nfolds > 0 {
 		nf = count(nfolds)
 	}
-	t.Footer = []string{"total", nf, "", pct(r.Total.Utilization), count(sum.IfmapReads),
+	t.Footer = []string{"total", nf, "", "", pct(r.Total.Utilization), count(sum.IfmapReads),
 		count(sum.FilterReads), count(sum.OfmapWrites), bytesIEC(float64(sum.DRAMReadBytes)),
 		bytesIEC(float64(sum.DRAMWriteBytes)), bw}
 	t.Notes = []string{"folds = row folds × column folds (× groups); map% = mean share of the PEs a fold occupies;",
+		"order = loop order, outer to inner: tile loops in capitals, the GEMM extent streamed within a fold",
+		"  in lower case (M pixels, K reduction, N filters); /n = streamed extent cut into n tiles;",
 		"if rd, flt rd, of wr = ifmap/filter SRAM reads and ofmap SRAM writes in words;",
 		"B/cyc = mean DRAM bytes per cycle over the layer's cycles incl. stalls" + limitNote(limit) + "."}
 	return t
@@ -333,13 +335,14 @@ func SimulateMemoryTable(r sim.Result) Table {
 // mean bandwidth. Layers without a split (sparse EIE) show the total only.
 func SimulateDRAMTable(r sim.Result) Table {
 	t := Table{Title: simTitle(r, "DRAM traffic by operand"),
-		Header: []string{"layer", "ifmap", "filter", "psum wr", "psum rd", "ofmap", "total", "× min", "B/cyc"}, Left: 1}
+		Header: []string{"layer", "ifmap", "filter", "psum wr", "psum rd", "ofmap", "total", "× min", "B/cyc",
+			"peak"}, Left: 1}
 	var sum sim.DRAMTraffic
 	var tot, min int64
 	limit := 0.0
 	b := func(v int64) string { return bytesIEC(float64(v)) }
 	for _, l := range r.Layers {
-		row := []string{l.Name, "", "", "", "", "", b(l.DRAMBytes), "", ""}
+		row := []string{l.Name, "", "", "", "", "", b(l.DRAMBytes), "", "", ""}
 		if d := l.DRAM; d != nil {
 			row[1], row[2], row[3], row[4], row[5] = b(d.IfmapRead), b(d.FilterRead), b(d.PsumWrite), b(d.PsumRead), b(d.OfmapWrite)
 			sum.IfmapRead += d.IfmapRead
@@ -354,13 +357,16 @@ func SimulateDRAMTable(r sim.Result) Table {
 		}
 		if l.Bandwidth != nil {
 			row[8] = fixed(l.Bandwidth.DRAMRead+l.Bandwidth.DRAMWrite, 2)
+			if p := l.Bandwidth.PeakDRAM; p > 0 {
+				row[9] = fixed(p, 2)
+			}
 			limit = l.Bandwidth.DRAMLimit
 		}
 		tot += l.DRAMBytes
 		t.Rows = append(t.Rows, row)
 	}
 	t.Footer = []string{"total", b(sum.IfmapRead), b(sum.FilterRead), b(sum.PsumWrite), b(sum.PsumRead),
-		b(sum.OfmapWrite), b(tot), "", ""}
+		b(sum.OfmapWrite), b(tot), "", "", ""}
 	if min > 0 {
 		t.Footer[7] = fixed(float64(tot)/float64(min), 1)
 	}
@@ -369,8 +375,11 @@ func SimulateDRAMTable(r sim.Result) Table {
 	}
 	t.Notes = wrap("× min = total ÷ the layer's compulsory traffic (its input, dense weights and output, each once); "+
 		"ifmap above its input size means re-fetches (a buffer too small for the dataflow's reuse), psum means "+
-		"partial sums spilled because a column fold's sums do not fit the ofmap buffer; "+
-		"B/cyc = mean DRAM bytes per cycle incl. stalls"+limitNote(limit)+".", MaxTextWidth)
+		"partial sums spilled because a column fold's sums do not fit the ofmap buffer (and tiling the "+
+		"streamed extent, the order /n of --view memory, costs more); "+
+		"B/cyc = mean DRAM bytes per cycle incl. stalls"+limitNote(limit)+"; peak = the most any fold "+
+		"needs (its DRAM bytes ÷ its compute cycles; above the limit it stalls); per operand in --format json.",
+		MaxTextWidth)
 	return t
 }
 
@@ -386,10 +395,18 @@ func folds(l sim.LayerResult) string {
 		return ""
 	}
 	s := strconv.Itoa(l.RowFolds) + "×" + strconv.Itoa(l.ColFolds)
-	if per := int64(l.RowFolds) * int64(l.ColFolds); per > 0 && l.Folds != per {
+	if per := int64(l.RowFolds) * int64(l.ColFolds) * int64(max(l.TTiles, 1)); per > 0 && l.Folds != per {
 		s += "×" + strconv.FormatInt(l.Folds/per, 10)
 	}
 	return s
+}
+
+// order is the layer's loop order with its T tile count when tiled.
+func order(l sim.LayerResult) string {
+	if l.TTiles > 1 {
+		return l.LoopOrder + " /" + strconv.Itoa(l.TTiles)
+	}
+	return l.LoopOrder
 }
 
 func pct(v float64) string {
@@ -413,7 +430,9 @@ func SimulateCSV(r sim.Result) Table {
 		"ifmap_sram_reads", "ifmap_sram_writes", "filter_sram_reads", "filter_sram_writes",
 		"ofmap_sram_reads", "ofmap_sram_writes", "dram_read_bytes", "dram_write_bytes",
 		"dram_ifmap_read_bytes", "dram_filter_read_bytes", "dram_psum_write_bytes", "dram_psum_read_bytes",
-		"dram_ofmap_write_bytes", "min_dram_bytes"}}
+		"dram_ofmap_write_bytes", "min_dram_bytes", "loop_order", "t_tiles",
+		"peak_dram_ifmap_read_bytes_per_cycle", "peak_dram_filter_read_bytes_per_cycle",
+		"peak_dram_ofmap_bytes_per_cycle", "peak_dram_bytes_per_cycle"}}
 	for _, l := range r.Layers {
 		lv, _ := levels(l.Energy, l.EnergyLevels)
 		c := l.Counts
@@ -436,7 +455,12 @@ func SimulateCSV(r sim.Result) Table {
 			d = *l.DRAM
 		}
 		row = append(row, intStr(d.IfmapRead), intStr(d.FilterRead), intStr(d.PsumWrite), intStr(d.PsumRead),
-			intStr(d.OfmapWrite), intStr(l.MinDRAMBytes))
+			intStr(d.OfmapWrite), intStr(l.MinDRAMBytes), l.LoopOrder, strconv.Itoa(l.TTiles))
+		var bw sim.Bandwidth
+		if l.Bandwidth != nil {
+			bw = *l.Bandwidth
+		}
+		row = append(row, num(bw.PeakDRAMIfmapRead), num(bw.PeakDRAMFilterRead), num(bw.PeakDRAMOfmap), num(bw.PeakDRAM))
 		t.Rows = append(t.Rows, row)
 	}
 	return t

@@ -7,8 +7,10 @@
 # Runs the dense benchmarks (BenchmarkSimulate/{ws,os,is}, BenchmarkSimulateLayer)
 # and the sparse ones (BenchmarkSimulateSparse, BenchmarkSimulateSparseStatistical,
 # GOMAXPROCS=1) COUNT times each, interleaved, and prints a Markdown table of the
-# median and range per benchmark with the load average before and after, ready to
-# paste. Timing is noisy on the shared 2-core machine: quote the load with it.
+# median and range per benchmark, in CPU time (getrusage per op, reported by the
+# benchmarks as cpu-µs/op) and wall time, with the load average before and after,
+# ready to paste. Wall time on the shared 2-core machine measures mostly the load;
+# CPU time much less so (cache contention still inflates it): quote the load.
 set -eu
 COUNT=${1:-5}
 cd "$(dirname "$0")/.."
@@ -30,19 +32,22 @@ import re, statistics, sys
 runs = {}
 for path in sys.argv[1:3]:
     for line in open(path):
-        m = re.match(r"(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op\s+([\d.]+) B/op\s+(\d+) allocs/op", line)
+        m = re.match(r"(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op\s+(?:([\d.]+) cpu-µs/op\s+)?([\d.]+) B/op\s+(\d+) allocs/op", line)
         if m:
-            runs.setdefault(m.group(1), []).append((float(m.group(2)), int(float(m.group(3))), int(m.group(4))))
+            cpu = float(m.group(3)) * 1e3 if m.group(3) else float("nan")
+            runs.setdefault(m.group(1), []).append((float(m.group(2)), int(float(m.group(4))), int(m.group(5)), cpu))
 def fmt(ns):
     for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "µs")):
         if ns >= scale:
             return "%.4g %s" % (ns / scale, unit)
     return "%.4g ns" % ns
-print("| benchmark | median time/op | range | B/op | allocs/op |")
-print("|---|--:|--:|--:|--:|")
+print("| benchmark | CPU median/op | CPU range | wall median/op | wall range | B/op | allocs/op |")
+print("|---|--:|--:|--:|--:|--:|--:|")
 for name, rs in runs.items():
     t = [r[0] for r in rs]
-    print("| `%s` | %s | %s – %s | %d | %d |" % (name, fmt(statistics.median(t)), fmt(min(t)), fmt(max(t)), rs[0][1], rs[0][2]))
+    c = [r[3] for r in rs]
+    print("| `%s` | **%s** | %s – %s | %s | %s – %s | %d | %d |" % (name, fmt(statistics.median(c)), fmt(min(c)), fmt(max(c)),
+          fmt(statistics.median(t)), fmt(min(t)), fmt(max(t)), rs[0][1], rs[0][2]))
 print()
 print("%s repetitions, interleaved; load average %s before, %s after." % (sys.argv[5], sys.argv[3], sys.argv[4]))
 PY

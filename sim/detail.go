@@ -17,6 +17,14 @@ type Bandwidth struct {
 	DRAMIfmapRead  float64 `json:"dram_ifmap_read_bytes_per_cycle,omitempty"`
 	DRAMFilterRead float64 `json:"dram_filter_read_bytes_per_cycle,omitempty"`
 	DRAMOfmapWrite float64 `json:"dram_ofmap_write_bytes_per_cycle,omitempty"`
+	// Peak DRAM demand (bytes per cycle) on ws/os/is: the most any fold
+	// needs, its DRAM bytes ÷ its compute cycles, per operand (ofmap:
+	// outputs and spilled partial sums) and in all; above DRAMLimit the
+	// fold stalls (memory.go peakDRAM).
+	PeakDRAMIfmapRead  float64 `json:"peak_dram_ifmap_read_bytes_per_cycle,omitempty"`
+	PeakDRAMFilterRead float64 `json:"peak_dram_filter_read_bytes_per_cycle,omitempty"`
+	PeakDRAMOfmap      float64 `json:"peak_dram_ofmap_bytes_per_cycle,omitempty"`
+	PeakDRAM           float64 `json:"peak_dram_bytes_per_cycle,omitempty"`
 	// Peak SRAM demand at the array edges (words per cycle) on ws/os/is:
 	// the streamed operand enters one element per used array row, the
 	// stationary one is loaded a row of used columns per cycle, outputs leave
@@ -72,11 +80,11 @@ type DRAMTraffic struct {
 // unique input, partial sums = spill round trips × M·N at accumulator
 // width; the filter is the rest of the reads (after the sparse hook scaled
 // it) and the output the rest of the writes.
-func dramByOperand(spec *accel.Spec, l *Layer, g systolicGeom, c Counts) *DRAMTraffic {
-	mm := newMemModel(spec, l, g, newFilterStore(spec, l).bitsPerWeight(l.Weights()))
+func dramByOperand(mm memModel, c Counts) *DRAMTraffic {
+	g := mm.g
 	grp := int64(g.Groups)
 	t := &DRAMTraffic{
-		IfmapRead: grp * bitsToBytes(mm.fetchIfmap*mm.ifmapElems*int64(mm.ab)),
+		IfmapRead: grp * bitsToBytes(mm.ifmapFetched()*int64(mm.ab)),
 		PsumWrite: grp * bitsToBytes(mm.spills*int64(g.M)*int64(g.N)*int64(mm.accb)),
 	}
 	t.PsumRead = t.PsumWrite
@@ -143,12 +151,15 @@ func detailLayer(spec *accel.Spec, l *Layer, lr *LayerResult) {
 		return
 	}
 	m, k, n, groups := l.GEMM()
-	geom := newSystolicGeom(mp, spec.Array.Rows, spec.Array.Cols, m, k, n, groups)
-	lr.RowFolds, lr.ColFolds = geom.RowFolds, geom.ColFolds
+	mm := planMemory(spec, l, newSystolicGeom(mp, spec.Array.Rows, spec.Array.Cols, m, k, n, groups),
+		newFilterStore(spec, l).bitsPerWeight(l.Weights()))
+	geom := mm.g
+	lr.RowFolds, lr.ColFolds, lr.TTiles = geom.RowFolds, geom.ColFolds, geom.TTiles
 	lr.Folds = int64(groups) * geom.Folds()
-	lr.DRAM = dramByOperand(spec, l, geom, lr.Counts)
-	if lr.Bandwidth != nil {
-		lr.Bandwidth.peakSRAM(spec, geom)
+	lr.DRAM = dramByOperand(mm, lr.Counts)
+	if b := lr.Bandwidth; b != nil {
+		b.peakSRAM(spec, geom)
+		b.PeakDRAMIfmapRead, b.PeakDRAMFilterRead, b.PeakDRAMOfmap, b.PeakDRAM = mm.peakDRAM()
 	}
 	lr.MappingEfficiency = float64(geom.SR) * float64(geom.SC) /
 		(float64(geom.RowFolds*geom.Rows) * float64(geom.ColFolds*geom.Cols))

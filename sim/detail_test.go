@@ -83,14 +83,19 @@ func TestDetailMapping(t *testing.T) {
 // TestDetailDRAMByOperand: on dense ws/os/is arrays the per-operand DRAM
 // bytes follow the memory model — filter = fetches × K·N weights, ofmap =
 // M·N outputs per group — and sum to the layer's DRAM reads and writes,
-// for VGG-16 (partial-sum spills on small buffers) and a 1×1 stride-2 conv.
+// for VGG-16 (T tiled on a 64 KiB ofmap buffer, partial-sum spills on a
+// 1 KiB one, where tiling costs more) and a 1×1 stride-2 conv.
 func TestDetailDRAMByOperand(t *testing.T) {
 	w := vgg16()
 	w.Layers = append(w.Layers, Layer{Name: "down", Kind: Conv, InC: 64, InH: 56, InW: 56, OutC: 128, R: 1, S: 1, Stride: 2})
-	spills := 0
-	for _, df := range []accel.Dataflow{accel.OS, accel.WS, accel.IS} {
+	spills, tiled := 0, 0
+	for _, c := range []struct {
+		df  accel.Dataflow
+		kib float64
+	}{{accel.OS, 64}, {accel.WS, 64}, {accel.IS, 64}, {accel.WS, 1}, {accel.IS, 1}} {
+		df := c.df
 		spec := testSpec(df, 32, 32)
-		spec.Memory.OfmapSRAMKiB = 64
+		spec.Memory.OfmapSRAMKiB = c.kib
 		res, err := Simulate(spec, w)
 		if err != nil {
 			t.Fatal(err)
@@ -110,7 +115,7 @@ func TestDetailDRAMByOperand(t *testing.T) {
 				continue
 			}
 			m, k, n, g := l.GEMM()
-			mm := newMemModel(spec, l, newSystolicGeom(systolicMappings[df], 32, 32, m, k, n, g), float64(spec.Precision.WeightBits))
+			mm := planMemory(spec, l, newSystolicGeom(systolicMappings[df], 32, 32, m, k, n, g), float64(spec.Precision.WeightBits))
 			wantF := int64(g) * bitsToBytes(mm.fetchFilter*int64(k)*int64(n)*int64(spec.Precision.WeightBits))
 			wantO := int64(g) * bitsToBytes(int64(m)*int64(n)*int64(spec.Precision.ActivationBits))
 			if d.FilterRead != wantF || d.OfmapWrite != wantO {
@@ -119,10 +124,13 @@ func TestDetailDRAMByOperand(t *testing.T) {
 			if d.PsumRead > 0 {
 				spills++
 			}
+			if lr.TTiles > 1 {
+				tiled++
+			}
 		}
 	}
-	if spills == 0 {
-		t.Error("no layer spilled partial sums: the test does not exercise the psum split")
+	if spills == 0 || tiled == 0 {
+		t.Errorf("%d layers spilled partial sums, %d tiled T: the test must exercise both", spills, tiled)
 	}
 }
 
@@ -148,5 +156,32 @@ func TestDetailPeakSRAM(t *testing.T) {
 	}
 	if d := res.Layers[0].DRAM; c.DRAMIfmapRead*float64(res.Layers[0].Cycles) != float64(d.IfmapRead) {
 		t.Errorf("ifmap DRAM average %g over %d cycles, %d bytes", c.DRAMIfmapRead, res.Layers[0].Cycles, d.IfmapRead)
+	}
+}
+
+// TestDetailPeakDRAM: fc6 (9216→4096, 8-bit) on the 32×32 ws test spec
+// runs 288×128 folds of 95 cycles; every fold loads a 32×32 filter tile
+// (1024 B), the first column fold also its 32 B of ifmap, the last row
+// fold writes 32 outputs (32 B). Peaks: filter 1024/95, ifmap 32/95,
+// ofmap 32/95, all together 1088/95 B per cycle.
+func TestDetailPeakDRAM(t *testing.T) {
+	spec := testSpec(accel.WS, 32, 32)
+	w := &Workload{Name: "fc6", Layers: []Layer{fc6}}
+	res, err := Simulate(spec, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Detail(spec, w, &res)
+	b := res.Layers[0].Bandwidth
+	got := [4]float64{b.PeakDRAMIfmapRead, b.PeakDRAMFilterRead, b.PeakDRAMOfmap, b.PeakDRAM}
+	want := [4]float64{32.0 / 95, 1024.0 / 95, 32.0 / 95, 1088.0 / 95}
+	for i := range got {
+		if math.Abs(got[i]-want[i]) > 1e-12 {
+			t.Errorf("peak DRAM (ifmap, filter, ofmap, all) = %v, want %v", got, want)
+			break
+		}
+	}
+	if b.PeakDRAM < b.DRAMRead+b.DRAMWrite {
+		t.Errorf("peak %v below the average %v", b.PeakDRAM, b.DRAMRead+b.DRAMWrite)
 	}
 }

@@ -36,7 +36,7 @@ func TestDocTable(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			form, val := closedForm(l, df, 32, 32)
+			form, val := closedForm(l, df, 32, 32, r.LoopOrder, 256)
 			if val != r.ComputeCycles {
 				t.Errorf("%s %s: formula %s = %d, simulated %d", df, l.Name, form, val, r.ComputeCycles)
 			}
@@ -107,8 +107,10 @@ func gemmLabel(l Layer, m, k, n, g int) string {
 }
 
 // closedForm writes the compute-cycle formula of a layer with its numbers
-// filled in and evaluates it independently of systolicGeom.
-func closedForm(l Layer, df accel.Dataflow, rows, cols int) (string, Cycles) {
+// filled in and evaluates it independently of systolicGeom. In a T-tiled
+// loop order (ws "M,N,K,m", is "N,M,K,n") T is cut into the fewest tiles
+// whose 32-bit partial sums over the used columns fit half of ofmapKiB.
+func closedForm(l Layer, df accel.Dataflow, rows, cols int, order string, ofmapKiB int) (string, Cycles) {
 	if l.Kind == Pool {
 		in := l.InC * l.InH * l.InW
 		out := l.InC * l.OutH() * l.OutW()
@@ -123,6 +125,10 @@ func closedForm(l Layer, df accel.Dataflow, rows, cols int) (string, Cycles) {
 	if df == accel.OS {
 		form = fmt.Sprintf("%d·%d·(%d+%d+%d−2)", rf, cf, rows, cols, tt)
 		fold = rows + cols + tt - 2
+	} else if strings.Count(order, ",") == 3 {
+		tiles := (tt + ofmapKiB*1024/2/(min(cols, sc)*4) - 1) / (ofmapKiB * 1024 / 2 / (min(cols, sc) * 4))
+		form = fmt.Sprintf("%d·%d·(%d·(2·%d+%d−2)+%d)", rf, cf, tiles, rows, cols, tt)
+		fold = tiles*(2*rows+cols-2) + tt
 	} else {
 		form = fmt.Sprintf("%d·%d·(2·%d+%d+%d−2)", rf, cf, rows, cols, tt)
 		fold = 2*rows + cols + tt - 2

@@ -6,24 +6,52 @@ import (
 	"github.com/dcsim/dcsim/accel"
 )
 
+// loopOrder is the order of a systolic layer's fold loops: SCALE-Sim's,
+// or the alternative the memory model may choose per layer when it stalls
+// less or moves fewer bytes (planMemory).
+type loopOrder uint8
+
+const (
+	// orderSCALESim: column fold outer, row fold inner, T streamed whole
+	// within each fold (ws "N,K,m", os "N,M,k", is "M,K,n").
+	orderSCALESim loopOrder = iota
+	// orderSwapped (os "M,N,k"), orderTiled (ws "M,N,K,m", is "N,M,K,n"):
+	// os swaps the fold loops (row fold outer); ws and is cut the streamed
+	// extent T into tiles whose partial sums fit the ofmap buffer (and
+	// possibly whose streamed share fits its buffer) and run every
+	// (column, row) fold once per tile, at the price of reloading the
+	// stationary tile per T tile.
+	orderSwapped
+	orderTiled = orderSwapped
+)
+
 // memModel is the buffer and DRAM model of one systolic layer. Each of the
 // three operand buffers is double-buffered, so an operand "fits" when it
-// fits in half its SRAM. Loop order (SCALE-Sim's): column fold outer, row
-// fold inner, groups one after another.
+// fits in half its SRAM. Groups run one after another.
 //
-// DRAM fetch rules (per group):
-//   - ws: the filter is read once (each tile is used by one fold). The
-//     ifmap is needed by every column fold: fetched once if the group's
-//     whole ifmap fits, else re-streamed once per column fold.
-//   - is: the ifmap is read once (stationary). The filter is needed by every
-//     column fold: once if it fits, else once per column fold.
-//   - os: the ifmap is needed by every column fold (once if it fits, else
-//     per column fold); a column fold's filter slice K×Cols is reused by all
-//     its row folds (once if the slice fits, else once per row fold).
-//   - Outputs are written once. On ws and is the reduction K is split over
-//     row folds: partial sums of a column fold stay in the ofmap buffer when
-//     they fit, else every row fold but the last spills them to DRAM and
-//     every row fold but the first reads them back (at accumulator width).
+// DRAM fetch rules (per group), by loop order (docs/simulator.md):
+//   - os "N,M,k" (SCALE-Sim): the ifmap is needed by every column fold:
+//     fetched once if the group's whole ifmap fits, else once per column
+//     fold; a column fold's filter slice K×Cols is reused by all its row
+//     folds (once if the slice fits, else once per row fold).
+//   - os "M,N,k": the filter is needed by every row fold: once if it all
+//     fits, else once per row fold; a row fold's ifmap share is reused by
+//     its column folds (once if the share fits, else once per column fold).
+//   - ws "N,K,m", is "M,K,n" (SCALE-Sim): the stationary operand (ws
+//     filter, is ifmap) is read once, tile by tile; the streamed one is
+//     needed by every column fold: once if it all fits, else once per
+//     column fold (ws: each row fold then reads what its taps touch,
+//     ifmapPass). The reduction K is split over row folds: partial sums
+//     of a column fold (T×Cols) stay in the ofmap buffer when they fit,
+//     else every row fold but the last spills them to DRAM and every row
+//     fold but the first reads them back (at accumulator width).
+//   - ws "M,N,K,m", is "N,M,K,n" (T tiled): T is cut into TTiles tiles
+//     whose partial sums (TTile×Cols) fit half the ofmap buffer (no
+//     spills; planMemory may pick smaller tiles); the
+//     stationary operand is read once if it all fits, else once per tile;
+//     a tile's share of the streamed operand is reused by the column folds
+//     (once if the share fits, else once per column fold). No spills.
+//   - Final outputs are written once.
 //
 // The filter is stored as the layer's storage format makes it (csc.go): its
 // size, hence what fits, every fetch and refetch, the SRAM words moved and
@@ -31,48 +59,145 @@ import (
 // precision.weight_bits when dense without a codebook).
 //
 // The ifmap is its unique elements (InC/Groups)·InH·InW, not the im2col
-// expansion; a fold's share of it is proportional to its share of the
-// mapped GEMM dimension.
+// expansion; a fold's (or tile's) share of it is proportional to its share
+// of the mapped GEMM dimension (halo rows shared by neighbouring tiles are
+// counted once, as if the buffer kept them).
 type memModel struct {
-	g                       systolicGeom
-	ab, accb, wordB         int
-	wbits                   float64 // stored filter bits per weight position (compressed ÷ dense count)
-	bpc                     float64 // DRAM bytes per cycle
-	ifmapElems              int64   // unique ifmap elements per group
-	streamFits              bool    // ws/os: ifmap fits; is: filter fits
-	sliceFits               bool    // os: one column fold's filter slice fits
-	psumFits                bool    // ws/is: one column fold's partial sums fit
-	fetchIfmap, fetchFilter int64   // DRAM fetches of the whole operand per group
-	spills                  int64   // partial-sum spill round trips per group
+	g               systolicGeom
+	ab, accb, wordB int
+	wbits           float64 // stored filter bits per weight position (compressed ÷ dense count)
+	bpc             float64 // DRAM bytes per cycle
+	ifmapElems      int64   // unique ifmap elements per group
+	// reuse[op]: op's share, once fetched, stays on chip for the loop that
+	// would otherwise fetch it again (see fetches).
+	reuse                   [2]bool
+	fetchIfmap, fetchFilter int64 // DRAM fetches of the whole operand per group
+	spills                  int64 // partial-sum spill round trips per group
+	// passElems is the ifmap elements one fetch reads: the unique ifmap,
+	// except on ws when it is not kept between row folds (ifmapPass).
+	passElems int64
+	// stallCycles is stall(), as planMemory computed it.
+	stallCycles Cycles
+}
+
+// ifmapFetched is the ifmap elements read from DRAM per group.
+func (mm memModel) ifmapFetched() int64 {
+	if mm.fetchIfmap == 1 {
+		return mm.ifmapElems
+	}
+	return mm.fetchIfmap * mm.passElems
+}
+
+// planMemory returns the memory model of a layer mapped as g in the
+// cheapest of its candidate loop orders: fewer cycles (compute + stall),
+// then fewer DRAM bytes, then SCALE-Sim's. The os alternative swaps the
+// fold loops (same compute). The ws/is alternatives tile T when SCALE-Sim's
+// order spills partial sums or re-streams its streamed operand: tiles
+// whose partial sums fit the ofmap buffer, and tiles small enough that
+// also their share of the streamed operand fits its buffer.
+func planMemory(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64) memModel {
+	pass := int64(-1) // ifmapPass, computed at most once
+	best := newMemModelPass(spec, l, g, wbits, &pass)
+	best.stallCycles = best.stall()
+	try := func(alt systolicGeom) {
+		if alt.ComputeCycles() > best.cycles() {
+			return // slower before any stall
+		}
+		other := newMemModelPass(spec, l, alt, wbits, &pass)
+		other.stallCycles = other.stall()
+		cb, co := best.cycles(), other.cycles()
+		if co < cb || co == cb && other.dramBytes() < best.dramBytes() {
+			best = other
+		}
+	}
+	if g.Map.outputStationary {
+		alt := g
+		alt.Order = orderSwapped
+		try(alt)
+		return best
+	}
+	if best.spills == 0 && best.reuse[g.Map.stream] {
+		return best
+	}
+	// largest tiles whose partial sums, resp. streamed share, fit
+	ttP := g.T
+	if best.spills > 0 {
+		ttP = int(spec.Memory.OfmapSRAMKiB * 1024 / 2 / (float64(min(g.Cols, g.SC)) * float64(best.accb) / 8))
+	}
+	ttS := int(halfSRAM(spec, g.Map.stream) / (best.operandBytes(g.Map.stream) / float64(g.T)))
+	for i, tt := range [2]int{ttP, min(ttP, ttS)} {
+		if tt >= 1 && tt < g.T && (i == 0 || tt != ttP) {
+			try(g.tiled(tt))
+		}
+	}
+	return best
+}
+
+// cycles is the layer's compute plus stall cycles in this order (the
+// stall as planMemory computed it).
+func (mm memModel) cycles() Cycles { return mm.g.ComputeCycles() + mm.stallCycles }
+
+// dramBytes is the layer's DRAM reads and writes in this order.
+func (mm memModel) dramBytes() int64 {
+	var c Counts
+	mm.count(&c)
+	return c.DRAMReadBytes + c.DRAMWriteBytes
 }
 
 func newMemModel(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64) memModel {
+	return newMemModelPass(spec, l, g, wbits, nil)
+}
+
+// newMemModelPass is newMemModel with ifmapPass cached in *pass (−1: not
+// yet computed) when pass is not nil.
+func newMemModelPass(spec *accel.Spec, l *Layer, g systolicGeom, wbits float64, pass *int64) memModel {
 	mm := memModel{g: g, ab: spec.Precision.ActivationBits, wbits: wbits,
 		accb: spec.Precision.AccumulatorBits, wordB: spec.Memory.WordBytes, bpc: bytesPerCycle(spec)}
 	mm.ifmapElems = l.InputRead() / int64(g.Groups) // what the windows touch (InputRead)
-	mm.fetchIfmap, mm.fetchFilter = 1, 1
+	mm.passElems = mm.ifmapElems
+	fits := func(op operand, share float64) bool { return mm.operandBytes(op)*share <= halfSRAM(spec, op) }
 	mp := g.Map
 	if mp.outputStationary {
-		mm.streamFits = mm.operandBytes(ifmapOp) <= halfSRAM(spec, ifmapOp)
-		slice := float64(g.K) * float64(min(g.Cols, g.N)) * mm.wbits / 8
-		mm.sliceFits = slice <= halfSRAM(spec, filterOp)
-		if !mm.streamFits {
+		if g.Order == orderSCALESim {
+			mm.reuse[ifmapOp] = fits(ifmapOp, 1)
+			mm.reuse[filterOp] = fits(filterOp, float64(min(g.Cols, g.N))/float64(g.N))
+		} else {
+			mm.reuse[ifmapOp] = fits(ifmapOp, float64(min(g.Rows, g.M))/float64(g.M))
+			mm.reuse[filterOp] = fits(filterOp, 1)
+		}
+		mm.fetchIfmap, mm.fetchFilter = 1, 1
+		if !mm.reuse[ifmapOp] {
 			mm.fetchIfmap = int64(g.ColFolds)
 		}
-		if !mm.sliceFits {
+		if !mm.reuse[filterOp] {
 			mm.fetchFilter = int64(g.RowFolds)
 		}
 		return mm
 	}
-	mm.streamFits = mm.operandBytes(mp.stream) <= halfSRAM(spec, mp.stream)
-	// A column fold's partial sums: T streamed rows × the fold's columns.
-	psum := float64(g.T) * float64(min(g.Cols, g.SC))
-	mm.psumFits = g.RowFolds == 1 || psum*float64(mm.accb)/8 <= spec.Memory.OfmapSRAMKiB*1024/2
-	if !mm.psumFits {
-		mm.spills = int64(g.RowFolds - 1)
+	mm.reuse[mp.stationary] = g.TTiles == 1 || fits(mp.stationary, 1)
+	mm.reuse[mp.stream] = fits(mp.stream, float64(g.TTile)/float64(g.T))
+	*mm.fetches(mp.stationary), *mm.fetches(mp.stream) = 1, 1
+	if !mm.reuse[mp.stationary] {
+		*mm.fetches(mp.stationary) = int64(g.TTiles)
 	}
-	if !mm.streamFits {
+	if !mm.reuse[mp.stream] {
 		*mm.fetches(mp.stream) = int64(g.ColFolds)
+		if mp.stream == ifmapOp && g.RowFolds > 1 {
+			switch {
+			case pass == nil:
+				mm.passElems = ifmapPass(l, g.Rows)
+			case *pass < 0:
+				*pass = ifmapPass(l, g.Rows)
+				fallthrough
+			default:
+				mm.passElems = *pass
+			}
+		}
+	}
+	// A column fold's partial sums: TTile streamed rows × the fold's columns.
+	psum := float64(g.TTile) * float64(min(g.Cols, g.SC)) * float64(mm.accb) / 8
+	if g.RowFolds > 1 && psum > spec.Memory.OfmapSRAMKiB*1024/2 {
+		mm.spills = int64(g.RowFolds - 1)
 	}
 	return mm
 }
@@ -104,8 +229,8 @@ func (mm *memModel) fetches(op operand) *int64 {
 
 // elemReads is the number of op's elements the array reads from its buffer
 // per group: on os the ifmap once per column fold and the filter once per
-// row fold; on ws and is the stationary operand once (M·K or K·N) and the
-// streamed one once per column fold.
+// row fold; on ws and is the stationary operand once per T tile (M·K or
+// K·N each) and the streamed one once per column fold.
 func (mm memModel) elemReads(op operand) int64 {
 	g := mm.g
 	size := int64(g.K) * int64(g.N)
@@ -118,7 +243,7 @@ func (mm memModel) elemReads(op operand) int64 {
 	case g.Map.outputStationary:
 		return int64(g.RowFolds) * size
 	case op == g.Map.stationary:
-		return size
+		return int64(g.TTiles) * size
 	}
 	return int64(g.ColFolds) * size
 }
@@ -138,7 +263,7 @@ func (mm memModel) count(c *Counts) {
 	if !g.Map.outputStationary {
 		psum = int64(g.RowFolds-1) * m * n
 	}
-	ifFetch := mm.fetchIfmap * mm.ifmapElems
+	ifFetch := mm.ifmapFetched()
 	fFetch := mm.fetchFilter * k * n
 	spill := mm.spills * m * n
 	c.IfmapReads += grp * words(ifRd, mm.ab, mm.wordB)
@@ -184,68 +309,125 @@ func foldClasses(n, full, lastUsed int) (cs [3]foldClass, k int) {
 	return cs, k + 1
 }
 
-// foldBytes is the DRAM traffic of one fold: in = operand fetches, out =
-// output and partial-sum traffic (floating point: operand shares are
-// fractional).
-func (mm memModel) foldBytes(row, col foldClass) (in, out float64) {
+// foldTraffic is the DRAM traffic of one fold by operand, in bytes
+// (floating point: operand shares are fractional); out is the final
+// outputs, psumWr and psumRd the partial sums spilled and read back.
+type foldTraffic struct{ ifmap, filter, out, psumWr, psumRd float64 }
+
+func (f foldTraffic) in() float64    { return f.ifmap + f.filter + f.psumRd }
+func (f foldTraffic) total() float64 { return f.in() + f.out + f.psumWr }
+
+// foldBytes is the DRAM traffic of one fold of row class row, column class
+// col and T-tile class t.
+func (mm memModel) foldBytes(row, col, t foldClass) foldTraffic {
 	g := mm.g
 	ab, acc := float64(mm.ab)/8, float64(mm.accb)/8
 	rows, cols := float64(row.used), float64(col.used)
+	var f foldTraffic
 	if g.Map.outputStationary {
-		if col.first || !mm.streamFits {
-			in += float64(mm.ifmapElems) * rows / float64(g.M) * ab
+		if col.first || !mm.reuse[ifmapOp] {
+			f.ifmap = float64(mm.ifmapElems) * rows / float64(g.M) * ab
 		}
-		if row.first || !mm.sliceFits {
-			in += float64(g.K) * cols * mm.wbits / 8
+		if row.first || !mm.reuse[filterOp] {
+			f.filter = float64(g.K) * cols * mm.wbits / 8
 		}
-		return in, rows * cols * ab
+		f.out = rows * cols * ab
+		return f
 	}
 	// ws, is: the fold's rows are a rows/K share of the reduction; its
 	// stationary tile also a cols/SC share of the other extent, while the
-	// streamed operand is needed whole along it.
+	// streamed operand's T-tile share is needed whole along it.
 	fk := rows / float64(g.K)
-	in = mm.operandBytes(g.Map.stationary) * fk * cols / float64(g.SC)
-	if col.first || !mm.streamFits {
-		in += mm.operandBytes(g.Map.stream) * fk
+	tu := float64(t.used)
+	st := mm.operandBytes(g.Map.stationary) * fk * cols / float64(g.SC)
+	if !(t.first || !mm.reuse[g.Map.stationary]) {
+		st = 0
 	}
-	tile := cols * float64(g.T) // the fold's outputs: T streamed rows × its columns
+	var sm float64
+	switch {
+	case !mm.reuse[g.Map.stream] && g.Map.stream == ifmapOp:
+		sm = float64(mm.passElems) * float64(mm.ab) / 8 * fk * tu / float64(g.T)
+	case col.first || !mm.reuse[g.Map.stream]:
+		sm = mm.operandBytes(g.Map.stream) * fk * tu / float64(g.T)
+	}
+	if g.Map.stationary == filterOp {
+		f.filter, f.ifmap = st, sm
+	} else {
+		f.ifmap, f.filter = st, sm
+	}
+	tile := cols * tu // the fold's outputs: its T rows × its columns
 	if row.last {
-		out += tile * ab
+		f.out = tile * ab
 	}
 	if mm.spills > 0 {
 		if !row.last {
-			out += tile * acc
+			f.psumWr = tile * acc
 		}
 		if !row.first {
-			in += tile * acc
+			f.psumRd = tile * acc
 		}
 	}
-	return in, out
+	return f
 }
 
-// stall is the memory stall of the layer given each fold's compute time.
-// Double buffering overlaps every fold's DRAM traffic with its compute, so a
-// fold stalls by max(0, dram_cycles − foldCycles), where dram_cycles =
-// bytes / (dram_gb_per_s·1e9 / (clock_mhz·1e6)); the first fold's operands
-// of the layer cannot be prefetched and are a full stall (its outputs still
-// overlap). Groups run back to back, so only the layer's first fold pays the
-// prologue.
-func (mm memModel) stall(foldCycles float64) Cycles {
+// forEachFold calls fn for each class of folds of equal traffic (at most
+// 3×3×3: first, middle and last along the row, column and T-tile axes)
+// with the number of folds in it over all groups and its compute cycles.
+func (mm memModel) forEachFold(fn func(n float64, cycles float64, f foldTraffic)) {
 	g := mm.g
-	over := func(bytes float64) float64 { return math.Max(0, bytes/mm.bpc-foldCycles) }
 	rcs, nr := foldClasses(g.RowFolds, g.Rows, g.LastRowsUsed)
 	ccs, nc := foldClasses(g.ColFolds, g.Cols, g.LastColsUsed)
-	var total float64
-	for i := range nc {
-		for j := range nr {
-			in, out := mm.foldBytes(rcs[j], ccs[i])
-			total += float64(ccs[i].count*rcs[j].count) * over(in+out)
+	tcs, nt := foldClasses(g.TTiles, g.TTile, g.LastTUsed)
+	for h := range nt {
+		cyc := float64(g.FillDrainCycles) + float64(tcs[h].used)
+		for i := range nc {
+			for j := range nr {
+				n := float64(tcs[h].count*ccs[i].count*rcs[j].count) * float64(g.Groups)
+				fn(n, cyc, mm.foldBytes(rcs[j], ccs[i], tcs[h]))
+			}
 		}
 	}
-	total *= float64(g.Groups)
-	in0, out0 := mm.foldBytes(rcs[0], ccs[0])
+}
+
+// stall is the memory stall of the layer. Double buffering overlaps every
+// fold's DRAM traffic with its compute, so a fold stalls by
+// max(0, dram_cycles − fold_cycles), where dram_cycles = bytes /
+// (dram_gb_per_s·1e9 / (clock_mhz·1e6)) and fold_cycles = FillDrainCycles
+// + the fold's T rows; the first fold's operands of the layer cannot be
+// prefetched and are a full stall (its outputs still overlap). Groups run
+// back to back, so only the layer's first fold pays the prologue. (The
+// spill read-back counts as input, its write as output.)
+func (mm memModel) stall() Cycles {
+	g := mm.g
+	var total float64
+	mm.forEachFold(func(n, cyc float64, f foldTraffic) {
+		total += n * math.Max(0, f.total()/mm.bpc-cyc)
+	})
+	rcs, _ := foldClasses(g.RowFolds, g.Rows, g.LastRowsUsed)
+	ccs, _ := foldClasses(g.ColFolds, g.Cols, g.LastColsUsed)
+	tcs, _ := foldClasses(g.TTiles, g.TTile, g.LastTUsed)
+	f0 := mm.foldBytes(rcs[0], ccs[0], tcs[0])
+	cyc0 := float64(g.FillDrainCycles) + float64(tcs[0].used)
+	over := func(bytes float64) float64 { return math.Max(0, bytes/mm.bpc-cyc0) }
+	in0 := f0.in()
+	out0 := f0.total() - in0
 	total += in0/mm.bpc + over(out0) - over(in0+out0)
 	return Cycles(ceilFloat(total))
+}
+
+// peakDRAM is the highest DRAM demand of any fold, per operand and in all,
+// in bytes per cycle: the fold's bytes of that operand ÷ its compute
+// cycles, the bandwidth at which its transfer would hide under its
+// compute (SCALE-Sim's BANDWIDTH_REPORT peak, from the model's folds).
+// Ofmap includes spilled partial sums.
+func (mm memModel) peakDRAM() (ifmap, filter, ofmap, total float64) {
+	mm.forEachFold(func(_, cyc float64, f foldTraffic) {
+		ifmap = math.Max(ifmap, f.ifmap/cyc)
+		filter = math.Max(filter, f.filter/cyc)
+		ofmap = math.Max(ofmap, (f.out+f.psumWr+f.psumRd)/cyc)
+		total = math.Max(total, f.total()/cyc)
+	})
+	return ifmap, filter, ofmap, total
 }
 
 // bytesPerCycle is the DRAM bandwidth in bytes per accelerator cycle:

@@ -93,9 +93,13 @@ func TestDRAMRefetch(t *testing.T) {
 		read, write int64
 	}{
 		{accel.WS, 512, g * (ifmap + filter), g * ofmap},
-		// ws, tiny buffers: ifmap once per column fold (4); 38 row folds
-		// spill 37 rounds of 32-bit partial sums.
-		{accel.WS, 1, g * (4*ifmap + filter + 37*ofmap*4), g * (ofmap + 37*ofmap*4)},
+		// ws, tiny buffers: the ifmap streams once per column fold (4),
+		// each row fold reading what its taps touch: the 32-wide K folds
+		// hold parts of one or two of the 25 taps (48 channels each), so a
+		// pass reads every tap's window once per channel, 48·129·129
+		// (taps r = 0..4 touch 25, 26, 27, 26, 25 of the 27 rows, the same
+		// for columns). 38 row folds spill 37 rounds of 32-bit partial sums.
+		{accel.WS, 1, g * (4*48*129*129 + filter + 37*ofmap*4), g * (ofmap + 37*ofmap*4)},
 		{accel.OS, 512, g * (ifmap + filter), g * ofmap},
 		// os, tiny: ifmap once per column fold (4), filter slice once per
 		// row fold (23).
@@ -158,6 +162,102 @@ func TestWords(t *testing.T) {
 	} {
 		if got := words(tc.n, tc.bits, tc.wordBytes); got != tc.want {
 			t.Errorf("words(%d, %d, %d) = %d, want %d", tc.n, tc.bits, tc.wordBytes, got, tc.want)
+		}
+	}
+}
+
+// TestLoopOrderChoice checks the loop order the memory model picks and its
+// traffic on VGG-16 conv1_2 (64@224×224 → 64, 3×3 pad 1: M = 50176,
+// K = 576, N = 64; input and output 3,211,264 B, filter 36,864 B at 8 bits)
+// on the 32×32 test spec (ifmap and filter halves 256 KiB, ofmap half
+// 128 KiB), against hand derivations.
+func TestLoopOrderChoice(t *testing.T) {
+	conv12 := vgg16().Layers[1]
+	const in, filter, out = 3211264, 36864, 3211264
+	for _, tc := range []struct {
+		df          accel.Dataflow
+		order       string
+		read, write int64
+		compute     Cycles
+		why         string
+	}{
+		// SCALE-Sim's "N,K,m" keeps a column fold's 50176×32 32-bit sums
+		// (6.1 MiB) nowhere and spills 17 of 18 row folds: 2·17·M·N·4 B =
+		// 436.7 MB. Tiled: 1024 rows × 32 columns × 4 B = 128 KiB fit, so
+		// 49 tiles of 1024; the filter (36 KiB) stays on chip across tiles,
+		// a tile's ifmap share (3211264/49 = 64 KiB) across column folds:
+		// everything moves once, for 48 more fills per fold (18·2·49·94).
+		{accel.WS, "M,N,K,m", in + filter, out, 18 * 2 * (49*(2*32+32-2) + 50176),
+			"partial sums resident"},
+		// os "N,M,k" fetches the ifmap (3.1 MiB, does not fit) once per
+		// column fold (2); "M,N,k" keeps the whole filter and a row fold's
+		// 2 KiB ifmap share on chip: each once. Same compute, same
+		// prologue, fewer bytes.
+		{accel.OS, "M,N,k", in + filter, out, 1568 * 2 * (32 + 32 + 576 - 2), "ifmap once"},
+		// is "M,K,n": a column fold's 64×32 sums fit; SCALE-Sim's order.
+		{accel.IS, "M,K,n", in + filter, out, 18 * 1568 * (2*32 + 32 + 64 - 2), "no spill"},
+	} {
+		r, err := SimulateLayer(testSpec(tc.df, 32, 32), &conv12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.LoopOrder != tc.order || r.ComputeCycles != tc.compute {
+			t.Errorf("%s: order %q compute %d, want %q %d (%s)", tc.df, r.LoopOrder, r.ComputeCycles,
+				tc.order, tc.compute, tc.why)
+		}
+		if r.Counts.DRAMReadBytes != tc.read || r.Counts.DRAMWriteBytes != tc.write {
+			t.Errorf("%s: DRAM read %d write %d, want %d %d (%s)", tc.df, r.Counts.DRAMReadBytes,
+				r.Counts.DRAMWriteBytes, tc.read, tc.write, tc.why)
+		}
+	}
+	// SCALE-Sim's ws order, forced, is the spilling one the tiled order
+	// replaces: 17 spill round trips of M·N 32-bit sums (436.7 MB of the
+	// issue's 446 MB).
+	spec := testSpec(accel.WS, 32, 32)
+	m, k, n, g := conv12.GEMM()
+	base := newMemModel(spec, &conv12, newSystolicGeom(systolicMappings[accel.WS], 32, 32, m, k, n, g), 8)
+	base.stallCycles = base.stall()
+	// Not kept between row folds, the ifmap is read per fold: each fold
+	// holds 32 channels of one tap, whose window touches 223, 224 or 223
+	// rows and columns: 64·(223+224+223)² per column fold.
+	if got, want := base.dramBytes(), int64(2*64*670*670+filter+out+2*17*50176*64*4); got != want {
+		t.Errorf("ws N,K,m: DRAM %d, want %d", got, want)
+	}
+	if planned := planMemory(spec, &conv12, base.g, 8); planned.cycles() >= base.cycles() {
+		t.Errorf("ws: tiled order %d cycles, not fewer than SCALE-Sim's %d", planned.cycles(), base.cycles())
+	}
+}
+
+// TestIfmapPass: the ifmap a ws pass over the row folds reads when the
+// ifmap is not kept between them.
+func TestIfmapPass(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		l    Layer
+		rows int
+		want int64
+	}{
+		// one tap: the unique input, a quarter of it at stride 2
+		{"1x1 s2", Layer{Kind: Conv, InC: 64, InH: 56, InW: 56, OutC: 128, R: 1, S: 1, Stride: 2}, 32, 64 * 28 * 28},
+		{"fc", fc6, 32, 9216},
+		// 32 channels of one 3×3 tap per fold: every tap's window per channel
+		{"3x3 C64", vgg16().Layers[1], 32, 64 * 670 * 670},
+		// all 27 K indices of a 3-channel 3×3 filter in one fold: the union
+		// of the taps' windows, the unique input
+		{"3x3 C3 one fold", vgg16().Layers[0], 32, 3 * 224 * 224},
+		// 9 K indices per fold = one filter row (3 taps × 3 channels): each
+		// fold reads the rows its filter row touches, all columns
+		{"3x3 C3 rows", vgg16().Layers[0], 9, 3 * (223 + 224 + 223) * 224},
+	} {
+		if got := ifmapPass(&tc.l, tc.rows); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+		// the closed form for one tap per fold agrees with the fold walk
+		l := tc.l
+		ta := tapAreas{oh: l.OutH(), ow: l.OutW(), st: l.stride()}
+		_, k, _, _ := l.GEMM()
+		if got := ifmapPassFolds(&l, tc.rows, l.InC, k, ta.area); got != tc.want {
+			t.Errorf("%s fold by fold: %d, want %d", tc.name, got, tc.want)
 		}
 	}
 }

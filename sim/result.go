@@ -65,10 +65,13 @@ type LayerResult struct {
 	// Filled by Detail (detail.go): how the layer maps and where its energy goes.
 	Depthwise bool `json:"depthwise,omitempty"` // groups = input channels > 1
 	// RowFolds, ColFolds are the folds of one group on a systolic array;
-	// Folds = Groups·RowFolds·ColFolds. Zero on pooling and sparse engines.
-	RowFolds int   `json:"row_folds,omitempty"`
-	ColFolds int   `json:"col_folds,omitempty"`
-	Folds    int64 `json:"folds,omitempty"`
+	// zero on pooling and sparse engines.
+	RowFolds int `json:"row_folds,omitempty"`
+	ColFolds int `json:"col_folds,omitempty"`
+	// TTiles is the number of tiles the streamed extent is cut into (1
+	// unless LoopOrder tiles it); Folds = Groups·RowFolds·ColFolds·TTiles.
+	TTiles int   `json:"t_tiles,omitempty"`
+	Folds  int64 `json:"folds,omitempty"`
 	// MappingEfficiency is the mean fraction of PEs a fold occupies
 	// (SCALE-Sim's mapping efficiency); zero where it does not apply.
 	MappingEfficiency float64      `json:"mapping_efficiency,omitempty"`
@@ -102,6 +105,11 @@ type EngineStats struct {
 	// HaloCycles is the time spent exchanging halos between PEs after each
 	// output-channel group (scnn; part of ComputeCycles).
 	HaloCycles int64 `json:"halo_cycles,omitempty"`
+	// LoopOrder is the loop order the systolic memory model chose for the
+	// layer (memory.go): tile loops outer to inner in capitals, the
+	// extent streamed within a fold in lower case, e.g. "N,K,m"
+	// (SCALE-Sim's ws order) or "M,N,K,m" (ws with M tiled outermost).
+	LoopOrder string `json:"loop_order,omitempty"`
 	// ChannelGroup is Kc, the output channels per group that fit the
 	// accumulators (scnn conv), or the outputs per PE (scnn fc).
 	ChannelGroup int `json:"channel_group,omitempty"`

@@ -123,7 +123,9 @@ func TestDenseHookNeutral(t *testing.T) {
 			t.Fatal(err)
 		}
 		m, k, n, g := l.GEMM()
-		if want := newSystolicGeom(systolicMappings[df], 32, 32, m, k, n, g).ComputeCycles(); r.ComputeCycles != want ||
+		spec := testSpec(df, 32, 32)
+		geom := planMemory(spec, &l, newSystolicGeom(systolicMappings[df], 32, 32, m, k, n, g), 8).g
+		if want := geom.ComputeCycles(); r.ComputeCycles != want ||
 			r.Counts.MACs != l.MACs() || r.Counts.MACsGated != 0 || r.Counts.MACsSkipped != 0 || r.Counts.LUTReads != 0 {
 			t.Errorf("%s: dense layer changed: cycles %d (want %d), counts %+v", df, r.ComputeCycles, want, r.Counts)
 		}

@@ -47,11 +47,13 @@ func BenchmarkSimulateSparse(b *testing.B) {
 	spec := eieSpec(8)
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuTime()
 	for b.Loop() {
 		if _, err := Simulate(spec, w); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, c0)
 }
 
 // BenchmarkSimulateSparseStatistical: the same network from densities only.
@@ -60,11 +62,13 @@ func BenchmarkSimulateSparseStatistical(b *testing.B) {
 	spec := eieSpec(8)
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuTime()
 	for b.Loop() {
 		if _, err := Simulate(spec, w); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, c0)
 }
 
 // BenchmarkMaskWorkFC6 is the popcount work count of VGG-16 fc6 alone.

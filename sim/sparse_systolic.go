@@ -17,7 +17,8 @@ import (
 //     are unchanged.
 //   - skip: a systolic array can only skip what its mapping lets it skip,
 //     and gates the rest. A fold whose whole stationary tile is zero (ws:
-//     the weight tile, is: the ifmap tile) is skipped, saving FoldCycles. A
+//     the weight tile, is: the ifmap tile) is skipped, saving its cycles in
+//     every T tile (passCycles). A
 //     streamed step whose whole operand vector is zero (ws: an ifmap row
 //     over the fold's rows; is: a filter column over its rows; os: a weight
 //     row over its columns or an ifmap column over its rows) is skipped,
@@ -96,7 +97,7 @@ func skipSystolic(spec *accel.Spec, l *Layer, r *LayerResult, g systolicGeom) {
 			pw = zw.stepZeroIS(grp, fr, ru, dw, wSkip)
 		}
 		step := 1 - (1-pw)*(1-pa)
-		saved = pTile*float64(g.FoldCycles) + (1-pTile)*step*float64(g.T)
+		saved = pTile*float64(g.passCycles()) + (1-pTile)*step*float64(g.T)
 		skipped = (pTile + (1-pTile)*step) * float64(ru*cu) * float64(g.T)
 		return saved, skipped
 	}

@@ -23,27 +23,52 @@ type systolicGeom struct {
 	// SR, SC are the GEMM extents mapped over array rows and columns and T
 	// the streamed extent (see the table above).
 	SR, SC, T int
-	// RowFolds = ceil(SR/Rows), ColFolds = ceil(SC/Cols). Folds run column
-	// fold outer, row fold inner, as in SCALE-Sim's compute loops.
+	// RowFolds = ceil(SR/Rows), ColFolds = ceil(SC/Cols). In SCALE-Sim's
+	// order folds run column fold outer, row fold inner; Order may swap
+	// them (os) or tile T outside both (ws, is; see memory.go).
 	RowFolds, ColFolds int
+	// Order is the loop order (memory.go's loopOrder).
+	Order loopOrder
+	// TTiles is the number of tiles the streamed extent T is cut into, each
+	// of TTile rows but the last (LastTUsed); 1 except in the tiled order
+	// of ws and is, where every (row, column) fold runs once per tile.
+	TTiles, TTile, LastTUsed int
 	// LastRowsUsed, LastColsUsed are the rows (columns) occupied by the last
 	// row (column) fold; every other fold occupies all Rows (Cols).
 	LastRowsUsed, LastColsUsed int
 	// FillDrainCycles is the per-fold overhead on top of T: 2·Rows+Cols−2
 	// for ws and is, Rows+Cols−2 for os (see foldOverhead).
 	FillDrainCycles Cycles
-	// FoldCycles = FillDrainCycles + T, charged to every fold whatever its
-	// occupancy: SCALE-Sim pads a partial fold to the full array.
+	// FoldCycles = FillDrainCycles + TTile, charged to every fold whatever
+	// its occupancy: SCALE-Sim pads a partial fold to the full array.
 	FoldCycles Cycles
 }
 
-// Folds is the number of folds of one group, RowFolds·ColFolds.
-func (g systolicGeom) Folds() int64 { return int64(g.RowFolds) * int64(g.ColFolds) }
+// Folds is the number of folds of one group, RowFolds·ColFolds·TTiles.
+func (g systolicGeom) Folds() int64 { return int64(g.RowFolds) * int64(g.ColFolds) * int64(g.TTiles) }
 
-// ComputeCycles is Groups·Folds·FoldCycles, the array's busy time for the
-// layer including fill and drain.
+// passCycles is the time of one (row fold, column fold) pair over all T
+// tiles: TTiles·FillDrainCycles + T (FoldCycles when TTiles = 1).
+func (g systolicGeom) passCycles() Cycles {
+	return Cycles(g.TTiles)*g.FillDrainCycles + Cycles(g.T)
+}
+
+// ComputeCycles is Groups·RowFolds·ColFolds·(TTiles·FillDrainCycles + T),
+// the array's busy time for the layer including fill and drain
+// (Groups·Folds·FoldCycles in SCALE-Sim's order).
 func (g systolicGeom) ComputeCycles() Cycles {
-	return Cycles(int64(g.Groups) * g.Folds() * int64(g.FoldCycles))
+	return Cycles(int64(g.Groups)*int64(g.RowFolds)*int64(g.ColFolds)) * g.passCycles()
+}
+
+// tiled is g with T cut into tiles of at most tt rows (evened out), in
+// the tiled loop order.
+func (g systolicGeom) tiled(tt int) systolicGeom {
+	g.Order = orderTiled
+	g.TTiles = ceilDiv(g.T, tt)
+	g.TTile = ceilDiv(g.T, g.TTiles)
+	g.LastTUsed = g.T - (g.TTiles-1)*g.TTile
+	g.FoldCycles = g.FillDrainCycles + Cycles(g.TTile)
+	return g
 }
 
 // rowsUsed is the number of array rows row fold fr occupies.
@@ -87,6 +112,10 @@ const (
 // stream and each PE accumulates one output.
 type systolicMapping struct {
 	dims func(m, k, n int) (sr, sc, t int)
+	// orders names SCALE-Sim's loop order and the alternative (memory.go's
+	// loopOrder): tile loops outer to inner in capitals, the extent
+	// streamed within a fold in lower case (GEMM M, K, N).
+	orders [2]string
 	// outputStationary is os; otherwise stationary is the operand held in
 	// the array and streamed the other.
 	outputStationary   bool
@@ -94,9 +123,12 @@ type systolicMapping struct {
 }
 
 var systolicMappings = map[accel.Dataflow]systolicMapping{
-	accel.OS: {dims: func(m, k, n int) (int, int, int) { return m, n, k }, outputStationary: true},
-	accel.WS: {dims: func(m, k, n int) (int, int, int) { return k, n, m }, stationary: filterOp, stream: ifmapOp},
-	accel.IS: {dims: func(m, k, n int) (int, int, int) { return k, m, n }, stationary: ifmapOp, stream: filterOp},
+	accel.OS: {dims: func(m, k, n int) (int, int, int) { return m, n, k }, orders: [2]string{"N,M,k", "M,N,k"},
+		outputStationary: true},
+	accel.WS: {dims: func(m, k, n int) (int, int, int) { return k, n, m }, orders: [2]string{"N,K,m", "M,N,K,m"},
+		stationary: filterOp, stream: ifmapOp},
+	accel.IS: {dims: func(m, k, n int) (int, int, int) { return k, m, n }, orders: [2]string{"M,K,n", "N,M,K,n"},
+		stationary: ifmapOp, stream: filterOp},
 }
 
 // foldOverhead is the per-fold cycle count beyond the streamed extent T,
@@ -135,6 +167,7 @@ func newSystolicGeom(mp systolicMapping, rows, cols, m, k, n, groups int) systol
 	g.LastRowsUsed = g.SR - (g.RowFolds-1)*rows
 	g.LastColsUsed = g.SC - (g.ColFolds-1)*cols
 	g.FillDrainCycles = mp.foldOverhead(rows, cols)
+	g.TTiles, g.TTile, g.LastTUsed = 1, g.T, g.T
 	g.FoldCycles = g.FillDrainCycles + Cycles(g.T)
 	return g
 }
@@ -181,15 +214,17 @@ func (e systolicEngine) layer(spec *accel.Spec, l *Layer, r *LayerResult) error 
 	}
 	m, k, n, groups := l.GEMM()
 	g := newSystolicGeom(e.mp, spec.Array.Rows, spec.Array.Cols, m, k, n, groups)
-	r.ComputeCycles = g.ComputeCycles()
 	r.Counts.MACs = r.MACs
 	// Every MAC reads its stationary or accumulator register and latches the
 	// two operands it forwards to its neighbours: 3 register accesses.
 	r.Counts.RegAccesses = 3 * r.MACs
 	fs := newFilterStore(spec, l)
-	mem := newMemModel(spec, l, g, fs.bitsPerWeight(r.Weights))
+	mem := planMemory(spec, l, g, fs.bitsPerWeight(r.Weights))
+	g = mem.g
+	r.ComputeCycles = g.ComputeCycles()
+	r.LoopOrder = g.Map.orders[g.Order]
 	mem.count(&r.Counts)
-	r.StallCycles = mem.stall(float64(g.FoldCycles))
+	r.StallCycles = mem.stallCycles
 	countFilterDecode(l, fs, mem.filterElemReads(), r)
 	applySystolicSparsity(spec, l, r, g)
 	return nil

@@ -47,21 +47,29 @@ func TestClosedForms(t *testing.T) {
 		l                  Layer
 		rowFolds, colFolds int
 		fold               Cycles
+		order              string
 	}{
 		// ws: rows ← K = 363 (12 folds, last 11 rows), cols ← N = 96 (3), T = M.
-		{accel.WS, conv1, 12, 3, 2*32 + 32 + 3025 - 2},
+		// A column fold's 3025×32 32-bit partial sums (378 KiB) do not fit
+		// half the 256 KiB ofmap buffer, so M is cut into 3 tiles of at most
+		// 1024 rows (1009, 1009, 1007) and each fold runs once per tile:
+		// 3 fills and drains per fold instead of 1.
+		{accel.WS, conv1, 12, 3, 3*(2*32+32-2) + 3025, "M,N,K,m"},
 		// os: rows ← M = 3025 (95 folds), cols ← N (3), T = K.
-		{accel.OS, conv1, 95, 3, 32 + 32 + 363 - 2},
+		{accel.OS, conv1, 95, 3, 32 + 32 + 363 - 2, ""},
 		// is: rows ← K (12), cols ← M (95), T = N.
-		{accel.IS, conv1, 12, 95, 2*32 + 32 + 96 - 2},
+		{accel.IS, conv1, 12, 95, 2*32 + 32 + 96 - 2, "M,K,n"},
 		// fc6 at batch 1: M = 1.
-		{accel.WS, fc6, 288, 128, 2*32 + 32 + 1 - 2},
-		{accel.OS, fc6, 1, 128, 32 + 32 + 9216 - 2},
-		{accel.IS, fc6, 288, 1, 2*32 + 32 + 4096 - 2},
+		{accel.WS, fc6, 288, 128, 2*32 + 32 + 1 - 2, "N,K,m"},
+		{accel.OS, fc6, 1, 128, 32 + 32 + 9216 - 2, ""},
+		{accel.IS, fc6, 288, 1, 2*32 + 32 + 4096 - 2, "M,K,n"},
 	} {
 		r, err := SimulateLayer(testSpec(tc.df, 32, 32), &tc.l)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if tc.order != "" && r.LoopOrder != tc.order {
+			t.Errorf("%s %s: loop order %q, want %q", tc.df, tc.l.Name, r.LoopOrder, tc.order)
 		}
 		want := Cycles(tc.rowFolds*tc.colFolds) * tc.fold
 		if r.ComputeCycles != want {

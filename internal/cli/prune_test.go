@@ -51,8 +51,9 @@ func TestPruneSensitivity(t *testing.T) {
 			t.Errorf("fc1 at 0.2 %% density: %g, dense %g: pruning had no effect", p.Accuracy, rep.Dense)
 		}
 	}
-	if b, err := os.ReadFile(plot); err != nil || !strings.Contains(string(b), "<svg") {
-		t.Errorf("plot %s: %v", plot, err)
+	// a figure with axes, three curves and a legend, not an empty canvas
+	if b, err := os.ReadFile(plot); err != nil || !strings.Contains(string(b), "<svg") || len(b) < 4000 {
+		t.Errorf("plot %s: %v, %d bytes", plot, err, len(b))
 	}
 	table, errs, code := run(t, "prune", "--in", model, "--sensitivity", "--criterion", "magnitude",
 		"--densities", "0.5", "--test-limit", "200")
