@@ -15,23 +15,24 @@ var allowed = map[string][]string{
 	"internal/fileio":     {},
 	"internal/atomicfile": {},
 	"accel":               {"internal/fileio"},
+	"network":             {"internal/fileio"},
 	"sim":                 {"accel", "internal/fileio"},
-	"nn":                  {"internal/atomicfile", "internal/fileio"},
-	"pruning":             {"nn", "internal/atomicfile", "internal/fileio"},
-	"clustering":          {"nn", "internal/atomicfile", "internal/fileio"},
+	"nn":                  {"network", "internal/atomicfile", "internal/fileio"},
+	"pruning":             {"nn", "network", "internal/atomicfile", "internal/fileio"},
+	"clustering":          {"nn", "network", "internal/atomicfile", "internal/fileio"},
 	"reports":             {"sim", "accel", "internal/atomicfile", "internal/fileio"},
 	"onnx/onnxpb":         {},
-	"onnx":                {"nn", "onnx/onnxpb", "internal/atomicfile", "internal/fileio"},
-	"internal/workload":   {"nn", "sim", "accel", "clustering", "internal/atomicfile", "internal/fileio"},
-	"internal/sweep":      {"internal/workload", "clustering", "accel", "sim", "nn", "reports", "internal/atomicfile", "internal/fileio"},
-	"internal/codesign":   {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/atomicfile", "internal/fileio"},
-	"internal/cli":        {"internal/workload", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio"},
-	"":                    {"internal/workload", "internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio"},
+	"onnx":                {"nn", "network", "onnx/onnxpb", "internal/atomicfile", "internal/fileio"},
+	"internal/workload":   {"nn", "network", "sim", "accel", "clustering", "internal/atomicfile", "internal/fileio"},
+	"internal/sweep":      {"internal/workload", "clustering", "accel", "sim", "nn", "network", "reports", "internal/atomicfile", "internal/fileio"},
+	"internal/codesign":   {"accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/atomicfile", "internal/fileio"},
+	"internal/cli":        {"internal/workload", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio"},
+	"":                    {"internal/workload", "internal/cli", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio"},
 }
 
 // commandLayer are the project packages a command-layer program (scripts/...)
 // may use: everything but the CLI itself.
-var commandLayer = []string{"internal/workload", "internal/fileio", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb"}
+var commandLayer = []string{"internal/workload", "internal/fileio", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb"}
 
 // allowedFor returns the allowed dependencies of a package, treating every
 // program under scripts/ as part of the command layer.
@@ -78,7 +79,7 @@ func TestImportDAG(t *testing.T) {
 			t.Errorf("%s depends on %v; allowed: %v", pkgName(rel), bad, ok)
 		}
 	}
-	for _, core := range []string{"accel", "sim", "nn", "reports", "internal/cli"} {
+	for _, core := range []string{"accel", "sim", "nn", "network", "reports", "internal/cli"} {
 		if !seen[core] {
 			t.Errorf("package %s missing from go list output", core)
 		}
