@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -105,7 +106,7 @@ func denseModel(t *testing.T, path, net string, train, test *nn.Dataset) (*nn.Mo
 		acc, _ := nn.Evaluate(m, test)
 		return m, acc
 	}
-	arch, err := nn.Zoo(net)
+	arch, err := network.Zoo(net)
 	if err != nil {
 		t.Fatal(err)
 	}

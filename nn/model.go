@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/dcsim/dcsim/network"
 )
 
 // Param is one prunable weight tensor (a conv or fc layer) with its bias, the
@@ -18,9 +20,9 @@ import (
 // Where Mask[i] == 0, W[i] is the shadow value kept for splicing (Dynamic
 // Network Surgery, Guo et al. 2016); the effective weight is exactly 0.
 type Param struct {
-	Layer string // layer name ("conv1", "fc1")
-	Kind  Kind   // Conv or FC
-	Shape []int  // [out, in/groups, R, S] for conv (OIHW), [out, in] for fc
+	Layer string       // layer name ("conv1", "fc1")
+	Kind  network.Kind // Conv or FC
+	Shape []int        // [out, in/groups, R, S] for conv (OIHW), [out, in] for fc
 	W     []float32
 	// Grad is dL/d(effective weight), summed over the samples of the last
 	// backward pass (Train's last step, or GradientPass's last batch). After
@@ -96,7 +98,7 @@ func (p *Param) validate() error {
 // connected layers each followed by ReLU (except the last), max pooling, and
 // a softmax cross-entropy loss on the last layer's outputs.
 type Model struct {
-	Arch   Arch
+	Arch   network.Network
 	params []*Param // conv and fc layers in order
 	byName map[string]int
 }
@@ -105,7 +107,7 @@ type Model struct {
 // (std = sqrt(2/fan_in), He et al. 2015) for layers followed by ReLU,
 // Xavier-normal (std = sqrt(2/(fan_in+fan_out)), Glorot & Bengio 2010) for
 // the last layer, zero biases; seed makes it reproducible.
-func NewModel(arch Arch, seed int64) (*Model, error) {
+func NewModel(arch network.Network, seed int64) (*Model, error) {
 	m, err := newModel(arch)
 	if err != nil {
 		return nil, err
@@ -125,7 +127,7 @@ func NewModel(arch Arch, seed int64) (*Model, error) {
 }
 
 // newModel checks that arch can be trained and allocates zeroed parameters.
-func newModel(arch Arch) (*Model, error) {
+func newModel(arch network.Network) (*Model, error) {
 	if err := arch.Validate(); err != nil {
 		return nil, fmt.Errorf("network %q: %w", arch.Name, err)
 	}
@@ -136,16 +138,16 @@ func newModel(arch Arch) (*Model, error) {
 		}
 		if i > 0 {
 			prev := arch.Layers[i-1]
-			if l.InputSize() != prev.OutputSize() || (l.Kind != FC && (l.InC != prev.OutChannels() || l.InH != prev.OutH())) {
+			if l.InputSize() != prev.OutputSize() || (l.Kind != network.FC && (l.InC != prev.OutChannels() || l.InH != prev.OutH())) {
 				return nil, fmt.Errorf("network %q: layer %q: input %d×%d×%d does not follow %q's output %d×%d×%d",
 					arch.Name, l.Name, l.InC, l.InH, l.InW, prev.Name, prev.OutChannels(), prev.OutH(), prev.OutW())
 			}
 		}
-		if l.Kind == Pool {
+		if l.Kind == network.Pool {
 			continue
 		}
 		shape := []int{l.OutC, l.InC, l.R, l.S}
-		if l.Kind == FC {
+		if l.Kind == network.FC {
 			shape = []int{l.OutC, l.InC}
 		}
 		n := int(l.Weights())
@@ -159,7 +161,7 @@ func newModel(arch Arch) (*Model, error) {
 			arch.Name, n, int64(MaxSampleFloats))
 	}
 	last := arch.Layers[len(arch.Layers)-1]
-	if last.Kind == Pool {
+	if last.Kind == network.Pool {
 		return nil, fmt.Errorf("network %q: last layer %q is a pooling layer; a classifier must end in conv or fc", arch.Name, last.Name)
 	}
 	return m, nil
@@ -176,14 +178,14 @@ const MaxSampleFloats = 1 << 20
 // gradient of every layer, im2col columns of conv layers ((InC/Groups)·R·S
 // per output position) and argmax indices of pooling layers, and the
 // network's output with its gradient.
-func sampleFloats(a Arch) int64 {
+func sampleFloats(a network.Network) int64 {
 	var n int64
 	for _, l := range a.Layers {
 		n += 2 * l.InputSize()
 		switch l.Kind {
-		case Conv:
+		case network.Conv:
 			n += int64(l.FanIn()) * int64(l.OutH()) * int64(l.OutW())
-		case Pool:
+		case network.Pool:
 			n += l.OutputSize()
 		}
 	}
@@ -210,13 +212,13 @@ func (m *Model) Param(layer string) *Param {
 func (m *Model) Classes() int { return int(m.Arch.Layers[len(m.Arch.Layers)-1].OutputSize()) }
 
 // Layer returns the shape of the named layer.
-func (m *Model) Layer(name string) (Shape, bool) {
+func (m *Model) Layer(name string) (network.Layer, bool) {
 	for _, l := range m.Arch.Layers {
 		if l.Name == name {
 			return l, true
 		}
 	}
-	return Shape{}, false
+	return network.Layer{}, false
 }
 
 // MACs is the named layer's multiply-accumulates per image (Shape.MACs), and
@@ -250,7 +252,7 @@ func (p *Param) Nonzero() int {
 
 // Clone returns a deep copy of m (weights, gradients, masks, codebooks).
 func (m *Model) Clone() *Model {
-	c := &Model{Arch: Arch{Name: m.Arch.Name, Layers: append([]Shape(nil), m.Arch.Layers...)},
+	c := &Model{Arch: network.Network{Name: m.Arch.Name, Layers: append([]network.Layer(nil), m.Arch.Layers...)},
 		byName: make(map[string]int, len(m.byName))}
 	for k, v := range m.byName {
 		c.byName[k] = v

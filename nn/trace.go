@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
+
+	"github.com/dcsim/dcsim/network"
 )
 
 // LayerInputs runs the first images samples of ds through m, one image at a
@@ -32,7 +34,7 @@ func (m *Model) LayerInputs(ds *Dataset, images int, visit func(img, layer int, 
 			visit(img, li, cur)
 			next = resize(next, int(s.OutputSize()))
 			switch s.Kind {
-			case Pool:
+			case network.Pool:
 				maxPoolDirect(s, cur, next)
 			default:
 				p := m.params[m.byName[s.Name]]
@@ -59,7 +61,7 @@ func resize(b []float32, n int) []float32 {
 
 // convDirect computes y = W*x + b for a conv or FC layer (an FC layer is a
 // 1×1 convolution on a 1×1 input) with the effective weights.
-func convDirect(s Shape, p *Param, x, y []float32) {
+func convDirect(s network.Layer, p *Param, x, y []float32) {
 	oh, ow, st, g := s.OutH(), s.OutW(), s.StrideOr1(), s.GroupsOr1()
 	cin, cout := s.InC/g, s.OutC/g
 	for o := 0; o < s.OutC; o++ {
@@ -90,7 +92,7 @@ func convDirect(s Shape, p *Param, x, y []float32) {
 }
 
 // maxPoolDirect is max pooling; positions in the padding are ignored.
-func maxPoolDirect(s Shape, x, y []float32) {
+func maxPoolDirect(s network.Layer, x, y []float32) {
 	oh, ow, st := s.OutH(), s.OutW(), s.StrideOr1()
 	for c := 0; c < s.InC; c++ {
 		for oy := 0; oy < oh; oy++ {

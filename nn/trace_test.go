@@ -3,6 +3,8 @@ package nn
 import (
 	"math"
 	"testing"
+
+	"github.com/dcsim/dcsim/network"
 )
 
 // TestLayerInputsAgreeWithEvaluate: the direct forward pass that exposes
@@ -10,7 +12,7 @@ import (
 // mean loss and accuracy on the same images, for a pruned and weight-shared
 // LeNet-5 (masks and codebooks in the effective weights).
 func TestLayerInputsAgreeWithEvaluate(t *testing.T) {
-	arch, err := Zoo("lenet-5")
+	arch, err := network.Zoo("lenet-5")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,7 +66,7 @@ type window struct {
 
 // window reads kernel_shape (or kernel when given), strides, pads,
 // dilations, auto_pad and ceil_mode for an input of height h and width wd,
-// and rejects what one nn.Shape cannot express: different strides or pads
+// and rejects what one network.Layer cannot express: different strides or pads
 // per axis, asymmetric padding, dilation.
 func (a attrs) window(kernel []int64, h, wd int) (window, error) {
 	ks, err := a.ints("kernel_shape", kernel, 2)

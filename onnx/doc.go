@@ -4,7 +4,7 @@
 //
 // Read decodes a ModelProto (onnxpb, generated from onnx.proto by protoc),
 // walks the graph in topological order inferring every tensor's shape, and
-// produces a Network: the conv, fc and pooling layers as an nn.Arch (the
+// produces a Network: the conv, fc and pooling layers as a network.Network (the
 // description the zoo, SCALE-Sim CSVs and model files also produce), and the
 // real weights of each conv and fc layer as nn.Params whose masks are the
 // weights' zeros and whose codebooks are the distinct values of a layer that
@@ -15,7 +15,7 @@
 // trains (LeNet: conv, fc, max-pool, ReLU after every weighted layer but the
 // last) into a trainable nn.Model.
 //
-// Write and Save go the other way: an nn.Arch becomes an ONNX graph whose
+// Write and Save go the other way: a network.Network becomes an ONNX graph whose
 // weights are declared as shaped graph inputs (a shape file, `dcsim network
 // export`), an nn.Model one whose initializers hold the model's effective
 // weights bit for bit, named as PyTorch names them (conv1.weight, fc1.bias),

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -68,7 +69,7 @@ func TestFixturesMatchPyTorch(t *testing.T) {
 		weighted := 0
 		for _, l := range net.Layers {
 			byName[l.Shape.Name] = l
-			if l.Shape.Kind != nn.Pool {
+			if l.Shape.Kind != network.Pool {
 				weighted++
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -95,7 +96,7 @@ func (w *walker) checkChain() {
 		w.notTrainable("the last layer is followed by a Relu; nn's classifier ends in a linear layer")
 	}
 	for _, l := range w.net.Layers {
-		if l.Shape.Kind != nn.Pool && l.Param == nil {
+		if l.Shape.Kind != network.Pool && l.Param == nil {
 			w.notTrainable("layer %q has no weights (a shape file)", l.Shape.Name)
 		}
 	}

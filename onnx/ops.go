@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/onnx/onnxpb"
 )
@@ -124,7 +125,7 @@ func (w *walker) conv(n *onnxpb.NodeProto) error {
 	if err != nil {
 		return err
 	}
-	s := nn.Shape{Name: w.layerName(n, n.GetInput()[1]), Kind: nn.Conv, InC: c, InH: h, InW: wd, OutC: m,
+	s := network.Layer{Name: w.layerName(n, n.GetInput()[1]), Kind: network.Conv, InC: c, InH: h, InW: wd, OutC: m,
 		R: kh, S: kw, Stride: win.stride, Pad: win.pad, Groups: int(g)}
 	l := Layer{Shape: s}
 	wts, err := w.weights(n, 1, wv.shape)
@@ -136,7 +137,7 @@ func (w *walker) conv(n *onnxpb.NodeProto) error {
 		if err != nil {
 			return err
 		}
-		l.Param = &nn.Param{Layer: s.Name, Kind: nn.Conv, Shape: []int{m, cg, kh, kw}, W: wts, Bias: b}
+		l.Param = &nn.Param{Layer: s.Name, Kind: network.Conv, Shape: []int{m, cg, kh, kw}, W: wts, Bias: b}
 	}
 	i, err := w.addLayer(n, l)
 	if err != nil {
@@ -178,7 +179,7 @@ func (w *walker) gemm(n *onnxpb.NodeProto) error {
 	if kb != k {
 		return w.errf(n, "shape inference: input %v times weights %v (transB %v): inner sizes differ", x.shape, bv.shape, transB)
 	}
-	s := nn.Shape{Name: w.layerName(n, n.GetInput()[1]), Kind: nn.FC, InC: k, InH: 1, InW: 1, OutC: out,
+	s := network.Layer{Name: w.layerName(n, n.GetInput()[1]), Kind: network.FC, InC: k, InH: 1, InW: 1, OutC: out,
 		R: 1, S: 1, Stride: 1, Groups: 1}
 	l := Layer{Shape: s}
 	wts, err := w.weights(n, 1, bv.shape)
@@ -201,7 +202,7 @@ func (w *walker) gemm(n *onnxpb.NodeProto) error {
 				return err
 			}
 		}
-		l.Param = &nn.Param{Layer: s.Name, Kind: nn.FC, Shape: []int{out, k}, W: wts, Bias: b}
+		l.Param = &nn.Param{Layer: s.Name, Kind: network.FC, Shape: []int{out, k}, W: wts, Bias: b}
 	}
 	i, err := w.addLayer(n, l)
 	if err != nil {
@@ -226,7 +227,7 @@ func (w *walker) pool(n *onnxpb.NodeProto) error {
 		w.notTrainable("node %q: %s (nn trains max pooling only)", n.GetName(), n.GetOpType())
 	}
 	name := w.layerName(n, "")
-	s := nn.Shape{Name: name, Kind: nn.Pool, InC: c, InH: h, InW: wd, OutC: c, R: win.kh, S: win.kw,
+	s := network.Layer{Name: name, Kind: network.Pool, InC: c, InH: h, InW: wd, OutC: c, R: win.kh, S: win.kw,
 		Stride: win.stride, Pad: win.pad, Groups: 1, Ceil: win.ceil}
 	if _, err := w.addLayer(n, Layer{Shape: s}); err != nil {
 		return err

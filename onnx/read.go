@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/onnx/onnxpb"
 	"google.golang.org/protobuf/proto"
@@ -20,7 +21,7 @@ const MinOpset = 9
 // Layer is one conv, fc or pooling layer of an imported network, in the
 // graph's topological order.
 type Layer struct {
-	Shape nn.Shape
+	Shape network.Layer
 	Node  string // the ONNX node it came from
 	Op    string // Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool
 	// Param holds the real weights of a conv or fc layer (with a folded
@@ -44,8 +45,8 @@ type Network struct {
 	File   string
 	Name   string // the metadata's "arch", a zoo name whose layers match, or the file's stem
 	Opset  int64
-	Arch   nn.Arch // the layers' geometry, in topological order
-	Layers []Layer // the same layers with weights and provenance
+	Arch   network.Network // the layers' geometry, in topological order
+	Layers []Layer         // the same layers with weights and provenance
 	Meta   map[string]string
 	// trainable is why Model fails ("" when the graph is a chain nn trains).
 	untrainable string
@@ -395,8 +396,8 @@ func (w *walker) networkName() string {
 	if a := w.net.Meta["arch"]; a != "" {
 		return a
 	}
-	for _, z := range nn.ZooNames() {
-		arch, _ := nn.Zoo(z)
+	for _, z := range network.ZooNames() {
+		arch, _ := network.Zoo(z)
 		if sameLayers(arch.Layers, w.net.Arch.Layers) {
 			return z
 		}
@@ -404,7 +405,7 @@ func (w *walker) networkName() string {
 	return strings.TrimSuffix(filepath.Base(w.file), filepath.Ext(w.file))
 }
 
-func sameLayers(a, b []nn.Shape) bool {
+func sameLayers(a, b []network.Layer) bool {
 	if len(a) != len(b) {
 		return false
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/onnx/onnxpb"
 	"google.golang.org/protobuf/proto"
 )
@@ -138,10 +138,10 @@ func TestReadOps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []nn.Shape{
-		{Name: "c", Kind: nn.Conv, InC: 1, InH: 8, InW: 8, OutC: 2, R: 3, S: 3, Stride: 1, Groups: 1},
-		{Name: "avg", Kind: nn.Pool, InC: 2, InH: 6, InW: 6, OutC: 2, R: 2, S: 2, Stride: 2, Groups: 1},
-		{Name: "fc", Kind: nn.FC, InC: 18, InH: 1, InW: 1, OutC: 4, R: 1, S: 1, Stride: 1, Groups: 1},
+	want := []network.Layer{
+		{Name: "c", Kind: network.Conv, InC: 1, InH: 8, InW: 8, OutC: 2, R: 3, S: 3, Stride: 1, Groups: 1},
+		{Name: "avg", Kind: network.Pool, InC: 2, InH: 6, InW: 6, OutC: 2, R: 2, S: 2, Stride: 2, Groups: 1},
+		{Name: "fc", Kind: network.FC, InC: 18, InH: 1, InW: 1, OutC: 4, R: 1, S: 1, Stride: 1, Groups: 1},
 	}
 	if !sameLayers(net.Arch.Layers, want) {
 		t.Fatalf("layers\n%+v\nwant\n%+v", net.Arch.Layers, want)
@@ -181,7 +181,7 @@ func FuzzRead(f *testing.F) {
 		f.Add(data)
 		f.Add(data[:len(data)/2])
 	}
-	arch, _ := nn.Zoo("lenet-5")
+	arch, _ := network.Zoo("lenet-5")
 	shapes, _ := Marshal(arch, nil, nil)
 	f.Add(shapes)
 	f.Add([]byte{})

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/internal/atomicfile"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/onnx/onnxpb"
 	"google.golang.org/protobuf/proto"
@@ -32,30 +33,30 @@ const (
 // nn trains); a layer reads the most recent output whose geometry is its
 // input (the previous layer's in a chain; for a ResNet projection shortcut,
 // the block's input), with a Flatten before an fc layer that reads a
-// feature map. Pooling layers become MaxPool: nn.Shape does not record the
+// feature map. Pooling layers become MaxPool: network.Layer does not record the
 // pooling function. meta goes into metadata_props, with "arch" set to the
 // network's name. The bytes depend only on the arguments.
-func Marshal(arch nn.Arch, m *nn.Model, meta map[string]string) ([]byte, error) {
+func Marshal(arch network.Network, m *nn.Model, meta map[string]string) ([]byte, error) {
 	if err := arch.Validate(); err != nil {
 		return nil, err
 	}
 	b := &builder{g: &onnxpb.GraphProto{Name: proto.String(arch.Name)}}
 	first := arch.Layers[0]
 	in := []int{first.InC, first.InH, first.InW}
-	if first.Kind == nn.FC {
+	if first.Kind == network.FC {
 		in = []int{first.InC}
 	}
 	b.g.Input = append(b.g.Input, valueInfo("input", in, true))
 	b.outs = append(b.outs, tensorRef{name: "input", dims: in})
 	lastWeighted := -1
 	for i, l := range arch.Layers {
-		if l.Kind != nn.Pool {
+		if l.Kind != network.Pool {
 			lastWeighted = i
 		}
 	}
 	for i, l := range arch.Layers {
 		var p *nn.Param
-		if m != nil && l.Kind != nn.Pool {
+		if m != nil && l.Kind != network.Pool {
 			if p = m.Param(l.Name); p == nil {
 				return nil, fmt.Errorf("layer %q: the model has no weights for it", l.Name)
 			}
@@ -110,7 +111,7 @@ func size(d []int) int {
 // prefix ("inception_3a/"), so when l starts a new module the outputs of
 // the previous module no layer has read (its branches' ends) are first
 // concatenated along channels, if they add up to l's input.
-func (b *builder) source(l nn.Shape) (string, error) {
+func (b *builder) source(l network.Layer) (string, error) {
 	mod := module(l.Name)
 	if mod != b.module {
 		b.join(b.module, l)
@@ -119,7 +120,7 @@ func (b *builder) source(l nn.Shape) (string, error) {
 	for k := len(b.outs) - 1; k >= 0; k-- {
 		t := &b.outs[k]
 		switch {
-		case l.Kind == nn.FC && size(t.dims) == l.InC:
+		case l.Kind == network.FC && size(t.dims) == l.InC:
 			t.used = true
 			if len(t.dims) == 1 {
 				return t.name, nil
@@ -127,7 +128,7 @@ func (b *builder) source(l nn.Shape) (string, error) {
 			name := "/" + l.Name + "/Flatten_output_0"
 			b.node("Flatten", "/"+l.Name+"/Flatten", []string{t.name}, name, intAttr("axis", 1))
 			return name, nil
-		case l.Kind != nn.FC && len(t.dims) == 3 && t.dims[0] == l.InC && t.dims[1] == l.InH && t.dims[2] == l.InW:
+		case l.Kind != network.FC && len(t.dims) == 3 && t.dims[0] == l.InC && t.dims[1] == l.InH && t.dims[2] == l.InW:
 			t.used = true
 			return t.name, nil
 		}
@@ -145,7 +146,7 @@ func module(name string) string {
 
 // join concatenates the unread outputs of module mod when there are two or
 // more and their channels, at l's input height and width, sum to l.InC.
-func (b *builder) join(mod string, l nn.Shape) {
+func (b *builder) join(mod string, l network.Layer) {
 	if mod == "" {
 		return
 	}
@@ -170,27 +171,27 @@ func (b *builder) join(mod string, l nn.Shape) {
 	b.outs = append(b.outs, tensorRef{name: name, dims: []int{c, l.InH, l.InW}})
 }
 
-func (b *builder) layer(l nn.Shape, p *nn.Param, relu bool) error {
+func (b *builder) layer(l network.Layer, p *nn.Param, relu bool) error {
 	src, err := b.source(l)
 	if err != nil {
 		return err
 	}
 	var out string
 	switch l.Kind {
-	case nn.Pool:
+	case network.Pool:
 		out = "/" + l.Name + "/MaxPool_output_0"
 		attrs := append(b.window(l), intAttr("ceil_mode", boolInt(l.Ceil)))
 		b.node("MaxPool", "/"+l.Name+"/MaxPool", []string{src}, out, attrs...)
 		b.outs = append(b.outs, tensorRef{name: out, dims: []int{l.InC, l.OutH(), l.OutW()}, module: b.module})
 		return nil
-	case nn.Conv:
+	case network.Conv:
 		out = "/" + l.Name + "/Conv_output_0"
 		wdims := []int{l.OutC, l.InC / l.GroupsOr1(), l.R, l.S}
 		ins := b.weights(l, p, wdims, src)
 		attrs := append(b.window(l), intsAttr("dilations", 1, 1), intAttr("group", int64(l.GroupsOr1())))
 		b.node("Conv", "/"+l.Name+"/Conv", ins, out, attrs...)
 		b.outs = append(b.outs, tensorRef{name: out, dims: []int{l.OutC, l.OutH(), l.OutW()}, module: b.module})
-	case nn.FC:
+	case network.FC:
 		out = "/" + l.Name + "/Gemm_output_0"
 		ins := b.weights(l, p, []int{l.OutC, l.InC}, src)
 		b.node("Gemm", "/"+l.Name+"/Gemm", ins, out, intAttr("transB", 1))
@@ -206,7 +207,7 @@ func (b *builder) layer(l nn.Shape, p *nn.Param, relu bool) error {
 
 // weights adds the layer's weight (and bias) as initializers from p, or as
 // shaped graph inputs when p is nil, and returns the node's inputs.
-func (b *builder) weights(l nn.Shape, p *nn.Param, wdims []int, src string) []string {
+func (b *builder) weights(l network.Layer, p *nn.Param, wdims []int, src string) []string {
 	wn, bn := l.Name+".weight", l.Name+".bias"
 	if p == nil {
 		b.g.Input = append(b.g.Input, valueInfo(wn, wdims, false))
@@ -220,7 +221,7 @@ func (b *builder) weights(l nn.Shape, p *nn.Param, wdims []int, src string) []st
 	return []string{src, wn, bn}
 }
 
-func (b *builder) window(l nn.Shape) []*onnxpb.AttributeProto {
+func (b *builder) window(l network.Layer) []*onnxpb.AttributeProto {
 	st, pd := int64(l.StrideOr1()), int64(l.Pad)
 	return []*onnxpb.AttributeProto{intsAttr("kernel_shape", int64(l.R), int64(l.S)),
 		intsAttr("strides", st, st), intsAttr("pads", pd, pd, pd, pd)}

@@ -6,14 +6,15 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
 // TestZooRoundTrip writes every zoo network as a shape file and reads it
 // back: the layers dcsim simulates must be exactly the zoo's.
 func TestZooRoundTrip(t *testing.T) {
-	for _, name := range nn.ZooNames() {
-		arch, _ := nn.Zoo(name)
+	for _, name := range network.ZooNames() {
+		arch, _ := network.Zoo(name)
 		data, err := Marshal(arch, nil, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -43,7 +44,7 @@ func TestZooRoundTrip(t *testing.T) {
 // fc2 shared over 4 values.
 func prunedClustered(t *testing.T) *nn.Model {
 	t.Helper()
-	arch, _ := nn.Zoo("lenet-5")
+	arch, _ := network.Zoo("lenet-5")
 	m, err := nn.NewModel(arch, 3)
 	if err != nil {
 		t.Fatal(err)

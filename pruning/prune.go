@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -38,7 +39,7 @@ func groupsOf(m *nn.Model, s Settings) ([]group, error) {
 	} else {
 		conv, fc := group{name: "conv", target: s.ConvKeep}, group{name: "fc", target: s.FCKeep}
 		for i, p := range ps {
-			if p.Kind == nn.Conv {
+			if p.Kind == network.Conv {
 				conv.idx = append(conv.idx, i)
 			} else {
 				fc.idx = append(fc.idx, i)

@@ -21,7 +21,7 @@ type Workload struct {
 	Layers []Layer
 }
 
-// Layer is one layer of a workload. Geometry follows nn.Shape: a conv reads
+// Layer is one layer of a workload. Geometry follows network.Layer: a conv reads
 // InC×InH×InW and has OutC filters of R×S×(InC/Groups); an FC layer has
 // InH = InW = R = S = 1. Lowered to a GEMM (im2col), each group is an
 // (OutH·OutW) × (R·S·InC/Groups) by (R·S·InC/Groups) × (OutC/Groups) product.

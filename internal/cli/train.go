@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/spf13/cobra"
 )
@@ -116,7 +117,7 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 	if err := checkOut("--out", f.out); err != nil {
 		return err
 	}
-	arch, err := nn.Zoo(f.model)
+	arch, err := network.Zoo(f.model)
 	if err != nil {
 		return err
 	}

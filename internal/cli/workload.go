@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/internal/workload"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/sim"
 )
@@ -32,7 +33,7 @@ func loadNetworkModel(name string) (*nn.Model, *sim.Workload, error) {
 func loadNetwork(name string) (*sim.Workload, error) {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".csv":
-		a, err := nn.LoadTopology(name)
+		a, err := network.LoadTopology(name)
 		if err != nil {
 			return nil, err
 		}
@@ -43,7 +44,7 @@ func loadNetwork(name string) (*sim.Workload, error) {
 		_, w, err := onnxNetwork(name)
 		return w, err
 	}
-	a, err := nn.Zoo(name)
+	a, err := network.Zoo(name)
 	if err != nil {
 		if filepath.Ext(name) != "" {
 			return nil, fmt.Errorf("--network %s: not a zoo name, and only .csv (SCALE-Sim topology) and .npz "+

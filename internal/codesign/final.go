@@ -6,6 +6,7 @@ import (
 
 	"github.com/dcsim/dcsim/accel"
 	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/pruning"
 	"github.com/dcsim/dcsim/sim"
@@ -60,7 +61,7 @@ func measure(m *nn.Model, spec *accel.Spec, s Settings) (Row, error) {
 	var kept, all [2]int64
 	for _, l := range layers {
 		k := 0
-		if l.Kind == nn.FC {
+		if l.Kind == network.FC {
 			k = 1
 		}
 		kept[k] += l.Kept
@@ -111,9 +112,9 @@ func retrain(dense *nn.Model, train *nn.Dataset, keep, convKeep, fcKeep float64,
 	m := dense.Clone()
 	// A network with layers of one kind only has one threshold: the
 	// separated pruning of that kind is the global one.
-	if keep == 0 && !hasKind(dense, nn.Conv) {
+	if keep == 0 && !hasKind(dense, network.Conv) {
 		keep, convKeep, fcKeep = fcKeep, 0, 0
-	} else if keep == 0 && !hasKind(dense, nn.FC) {
+	} else if keep == 0 && !hasKind(dense, network.FC) {
 		keep, convKeep, fcKeep = convKeep, 0, 0
 	}
 	p := s.Prune

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/sim"
 )
@@ -41,7 +42,7 @@ func testWorkloads(m *nn.Model) ([]*sim.Workload, error) {
 // testModel is an untrained LeNet-5 with a fixed seed.
 func testModel(t testing.TB) *nn.Model {
 	t.Helper()
-	a, err := nn.Zoo("lenet-5")
+	a, err := network.Zoo("lenet-5")
 	if err != nil {
 		t.Fatal(err)
 	}

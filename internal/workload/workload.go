@@ -7,12 +7,13 @@ package workload
 
 import (
 	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/sim"
 )
 
 // FromArch is the dense workload of a network's layer shapes.
-func FromArch(a nn.Arch) *sim.Workload {
+func FromArch(a network.Network) *sim.Workload {
 	w := &sim.Workload{Name: a.Name, Layers: make([]sim.Layer, len(a.Layers))}
 	for i, s := range a.Layers {
 		w.Layers[i] = sim.Layer{
@@ -26,7 +27,7 @@ func FromArch(a nn.Arch) *sim.Workload {
 
 // Zoo is the dense workload of the zoo network name.
 func Zoo(name string) (*sim.Workload, error) {
-	a, err := nn.Zoo(name)
+	a, err := network.Zoo(name)
 	if err != nil {
 		return nil, err
 	}

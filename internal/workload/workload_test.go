@@ -3,13 +3,14 @@ package workload
 import (
 	"testing"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
 // TestFromModel: geometry from the shapes, masks bit for bit, index bits
 // from the codebook size.
 func TestFromModel(t *testing.T) {
-	a, err := nn.Zoo("lenet-5")
+	a, err := network.Zoo("lenet-5")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func TestFromModel(t *testing.T) {
 	}
 	for i, l := range w.Layers {
 		s := a.Layers[i]
-		if l.Name != s.Name || string(l.Kind) != string(s.Kind) || l.MACs() != m.MACs(s.Name) && s.Kind != nn.Pool {
+		if l.Name != s.Name || string(l.Kind) != string(s.Kind) || l.MACs() != m.MACs(s.Name) && s.Kind != network.Pool {
 			t.Errorf("layer %d: %+v vs shape %+v", i, l, s)
 		}
 	}
