@@ -36,6 +36,10 @@ type Layer struct {
 	// Ceil rounds the output size up instead of down (PyTorch's ceil_mode):
 	// OutH = ceil((InH + 2·Pad − R)/Stride) + 1. SCALE-Sim topologies use it.
 	Ceil bool
+	// Values are the layer's real weights with their mask and codebook
+	// (ONNX and model files, a trained model); nil when only the geometry
+	// is known (the zoo, topology files) and for pooling layers.
+	Values *Weights
 }
 
 // stride returns the stride with the zero value defaulting to 1.
@@ -172,12 +176,28 @@ func (a Network) Validate() error {
 		if err := l.Validate(); err != nil {
 			return err
 		}
+		if l.Values != nil {
+			if err := l.Values.Check(l); err != nil {
+				return err
+			}
+		}
 		if seen[l.Name] {
 			return fmt.Errorf("layer %q appears twice", l.Name)
 		}
 		seen[l.Name] = true
 	}
 	return nil
+}
+
+// Geometry returns the network without its layers' weights (a copy of the
+// layer list; the weights are not copied).
+func (a Network) Geometry() Network {
+	g := Network{Name: a.Name, Layers: make([]Layer, len(a.Layers))}
+	for i, l := range a.Layers {
+		l.Values = nil
+		g.Layers[i] = l
+	}
+	return g
 }
 
 // Weights is the total number of weights.

@@ -6,7 +6,7 @@
 // walks the graph in topological order inferring every tensor's shape, and
 // produces a Network: the conv, fc and pooling layers as a network.Network (the
 // description the zoo, SCALE-Sim CSVs and model files also produce), and the
-// real weights of each conv and fc layer as nn.Params whose masks are the
+// real weights of each conv and fc layer as network.Weights whose masks are the
 // weights' zeros and whose codebooks are the distinct values of a layer that
 // has few (see Codebook). BatchNormalization is folded into the convolution
 // before it; Add and Concat join branches (residual and inception graphs)

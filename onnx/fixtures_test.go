@@ -78,19 +78,19 @@ func TestFixturesMatchPyTorch(t *testing.T) {
 		}
 		for _, wl := range want.Layers {
 			l, ok := byName[wl.Name]
-			if !ok || l.Param == nil {
+			if !ok || l.Shape.Values == nil {
 				t.Errorf("%s: layer %s missing or without weights", name, wl.Name)
 				continue
 			}
-			nz := l.Param.Nonzero()
-			dens := float64(nz) / float64(len(l.Param.W))
+			nz := l.Shape.Values.Nonzero()
+			dens := float64(nz) / float64(len(l.Shape.Values.W))
 			if l.Shape.MACs() != wl.MACs || l.Shape.Weights() != wl.Weights || nz != wl.Nonzero || math.Abs(dens-wl.Density) > 1e-12 {
 				t.Errorf("%s/%s: MACs %d weights %d nonzero %d density %.6f; PyTorch %d %d %d %.6f",
 					name, wl.Name, l.Shape.MACs(), l.Shape.Weights(), nz, dens, wl.MACs, wl.Weights, wl.Nonzero, wl.Density)
 			}
 			shared := wl.Distinct <= MaxCodebook && 2*wl.Distinct <= wl.Nonzero
-			if (l.Clusters > 0) != shared || (shared && l.Clusters != wl.Distinct) {
-				t.Errorf("%s/%s: %d clusters; PyTorch counts %d distinct non-zero values of %d", name, wl.Name, l.Clusters, wl.Distinct, wl.Nonzero)
+			if (l.Shape.Values.Clusters > 0) != shared || (shared && l.Shape.Values.Clusters != wl.Distinct) {
+				t.Errorf("%s/%s: %d clusters; PyTorch counts %d distinct non-zero values of %d", name, wl.Name, l.Shape.Values.Clusters, wl.Distinct, wl.Nonzero)
 			}
 		}
 	}
@@ -125,8 +125,8 @@ func TestFixtureKinds(t *testing.T) {
 			pw = l
 		}
 	}
-	if dw.Shape.Groups != 32 || pw.Clusters == 0 || !pw.BatchNorm || pw.Param.Codebook != nil {
-		t.Errorf("mobilenet-block: dw groups %d, pw clusters %d (batchnorm %v, codebook kept %v)", dw.Shape.Groups, pw.Clusters, pw.BatchNorm, pw.Param.Codebook != nil)
+	if dw.Shape.Groups != 32 || pw.Shape.Values.Clusters == 0 || !pw.BatchNorm || pw.Shape.Values.Codebook != nil {
+		t.Errorf("mobilenet-block: dw groups %d, pw clusters %d (batchnorm %v, codebook kept %v)", dw.Shape.Groups, pw.Shape.Values.Clusters, pw.BatchNorm, pw.Shape.Values.Codebook != nil)
 	}
 	inc := load("inception-block.onnx")
 	if inc.untrainable == "" {

@@ -1,7 +1,6 @@
 package onnx
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 
@@ -43,7 +42,7 @@ func codebookOf(w []float32) []float32 {
 // when some weight is zero) and, for a weight-shared layer, its codebook
 // and indices, from the weights as they stand.
 func compress(l *Layer) {
-	p := l.Param
+	p := l.Shape.Values
 	p.Mask = nil
 	for i, v := range p.W {
 		if v == 0 && p.Mask == nil {
@@ -56,7 +55,7 @@ func compress(l *Layer) {
 			p.Mask[i] = 1
 		}
 	}
-	p.Codebook, p.Index, l.Clusters = nil, nil, 0
+	p.Codebook, p.Index, p.Clusters = nil, nil, 0
 	cb := codebookOf(p.W)
 	if cb == nil {
 		return
@@ -69,7 +68,7 @@ func compress(l *Layer) {
 	for i, v := range p.W {
 		p.Index[i] = at[v] // 0 for pruned weights, which the mask hides
 	}
-	p.Codebook, l.Clusters = cb, len(cb)
+	p.Codebook, p.Clusters = cb, len(cb)
 }
 
 // checkChain decides whether nn can train the graph: a chain (each node
@@ -96,7 +95,7 @@ func (w *walker) checkChain() {
 		w.notTrainable("the last layer is followed by a Relu; nn's classifier ends in a linear layer")
 	}
 	for _, l := range w.net.Layers {
-		if l.Shape.Kind != network.Pool && l.Param == nil {
+		if l.Shape.Kind != network.Pool && l.Shape.Values == nil {
 			w.notTrainable("layer %q has no weights (a shape file)", l.Shape.Name)
 		}
 	}
@@ -111,23 +110,9 @@ func (n *Network) Model() (*nn.Model, error) {
 	if n.untrainable != "" {
 		return nil, &Error{File: n.File, Msg: "not a network dcsim can train: " + n.untrainable}
 	}
-	m, err := nn.NewModel(n.Arch, 0)
+	m, err := nn.FromNetwork(n.Arch)
 	if err != nil {
 		return nil, &Error{File: n.File, Msg: "not a network dcsim can train: " + err.Error()}
-	}
-	for _, l := range n.Layers {
-		if l.Param == nil {
-			continue
-		}
-		p := m.Param(l.Shape.Name)
-		if p == nil || len(p.W) != len(l.Param.W) {
-			return nil, fmt.Errorf("onnx: layer %q: model and network disagree", l.Shape.Name) // programmer error
-		}
-		p.W = append(p.W[:0], l.Param.W...)
-		p.Bias = append(p.Bias[:0], l.Param.Bias...)
-		p.Mask = slices.Clone(l.Param.Mask)
-		p.Codebook = slices.Clone(l.Param.Codebook)
-		p.Index = slices.Clone(l.Param.Index)
 	}
 	return m, nil
 }

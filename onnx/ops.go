@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/network"
-	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/onnx/onnxpb"
 )
 
@@ -137,7 +136,7 @@ func (w *walker) conv(n *onnxpb.NodeProto) error {
 		if err != nil {
 			return err
 		}
-		l.Param = &nn.Param{Layer: s.Name, Kind: network.Conv, Shape: []int{m, cg, kh, kw}, W: wts, Bias: b}
+		l.Shape.Values = &network.Weights{W: wts, Bias: b}
 	}
 	i, err := w.addLayer(n, l)
 	if err != nil {
@@ -202,7 +201,7 @@ func (w *walker) gemm(n *onnxpb.NodeProto) error {
 				return err
 			}
 		}
-		l.Param = &nn.Param{Layer: s.Name, Kind: network.FC, Shape: []int{out, k}, W: wts, Bias: b}
+		l.Shape.Values = &network.Weights{W: wts, Bias: b}
 	}
 	i, err := w.addLayer(n, l)
 	if err != nil {
@@ -264,7 +263,7 @@ func (w *walker) batchNorm(n *onnxpb.NodeProto) error {
 		stats[k] = v.c.f
 	}
 	eps := float64(a.float("epsilon", 1e-5))
-	if p := l.Param; p != nil {
+	if p := l.Shape.Values; p != nil {
 		if !l.BatchNorm {
 			compress(l) // mask and clusters of the weights as stored
 			p.Codebook, p.Index = nil, nil
@@ -356,7 +355,7 @@ func (w *walker) addBias(n *onnxpb.NodeProto, x, c *value, actIn int) error {
 	if !okShape {
 		return w.errf(n, "constant of shape %v is not a bias of %d channels for %q (output %v)", c.shape, ch, l.Shape.Name, x.shape)
 	}
-	if p := l.Param; p != nil {
+	if p := l.Shape.Values; p != nil {
 		for o := range p.Bias {
 			p.Bias[o] += c.c.f[o]
 		}

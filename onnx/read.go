@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/network"
-	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/onnx/onnxpb"
 	"google.golang.org/protobuf/proto"
 )
@@ -19,25 +18,22 @@ import (
 const MinOpset = 9
 
 // Layer is one conv, fc or pooling layer of an imported network, in the
-// graph's topological order.
+// graph's topological order: its description and where it came from.
 type Layer struct {
-	Shape network.Layer
-	Node  string // the ONNX node it came from
-	Op    string // Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool
-	// Param holds the real weights of a conv or fc layer (with a folded
-	// BatchNormalization, the folded weights and bias); its Mask marks the
-	// non-zero weights when some are zero, its Codebook and Index are set
-	// when the layer is weight-shared (Clusters > 0) and no BatchNormalization
-	// was folded in. Nil for pooling layers and for weights a shape file only
-	// declares.
-	Param *nn.Param
-	// Clusters is the number of distinct non-zero weight values of a
-	// weight-shared layer, counted on the weights as the file stores them
-	// (before any BatchNormalization is folded in: an accelerator applies
-	// that per-channel scale after accumulating); 0 when not shared. See
-	// codebookOf for when a layer counts as shared.
-	Clusters  int
-	BatchNorm bool // a BatchNormalization was folded into this layer
+	// Shape is the layer as dcsim describes it. Its Values hold the real
+	// weights of a conv or fc layer (with a folded BatchNormalization, the
+	// folded weights and bias): Mask marks the non-zero weights when some
+	// are zero; Codebook and Index are set when the layer is weight-shared
+	// and no BatchNormalization was folded in; Clusters counts the distinct
+	// non-zero values of a weight-shared layer on the weights as the file
+	// stores them (before any BatchNormalization is folded in: an
+	// accelerator applies that per-channel scale after accumulating). See
+	// codebookOf for when a layer counts as shared. Values is nil for
+	// pooling layers and for weights a shape file only declares.
+	Shape     network.Layer
+	Node      string // the ONNX node it came from
+	Op        string // Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool
+	BatchNorm bool   // a BatchNormalization was folded into this layer
 }
 
 // Network is an ONNX model as dcsim sees it.
@@ -380,7 +376,7 @@ func (w *walker) finish() (*Network, error) {
 	for i := range net.Layers {
 		l := &net.Layers[i]
 		net.Arch.Layers = append(net.Arch.Layers, l.Shape)
-		if l.Param != nil && !l.BatchNorm { // folded layers were compressed before folding
+		if l.Shape.Values != nil && !l.BatchNorm { // folded layers were compressed before folding
 			compress(l)
 		}
 	}

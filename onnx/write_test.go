@@ -30,7 +30,7 @@ func TestZooRoundTrip(t *testing.T) {
 			t.Errorf("%s: name %q", name, net.Name)
 		}
 		for _, l := range net.Layers {
-			if l.Param != nil {
+			if l.Shape.Values != nil {
 				t.Errorf("%s: layer %s has weights in a shape file", name, l.Shape.Name)
 			}
 		}

@@ -37,7 +37,7 @@ func loadNetwork(name string) (*sim.Workload, error) {
 		if err != nil {
 			return nil, err
 		}
-		return workload.FromArch(a), nil
+		return workload.Of(a), nil
 	case ".npz":
 		return modelWorkload(name)
 	case ".onnx":
@@ -52,7 +52,7 @@ func loadNetwork(name string) (*sim.Workload, error) {
 		}
 		return nil, err
 	}
-	return workload.FromArch(a), nil
+	return workload.Of(a), nil
 }
 
 // applyProfile applies a compression profile to w: densities and index bits
