@@ -126,7 +126,7 @@ func (a attrs) window(kernel []int64, h, wd int) (window, error) {
 // checkFinite rejects NaN and infinite weights, which no layer computes with.
 func checkFinite(name string, v []float32) error {
 	for k, x := range v {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+		if math.Float32bits(x)&0x7f800000 == 0x7f800000 { // exponent all ones: ±Inf or NaN
 			return fmt.Errorf("initializer %q: value %g at %d: not a finite number", name, x, k)
 		}
 	}

@@ -2,6 +2,7 @@ package onnx
 
 import (
 	"maps"
+	"math"
 	"slices"
 
 	"github.com/dcsim/dcsim/network"
@@ -44,15 +45,14 @@ func codebookOf(w []float32) []float32 {
 func compress(l *Layer) {
 	p := l.Shape.Values
 	p.Mask = nil
-	for i, v := range p.W {
-		if v == 0 && p.Mask == nil {
-			p.Mask = make([]float32, len(p.W))
-			for j := range i {
-				p.Mask[j] = 1
-			}
-		}
-		if v != 0 && p.Mask != nil {
-			p.Mask[i] = 1
+	if slices.Index(p.W, 0) >= 0 {
+		p.Mask = make([]float32, len(p.W))
+		for i, v := range p.W {
+			// 1 for a non-zero weight, 0 for ±0, without a branch (pruned
+			// weights are scattered, so a branch mispredicts): the
+			// magnitude bits b are non-zero iff b | −b has its top bit set.
+			b := math.Float32bits(v) &^ (1 << 31)
+			p.Mask[i] = float32((b | -b) >> 31)
 		}
 	}
 	p.Codebook, p.Index, p.Clusters = nil, nil, 0
