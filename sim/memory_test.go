@@ -5,9 +5,10 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
-var fc6 = Layer{Name: "fc6", Kind: FC, InC: 9216, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1}
+var fc6 = Layer{Layer: network.Layer{Name: "fc6", Kind: FC, InC: 9216, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1}}
 
 // TestDRAMHandDerived checks traffic, SRAM words and stalls of fc6
 // (9216→4096, 8-bit) on the 32×32 test spec (25.6 B/cycle) against

@@ -191,7 +191,7 @@ func checkLayer(l *Layer) error {
 		return fmt.Errorf("filter %dx%d is larger than its padded input %dx%d",
 			l.R, l.S, l.InH+2*l.Pad, l.InW+2*l.Pad)
 	}
-	g := l.groups()
+	g := l.GroupsOr1()
 	if l.InC%g != 0 || (l.Kind != Pool && l.OutC%g != 0) {
 		return fmt.Errorf("groups %d must divide in_channels %d and out_channels %d", g, l.InC, l.OutC)
 	}

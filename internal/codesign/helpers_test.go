@@ -16,8 +16,7 @@ import (
 func testWorkload(m *nn.Model) *sim.Workload {
 	w := &sim.Workload{Name: m.Arch.Name}
 	for _, s := range m.Arch.Layers {
-		l := sim.Layer{Name: s.Name, Kind: sim.Kind(s.Kind), InC: s.InC, InH: s.InH, InW: s.InW, OutC: s.OutC,
-			R: s.R, S: s.S, Stride: s.StrideOr1(), Pad: s.Pad, Groups: s.GroupsOr1(), Ceil: s.Ceil}
+		l := sim.Layer{Layer: s}
 		if p := m.Param(s.Name); p != nil && p.Mask != nil {
 			rows := p.Shape[0]
 			cols := len(p.Mask) / rows

@@ -20,11 +20,9 @@ import (
 func Of(n network.Network) *sim.Workload {
 	w := &sim.Workload{Name: n.Name, Layers: make([]sim.Layer, len(n.Layers))}
 	for i, s := range n.Layers {
-		l := sim.Layer{
-			Name: s.Name, Kind: sim.Kind(s.Kind),
-			InC: s.InC, InH: s.InH, InW: s.InW, OutC: s.OutC, R: s.R, S: s.S,
-			Stride: s.StrideOr1(), Pad: s.Pad, Groups: s.GroupsOr1(), Ceil: s.Ceil,
-		}
+		l := sim.Layer{Layer: s}
+		l.Values = nil // the weights reach sim as their mask (and index bits)
+		l.Stride, l.Groups = s.StrideOr1(), s.GroupsOr1()
 		if v := s.Values; v != nil {
 			if v.Mask != nil {
 				l.Mask = mask(v.Mask, s.OutC)
