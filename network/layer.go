@@ -1,6 +1,7 @@
 package network
 
 import (
+	"errors"
 	"fmt"
 )
 
@@ -122,12 +123,24 @@ func (s Layer) OutputSize() int64 {
 // FanIn is the number of inputs to one output neuron: (InC/Groups)·R·S.
 func (s Layer) FanIn() int { return s.InC / s.groups() * s.R * s.S }
 
-// Validate reports a geometry that cannot be computed.
+// Validate reports a geometry that cannot be computed; the error names the
+// layer.
 func (s Layer) Validate() error {
+	if err := s.CheckGeometry(); err != nil {
+		return fmt.Errorf("layer %q: %w", s.Name, err)
+	}
+	return nil
+}
+
+// CheckGeometry is Validate without the layer's name in the error: an
+// unknown kind, a non-positive size, a negative stride, padding or group
+// count, a filter larger than its padded input, groups that do not divide
+// the channels.
+func (s Layer) CheckGeometry() error {
 	switch s.Kind {
 	case Conv, FC, Pool:
 	default:
-		return fmt.Errorf("layer %q: kind %q: must be one of conv, fc, pool", s.Name, s.Kind)
+		return fmt.Errorf("kind %q: must be one of conv, fc, pool", s.Kind)
 	}
 	pos := []struct {
 		name string
@@ -141,19 +154,19 @@ func (s Layer) Validate() error {
 	}
 	for _, p := range pos {
 		if p.v <= 0 {
-			return fmt.Errorf("layer %q: %s: must be > 0, got %d", s.Name, p.name, p.v)
+			return fmt.Errorf("%s: must be > 0, got %d", p.name, p.v)
 		}
 	}
 	if s.Stride < 0 || s.Pad < 0 || s.Groups < 0 {
-		return fmt.Errorf("layer %q: stride, padding and groups must not be negative", s.Name)
+		return errors.New("stride, padding and groups must not be negative")
 	}
 	if s.R > s.InH+2*s.Pad || s.S > s.InW+2*s.Pad {
-		return fmt.Errorf("layer %q: filter %dx%d is larger than its padded input %dx%d",
-			s.Name, s.R, s.S, s.InH+2*s.Pad, s.InW+2*s.Pad)
+		return fmt.Errorf("filter %dx%d is larger than its padded input %dx%d",
+			s.R, s.S, s.InH+2*s.Pad, s.InW+2*s.Pad)
 	}
 	g := s.groups()
 	if s.InC%g != 0 || (s.Kind != Pool && s.OutC%g != 0) {
-		return fmt.Errorf("layer %q: groups %d must divide in_channels %d and out_channels %d", s.Name, g, s.InC, s.OutC)
+		return fmt.Errorf("groups %d must divide in_channels %d and out_channels %d", g, s.InC, s.OutC)
 	}
 	return nil
 }
