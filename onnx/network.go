@@ -42,8 +42,7 @@ func codebookOf(w []float32) []float32 {
 // compress derives a layer's mask (1 where a weight is non-zero, set only
 // when some weight is zero) and, for a weight-shared layer, its codebook
 // and indices, from the weights as they stand.
-func compress(l *Layer) {
-	p := l.Shape.Values
+func compress(p *network.Weights) {
 	p.Mask = nil
 	if slices.Index(p.W, 0) >= 0 {
 		p.Mask = make([]float32, len(p.W))
@@ -94,9 +93,9 @@ func (w *walker) checkChain() {
 	if relus > 0 {
 		w.notTrainable("the last layer is followed by a Relu; nn's classifier ends in a linear layer")
 	}
-	for _, l := range w.net.Layers {
-		if l.Shape.Kind != network.Pool && l.Shape.Values == nil {
-			w.notTrainable("layer %q has no weights (a shape file)", l.Shape.Name)
+	for _, l := range w.net.Arch.Layers {
+		if l.Kind != network.Pool && l.Values == nil {
+			w.notTrainable("layer %q has no weights (a shape file)", l.Name)
 		}
 	}
 }

@@ -146,12 +146,12 @@ func TestReadOps(t *testing.T) {
 	if !sameLayers(net.Arch.Layers, want) {
 		t.Fatalf("layers\n%+v\nwant\n%+v", net.Arch.Layers, want)
 	}
-	fc := net.Layers[2].Shape.Values
+	fc := net.Arch.Layers[2].Values
 	// MatMul's (in, out) weights are transposed to nn's (out, in): W[o][i] = mm[i*4+o].
 	if fc.W[1*18+5] != mm[5*4+1] || fc.Bias[3] != 4 {
 		t.Errorf("fc weight[1][5] = %v (want %v), bias %v", fc.W[1*18+5], mm[5*4+1], fc.Bias)
 	}
-	if c := net.Layers[0].Shape.Values; c.Mask == nil || c.Nonzero() != 14 {
+	if c := net.Arch.Layers[0].Values; c.Mask == nil || c.Nonzero() != 14 {
 		t.Errorf("conv mask %v nonzero %d, want a mask of 14", c.Mask != nil, c.Nonzero())
 	}
 	if _, err := net.Model(); err == nil || !strings.Contains(err.Error(), "AveragePool") {
@@ -197,9 +197,9 @@ func FuzzRead(f *testing.F) {
 		if err := net.Arch.Validate(); err != nil {
 			t.Fatalf("accepted an invalid network: %v", err)
 		}
-		for _, l := range net.Layers {
-			if p := l.Shape.Values; p != nil && int64(len(p.W)) != l.Shape.Weights() {
-				t.Fatalf("layer %s: %d weights for shape %+v", l.Shape.Name, len(p.W), l.Shape)
+		for _, l := range net.Arch.Layers {
+			if p := l.Values; p != nil && int64(len(p.W)) != l.Weights() {
+				t.Fatalf("layer %s: %d weights for shape %+v", l.Name, len(p.W), l)
 			}
 		}
 		_, _ = net.Model()
@@ -244,14 +244,14 @@ func TestBatchNormFold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := net.Layers[0]
-	if !l.BatchNorm || l.Shape.Values.Nonzero() != 14 || l.Shape.Values.Mask == nil {
-		t.Fatalf("batchnorm %v nonzero %d", l.BatchNorm, l.Shape.Values.Nonzero())
+	l := net.Arch.Layers[0]
+	if bn := net.Sources[0].BatchNorm; !bn || l.Values.Nonzero() != 14 || l.Values.Mask == nil {
+		t.Fatalf("batchnorm %v nonzero %d", bn, l.Values.Nonzero())
 	}
 	// Four distinct values (±1, ±2) before folding: shared, but the folded
 	// weights (per-channel scaled) keep no codebook.
-	if l.Shape.Values.Clusters != 4 || l.Shape.Values.Codebook != nil {
-		t.Errorf("clusters %d, codebook %v", l.Shape.Values.Clusters, l.Shape.Values.Codebook)
+	if l.Values.Clusters != 4 || l.Values.Codebook != nil {
+		t.Errorf("clusters %d, codebook %v", l.Values.Clusters, l.Values.Codebook)
 	}
 	// Scales γ/√(σ²+ε): channel 0 4/√4 = 2, bias (0−0.5)·2+1 = 0;
 	// channel 1 3/√9 = 1, bias (0−0)·1−1 = −1.
@@ -260,11 +260,11 @@ func TestBatchNormFold(t *testing.T) {
 		if i < 9 {
 			want *= 2
 		}
-		if l.Shape.Values.W[i] != want {
-			t.Fatalf("W[%d] = %v, want %v", i, l.Shape.Values.W[i], want)
+		if l.Values.W[i] != want {
+			t.Fatalf("W[%d] = %v, want %v", i, l.Values.W[i], want)
 		}
 	}
-	if l.Shape.Values.Bias[0] != 0 || l.Shape.Values.Bias[1] != -1 {
-		t.Errorf("bias %v, want [0 -1]", l.Shape.Values.Bias)
+	if l.Values.Bias[0] != 0 || l.Values.Bias[1] != -1 {
+		t.Errorf("bias %v, want [0 -1]", l.Values.Bias)
 	}
 }

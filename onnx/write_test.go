@@ -29,9 +29,9 @@ func TestZooRoundTrip(t *testing.T) {
 		if net.Name != name {
 			t.Errorf("%s: name %q", name, net.Name)
 		}
-		for _, l := range net.Layers {
-			if l.Shape.Values != nil {
-				t.Errorf("%s: layer %s has weights in a shape file", name, l.Shape.Name)
+		for _, l := range net.Arch.Layers {
+			if l.Values != nil {
+				t.Errorf("%s: layer %s has weights in a shape file", name, l.Name)
 			}
 		}
 		if _, err := net.Model(); err == nil {
