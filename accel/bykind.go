@@ -3,10 +3,10 @@ package accel
 import (
 	"fmt"
 	"maps"
-	"reflect"
 	"slices"
 	"strings"
 
+	"github.com/dcsim/dcsim/internal/strictyaml"
 	"gopkg.in/yaml.v3"
 )
 
@@ -87,14 +87,14 @@ func (s *Spec) splitByKind(root *yaml.Node) (*yaml.Node, error) {
 	if bk == nil {
 		return &rest, nil
 	}
-	bk = deref(bk)
+	bk = strictyaml.Deref(bk)
 	if bk.Kind != yaml.MappingNode || len(bk.Content) == 0 {
 		return nil, s.nodeError(bk, "by_kind", "want a mapping of layer kinds (%s) to the sections that differ, got %s",
-			strings.Join(LayerKinds, ", "), describe(bk))
+			strings.Join(LayerKinds, ", "), strictyaml.Describe(bk))
 	}
 	s.kinds = &kindSet{overrides: map[string]*kindOverride{}}
 	for i := 0; i+1 < len(bk.Content); i += 2 {
-		k, v := bk.Content[i], deref(bk.Content[i+1])
+		k, v := bk.Content[i], strictyaml.Deref(bk.Content[i+1])
 		path := "by_kind." + k.Value
 		if !slices.Contains(LayerKinds, k.Value) {
 			return nil, s.nodeError(k, path, "unknown layer kind (valid: %s)", strings.Join(LayerKinds, ", "))
@@ -105,7 +105,7 @@ func (s *Spec) splitByKind(root *yaml.Node) (*yaml.Node, error) {
 		s.src.lines[path] = k.Line
 		if v.Kind != yaml.MappingNode || len(v.Content) == 0 {
 			return nil, s.nodeError(v, path, "want the sections that differ for %s layers (%s), got %s",
-				k.Value, strings.Join(kindSections, ", "), describe(v))
+				k.Value, strings.Join(kindSections, ", "), strictyaml.Describe(v))
 		}
 		for j := 0; j+1 < len(v.Content); j += 2 {
 			if !slices.Contains(kindSections, v.Content[j].Value) {
@@ -140,8 +140,9 @@ func (s *Spec) resolveKinds() error {
 		o := s.kinds.overrides[kind]
 		k := *s
 		k.kinds = nil
-		k.src = &source{file: s.File(), lines: map[string]int{}, prefix: "by_kind." + kind + "."}
-		if err := k.walk(o.node, reflect.ValueOf(&k).Elem(), ""); err != nil {
+		k.src = &source{file: s.File(), lines: strictyaml.Lines{}, prefix: "by_kind." + kind + "."}
+		d := strictyaml.Decoder{File: k.src.file, Prefix: k.src.prefix, Lines: k.src.lines}
+		if err := d.Decode(o.node, &k); err != nil {
 			return err
 		}
 		given := map[string]bool{}

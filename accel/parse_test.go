@@ -167,13 +167,3 @@ func TestLoad(t *testing.T) {
 		t.Errorf("Load(missing) = %v, want an os.ErrNotExist", err)
 	}
 }
-
-// TestYAMLErrorTranslation covers the fallback for errors only yaml.v3's
-// strict decoder reports: the "line N:" prefix becomes FILE:N: path.
-func TestYAMLErrorTranslation(t *testing.T) {
-	lines := map[string]int{"array": 4, "array.rows": 5}
-	err := yamlError("x.yaml", errors.New("yaml: line 5: cannot unmarshal !!str `abc` into int"), lines)
-	if want := "x.yaml:5: array.rows: cannot unmarshal !!str `abc` into int"; err.Error() != want {
-		t.Errorf("got %q, want %q", err, want)
-	}
-}

@@ -13,6 +13,12 @@ import (
 // and a split root grows the tree by one level. Leaves and non-leaves share
 // the same capacity. The optional refinement (merging) step of the paper is
 // not performed. One Insert per point builds the tree in a single scan.
+//
+// Cluster does not use the tree: its weights are 1-D, where a sweep over
+// the sorted values builds the same leaf entries in O(n) (birch1d.go).
+// Tree is the test oracle of that sweep (TestSweepMatchesTree compares the
+// two summaries) and the general algorithm for d > 1, which dcsim has no
+// use for yet (a codebook of vectors, product quantisation, would be one).
 type Tree struct {
 	dim       int
 	threshold float64

@@ -253,7 +253,6 @@ func TestErrors(t *testing.T) {
 		{"k over max bits", good, Settings{K: 9, MaxBits: 3}, "max_bits 3"},
 		{"threshold nan", good, Settings{Threshold: math.NaN()}, "threshold"},
 		{"negative tolerance", good, Settings{Tolerance: -1}, "tolerance"},
-		{"branching 1", good, Settings{Branching: 1}, "branching"},
 	}
 	for _, c := range cases {
 		_, err := Cluster(c.w, c.s)

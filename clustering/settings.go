@@ -12,7 +12,6 @@ const (
 	DefaultMethod     = "birch-kmeans"
 	DefaultMaxBits    = 5
 	DefaultThreshold  = 0.02
-	DefaultBranching  = 50
 	DefaultDistortion = 0.1
 	DefaultTolerance  = 1e-9
 	DefaultMaxIter    = 1000
@@ -20,6 +19,11 @@ const (
 	// MaxIndexBits is the widest index Cluster will produce: k ≤ 2^16.
 	MaxIndexBits = 16
 )
+
+// DefaultBranching is the node capacity the tests build the reference
+// CF-tree (Tree) with; Cluster's 1-D sweep has no nodes, so Settings has no
+// branching factor.
+const DefaultBranching = 50
 
 // Settings configures Cluster. The zero value selects birch-kmeans with an
 // adaptive k and the defaults above.
@@ -35,10 +39,6 @@ type Settings struct {
 	// Threshold is the BIRCH subcluster radius bound relative to the layer's
 	// standard deviation σ: T = Threshold·σ. 0 means DefaultThreshold.
 	Threshold float64
-	// Branching is the CF-tree branching factor (entries per node) of the
-	// d-dimensional Tree. 0 means DefaultBranching. The 1-D sweep used by
-	// Cluster does not need it.
-	Branching int
 	// Distortion is ε of the adaptive rule: the smallest k whose mean
 	// squared error is ≤ (ε·σ)² is chosen. 0 means DefaultDistortion.
 	Distortion float64
@@ -135,16 +135,13 @@ func (s Settings) withDefaults() (Settings, error) {
 		name string
 		v    *int
 		def  int
-	}{{"branching", &s.Branching, DefaultBranching}, {"max_iter", &s.MaxIter, DefaultMaxIter}, {"restarts", &s.Restarts, DefaultRestarts}} {
+	}{{"max_iter", &s.MaxIter, DefaultMaxIter}, {"restarts", &s.Restarts, DefaultRestarts}} {
 		if *f.v < 0 {
 			return s, badInput("%s %d: must be ≥ 0", f.name, *f.v)
 		}
 		if *f.v == 0 {
 			*f.v = f.def
 		}
-	}
-	if s.Branching < 2 {
-		return s, badInput("branching %d: must be ≥ 2", s.Branching)
 	}
 	return s, nil
 }

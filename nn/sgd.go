@@ -18,7 +18,7 @@ type sgd struct {
 }
 
 func newSGD(m *Model, s TrainSettings) *sgd {
-	o := &sgd{m: m, mom: float32(s.Momentum), wd: float32(s.WeightDecay),
+	o := &sgd{m: m, mom: float32(max(s.Momentum, 0)), wd: float32(max(s.WeightDecay, 0)),
 		updatePruned: s.UpdatePruned, finetuneCodebook: s.FinetuneCodebook}
 	for _, p := range m.params {
 		o.vw = append(o.vw, make([]float32, len(p.W)))

@@ -27,6 +27,15 @@ func (m *Model) LayerInputs(ds *Dataset, images int, visit func(img, layer int, 
 		return fmt.Errorf("images: must be in 1..%d (the dataset's size), got %d", ds.N, images)
 	}
 	size := ds.sampleSize()
+	// The effective weights (masks and codebooks applied), once per call.
+	eff := make(map[string][]float32, len(m.params))
+	for _, p := range m.params {
+		w := make([]float32, len(p.W))
+		for i := range w {
+			w[i] = p.Effective(i)
+		}
+		eff[p.Layer] = w
+	}
 	var cur, next []float32
 	for img := 0; img < images; img++ {
 		cur = append(cur[:0], ds.X[img*size:(img+1)*size]...)
@@ -38,7 +47,7 @@ func (m *Model) LayerInputs(ds *Dataset, images int, visit func(img, layer int, 
 				maxPoolDirect(s, cur, next)
 			default:
 				p := m.params[m.byName[s.Name]]
-				convDirect(s, p, cur, next)
+				convDirect(s, eff[s.Name], p.Bias, cur, next)
 				if li < len(m.Arch.Layers)-1 {
 					for i, v := range next {
 						next[i] = max(v, 0)
@@ -60,32 +69,56 @@ func resize(b []float32, n int) []float32 {
 }
 
 // convDirect computes y = W*x + b for a conv or FC layer (an FC layer is a
-// 1×1 convolution on a 1×1 input) with the effective weights.
-func convDirect(s network.Layer, p *Param, x, y []float32) {
+// 1×1 convolution of a 1×1 image) with effective weights w. Each output
+// starts at its bias and adds its terms in (input channel, kernel row,
+// kernel column) order; the loops run weight by weight over whole output
+// rows, so zero (pruned) weights cost nothing.
+func convDirect(s network.Layer, w, bias, x, y []float32) {
 	oh, ow, st, g := s.OutH(), s.OutW(), s.StrideOr1(), s.GroupsOr1()
 	cin, cout := s.InC/g, s.OutC/g
+	if s.InH == 1 && s.InW == 1 && s.R == 1 && s.S == 1 && s.Pad == 0 && g == 1 {
+		// A fully connected layer: one dot product per output, same order.
+		for o := range s.OutC {
+			acc := bias[o]
+			for c, wv := range w[o*cin : (o+1)*cin] {
+				acc += wv * x[c]
+			}
+			y[o] = acc
+		}
+		return
+	}
 	for o := 0; o < s.OutC; o++ {
+		out := y[o*oh*ow : (o+1)*oh*ow]
+		for i := range out {
+			out[i] = bias[o]
+		}
 		c0 := (o / cout) * cin
-		for oy := 0; oy < oh; oy++ {
-			for ox := 0; ox < ow; ox++ {
-				acc := p.Bias[o]
-				for c := 0; c < cin; c++ {
-					for r := 0; r < s.R; r++ {
+		for c := 0; c < cin; c++ {
+			plane := x[(c0+c)*s.InH*s.InW : (c0+c+1)*s.InH*s.InW]
+			for r := 0; r < s.R; r++ {
+				for q := 0; q < s.S; q++ {
+					wv := w[((o*cin+c)*s.R+r)*s.S+q]
+					if wv == 0 {
+						continue
+					}
+					// Output columns whose input column ox·st+q−pad is inside.
+					lo := max(0, (s.Pad-q+st-1)/st)
+					hi := 0
+					if n := s.InW - 1 + s.Pad - q; n >= 0 {
+						hi = min(ow, n/st+1)
+					}
+					for oy := 0; oy < oh; oy++ {
 						iy := oy*st + r - s.Pad
-						if iy < 0 || iy >= s.InH {
+						if iy < 0 || iy >= s.InH || lo >= hi {
 							continue
 						}
-						for q := 0; q < s.S; q++ {
-							ix := ox*st + q - s.Pad
-							if ix < 0 || ix >= s.InW {
-								continue
-							}
-							w := p.Effective(((o*cin+c)*s.R+r)*s.S + q)
-							acc += w * x[((c0+c)*s.InH+iy)*s.InW+ix]
+						row := plane[iy*s.InW:]
+						orow := out[oy*ow : (oy+1)*ow]
+						for ox := lo; ox < hi; ox++ {
+							orow[ox] += wv * row[ox*st+q-s.Pad]
 						}
 					}
 				}
-				y[(o*oh+oy)*ow+ox] = acc
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/dcsim/dcsim/network"
@@ -85,5 +86,60 @@ func TestLayerInputsAgreeWithEvaluate(t *testing.T) {
 	}
 	if err := m.LayerInputs(ds, 0, func(int, int, []float32) {}); err == nil {
 		t.Error("images 0 accepted")
+	}
+}
+
+// TestConvDirectReference: the row-wise direct convolution equals the
+// textbook one (every output a sum over channel, kernel row and column of
+// weight × input, padding skipped) on random shapes with stride, padding,
+// groups and zero weights.
+func TestConvDirectReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for trial := range 200 {
+		g := 1 + r.IntN(2)
+		s := network.Layer{Kind: network.Conv, InC: g * (1 + r.IntN(3)), InH: 1 + r.IntN(9), InW: 1 + r.IntN(9), OutC: g * (1 + r.IntN(3)),
+			R: 1 + r.IntN(5), S: 1 + r.IntN(5), Stride: 1 + r.IntN(3), Pad: r.IntN(3), Groups: g}
+		if s.OutH() < 1 || s.OutW() < 1 {
+			continue
+		}
+		cin := s.InC / g
+		w := make([]float32, s.OutC*cin*s.R*s.S)
+		for i := range w {
+			if r.IntN(3) > 0 {
+				w[i] = float32(r.NormFloat64())
+			}
+		}
+		bias := make([]float32, s.OutC)
+		for i := range bias {
+			bias[i] = float32(r.NormFloat64())
+		}
+		x := make([]float32, s.InC*s.InH*s.InW)
+		for i := range x {
+			x[i] = float32(r.NormFloat64())
+		}
+		y := make([]float32, s.OutC*s.OutH()*s.OutW())
+		convDirect(s, w, bias, x, y)
+		oh, ow, st := s.OutH(), s.OutW(), s.StrideOr1()
+		for o := range s.OutC {
+			for oy := range oh {
+				for ox := range ow {
+					acc := bias[o]
+					for c := range cin {
+						for kr := range s.R {
+							for kq := range s.S {
+								iy, ix := oy*st+kr-s.Pad, ox*st+kq-s.Pad
+								if iy < 0 || iy >= s.InH || ix < 0 || ix >= s.InW {
+									continue
+								}
+								acc += w[((o*cin+c)*s.R+kr)*s.S+kq] * x[((o/(s.OutC/g)*cin+c)*s.InH+iy)*s.InW+ix]
+							}
+						}
+					}
+					if got := y[(o*oh+oy)*ow+ox]; got != acc {
+						t.Fatalf("trial %d %+v: y[%d,%d,%d] = %g, want %g", trial, s, o, oy, ox, got, acc)
+					}
+				}
+			}
+		}
 	}
 }

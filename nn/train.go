@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"maps"
@@ -11,17 +12,19 @@ import (
 	"time"
 )
 
-// TrainSettings configures Train. Zero fields take the documented defaults:
-// Epochs, BatchSize, LR and Schedule those of DefaultTrainSettings for the
-// model's architecture, Workers runtime.NumCPU(). Momentum and WeightDecay
-// default to 0 (plain SGD); start from DefaultTrainSettings for the tuned
-// values.
+// TrainSettings configures Train. A zero field means the default of the
+// model's architecture (DefaultTrainSettings): Epochs, BatchSize, LR,
+// Momentum, WeightDecay and Schedule alike; Workers 0 means
+// runtime.NumCPU(). Momentum or WeightDecay None (any negative value) turns
+// it off: plain SGD, no decay. Every package that takes a TrainSettings
+// (pruning's retraining, the centroid fine-tune, codesign) reads zero this
+// one way; Validate is the one check of the values.
 type TrainSettings struct {
 	Epochs      int
 	BatchSize   int
 	LR          float64 // peak learning rate
-	Momentum    float64 // heavy-ball momentum in [0, 1)
-	WeightDecay float64 // L2 penalty added to the gradient, on weights and biases
+	Momentum    float64 // heavy-ball momentum in [0, 1); None = plain SGD
+	WeightDecay float64 // L2 penalty added to the gradient, on weights and biases; None = none
 	// Schedule names the learning-rate schedule: "cosine", "step" or
 	// "constant" (see Schedules).
 	Schedule string
@@ -107,38 +110,48 @@ func Schedules() []string {
 	return slices.Sorted(maps.Keys(schedules))
 }
 
-// withDefaults fills zero fields and rejects nonsense values.
-func (s TrainSettings) withDefaults(arch string) (TrainSettings, error) {
-	d := DefaultTrainSettings(arch)
-	if s.Epochs == 0 {
-		s.Epochs = d.Epochs
-	}
-	if s.BatchSize == 0 {
-		s.BatchSize = d.BatchSize
-	}
-	if s.LR == 0 {
-		s.LR = d.LR
-	}
-	if s.Schedule == "" {
-		s.Schedule = d.Schedule
-	}
+// None, as TrainSettings.Momentum or WeightDecay, turns it off (plain
+// SGD, no weight decay); zero means the architecture's default.
+const None = -1.0
+
+// Validate checks s without a model. Errors name the field as the YAML key
+// of a pruning experiment's train section does ("lr: must be ≥ 0 ..."), so
+// callers add their own prefix ("train.") or map it to a flag.
+func (s TrainSettings) Validate() error {
 	switch {
 	case s.Epochs < 0:
-		return s, fmt.Errorf("epochs: must be > 0, got %d", s.Epochs)
+		return fmt.Errorf("epochs: must be ≥ 0 (0 = default), got %d", s.Epochs)
 	case s.BatchSize < 0:
-		return s, fmt.Errorf("batch size: must be > 0, got %d", s.BatchSize)
-	case !(s.LR > 0) || math.IsInf(s.LR, 0):
-		return s, fmt.Errorf("learning rate: must be a positive number, got %g", s.LR)
-	case !(s.Momentum >= 0 && s.Momentum < 1):
-		return s, fmt.Errorf("momentum: must be in [0, 1), got %g", s.Momentum)
-	case !(s.WeightDecay >= 0) || math.IsInf(s.WeightDecay, 0):
-		return s, fmt.Errorf("weight decay: must be ≥ 0, got %g", s.WeightDecay)
+		return fmt.Errorf("batch: must be ≥ 0 (0 = default), got %d", s.BatchSize)
+	case !(s.LR >= 0) || math.IsInf(s.LR, 0):
+		return fmt.Errorf("lr: must be a number ≥ 0 (0 = default), got %g", s.LR)
+	case !(s.Momentum < 1):
+		return fmt.Errorf("momentum: must be < 1 (0 = default, negative = none), got %g", s.Momentum)
+	case math.IsNaN(s.WeightDecay) || math.IsInf(s.WeightDecay, 0):
+		return fmt.Errorf("weight_decay: must be a finite number (0 = default, negative = none), got %g", s.WeightDecay)
 	case s.Workers < 0:
-		return s, fmt.Errorf("workers: must be ≥ 0, got %d", s.Workers)
+		return fmt.Errorf("workers: must be ≥ 0 (0 = all CPUs), got %d", s.Workers)
 	}
-	if _, ok := schedules[s.Schedule]; !ok {
-		return s, fmt.Errorf("schedule %q: unknown (valid: %s)", s.Schedule, strings.Join(Schedules(), ", "))
+	if _, ok := schedules[s.Schedule]; !ok && s.Schedule != "" {
+		return fmt.Errorf("schedule: %q unknown (valid: %s)", s.Schedule, strings.Join(Schedules(), ", "))
 	}
+	return nil
+}
+
+// WithDefaults validates s and fills its zero fields from
+// DefaultTrainSettings(arch). None stays None (negative), so filling twice
+// changes nothing; the optimiser reads a negative value as 0.
+func (s TrainSettings) WithDefaults(arch string) (TrainSettings, error) {
+	if err := s.Validate(); err != nil {
+		return s, err
+	}
+	d := DefaultTrainSettings(arch)
+	s.Epochs = cmp.Or(s.Epochs, d.Epochs)
+	s.BatchSize = cmp.Or(s.BatchSize, d.BatchSize)
+	s.LR = cmp.Or(s.LR, d.LR)
+	s.Momentum = cmp.Or(s.Momentum, d.Momentum)
+	s.WeightDecay = cmp.Or(s.WeightDecay, d.WeightDecay)
+	s.Schedule = cmp.Or(s.Schedule, d.Schedule)
 	return s, nil
 }
 
@@ -171,7 +184,7 @@ func (m *Model) checkData(ds *Dataset) error {
 // whatever s.Workers. A non-finite loss, gradient or weight stops training
 // with an error naming the layer and step.
 func Train(m *Model, ds *Dataset, s TrainSettings) (TrainStats, error) {
-	s, err := s.withDefaults(m.Arch.Name)
+	s, err := s.WithDefaults(m.Arch.Name)
 	if err != nil {
 		return TrainStats{}, err
 	}

@@ -26,7 +26,7 @@ func maskHalf(m *Model, seed uint64) {
 // oneStep is full-batch, single-step plain SGD: the update is exactly
 // w − lr·Grad/N with Grad from GradientPass on the same weights.
 func oneStep(n int) TrainSettings {
-	return TrainSettings{Epochs: 1, BatchSize: n, LR: 0.1, Schedule: "constant", Workers: 2}
+	return TrainSettings{Epochs: 1, BatchSize: n, LR: 0.1, Momentum: None, WeightDecay: None, Schedule: "constant", Workers: 2}
 }
 
 func TestMaskKeepsPrunedWeightsZero(t *testing.T) {
@@ -200,13 +200,14 @@ func TestTrainRejectsBadSettings(t *testing.T) {
 		s    TrainSettings
 		want string
 	}{
-		{TrainSettings{LR: -0.1}, "learning rate"},
-		{TrainSettings{LR: math.NaN()}, "learning rate"},
-		{TrainSettings{BatchSize: -1}, "batch size"},
-		{TrainSettings{Epochs: -2}, "epochs"},
-		{TrainSettings{Momentum: 1}, "momentum"},
-		{TrainSettings{WeightDecay: -1}, "weight decay"},
-		{TrainSettings{Workers: -1}, "workers"},
+		{TrainSettings{LR: -0.1}, "lr: must be a number ≥ 0"},
+		{TrainSettings{LR: math.NaN()}, "lr: must be a number ≥ 0"},
+		{TrainSettings{BatchSize: -1}, "batch: must be ≥ 0"},
+		{TrainSettings{Epochs: -2}, "epochs: must be ≥ 0"},
+		{TrainSettings{Momentum: 1}, "momentum: must be < 1"},
+		{TrainSettings{Momentum: math.NaN()}, "momentum: must be < 1"},
+		{TrainSettings{WeightDecay: math.Inf(1)}, "weight_decay: must be a finite number"},
+		{TrainSettings{Workers: -1}, "workers: must be ≥ 0"},
 		{TrainSettings{Schedule: "linear"}, "valid: constant, cosine, step"},
 	} {
 		m, _ := NewModel(tinyArch(), 1)
@@ -221,6 +222,26 @@ func TestTrainRejectsBadSettings(t *testing.T) {
 	}
 	if _, err := Train(m, randomDataset(4, 2, 9, 9, 5, 1), TrainSettings{}); err == nil || !strings.Contains(err.Error(), "classes") {
 		t.Errorf("labels beyond the classes: %v", err)
+	}
+}
+
+// TestTrainZeroMeansDefault pins the one meaning of zero: a zero field is
+// the architecture's default, None turns momentum and decay off, and
+// filling twice changes nothing.
+func TestTrainZeroMeansDefault(t *testing.T) {
+	d := DefaultTrainSettings("lenet-5")
+	got, err := TrainSettings{}.WithDefaults("lenet-5")
+	if err != nil || got.Momentum != d.Momentum || got.WeightDecay != d.WeightDecay || got.LR != d.LR ||
+		got.Epochs != d.Epochs || got.BatchSize != d.BatchSize || got.Schedule != d.Schedule {
+		t.Errorf("zero settings filled to %+v (%v), want the defaults %+v", got, err, d)
+	}
+	off, err := TrainSettings{Momentum: None, WeightDecay: None}.WithDefaults("lenet-5")
+	if err != nil || off.Momentum >= 0 || off.WeightDecay >= 0 {
+		t.Errorf("None filled to momentum %g, decay %g (%v); want them kept off", off.Momentum, off.WeightDecay, err)
+	}
+	again, _ := off.WithDefaults("lenet-5")
+	if again.Momentum != off.Momentum || again.WeightDecay != off.WeightDecay || again.LR != off.LR {
+		t.Errorf("filling twice changed %+v to %+v", off, again)
 	}
 }
 

@@ -206,26 +206,6 @@ func FuzzRead(f *testing.F) {
 	})
 }
 
-// BenchmarkReadResNet18 reads the ResNet-18 of scripts/bench_onnx.sh when
-// DCSIM_RESNET18 names it (the file is not committed: 45 MB).
-func BenchmarkReadResNet18(b *testing.B) {
-	path := os.Getenv("DCSIM_RESNET18")
-	if path == "" {
-		b.Skip("set DCSIM_RESNET18 to a ResNet-18 .onnx (scripts/onnx_fixtures.py --resnet18 FILE)")
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if _, err := Read(data, path); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // TestBatchNormFold: BatchNormalization folds into the conv before it as
 // W·γ/√(σ²+ε) and (b−μ)·γ/√(σ²+ε)+β per channel; its parameters may come
 // through an Identity (as PyTorch writes shared initializers); the mask is

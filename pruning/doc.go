@@ -22,5 +22,6 @@
 // zero.
 //
 // Package pruning may import only nn (and the standard library); it never
-// imports accel, sim, clustering or reports.
+// imports accel, sim, clustering or reports, and no file format: pruning
+// experiment files are read by internal/experiment.
 package pruning

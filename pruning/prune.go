@@ -2,6 +2,8 @@ package pruning
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/dcsim/dcsim/network"
@@ -30,13 +32,19 @@ func groupsOf(m *nn.Model, s Settings) ([]group, error) {
 		return nil, fmt.Errorf("network %q has no conv or fc layers to prune", m.Arch.Name)
 	}
 	var gs []group
-	if !s.separate() {
+	switch {
+	case s.perLayer():
+		var err error
+		if gs, err = layerGroups(ps, s.LayerKeeps); err != nil {
+			return nil, err
+		}
+	case !s.separate():
 		g := group{name: "all", target: s.Keep}
 		for i := range ps {
 			g.idx = append(g.idx, i)
 		}
 		gs = []group{g}
-	} else {
+	default:
 		conv, fc := group{name: "conv", target: s.ConvKeep}, group{name: "fc", target: s.FCKeep}
 		for i, p := range ps {
 			if p.Kind == network.Conv {
@@ -61,6 +69,29 @@ func groupsOf(m *nn.Model, s Settings) ([]group, error) {
 		var err error
 		if gs[i].keeps, err = KeepSchedule(s.Schedule, ratio(k, n), gs[i].target, s.Rounds); err != nil {
 			return nil, err
+		}
+	}
+	return gs, nil
+}
+
+// layerGroups makes one group per layer with the keep of keeps; every
+// layer must have one, and every name must be a layer.
+func layerGroups(ps []*nn.Param, keeps map[string]float64) ([]group, error) {
+	var gs []group
+	seen := 0
+	for i, p := range ps {
+		k, ok := keeps[p.Layer]
+		if !ok {
+			return nil, fmt.Errorf("layer-keeps: no keep fraction for layer %q", p.Layer)
+		}
+		seen++
+		gs = append(gs, group{name: p.Layer, idx: []int{i}, target: k})
+	}
+	if seen != len(keeps) {
+		for _, name := range slices.Sorted(maps.Keys(keeps)) {
+			if !slices.ContainsFunc(ps, func(p *nn.Param) bool { return p.Layer == name }) {
+				return nil, fmt.Errorf("layer-keeps: %q is not a conv or fc layer of the network", name)
+			}
 		}
 	}
 	return gs, nil
@@ -168,10 +199,15 @@ func pruneRound(m *nn.Model, train *nn.Dataset, s Settings, gs []group, r int) (
 			rd.Pruned += pru
 			ps[l].Mask = th.Masks[j]
 		}
-		switch g.name {
-		case "conv":
+		switch {
+		case s.perLayer():
+			if rd.LayerKeepTargets == nil {
+				rd.LayerKeepTargets = map[string]float64{}
+			}
+			rd.LayerKeepTargets[g.name] = keep
+		case g.name == "conv":
 			rd.ConvKeepTarget = keep
-		case "fc":
+		case g.name == "fc":
 			rd.FCKeepTarget = keep
 		default:
 			rd.KeepTarget = keep
@@ -233,7 +269,7 @@ func zeroShadows(m *nn.Model) {
 // newReport starts the report of a run with settings s (defaults filled).
 func newReport(m *nn.Model, s Settings) Report {
 	r := Report{Model: m.Arch.Name, Criterion: s.Criterion, Schedule: s.Schedule,
-		Keep: s.Keep, ConvKeep: s.ConvKeep, FCKeep: s.FCKeep, Splicing: !s.NoSplicing, Seed: s.Seed}
+		Keep: s.Keep, ConvKeep: s.ConvKeep, FCKeep: s.FCKeep, LayerKeeps: s.LayerKeeps, Splicing: !s.NoSplicing, Seed: s.Seed}
 	if criteria[s.Criterion].gradient {
 		r.Normalize, r.Accumulate = s.Normalize, s.Accumulate
 	}
@@ -249,6 +285,9 @@ func (r *Report) add(rd Round, s Settings) {
 	target := fmt.Sprintf("keep %.4f", rd.KeepTarget)
 	if rd.ConvKeepTarget != 0 || rd.FCKeepTarget != 0 {
 		target = fmt.Sprintf("conv keep %.4f fc keep %.4f", rd.ConvKeepTarget, rd.FCKeepTarget)
+	}
+	if rd.LayerKeepTargets != nil {
+		target = "per-layer keeps"
 	}
 	if rd.Phase == PhaseFinetune {
 		target = "masks frozen"

@@ -131,6 +131,43 @@ func TestPruneSeparatedConvFC(t *testing.T) {
 	}
 }
 
+func TestPruneLayerKeeps(t *testing.T) {
+	train, test := testData(t, 200)
+	m := trained(t, "lenet-5", train, 1)
+	keeps := map[string]float64{"conv1": 0.8, "conv2": 0.1, "fc1": 0.03, "fc2": 0.5}
+	s := Settings{LayerKeeps: keeps, Rounds: 2, RetrainEpochs: 1, FinalEpochs: -1, Seed: 1}
+	rep, err := Prune(m, train, test, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range rep.Layers {
+		if want := int64(math.Round(keeps[l.Name] * float64(l.Weights))); l.Kept != want {
+			t.Errorf("%s keeps %d of %d, want %d", l.Name, l.Kept, l.Weights, want)
+		}
+	}
+	if got := rep.Rounds[1].LayerKeepTargets["conv2"]; got != 0.1 {
+		t.Errorf("last round's conv2 target %g, want 0.1", got)
+	}
+	bad := []struct {
+		keeps map[string]float64
+		want  string
+	}{
+		{map[string]float64{"conv1": 1, "conv2": 1, "fc1": 1}, `no keep fraction for layer "fc2"`},
+		{map[string]float64{"conv1": 1, "conv2": 1, "fc1": 1, "fc2": 1, "fc9": 1}, `"fc9" is not a conv or fc layer`},
+		{map[string]float64{"conv1": 1.5}, "layer-keeps.conv1: must be in (0,1]"},
+		{map[string]float64{}, "layer-keeps: empty"},
+	}
+	for _, b := range bad {
+		_, err := Prune(m.Clone(), train, nil, Settings{LayerKeeps: b.keeps, Rounds: 1, RetrainEpochs: 1, FinalEpochs: -1})
+		if err == nil || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("%v: error %v, want %q", b.keeps, err, b.want)
+		}
+	}
+	if err := (Settings{Keep: 0.5, LayerKeeps: keeps}).Validate(); err == nil {
+		t.Error("keep with layer-keeps accepted")
+	}
+}
+
 // wronglyPruned returns a trained model whose fc1 mask prunes its 20% most
 // important (largest) weights and keeps the rest: a mistake that splicing
 // must repair.

@@ -20,8 +20,10 @@ type Report struct {
 	Keep       float64 `json:"keep,omitempty"` // global target, or 0 when separated
 	ConvKeep   float64 `json:"conv_keep,omitempty"`
 	FCKeep     float64 `json:"fc_keep,omitempty"`
-	Splicing   bool    `json:"splicing"`
-	Seed       int64   `json:"seed"`
+	// LayerKeeps are the per-layer targets when every layer has its own.
+	LayerKeeps map[string]float64 `json:"layer_keeps,omitempty"`
+	Splicing   bool               `json:"splicing"`
+	Seed       int64              `json:"seed"`
 	// DenseAccuracy and Accuracy are the validation accuracy before and
 	// after pruning (0 when no validation set was given).
 	DenseAccuracy float64      `json:"dense_accuracy"`
@@ -42,7 +44,9 @@ type Round struct {
 	KeepTarget     float64 `json:"keep_target,omitempty"`
 	ConvKeepTarget float64 `json:"conv_keep_target,omitempty"`
 	FCKeepTarget   float64 `json:"fc_keep_target,omitempty"`
-	Density        float64 `json:"density"` // kept ÷ all weights after masking
+	// LayerKeepTargets are this round's per-layer keeps (Settings.LayerKeeps).
+	LayerKeepTargets map[string]float64 `json:"layer_keep_targets,omitempty"`
+	Density          float64            `json:"density"` // kept ÷ all weights after masking
 	// Revived counts weights whose mask went 0→1 this round, Pruned 1→0.
 	Revived         int64   `json:"revived"`
 	Pruned          int64   `json:"pruned"`

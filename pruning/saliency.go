@@ -245,7 +245,7 @@ func Scores(m *nn.Model, ps []*nn.Param, train *nn.Dataset, s Settings) ([][]flo
 		return nil, fmt.Errorf("criterion %s needs training data", s.Criterion)
 	}
 	acc := newAccumulator(s.Normalize, s.Accumulate, names, sizes)
-	acc.damping, acc.samples = s.Train.WeightDecay, train.N
+	acc.damping, acc.samples = max(s.Train.WeightDecay, 0), train.N // nn.None is no decay
 	grads := make([][]float32, len(ps))
 	var first error
 	err = m.GradientPass(train, s.SaliencyBatch, func() {

@@ -3,7 +3,9 @@ package pruning
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/dcsim/dcsim/nn"
 )
@@ -55,6 +57,11 @@ type Settings struct {
 	// when the two kinds are thresholded separately (both or neither; not
 	// with Keep).
 	ConvKeep, FCKeep float64
+	// LayerKeeps, instead of Keep or ConvKeep/FCKeep, gives every conv and
+	// FC layer (by name) its own keep fraction: each layer is thresholded
+	// alone at its scheduled keep. Every layer must be listed. dcsim
+	// codesign's per-layer search retrains its choice with it.
+	LayerKeeps map[string]float64
 	// Schedule moves the keep fraction from the model's current density to
 	// the target over Rounds: "cubic" (default) or "geometric".
 	Schedule string
@@ -77,10 +84,10 @@ type Settings struct {
 	// so Σ_b (g^b)² estimates Σ_n (g^n)² without bias where the mean
 	// gradient ḡ is 0 (a converged model) at the cost of one batch pass.
 	SaliencyBatch int
-	// Train is the base of every retraining run. Zero fields take
-	// nn.DefaultTrainSettings(model), except LR which defaults to
-	// DefaultLRScale times the dense rate. Epochs, Seed and UpdatePruned
-	// are set by Prune.
+	// Train is the base of every retraining run. Zero fields mean what
+	// they mean to nn.Train (the architecture's defaults; nn.None turns
+	// momentum or decay off), except LR, which defaults to DefaultLRScale
+	// times the dense rate. Epochs, Seed and UpdatePruned are set by Prune.
 	Train nn.TrainSettings
 	// NoSplicing freezes pruned weights during retraining and only ever
 	// removes weights (classic iterative pruning). By default pruned
@@ -103,6 +110,9 @@ type Settings struct {
 // separate reports whether conv and FC layers are thresholded separately.
 func (s Settings) separate() bool { return s.ConvKeep != 0 || s.FCKeep != 0 }
 
+// perLayer reports whether every layer has its own keep fraction.
+func (s Settings) perLayer() bool { return s.LayerKeeps != nil }
+
 // Validate checks the settings without a model.
 func (s Settings) Validate() error {
 	inRange := func(field string, v float64) error {
@@ -112,6 +122,17 @@ func (s Settings) Validate() error {
 		return nil
 	}
 	switch {
+	case s.perLayer() && (s.Keep != 0 || s.separate()):
+		return fmt.Errorf("layer-keeps: set either layer-keeps, keep, or conv-keep and fc-keep")
+	case s.perLayer():
+		if len(s.LayerKeeps) == 0 {
+			return fmt.Errorf("layer-keeps: empty (give every conv and fc layer a keep fraction)")
+		}
+		for _, name := range slices.Sorted(maps.Keys(s.LayerKeeps)) {
+			if err := inRange("layer-keeps."+name, s.LayerKeeps[name]); err != nil {
+				return err
+			}
+		}
 	case s.Keep != 0 && s.separate():
 		return fmt.Errorf("keep: set either keep or conv-keep and fc-keep, not both")
 	case s.separate() && s.ConvKeep == 0:
@@ -132,6 +153,12 @@ func (s Settings) Validate() error {
 			return err
 		}
 	}
+	return s.ValidateSchedule()
+}
+
+// ValidateSchedule checks everything Validate does but the keep fractions,
+// for callers that choose those themselves (codesign's keep grid).
+func (s Settings) ValidateSchedule() error {
 	var err error
 	if _, err = pick("criterion", s.Criterion, DefaultCriterion, criteria); err != nil {
 		return err
@@ -153,8 +180,8 @@ func (s Settings) Validate() error {
 			return fmt.Errorf("%s: must be ≥ 0, got %d", f.name, f.v)
 		}
 	}
-	if err := validateTrain(s.Train); err != nil {
-		return err
+	if err := s.Train.Validate(); err != nil {
+		return fmt.Errorf("train.%w", err)
 	}
 	if math.IsNaN(s.ReviveMargin) || math.IsInf(s.ReviveMargin, 0) {
 		return fmt.Errorf("revive-margin: must be a finite number, got %g", s.ReviveMargin)
@@ -212,41 +239,12 @@ func defaultNormalize(accumulate string) string {
 	return DefaultNormalize
 }
 
-// trainDefaults fills the zero fields of t from nn.DefaultTrainSettings.
+// trainDefaults fills the zero fields of t as nn.Train does, with the
+// retraining rate DefaultLRScale × the dense rate.
 func trainDefaults(model string, t nn.TrainSettings) nn.TrainSettings {
-	d := nn.DefaultTrainSettings(model)
-	if t.BatchSize == 0 {
-		t.BatchSize = d.BatchSize
-	}
 	if t.LR == 0 {
-		t.LR = d.LR * DefaultLRScale
+		t.LR = nn.DefaultTrainSettings(model).LR * DefaultLRScale
 	}
-	if t.Momentum == 0 {
-		t.Momentum = d.Momentum
-	}
-	if t.WeightDecay == 0 {
-		t.WeightDecay = d.WeightDecay
-	}
-	if t.Schedule == "" {
-		t.Schedule = d.Schedule
-	}
+	t, _ = t.WithDefaults(model) // Validate has checked t
 	return t
-}
-
-// validateTrain rejects retraining settings that no default can repair;
-// the rest is checked by nn.Train.
-func validateTrain(t nn.TrainSettings) error {
-	switch {
-	case t.LR < 0 || math.IsNaN(t.LR) || math.IsInf(t.LR, 0):
-		return fmt.Errorf("train.lr: must be ≥ 0 (0 = default), got %g", t.LR)
-	case t.Momentum < 0 || t.Momentum >= 1 || math.IsNaN(t.Momentum):
-		return fmt.Errorf("train.momentum: must be in [0,1), got %g", t.Momentum)
-	case t.WeightDecay < 0 || math.IsNaN(t.WeightDecay) || math.IsInf(t.WeightDecay, 0):
-		return fmt.Errorf("train.weight-decay: must be ≥ 0, got %g", t.WeightDecay)
-	case t.BatchSize < 0:
-		return fmt.Errorf("train.batch: must be ≥ 0 (0 = default), got %d", t.BatchSize)
-	case t.Workers < 0:
-		return fmt.Errorf("train.workers: must be ≥ 0 (0 = all CPUs), got %d", t.Workers)
-	}
-	return nil
 }

@@ -31,34 +31,17 @@ type DesignPoint struct {
 type Param struct{ Key, Value string }
 
 // ParetoFront returns the indices of the points not dominated in (latency,
-// energy), both minimised, sorted by latency: point a dominates b when
-// a.latency ≤ b.latency and a.energy ≤ b.energy with one strictly smaller.
-// Of exactly equal points the first is kept. Points with a non-finite or
-// non-positive coordinate are ignored. O(n log n): sort by latency (then
-// energy), keep each point whose energy is below every earlier one's.
+// energy), both minimised, sorted by latency (Front with two objectives).
+// Points with a non-finite or non-positive coordinate are ignored (they
+// cannot be drawn on log axes).
 func ParetoFront(pts []DesignPoint) []int {
-	idx := make([]int, 0, len(pts))
+	objs, flat := make([][]float64, len(pts)), make([]float64, 2*len(pts))
 	for i, p := range pts {
 		if positiveFinite(p.LatencyUS) && positiveFinite(p.EnergyPJ) {
-			idx = append(idx, i)
+			objs[i] = append(flat[2*i:2*i:2*i+2], p.LatencyUS, p.EnergyPJ)
 		}
 	}
-	sort.SliceStable(idx, func(a, b int) bool {
-		pa, pb := pts[idx[a]], pts[idx[b]]
-		if pa.LatencyUS != pb.LatencyUS {
-			return pa.LatencyUS < pb.LatencyUS
-		}
-		return pa.EnergyPJ < pb.EnergyPJ
-	})
-	var front []int
-	best := math.Inf(1)
-	for _, i := range idx {
-		if pts[i].EnergyPJ < best {
-			front = append(front, i)
-			best = pts[i].EnergyPJ
-		}
-	}
-	return front
+	return Front(objs)
 }
 
 func positiveFinite(v float64) bool { return v > 0 && !math.IsInf(v, 0) && !math.IsNaN(v) }

@@ -2,9 +2,12 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	"flag"
 	"fmt"
 	"image/png"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -316,4 +319,32 @@ func ExampleParetoFront() {
 	// a
 	// b
 	// d
+}
+
+// TestFrontFastPathMatchesGeneral: the two-objective sort-and-scan and the
+// O(n²) definition give the same front, ties and duplicates included.
+func TestFrontFastPathMatchesGeneral(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for trial := 0; trial < 50; trial++ {
+		objs := make([][]float64, 1+r.IntN(80))
+		for i := range objs {
+			objs[i] = []float64{float64(r.IntN(12)), float64(r.IntN(12))}
+			if r.IntN(20) == 0 {
+				objs[i][r.IntN(2)] = math.NaN()
+			}
+		}
+		got := Front(objs)
+		var idx []int
+		for i, o := range objs {
+			if allFinite(o) {
+				idx = append(idx, i)
+			}
+		}
+		slices.SortFunc(idx, func(a, b int) int {
+			return cmp.Or(cmp.Compare(objs[a][0], objs[b][0]), cmp.Compare(objs[a][1], objs[b][1]), cmp.Compare(a, b))
+		})
+		if want := frontN(objs, idx); !slices.Equal(got, want) {
+			t.Fatalf("trial %d: fast path %v, general %v", trial, got, want)
+		}
+	}
 }

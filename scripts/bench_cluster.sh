@@ -5,7 +5,7 @@
 #
 # 1. Go (one core, GOMAXPROCS=1): writes laplace.npy and go.json (best of 3
 #    birch-kmeans runs; kmeans and exact at the same k) via
-#    clustering.TestBenchData.
+#    go run ./scripts/cluster_bench.
 # 2. scikit-learn Birch (n_clusters=None, then the global step with k) and
 #    KMeans(k-means++) with OMP_NUM_THREADS=1 and =2.
 # 3. Prints the ratios measured in this one run.
@@ -15,7 +15,8 @@ N=${1:-1000000}
 cd "$(dirname "$0")/.."
 DIR=$(mktemp -d)
 trap 'rm -rf "$DIR"' EXIT
-DCSIM_CLUSTER_BENCH=$DIR DCSIM_CLUSTER_N=$N nice go test -count=1 -cpu 1 -run '^TestBenchData$' ./clustering/ >/dev/null
+go build -o "$DIR/cluster_bench" ./scripts/cluster_bench
+GOMAXPROCS=1 nice "$DIR/cluster_bench" -out "$DIR" -n "$N" >/dev/null
 if [ "${2:-}" = go ]; then
 	/usr/bin/python3 -c 'import json,sys; g=json.load(open(sys.argv[1])); print("n = %d, k = %d: Go birch-kmeans (1 core) %.3f s wall, %.3f s CPU; %d leaf entries" % (g["n"], g["k"], g["go_birch_kmeans_s"], g["go_birch_kmeans_cpu_s"], g["leaf_entries"]))' "$DIR/go.json"
 	exit 0

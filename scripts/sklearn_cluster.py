@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Run scikit-learn's Birch and KMeans on the data written by dcsim's
-clustering.TestBenchData and compare with the Go figures in go.json.
+scripts/cluster_bench and compare with the Go figures in go.json.
 
 Usage: sklearn_cluster.py DIR     (DIR holds laplace.npy and go.json)
 

@@ -6,7 +6,8 @@
 // and energy, and returns a plain Result.
 //
 // Package sim imports accel, network (a workload layer's geometry is the
-// network description's network.Layer), the standard library and
-// gopkg.in/yaml.v3 (for compression profiles) only; it never imports nn,
-// pruning, clustering or reports. Workloads reach it as plain data.
+// network description's network.Layer), the standard library,
+// internal/fileio and internal/strictyaml (for compression profiles) only;
+// it never imports nn, pruning, clustering or reports. Workloads reach it
+// as plain data.
 package sim

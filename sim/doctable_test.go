@@ -1,22 +1,24 @@
 package sim
 
 import (
+	"bytes"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/internal/atomicfile"
 )
 
-// TestDocTable produces the AlexNet table of docs/simulator.md:
-//
-//	go test ./sim -run TestDocTable -v
-//
-// prints a Markdown table of per-layer compute cycles on the 32×32 test
-// spec for each dataflow with the closed form that gives them. Whatever the
-// verbosity it checks that each printed formula evaluates to the simulated
-// cycles.
+// TestDocTable produces the two tables of docs/simulator.md "AlexNet on a
+// 32×32 array" — per-layer compute cycles on the 32×32 test spec for each
+// dataflow with the closed form that gives them, and the network totals —
+// checks that each formula evaluates to the simulated cycles, and checks
+// that the doc holds exactly these tables (a golden test whose golden file
+// is the doc). scripts/doctables.sh -update rewrites the doc's blocks.
 func TestDocTable(t *testing.T) {
 	w := alexNet()
 	var sb strings.Builder
@@ -44,7 +46,9 @@ func TestDocTable(t *testing.T) {
 		sb.WriteString("\n")
 	}
 	fmt.Fprintf(&sb, "| **total** | | %d | | %d | | %d | |\n", totals[0], totals[1], totals[2])
-	sb.WriteString("\n| network | dataflow | compute cycles | stall cycles | latency µs | utilization | DRAM MB |\n")
+	docBlock(t, "../docs/simulator.md", "sim-alexnet-cycles", sb.String())
+	sb.Reset()
+	sb.WriteString("| network | dataflow | compute cycles | stall cycles | latency µs | utilization | DRAM MB |\n")
 	sb.WriteString("|---|---|--:|--:|--:|--:|--:|\n")
 	for _, w := range []*Workload{alexNet(), vgg16()} {
 		for _, df := range []accel.Dataflow{accel.WS, accel.OS, accel.IS} {
@@ -58,8 +62,36 @@ func TestDocTable(t *testing.T) {
 				tot.ComputeCycles, tot.StallCycles, tot.LatencyUS, util, float64(tot.DRAMBytes)/1e6)
 		}
 	}
-	if testing.Verbose() {
-		os.Stdout.WriteString(sb.String())
+	docBlock(t, "../docs/simulator.md", "sim-network-totals", sb.String())
+}
+
+var updateDocs = flag.Bool("update", false, "rewrite the generated blocks of docs/ (scripts/doctables.sh -update)")
+
+// docBlock checks that the doc at path holds content between the lines
+// "<!-- begin generated: name -->" and "<!-- end generated: name -->", or
+// with -update writes it there (atomically).
+func docBlock(t *testing.T, path, name, content string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	begin, end := "<!-- begin generated: "+name+" -->\n", "<!-- end generated: "+name+" -->"
+	i, j := bytes.Index(data, []byte(begin)), bytes.Index(data, []byte(end))
+	if i < 0 || j < i {
+		t.Fatalf("%s: no block %q…%q", path, begin, end)
+	}
+	have := string(data[i+len(begin) : j])
+	if have == content {
+		return
+	}
+	if !*updateDocs {
+		t.Errorf("%s: block %s differs from what the code produces; run scripts/doctables.sh -update\n--- doc\n%s--- code\n%s", path, name, have, content)
+		return
+	}
+	out := append(append(append([]byte{}, data[:i+len(begin)]...), content...), data[j:]...)
+	if err := atomicfile.Write(path, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
+		t.Fatal(err)
 	}
 }
 

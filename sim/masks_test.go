@@ -132,3 +132,80 @@ func TestExpectedMaxNormal(t *testing.T) {
 		}
 	}
 }
+
+// columnCostRecurrence is the hand-written binomial sum columnCost used
+// before distuv (the pmf by its ratio recurrence in log space), kept as the
+// oracle that the library version changed nothing.
+func columnCostRecurrence(n int, d, pad float64, rate int) (mu, sigma float64) {
+	logP := float64(n) * math.Log1p(-d)
+	ratio := math.Log(d) - math.Log1p(-d)
+	var s1, s2 float64
+	for x := 0; x <= n; x++ {
+		if x > 0 {
+			logP += math.Log(float64(n-x+1)) - math.Log(float64(x)) + ratio
+		}
+		p := math.Exp(logP)
+		c := math.Max(1, (float64(x)+pad)/float64(rate))
+		s1 += p * c
+		s2 += p * c * c
+	}
+	return s1, math.Sqrt(math.Max(0, s2-s1*s1))
+}
+
+// maxNormalMidpoint is the 1600-point midpoint rule expectedMaxNormal used
+// before integrate/quad.
+func maxNormalMidpoint(n int) float64 {
+	const steps, lo, hi = 1600, -8.0, 8.0
+	h := (hi - lo) / steps
+	var e float64
+	for i := 0; i < steps; i++ {
+		x := lo + (float64(i)+0.5)*h
+		f := math.Pow(0.5*math.Erfc(-x/math.Sqrt2), float64(n))
+		if x < 0 {
+			e -= f * h
+		} else {
+			e += (1 - f) * h
+		}
+	}
+	return e
+}
+
+// TestGonumNumericsUnchanged: distuv's binomial pmf and quad's Gauss–Legendre
+// rule give the numbers of the hand-written code they replaced, to rounding
+// (binomial sums to 1e-9 relative: both sum n+1 pmf terms, one by a
+// recurrence, one by log-gamma; the expected maximum to 1e-6, the midpoint
+// rule's own error); where the cost is linear in X (pad ≥ rate) both match
+// the exact mean (nd+pad)/rate and deviation √(nd(1−d))/rate, and the
+// quadrature matches the exact e(2) = 1/√π and e(3) = 3/(2√π) to 1e-12.
+func TestGonumNumericsUnchanged(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		d    float64
+		pad  float64
+		rate int
+	}{{1, 0.5, 0, 1}, {16, 0.09, 0.3, 1}, {64, 0.04, 2.5, 2}, {200, 0.35, 0, 1}, {4096, 0.1, 11, 4}, {9216, 0.01, 40, 1}} {
+		mu, sg := columnCost(tc.n, tc.d, tc.pad, tc.rate)
+		wmu, wsg := columnCostRecurrence(tc.n, tc.d, tc.pad, tc.rate)
+		if math.Abs(mu-wmu) > 1e-9*wmu || math.Abs(sg-wsg) > 1e-9*math.Max(wsg, 1) {
+			t.Errorf("columnCost%v = %.15g, %.15g; recurrence %.15g, %.15g", tc, mu, sg, wmu, wsg)
+		}
+		if tc.pad >= float64(tc.rate) {
+			n, r := float64(tc.n), float64(tc.rate)
+			emu, esg := (n*tc.d+tc.pad)/r, math.Sqrt(n*tc.d*(1-tc.d))/r
+			if math.Abs(mu-emu) > 1e-9*emu || math.Abs(sg-esg) > 1e-9*math.Max(esg, 1) {
+				t.Errorf("columnCost%v = %.15g, %.15g; exact %.15g, %.15g", tc, mu, sg, emu, esg)
+			}
+		}
+	}
+	for _, n := range []int{2, 3, 8, 16, 64, 256, 1024} {
+		if got, old := expectedMaxNormal(n), maxNormalMidpoint(n); math.Abs(got-old) > 1e-6 {
+			t.Errorf("e(%d) = %.10f, midpoint rule %.10f", n, got, old)
+		}
+	}
+	if got, want := expectedMaxNormal(2), 1/math.Sqrt(math.Pi); math.Abs(got-want) > 1e-12 {
+		t.Errorf("e(2) = %.15f, want 1/√π = %.15f", got, want)
+	}
+	if got, want := expectedMaxNormal(3), 1.5/math.Sqrt(math.Pi); math.Abs(got-want) > 1e-12 {
+		t.Errorf("e(3) = %.15f, want 3/(2√π) = %.15f", got, want)
+	}
+}

@@ -53,20 +53,20 @@ func TestParseProfileErrors(t *testing.T) {
 		{"bits 0", "version: 1\nlayers:\n  fc6: {index_bits: 0}\n", "layers.fc6.index_bits: must be in 1..16, got 0"},
 		{"bits 17", "version: 1\nlayers:\n  fc6: {index_bits: 17}\n", "layers.fc6.index_bits: must be in 1..16, got 17"},
 		{"unknown layer key", "version: 1\nlayers:\n  fc6: {weight_densty: 0.5}\n", "x.yaml:3: layers.fc6.weight_densty: unknown key"},
-		{"unknown top key", "version: 1\nseeds: 3\n", "x.yaml:2: seeds: unknown key (valid: version, seed, layers)"},
+		{"unknown top key", "version: 1\nseeds: 3\n", "x.yaml:2: seeds: unknown key (valid: layers, seed, version)"},
 		// Every message reads file:line: field: what.
 		{"negative seed", "version: 1\nseed: -1\n", `x.yaml:2: seed: want an integer ≥ 0, got "-1"`},
 		{"string seed", "version: 1\nseed: abc\n", `x.yaml:2: seed: want an integer ≥ 0, got "abc"`},
 		{"string version", "version: one\n", `x.yaml:1: version: want an integer, got "one"`},
 		// Integers are exact: yaml.v3 would truncate these.
-		{"fractional seed", "version: 1\nseed: 1.5\n", `x.yaml:2: seed: want an integer, got "1.5"`},
+		{"fractional seed", "version: 1\nseed: 1.5\n", `x.yaml:2: seed: want an integer ≥ 0, got "1.5"`},
 		{"fractional version", "version: 1.0\n", `x.yaml:1: version: want an integer, got "1.0"`},
 		{"fractional bits", "version: 1\nlayers:\n  fc6: {weight_density: 0.5, index_bits: 4.5}\n", `x.yaml:3: layers.fc6.index_bits: want an integer, got "4.5"`},
 		{"bad number named", "version: 1\nlayers:\n  fc6: {activation_density: lots}\n", `x.yaml:3: layers.fc6.activation_density: want a number, got "lots"`},
-		{"no version", "layers: {}\n", "version: missing"},
+		{"no version", "layers: {}\n", "x.yaml:1: version: required key missing (want version: 1)"},
 		{"version 2", "version: 2\n", "unsupported version 2"},
-		{"empty", "", "empty compression profile"},
-		{"not a map", "version: 1\nlayers:\n  fc6: 3\n", "layers.fc6: must be a mapping"},
+		{"empty", "", "x.yaml: empty file (want a compression profile with version: 1)"},
+		{"not a map", "version: 1\nlayers:\n  fc6: 3\n", `x.yaml:3: layers.fc6: want a mapping of keys, got the value "3"`},
 		{"bad number", "version: 1\nlayers:\n  fc6: {weight_density: high}\n", "layers.fc6"},
 	} {
 		_, err := ParseProfile([]byte(tc.yaml), "x.yaml")

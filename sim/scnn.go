@@ -97,7 +97,7 @@ func (scnnEngine) CheckLayer(spec *accel.Spec, l *Layer) error {
 		return nil
 	}
 	if _, err := newSCNNGeom(spec, l); err != nil {
-		return spec.FieldErrorf("array.accumulator_entries", "layer %q %v", l.Name, err)
+		return spec.FieldErrorf("array.accumulator_entries", "%v", err) // the caller names the layer
 	}
 	return nil
 }

@@ -75,8 +75,8 @@ func loadEIEBenchmarks(t testing.TB, masks bool) (*accel.Spec, *Workload) {
 
 // TestEIEValidationTable reproduces EIE Table IV (latency per layer, batch
 // 1) with the mask-accurate and statistical models, and compares energy
-// with EIE's power × time. Run with -v to print the tables of
-// docs/validation.md.
+// with EIE's power × time: the two tables of docs/validation.md, which
+// docBlock checks (scripts/doctables.sh -update rewrites them).
 func TestEIEValidationTable(t *testing.T) {
 	spec, wm := loadEIEBenchmarks(t, true)
 	_, ws := loadEIEBenchmarks(t, false)
@@ -89,8 +89,8 @@ func TestEIEValidationTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	fmt.Fprintln(&b, "| layer | EIE theor. µs | EIE actual µs | mask µs | stat µs | mask / actual | load balance | padding | KB/PE | energy µJ | EIE P·t µJ |")
-	fmt.Fprintln(&b, "|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(&b, "| layer | EIE theor. µs | EIE actual µs | mask µs | stat µs | mask / actual | load balance | padding entries | KiB/PE incl. pointers |")
+	fmt.Fprintln(&b, "|---|---|---|---|---|---|---|---|---|")
 	// Tolerance on mask-accurate latency vs EIE's actual time: 20%, except
 	// the layer docs/validation.md explains: VGG-6 (the paper's own
 	// theoretical time implies 22% more work than uniform random masks
@@ -102,9 +102,13 @@ func TestEIEValidationTable(t *testing.T) {
 			t.Fatalf("layer %d is %s, want %s", i, m.Name, pub.name)
 		}
 		ratio := m.LatencyUS / pub.actual
-		fmt.Fprintf(&b, "| %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.3f | %d | %.0f | %.2f | %.2f |\n",
-			pub.name, pub.theoretical, pub.actual, m.LatencyUS, s.LatencyUS, ratio, m.LoadBalance,
-			m.PaddingEntries, float64(m.CompressedBytes)/64/1024, m.Energy.Total/1e6, eieMeasuredPowerW*pub.actual)
+		r := fmt.Sprintf("%.2f", ratio)
+		if math.Abs(ratio-1) > 0.20 {
+			r = "**" + r + "**"
+		}
+		fmt.Fprintf(&b, "| %s | %.1f | %.1f | %.1f | %.1f | %s | %.3f | %d | %.0f |\n",
+			pub.name, pub.theoretical, pub.actual, m.LatencyUS, s.LatencyUS, r, m.LoadBalance,
+			m.PaddingEntries, float64(m.CompressedBytes)/64/1024)
 		want := 0.20
 		if v, ok := tol[pub.name]; ok {
 			want = v
@@ -119,15 +123,16 @@ func TestEIEValidationTable(t *testing.T) {
 			t.Errorf("%s: statistical %.1f µs vs mask-accurate %.1f µs", pub.name, s.LatencyUS, m.LatencyUS)
 		}
 	}
-	fmt.Fprintln(&b, "\nEnergy breakdown (mask-accurate, µJ):\n\n| layer | MAC | LUT+index | SRAM+reg | DRAM | total | entries walked | pJ/entry |")
-	fmt.Fprintln(&b, "|---|---|---|---|---|---|---|---|")
-	for _, m := range rm.Layers {
-		e, c := m.Energy, m.Counts
-		walked := c.LUTReads
-		fmt.Fprintf(&b, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %.1f |\n", m.Name, e.MAC/1e6, e.LUT/1e6,
-			e.SRAM/1e6, e.DRAM/1e6, e.Total/1e6, walked, e.Total/float64(walked))
+	docBlock(t, "../docs/validation.md", "sim-eie-latency", b.String())
+	b.Reset()
+	fmt.Fprintln(&b, "| layer | ours µJ | EIE P·t µJ | MAC | LUT+index | SRAM+reg | pJ per entry walked |")
+	fmt.Fprintln(&b, "|---|---|---|---|---|---|---|")
+	for i, m := range rm.Layers {
+		e, walked := m.Energy, m.Counts.LUTReads
+		fmt.Fprintf(&b, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f |\n", m.Name, e.Total/1e6,
+			eieMeasuredPowerW*eiePublished[i].actual, e.MAC/1e6, e.LUT/1e6, e.SRAM/1e6, e.Total/float64(walked))
 	}
-	t.Logf("\n%s", b.String())
+	docBlock(t, "../docs/validation.md", "sim-eie-energy", b.String())
 }
 
 // TestEIEQueueDepthSweep is EIE Fig. 8: load-balance efficiency of the nine

@@ -119,7 +119,7 @@ func TestBadInput(t *testing.T) {
 		{"scnn zero I", []string{"simulate", "--accel", "testdata/scnn-zeroi.yaml"}, "testdata/scnn-zeroi.yaml:9: array.pe_activations: must be > 0"},
 		{"scnn banks > entries", []string{"simulate", "--accel", "testdata/scnn-banks.yaml"}, "testdata/scnn-banks.yaml:10: array.accumulator_banks: 64 banks but only 32"},
 		{"scnn layer not tileable", []string{"simulate", "--accel", "testdata/scnn-untileable.yaml", "--network", "alexnet"},
-			`testdata/scnn-untileable.yaml:11: array.accumulator_entries: layer "conv1" cannot be tiled`},
+			`testdata/scnn-untileable.yaml:11: array.accumulator_entries: cannot be tiled`},
 	}
 	checkBadInput(t, cases)
 }

@@ -21,8 +21,8 @@ func init() { register(newCodesign) }
 
 // Default candidate grids of dcsim codesign.
 const (
-	defaultConvKeeps = "0.1,0.2,0.3,0.5,1"
-	defaultFCKeeps   = "0.02,0.04,0.08,0.15"
+	defaultConvKeeps = "0.05,0.1,0.2,0.3,0.5,1"
+	defaultFCKeeps   = "0.02,0.04,0.06,0.08,0.1,0.15"
 	// defaultSaliencyImages: the candidate masks rank weights by saliency
 	// summed over this many training images (one gradient pass).
 	defaultSaliencyImages = 10000
@@ -35,6 +35,7 @@ const (
 type codesignFlags struct {
 	in, accel         string
 	convKeep, fcKeep  string
+	globalKeep        string
 	bits              []string
 	maxDrop           float64
 	s                 codesign.Settings
@@ -77,18 +78,23 @@ A budget no candidate meets is an error naming the closest candidate.`,
 	fl.Int64Var(&f.s.Budget.MaxParams, "max-params", 0, "parameter budget: kept weights + biases (0 = none)")
 	fl.StringVar(&f.convKeep, "conv-keep", defaultConvKeeps, "conv keep fractions of the grid, comma-separated, each in (0,1]")
 	fl.StringVar(&f.fcKeep, "fc-keep", defaultFCKeeps, "FC keep fractions of the grid, comma-separated, each in (0,1]")
+	fl.StringVar(&f.globalKeep, "global-keep", joinFloats(codesign.DefaultGlobalKeeps),
+		"keep fractions of the global-threshold ladder every candidate's accuracy is measured against")
+	fl.Float64Var(&f.s.MinKeep, "min-keep", codesign.DefaultMinKeep, "fewest weights a chosen candidate keeps, as a fraction of all")
 	fl.StringArrayVar(&f.bits, "bits", nil, "codebook index bits per kind, e.g. conv=8,fc=5; repeat for a grid")
 	fl.StringVar(&f.s.Objective, "objective", codesign.Latency, "minimised among admissible candidates: "+strings.Join(codesign.Objectives(), ", "))
-	fl.Float64Var(&f.maxDrop, "max-drop", codesign.DefaultMaxDrop, "proxy accuracy a candidate may lose against dense (fraction)")
+	fl.Float64Var(&f.maxDrop, "max-drop", codesign.DefaultMaxDrop,
+		"proxy accuracy a candidate may lose against global-threshold pruning of its size (fraction)")
 	fl.StringVar(&f.s.Search, "search", codesign.Grid, "search strategy: "+strings.Join(codesign.Searches(), ", "))
 	fl.IntVar(&f.s.ProxyTrainImages, "proxy-images", codesign.DefaultProxyTrainImages, "training images of each candidate's proxy fine-tune")
-	fl.IntVar(&f.s.ProxyValImages, "proxy-val-images", codesign.DefaultProxyValImages, "training images (from the end, disjoint) the proxy evaluates on")
+	fl.IntVar(&f.s.ValImages, "val-images", codesign.DefaultValImages,
+		"test images (the first N, at most half) held out to choose; the rest measure the comparison")
+	fl.IntVar(&f.s.WalkSteps, "walk-steps", codesign.DefaultWalkSteps, "with --search walk: most steps of the per-layer walk")
 	fl.IntVar(&f.s.SaliencyImages, "saliency-images", defaultSaliencyImages, "training images of the saliency pass that sets the candidate masks (0 = all)")
 	fl.IntVar(&f.s.ValidateProxy, "validate-proxy", 0, "retrain N candidates for real and report the proxy's Spearman rank correlation")
-	fl.IntVar(&f.rounds, "rounds", 0, "prune/retrain rounds of the real retraining (default 5)")
-	fl.IntVar(&f.retrainEp, "retrain-epochs", 0, "retraining epochs per round (default 2)")
-	fl.IntVar(&f.finalEp, "final-epochs", finalEpochsAuto, "fine-tuning epochs with frozen masks (0 = none)")
-	fl.Lookup("final-epochs").DefValue = "the dense training epochs"
+	fl.IntVar(&f.rounds, "rounds", codesign.DefaultRounds, "prune/retrain rounds of the real retraining")
+	fl.IntVar(&f.retrainEp, "retrain-epochs", codesign.DefaultRetrainEpochs, "retraining epochs per round")
+	fl.IntVar(&f.finalEp, "final-epochs", codesign.DefaultFinalEpochs, "fine-tuning epochs with frozen masks (0 = none)")
 	fl.Float64Var(&f.lr, "lr", 0, "retraining learning rate (default "+strconv.FormatFloat(pruning.DefaultLRScale, 'g', -1, 64)+" × the dense rate)")
 	fl.IntVar(&f.s.ClusterEpochs, "cluster-epochs", 1, "centroid fine-tuning epochs after clustering the chosen model")
 	fl.BoolVar(&f.s.NoRetrain, "no-retrain", false, "skip the final comparison (no retraining of the chosen candidate and the baseline; --validate-proxy still runs)")
@@ -133,6 +139,12 @@ func (f *codesignFlags) settings() (codesign.Settings, error) {
 	if s.FCKeeps, err = parseKeeps("fc-keep", f.fcKeep); err != nil {
 		return s, err
 	}
+	if s.GlobalKeeps, err = parseKeeps("global-keep", f.globalKeep); err != nil {
+		return s, err
+	}
+	if !(f.s.MinKeep > 0 && f.s.MinKeep <= 1) {
+		return s, fmt.Errorf("--min-keep: must be in (0,1], got %g", f.s.MinKeep)
+	}
 	for _, b := range f.bits {
 		v, err := codesign.ParseBits(b)
 		if err != nil {
@@ -150,10 +162,23 @@ func (f *codesignFlags) settings() (codesign.Settings, error) {
 	default:
 		s.MaxDrop = f.maxDrop
 	}
-	s.Prune.Rounds, s.Prune.RetrainEpochs, s.Prune.Train.LR = f.rounds, f.retrainEp, f.lr
-	if s.Prune.FinalEpochs, err = finalEpochs(f.finalEp); err != nil {
-		return s, err
+	switch {
+	case f.s.ValImages < 1:
+		return s, fmt.Errorf("--val-images: must be ≥ 1, got %d", f.s.ValImages)
+	case f.s.WalkSteps < 1:
+		return s, fmt.Errorf("--walk-steps: must be ≥ 1, got %d", f.s.WalkSteps)
+	case f.rounds < 1:
+		return s, fmt.Errorf("--rounds: must be ≥ 1, got %d", f.rounds)
+	case f.retrainEp < 1:
+		return s, fmt.Errorf("--retrain-epochs: must be ≥ 1, got %d", f.retrainEp)
+	case f.finalEp < 0:
+		return s, fmt.Errorf("--final-epochs: must be ≥ 0, got %d", f.finalEp)
+	case f.finalEp == 0:
+		s.Prune.FinalEpochs = -1 // none
+	default:
+		s.Prune.FinalEpochs = f.finalEp
 	}
+	s.Prune.Rounds, s.Prune.RetrainEpochs, s.Prune.Train.LR = f.rounds, f.retrainEp, f.lr
 	s.Workers = f.data.workers
 	if f.images < 0 {
 		return s, fmt.Errorf("--images: must be ≥ 0, got %d", f.images)

@@ -34,7 +34,8 @@ func codesignModel(t *testing.T) string {
 func tinyCodesign(model string, extra ...string) []string {
 	args := []string{"codesign", "--in", model, "--accel", cfg + "accelerators/eie.yaml",
 		"--conv-keep", "0.2,1", "--fc-keep", "0.05,0.5", "--train-limit", "160", "--test-limit", "32",
-		"--saliency-images", "64", "--proxy-images", "32", "--proxy-val-images", "64", "--no-retrain", "--workers", "1"}
+		"--saliency-images", "64", "--proxy-images", "32", "--val-images", "64", "--min-keep", "0.01", "--global-keep", "0.1",
+		"--no-retrain", "--workers", "1"}
 	return append(args, extra...)
 }
 
@@ -53,6 +54,12 @@ func TestCodesignBadInput(t *testing.T) {
 		{"negative params budget", []string{"codesign", "--in", "x.npz", "--max-params", "-3"}, "--max-params"},
 		{"max drop", []string{"codesign", "--in", "x.npz", "--max-drop", "1"}, "--max-drop: must be in [0,1)"},
 		{"negative rounds", []string{"codesign", "--in", "x.npz", "--rounds", "-1"}, "--rounds"},
+		{"zero rounds", []string{"codesign", "--in", "x.npz", "--rounds", "0"}, "--rounds: must be ≥ 1"},
+		{"negative final epochs", []string{"codesign", "--in", "x.npz", "--final-epochs", "-2"}, "--final-epochs: must be ≥ 0"},
+		{"negative val images", []string{"codesign", "--in", "x.npz", "--val-images", "-1"}, "--val-images: must be ≥ 1"},
+		{"zero min keep", []string{"codesign", "--in", "x.npz", "--min-keep", "0"}, "--min-keep: must be in (0,1]"},
+		{"bad global keep", []string{"codesign", "--in", "x.npz", "--global-keep", "0.1,2"}, "--global-keep: must be in (0,1]"},
+		{"negative walk steps", []string{"codesign", "--in", "x.npz", "--walk-steps", "-1"}, "--walk-steps: must be ≥ 1"},
 		{"missing accel", []string{"codesign", "--in", "x.npz", "--accel", "testdata/nope.yaml"}, "testdata/nope.yaml"},
 		{"missing model", []string{"codesign", "--in", "testdata/nope.npz"}, "testdata/nope.npz"},
 		{"bad format", []string{"codesign", "--in", "x.npz", "--format", "xml"}, `--format: unknown format "xml"`},
@@ -69,7 +76,7 @@ func TestCodesignBudgetUnmet(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(errs), "\n")
 	last := lines[len(lines)-1] // progress lines precede the error
-	for _, want := range []string{"dcsim: codesign: no candidate meets the budget max-latency-us 0.001", "closest: conv", "latency", "energy", "params"} {
+	for _, want := range []string{"dcsim: codesign: no candidate with ≥", "meets the budget max-latency-us 0.001", "closest: conv", "latency", "energy", "params"} {
 		if !strings.Contains(last, want) {
 			t.Errorf("error line %q lacks %q", last, want)
 		}
@@ -103,7 +110,7 @@ func TestCodesignJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(a), &doc); err != nil {
 		t.Fatalf("stdout is not one JSON document: %v", err)
 	}
-	if len(doc.Candidates) != 4 || len(doc.Front) == 0 || doc.Chosen == "" || doc.Budget.MaxParams != 200000 {
+	if len(doc.Candidates) != 5 || len(doc.Front) == 0 || doc.Chosen == "" || doc.Budget.MaxParams != 200000 {
 		t.Fatalf("document: %+v", doc)
 	}
 	for _, c := range doc.Candidates {

@@ -7,7 +7,7 @@ import (
 	"os"
 	"syscall"
 
-	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/internal/strictyaml"
 	"github.com/dcsim/dcsim/internal/sweep"
 )
 
@@ -26,7 +26,8 @@ const (
 //
 //	usageError            flags, arguments, unknown commands       2
 //	inputError            a file or value the user gave is wrong   2
-//	*accel.FieldError     an accelerator spec field                2
+//	*strictyaml.FieldError a field of a config file (accelerator,    2
+//	                      profile, sweep, experiment)
 //	*sweep.InvalidError   invalid design points of a sweep         2
 //	*fs.PathError         a path that cannot be read or written    2
 //	*os.LinkError         a rename onto the user's path failed     2
@@ -89,7 +90,7 @@ func exitStatus(err error) int {
 		ie   internalError
 		ue   usageError
 		in   inputError
-		fe   *accel.FieldError
+		fe   *strictyaml.FieldError
 		inv  *sweep.InvalidError
 		pe   *fs.PathError
 		le   *os.LinkError

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/internal/experiment"
 	"github.com/dcsim/dcsim/pruning"
 	"github.com/dcsim/dcsim/reports"
 	"github.com/spf13/cobra"
@@ -99,7 +100,7 @@ func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 	if f.experiment == "" {
 		return fromFlags, nil
 	}
-	exp, err := pruning.LoadExperiment(f.experiment)
+	exp, err := experiment.Load(f.experiment)
 	if err != nil {
 		return pruning.Settings{}, err
 	}

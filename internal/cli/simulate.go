@@ -24,6 +24,7 @@ type simulateFlags struct {
 	images      int
 	data        string
 	imagesSet   bool // --images or --data given explicitly
+	verify      bool
 	view        string
 	output      outputFlags
 }
@@ -61,6 +62,9 @@ Without flags it runs AlexNet on the built-in 32x32 weight-stationary array
 	cmd.Flags().StringVar(&f.view, "view", "perf",
 		"table to print: perf (latency, utilisation, energy), energy (by storage level), "+
 			"memory (folds, SRAM/DRAM traffic, bandwidth) or all; json and csv carry every field")
+	cmd.Flags().BoolVar(&f.verify, "verify", false,
+		"with --network MODEL.npz and an eie accelerator: run every FC layer through the EIE functional datapath\n"+
+			"(codebook decode, relative-index walk) and compare with the dense W·x; exit status 1 on a mismatch")
 	f.output.add(cmd, "also write the output to this file (atomically)")
 	return cmd
 }
@@ -114,6 +118,12 @@ func runSimulate(e *env, f *simulateFlags) error {
 	model, w, err := loadNetworkModel(f.network)
 	if err != nil {
 		return err
+	}
+	if f.verify {
+		if model == nil {
+			return fmt.Errorf("--verify: runs a model's weights through the datapath: give --network MODEL.npz or MODEL.onnx")
+		}
+		return verifyEIE(e, spec, model, format)
 	}
 	if model == nil && f.imagesSet {
 		return fmt.Errorf("--images and --data: activations are measured by running a model: give --network MODEL.npz or MODEL.onnx")

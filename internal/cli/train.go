@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/dcsim/dcsim/clustering"
 	"github.com/dcsim/dcsim/network"
@@ -68,11 +70,13 @@ func (f *trainFlags) trainSettings(cmd *cobra.Command) nn.TrainSettings {
 	if set("lr") {
 		s.LR = f.settings.LR
 	}
+	// An explicit 0 turns momentum or decay off (in TrainSettings 0
+	// means the default).
 	if set("momentum") {
-		s.Momentum = f.settings.Momentum
+		s.Momentum = cmp.Or(f.settings.Momentum, nn.None)
 	}
 	if set("weight-decay") {
-		s.WeightDecay = f.settings.WeightDecay
+		s.WeightDecay = cmp.Or(f.settings.WeightDecay, nn.None)
 	}
 	if set("schedule") {
 		s.Schedule = f.settings.Schedule
@@ -82,7 +86,9 @@ func (f *trainFlags) trainSettings(cmd *cobra.Command) nn.TrainSettings {
 	return s
 }
 
-// checkTrain rejects nonsense hyper-parameters before any data is read.
+// checkTrain rejects nonsense hyper-parameters before any data is read:
+// nn's one check, its field names mapped to flags. The flags start from
+// the model's defaults, so a 0 left in epochs, batch or lr was given.
 func checkTrain(s nn.TrainSettings) error {
 	switch {
 	case s.Epochs <= 0:
@@ -91,12 +97,25 @@ func checkTrain(s nn.TrainSettings) error {
 		return fmt.Errorf("--batch: must be > 0, got %d", s.BatchSize)
 	case !(s.LR > 0):
 		return fmt.Errorf("--lr: must be > 0, got %g", s.LR)
-	case !(s.Momentum >= 0 && s.Momentum < 1):
-		return fmt.Errorf("--momentum: must be in [0,1), got %g", s.Momentum)
-	case !(s.WeightDecay >= 0):
-		return fmt.Errorf("--weight-decay: must be ≥ 0, got %g", s.WeightDecay)
+	}
+	if err := s.Validate(); err != nil {
+		return trainFlagError(err)
 	}
 	return nil
+}
+
+// trainFlagNames maps nn.TrainSettings field names to train's flags.
+var trainFlagNames = map[string]string{"epochs": "--epochs", "batch": "--batch", "lr": "--lr",
+	"momentum": "--momentum", "weight_decay": "--weight-decay", "schedule": "--schedule", "workers": "--workers"}
+
+// trainFlagError renames the field an nn.TrainSettings.Validate error starts
+// with to its flag.
+func trainFlagError(err error) error {
+	field, msg, ok := strings.Cut(err.Error(), ": ")
+	if flag, known := trainFlagNames[field]; ok && known {
+		return fmt.Errorf("%s: %s", flag, msg)
+	}
+	return err
 }
 
 func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
@@ -168,7 +187,7 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 	}
 	sum.Extra = map[string]any{"epochs": stats.Epochs, "seconds_per_epoch": stats.EpochSeconds,
 		"final_train_loss": stats.FinalLoss, "seed": s.Seed, "lr": s.LR, "batch": s.BatchSize,
-		"momentum": s.Momentum, "weight_decay": s.WeightDecay, "schedule": s.Schedule,
+		"momentum": max(s.Momentum, 0), "weight_decay": max(s.WeightDecay, 0), "schedule": s.Schedule,
 		"train_images": train.N, "test_images": test.N}
 	if f.evalEach {
 		sum.Extra["epoch_test_accuracy"] = perEpoch

@@ -3,6 +3,7 @@ package codesign
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -11,10 +12,9 @@ import (
 type BudgetError struct {
 	Budget  Budget
 	MaxDrop float64
-	// DenseAccuracy is the dense model's proxy accuracy the tolerance is
-	// measured from.
-	DenseAccuracy float64
-	Closest       Candidate
+	// MinWeights is the fewest weights a chosen candidate keeps.
+	MinWeights int64
+	Closest    Candidate
 	// AccurateNone is set when no candidate is within the accuracy
 	// tolerance at all (Closest is then the most accurate one).
 	AccurateNone bool
@@ -26,9 +26,10 @@ func (e *BudgetError) Error() string {
 	if e.AccurateNone {
 		what = "the accuracy tolerance"
 	}
-	return fmt.Sprintf("codesign: no candidate meets %s with proxy accuracy within %.2f points of dense (%.2f%%); "+
-		"closest: %s (latency %.4g µs, energy %.4g µJ, params %d, proxy accuracy %.2f%%)",
-		what, 100*e.MaxDrop, 100*e.DenseAccuracy, c.Name, c.LatencyUS, c.EnergyPJ/1e6, c.Params, 100*c.Accuracy)
+	return fmt.Sprintf("codesign: no candidate with ≥ %d weights meets %s with proxy accuracy within %.2f points of "+
+		"global-threshold pruning at its size; closest: %s (latency %.4g µs, energy %.4g µJ, params %d, "+
+		"proxy accuracy %.2f%%, reference %.2f%%)",
+		e.MinWeights, what, 100*e.MaxDrop, c.Name, c.LatencyUS, c.EnergyPJ/1e6, c.Params, 100*c.Accuracy, 100*c.Reference)
 }
 
 // String lists the bounds that are set, e.g. "max-latency-us 5, max-params 20000".
@@ -76,23 +77,25 @@ func objective(name string, c *Candidate) float64 {
 	return c.LatencyUS
 }
 
-// choose marks the admissible candidates (proxy accuracy ≥ dense − maxDrop
-// and every budget met) and returns the index of the one with the smallest
-// objective; ties go to higher accuracy, then fewer parameters, then grid
-// order. With none admissible it returns a *BudgetError naming the closest
-// candidate: among those within the accuracy tolerance the one with the
-// smallest budget excess, or the most accurate when none is.
-func choose(cs []Candidate, dense float64, s Settings) (int, error) {
+// choose marks the admissible candidates (at least floor weights, proxy
+// accuracy ≥ its reference − MaxDrop, every budget met) and returns the
+// index of the one with the smallest objective; ties go to higher
+// accuracy, then fewer parameters, then list order. With none admissible
+// it returns a *BudgetError naming the closest candidate: among those big
+// and accurate enough the one with the smallest budget excess, or the one
+// furthest above its reference when none is.
+func choose(cs []Candidate, floor float64, s Settings) (int, error) {
 	best := -1
 	closest, accurate := -1, false
 	for i := range cs {
 		c := &cs[i]
-		okAcc := c.Accuracy >= dense-s.MaxDrop-1e-12
+		big := float64(c.Weights) >= floor-0.5
+		okAcc := big && c.Accuracy >= c.Reference-s.MaxDrop-1e-12
 		c.Admissible = okAcc && s.Budget.excess(c) <= 1
 		if okAcc && (closest < 0 || !accurate || s.Budget.excess(c) < s.Budget.excess(&cs[closest])) {
 			closest, accurate = i, true
 		}
-		if !accurate && (closest < 0 || c.Accuracy > cs[closest].Accuracy) {
+		if !accurate && big && (closest < 0 || margin(c) > margin(&cs[closest])) {
 			closest = i
 		}
 		if c.Admissible && (best < 0 || better(s.Objective, c, &cs[best])) {
@@ -103,11 +106,15 @@ func choose(cs []Candidate, dense float64, s Settings) (int, error) {
 		return best, nil
 	}
 	if closest < 0 {
-		return -1, fmt.Errorf("codesign: no candidates")
+		return -1, fmt.Errorf("codesign: no candidate keeps --min-keep %g of the weights (%.0f); lower it or add larger keeps to the grid",
+			s.MinKeep, math.Ceil(floor-0.5))
 	}
-	return -1, &BudgetError{Budget: s.Budget, MaxDrop: s.MaxDrop, DenseAccuracy: dense,
+	return -1, &BudgetError{Budget: s.Budget, MaxDrop: s.MaxDrop, MinWeights: int64(math.Ceil(floor - 0.5)),
 		Closest: cs[closest], AccurateNone: !accurate}
 }
+
+// margin is c's proxy accuracy above its reference.
+func margin(c *Candidate) float64 { return c.Accuracy - c.Reference }
 
 // better reports whether a beats b under the objective.
 func better(obj string, a, b *Candidate) bool {

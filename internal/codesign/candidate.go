@@ -20,12 +20,24 @@ type Candidate struct {
 	Series   string  `json:"series"`
 	ConvKeep float64 `json:"conv_keep"`
 	FCKeep   float64 `json:"fc_keep"`
-	Bits     Bits    `json:"bits"`
+	// LayerKeeps, set on the per-layer walk's candidates, is the keep
+	// fraction of every layer; their real retraining keeps each layer at
+	// it (pruning.Settings.LayerKeeps). Grid candidates retrain with the
+	// conv and FC thresholds instead.
+	LayerKeeps map[string]float64 `json:"layer_keeps,omitempty"`
+	// Keep is set on the global-threshold ladder's candidates (series
+	// "global"): the fraction of all weights one threshold keeps.
+	Keep float64 `json:"keep,omitempty"`
+	Bits Bits    `json:"bits"`
 	// Accuracy is the proxy accuracy (after the short fine-tune);
 	// OneShotAccuracy the accuracy with the masks applied and no training.
 	// Both on the proxy validation images, fractions in [0,1].
-	Accuracy         float64 `json:"accuracy"`
-	OneShotAccuracy  float64 `json:"one_shot_accuracy"`
+	Accuracy        float64 `json:"accuracy"`
+	OneShotAccuracy float64 `json:"one_shot_accuracy"`
+	// Reference is the proxy accuracy of global-threshold pruning at this
+	// candidate's number of weights (the ladder, interpolated): the
+	// accuracy tolerance is measured from it.
+	Reference        float64 `json:"reference_accuracy"`
 	ProxyImages      int     `json:"proxy_images"` // fine-tune images the proxy used
 	CompressionRatio float64 `json:"compression_ratio"`
 	// Params counts the kept weights plus all biases; Weights the kept
@@ -115,6 +127,16 @@ func Masks(m *nn.Model, sal [][]float32, convKeep, fcKeep, minDensity float64) (
 	return masks, nil
 }
 
+// layerMask keeps the keep fraction of one layer's weights with the
+// highest saliency (at least minDensity of them).
+func layerMask(sal []float32, keep, minDensity float64) ([]float32, error) {
+	th, err := pruning.SelectGlobal([][]float32{sal}, keep, minDensity)
+	if err != nil {
+		return nil, err
+	}
+	return th.Masks[0], nil
+}
+
 // applyMasks sets copies of masks on m's params.
 func applyMasks(m *nn.Model, masks [][]float32) {
 	for i, p := range m.Params() {
@@ -136,6 +158,27 @@ func enumerate(m *nn.Model, sal [][]float32, s Settings) ([]Candidate, error) {
 					ConvKeep: ck, FCKeep: fk, Bits: b, masks: masks})
 			}
 		}
+	}
+	return cs, nil
+}
+
+// ladder builds the global-threshold candidates: one threshold over all
+// layers at each keep of s.GlobalKeeps, as pruning.Prune with Keep sets
+// masks.
+func ladder(m *nn.Model, sal [][]float32, s Settings) ([]Candidate, error) {
+	minD := s.Prune.MinLayerDensity
+	if minD == 0 {
+		minD = pruning.DefaultMinLayerDensity
+	}
+	ps := m.Params()
+	var cs []Candidate
+	for _, k := range s.GlobalKeeps {
+		th, err := pruning.SelectGlobal(sal, k, minD)
+		if err != nil {
+			return nil, fmt.Errorf("global-keep %g: %w", k, err)
+		}
+		cs = append(cs, Candidate{Name: "global " + strconv.FormatFloat(k, 'g', -1, 64), Series: "global",
+			ConvKeep: kindKeep(ps, th.Masks, network.Conv), FCKeep: kindKeep(ps, th.Masks, network.FC), Keep: k, masks: th.Masks})
 	}
 	return cs, nil
 }

@@ -55,13 +55,22 @@ func TestFrontRandom(t *testing.T) {
 	for i, p := range pts {
 		dominated, dup := false, false
 		for j, q := range pts {
-			dominated = dominated || dominates(q, p)
+			dominated = dominated || dominatesPoint(q, p)
 			dup = dup || (j < i && q == p)
 		}
 		if on[i] == (dominated || dup) {
 			t.Fatalf("point %d %+v: on front %v, dominated %v, duplicate %v", i, p, on[i], dominated, dup)
 		}
 	}
+}
+
+// dominatesPoint is the definition: q at least as good as p everywhere
+// (accuracy maximised, the rest minimised) and better somewhere.
+func dominatesPoint(q, p Point) bool {
+	if q.Accuracy < p.Accuracy || q.LatencyUS > p.LatencyUS || q.EnergyPJ > p.EnergyPJ || q.Params > p.Params {
+		return false
+	}
+	return q.Accuracy > p.Accuracy || q.LatencyUS < p.LatencyUS || q.EnergyPJ < p.EnergyPJ || q.Params < p.Params
 }
 
 // TestMasksHitKeepFractions: a candidate's conv layers keep exactly
@@ -120,10 +129,10 @@ func TestMasksHitKeepFractions(t *testing.T) {
 
 func TestChoose(t *testing.T) {
 	cs := []Candidate{
-		{Name: "a", Accuracy: 0.990, LatencyUS: 30, EnergyPJ: 9e6, Params: 9000},
-		{Name: "b", Accuracy: 0.989, LatencyUS: 20, EnergyPJ: 5e6, Params: 5000},
-		{Name: "c", Accuracy: 0.980, LatencyUS: 10, EnergyPJ: 4e6, Params: 3000}, // too inaccurate
-		{Name: "d", Accuracy: 0.991, LatencyUS: 25, EnergyPJ: 4.5e6, Params: 7000},
+		{Name: "a", Accuracy: 0.990, Reference: 0.991, LatencyUS: 30, EnergyPJ: 9e6, Params: 9000, Weights: 8000},
+		{Name: "b", Accuracy: 0.989, Reference: 0.991, LatencyUS: 20, EnergyPJ: 5e6, Params: 5000, Weights: 4000},
+		{Name: "c", Accuracy: 0.980, Reference: 0.991, LatencyUS: 10, EnergyPJ: 4e6, Params: 3000, Weights: 2000}, // too inaccurate
+		{Name: "d", Accuracy: 0.991, Reference: 0.991, LatencyUS: 25, EnergyPJ: 4.5e6, Params: 7000, Weights: 6000},
 	}
 	s := Settings{MaxDrop: 0.002, Objective: Latency}
 	cases := []struct {
@@ -146,7 +155,7 @@ func TestChoose(t *testing.T) {
 			s := s
 			s.Budget, s.Objective = c.budget, c.obj
 			cs := append([]Candidate(nil), cs...)
-			i, err := choose(cs, 0.991, s)
+			i, err := choose(cs, 0, s)
 			if c.closest == "" {
 				if err != nil || cs[i].Name != c.want {
 					t.Fatalf("chose %d (err %v), want %s", i, err, c.want)
@@ -162,8 +171,20 @@ func TestChoose(t *testing.T) {
 			}
 		})
 	}
-	// Nothing within the tolerance: the most accurate is the closest.
-	_, err := choose(append([]Candidate(nil), cs...), 0.999, s)
+	// A size floor above b's weights: d, the fastest of the rest.
+	if i, err := choose(append([]Candidate(nil), cs...), 5000, s); err != nil || cs[i].Name != "d" {
+		t.Errorf("floor 5000: chose %d (err %v), want d", i, err)
+	}
+	if _, err := choose(append([]Candidate(nil), cs...), 9000, s); err == nil || !strings.Contains(err.Error(), "min-keep") {
+		t.Errorf("floor above every candidate: err %v, want one naming min-keep", err)
+	}
+	// Nothing within the tolerance of its reference: the one furthest
+	// above its reference is the closest.
+	high := append([]Candidate(nil), cs...)
+	for i := range high {
+		high[i].Reference = 0.999
+	}
+	_, err := choose(high, 0, s)
 	var be *BudgetError
 	if !errors.As(err, &be) || !be.AccurateNone || be.Closest.Name != "d" {
 		t.Fatalf("err %v, want the accuracy tolerance unmet, closest d", err)
@@ -244,6 +265,8 @@ func TestValidate(t *testing.T) {
 		{"search", func(s *Settings) { s.Search = "random" }, `unknown strategy "random"`},
 		{"max drop", func(s *Settings) { s.MaxDrop = 1 }, "max-drop"},
 		{"rounds", func(s *Settings) { s.Prune.Rounds = -1 }, "rounds"},
+		{"val images", func(s *Settings) { s.ValImages = -1 }, "val-images"},
+		{"walk steps", func(s *Settings) { s.WalkSteps = -1 }, "walk-steps"},
 		{"no workload", func(s *Settings) { s.Workloads = nil }, "Workloads"},
 	}
 	for _, c := range cases {
@@ -266,11 +289,11 @@ func TestExplore(t *testing.T) {
 	m, data, spec := testModel(t), testData(160), testSpec(t)
 	s := tinySettings()
 	s.SaliencyImages = 64
-	r1, err := Explore(m, spec, data, s)
+	r1, err := Explore(m, spec, data, data.Subset(64), s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r1.Candidates) != 4 || len(r1.Front) == 0 || r1.Chosen == "" {
+	if len(r1.Candidates) != 5 || len(r1.Front) == 0 || r1.Chosen == "" { // 2×2 grid + 1 global rung
 		t.Fatalf("candidates %d, front %v, chosen %q", len(r1.Candidates), r1.Front, r1.Chosen)
 	}
 	convW, fcW := int64(25500), int64(405000) // LeNet-5: conv1+conv2, fc1+fc2
@@ -293,7 +316,7 @@ func TestExplore(t *testing.T) {
 			t.Errorf("%s is admissible and faster than the chosen %s", c.Name, chosen.Name)
 		}
 	}
-	r2, err := Explore(m, spec, data, s)
+	r2, err := Explore(m, spec, data, data.Subset(64), s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +326,7 @@ func TestExplore(t *testing.T) {
 	}
 	// The JSON is codesign rows dcsim report can read.
 	rows, err := reports.ReadCodesign(bytes.NewReader(j1), "codesign.json")
-	if err != nil || len(rows) != 4 {
+	if err != nil || len(rows) != 5 {
 		t.Fatalf("report reads %d rows: %v", len(rows), err)
 	}
 }
@@ -314,18 +337,19 @@ func TestExploreBudgetUnmet(t *testing.T) {
 	s := tinySettings()
 	s.SaliencyImages, s.ProxyTrainImages = 32, 0
 	s.Budget.MaxLatencyUS = 0.001
-	res, err := Explore(testModel(t), testSpec(t), testData(96), s)
+	data := testData(96)
+	res, err := Explore(testModel(t), testSpec(t), data, data.Subset(32), s)
 	var be *BudgetError
 	if !errors.As(err, &be) {
 		t.Fatalf("err %v, want a *BudgetError", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"no candidate meets the budget max-latency-us 0.001", "closest: " + be.Closest.Name, "latency", "params"} {
+	for _, want := range []string{"meets the budget max-latency-us 0.001", "closest: " + be.Closest.Name, "latency", "params"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)
 		}
 	}
-	if res == nil || len(res.Candidates) != 4 {
+	if res == nil || len(res.Candidates) != 5 {
 		t.Fatal("no partial result")
 	}
 	for _, c := range res.Candidates {
@@ -371,6 +395,138 @@ func TestRun(t *testing.T) {
 	if len(res.Tables()) != 4 {
 		t.Errorf("%d tables, want comparison, front, validation, candidates", len(res.Tables()))
 	}
+	if res.ValImages != 24 || res.TestImages != 24 {
+		t.Errorf("held out %d, tested on %d of 48 test images, want 24 and 24", res.ValImages, res.TestImages)
+	}
+}
+
+// TestWalk: every walk move keeps the starting candidate's number of
+// weights, cuts exactly one layer to WalkFactor of its kept weights and
+// gives them to the other layers; its LayerKeeps match its masks; a walk
+// candidate is retrained at those per-layer keeps; the walk is
+// deterministic.
+func TestWalk(t *testing.T) {
+	if testing.Short() {
+		t.Skip("retrains")
+	}
+	s := tinySettings()
+	s.SaliencyImages, s.ProxyTrainImages = 32, 32
+	s.ConvKeeps, s.FCKeeps = []float64{0.5}, []float64{0.2}
+	s.Search, s.WalkSteps, s.MaxDrop, s.NoRetrain = Walk, 2, 0.9, true
+	data := testData(96)
+	m := testModel(t)
+	res, err := Run(m, testSpec(t), data, data.Subset(48), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walked []Candidate
+	for _, c := range res.Candidates {
+		if c.Series == "walk" {
+			walked = append(walked, c)
+		}
+	}
+	// Step 1 moves conv1, conv2 and fc2; fc1 cannot: cutting its 81,000
+	// kept weights to 60 % frees 32,400, more than the other layers have
+	// pruned (about 16,600).
+	if len(walked) < 3 || strings.Contains(walked[0].Name+walked[1].Name+walked[2].Name, "fc1") {
+		t.Fatalf("%d walk candidates, want a first step of 3 moves (conv1, conv2, fc2)", len(walked))
+	}
+	start := res.Candidates[0]
+	weights := map[string]float64{"conv1": 500, "conv2": 25000, "fc1": 400000, "fc2": 5000}
+	for _, c := range walked {
+		var kept float64
+		for l, k := range c.LayerKeeps {
+			kept += k * weights[l]
+		}
+		if math.Abs(kept-float64(c.Weights)) > 0.5 || c.Weights != start.Weights {
+			t.Errorf("%s: layer keeps give %g weights, masks %d, start %d", c.Name, kept, c.Weights, start.Weights)
+		}
+	}
+	for _, c := range walked[:3] {
+		cut := 0
+		for l, k := range c.LayerKeeps {
+			before := math.Round(kindKeepOf(start, l) * weights[l])
+			after := math.Round(k * weights[l])
+			switch {
+			case after < before:
+				cut++
+				if want := math.Max(math.Round(before*WalkFactor), 1); after != want {
+					t.Errorf("%s: %s keeps %g weights, want %g", c.Name, l, after, want)
+				}
+			case after > before && strings.Contains(c.Name, " "+l+" "):
+				t.Errorf("%s: the cut layer %s grew", c.Name, l)
+			}
+		}
+		if cut != 1 {
+			t.Errorf("%s cuts %d layers, want 1", c.Name, cut)
+		}
+	}
+	// A walk candidate retrains at its per-layer keeps.
+	s.Prune.Rounds, s.Prune.RetrainEpochs, s.Prune.FinalEpochs = 1, 1, -1
+	rm, _, err := retrain(m, data, 0, &walked[1], s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range rm.Params() {
+		if got, want := keptOf(p.Mask)/float64(len(p.Mask)), walked[1].LayerKeeps[p.Layer]; math.Abs(got-want) > 1e-9 {
+			t.Errorf("%s retrained: %s keeps %g, want %g", walked[1].Name, p.Layer, got, want)
+		}
+	}
+	res2, err := Run(m, testSpec(t), data, data.Subset(48), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(mustJSON(t, res), mustJSON(t, res2)) {
+		t.Error("same seed, different walks")
+	}
+}
+
+// TestBestMove: the walk takes the admissible move with the largest
+// objective gain per accuracy lost, never one below its reference's
+// tolerance or one that does not lower the objective.
+func TestBestMove(t *testing.T) {
+	s := Settings{Objective: Latency, MaxDrop: 0.002}
+	cur := Candidate{Accuracy: 0.99, LatencyUS: 10}
+	moves := []Candidate{
+		{Name: "slower", Accuracy: 0.995, Reference: 0.99, LatencyUS: 11},
+		{Name: "inadmissible", Accuracy: 0.95, Reference: 0.99, LatencyUS: 2},
+		{Name: "small gain, no loss", Accuracy: 0.99, Reference: 0.99, LatencyUS: 9.9},    // 0.1 / floor 0.001 = 100
+		{Name: "big gain, some loss", Accuracy: 0.989, Reference: 0.99, LatencyUS: 7},     // 3 / 0.001 = 3000
+		{Name: "bigger gain, more loss", Accuracy: 0.9885, Reference: 0.99, LatencyUS: 6}, // 4 / 0.0015 ≈ 2667
+	}
+	if got := bestMove(&cur, moves, 0.001, s); got != 3 {
+		t.Errorf("best move %d, want 3 (big gain, some loss)", got)
+	}
+	if got := bestMove(&cur, moves[:2], 0.001, s); got != -1 {
+		t.Errorf("best move %d among a slower and an inadmissible one, want -1", got)
+	}
+}
+
+// TestReference: the ladder interpolates linearly in log(weights) and is
+// constant beyond its ends.
+func TestReference(t *testing.T) {
+	cs := []Candidate{{Series: "global", Weights: 100, Accuracy: 0.9}, {Series: "global", Weights: 10000, Accuracy: 0.98},
+		{Series: "candidates", Weights: 1000}}
+	ref := reference(cs)
+	for _, c := range []struct {
+		w    int64
+		want float64
+	}{{50, 0.9}, {100, 0.9}, {1000, 0.94}, {10000, 0.98}, {1e6, 0.98}} {
+		if got := ref(c.w); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("reference(%d) = %g, want %g", c.w, got, c.want)
+		}
+	}
+	setReferences(cs)
+	if math.Abs(cs[2].Reference-0.94) > 1e-12 {
+		t.Errorf("candidate reference %g, want 0.94", cs[2].Reference)
+	}
+}
+
+// kindKeepOf is the keep fraction a grid candidate gives layer l (its
+// class threshold's, read back from its masks).
+func kindKeepOf(c Candidate, l string) float64 {
+	ps := map[string]int{"conv1": 0, "conv2": 1, "fc1": 2, "fc2": 3}
+	return keptOf(c.masks[ps[l]]) / float64(len(c.masks[ps[l]]))
 }
 
 func mustJSON(t *testing.T, v any) []byte {
@@ -405,11 +561,11 @@ func TestRunFCOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Candidates) != len(s.FCKeeps) {
-		t.Errorf("%d candidates, want one per FC keep (%d)", len(res.Candidates), len(s.FCKeeps))
+	if len(res.Candidates) != len(s.FCKeeps)+len(s.GlobalKeeps) {
+		t.Errorf("%d candidates, want one per FC keep (%d) and global rung", len(res.Candidates), len(s.FCKeeps))
 	}
 	for _, c := range res.Candidates {
-		if c.ConvKeep != 1 {
+		if c.ConvKeep != 1 && c.Series != "global" {
 			t.Errorf("%s: conv keep %g on a network without conv layers", c.Name, c.ConvKeep)
 		}
 	}

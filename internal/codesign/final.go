@@ -15,21 +15,23 @@ import (
 // Row is one model of the final comparison, measured for real: test
 // accuracy after retraining, storage, and simulated cost.
 type Row struct {
-	Name             string  `json:"name"`
-	Series           string  `json:"series"`
-	ConvKeep         float64 `json:"conv_keep,omitempty"`
-	FCKeep           float64 `json:"fc_keep,omitempty"`
-	Keep             float64 `json:"keep,omitempty"` // global threshold's keep fraction
-	Accuracy         float64 `json:"accuracy"`       // test accuracy, fraction
-	CompressionRatio float64 `json:"compression_ratio"`
-	Params           int64   `json:"params"` // kept weights + biases
-	Weights          int64   `json:"nonzero_weights"`
-	ConvDensity      float64 `json:"conv_density"`
-	FCDensity        float64 `json:"fc_density"`
-	MACs             int64   `json:"macs"` // MACs left when zero weights are skipped
-	LatencyUS        float64 `json:"latency_us"`
-	EnergyPJ         float64 `json:"energy_pj"`
-	Seconds          float64 `json:"-"` // wall time of its retraining
+	Name     string  `json:"name"`
+	Series   string  `json:"series"`
+	ConvKeep float64 `json:"conv_keep,omitempty"`
+	FCKeep   float64 `json:"fc_keep,omitempty"`
+	// LayerKeeps are the per-layer targets of a walk candidate's retraining.
+	LayerKeeps       map[string]float64 `json:"layer_keeps,omitempty"`
+	Keep             float64            `json:"keep,omitempty"` // global threshold's keep fraction
+	Accuracy         float64            `json:"accuracy"`       // test accuracy, fraction
+	CompressionRatio float64            `json:"compression_ratio"`
+	Params           int64              `json:"params"` // kept weights + biases
+	Weights          int64              `json:"nonzero_weights"`
+	ConvDensity      float64            `json:"conv_density"`
+	FCDensity        float64            `json:"fc_density"`
+	MACs             int64              `json:"macs"` // MACs left when zero weights are skipped
+	LatencyUS        float64            `json:"latency_us"`
+	EnergyPJ         float64            `json:"energy_pj"`
+	Seconds          float64            `json:"-"` // wall time of its retraining
 }
 
 // Names of the comparison rows.
@@ -105,20 +107,29 @@ func row(name string, m *nn.Model, spec *accel.Spec, test *nn.Dataset, s Setting
 	return r, nil
 }
 
-// retrain prunes a copy of dense for real with the schedule of s.Prune at
-// the given keep fractions (keep > 0: one global threshold; else convKeep
-// and fcKeep separately).
-func retrain(dense *nn.Model, train *nn.Dataset, keep, convKeep, fcKeep float64, s Settings) (*nn.Model, pruning.Report, error) {
+// retrain prunes a copy of dense for real with the schedule of s.Prune:
+// with keep > 0 at one global threshold, else as candidate c says (its
+// global keep, its per-layer keeps, or its conv and FC keeps thresholded
+// separately).
+func retrain(dense *nn.Model, train *nn.Dataset, keep float64, c *Candidate, s Settings) (*nn.Model, pruning.Report, error) {
 	m := dense.Clone()
+	p := s.Prune
+	p.Keep, p.ConvKeep, p.FCKeep, p.LayerKeeps = keep, 0, 0, nil
+	switch {
+	case keep > 0:
+	case c.Keep > 0: // a rung of the global-threshold ladder
+		p.Keep = c.Keep
+	case c.LayerKeeps != nil:
+		p.LayerKeeps = c.LayerKeeps
 	// A network with layers of one kind only has one threshold: the
 	// separated pruning of that kind is the global one.
-	if keep == 0 && !hasKind(dense, network.Conv) {
-		keep, convKeep, fcKeep = fcKeep, 0, 0
-	} else if keep == 0 && !hasKind(dense, network.FC) {
-		keep, convKeep, fcKeep = convKeep, 0, 0
+	case !hasKind(dense, network.Conv):
+		p.Keep = c.FCKeep
+	case !hasKind(dense, network.FC):
+		p.Keep = c.ConvKeep
+	default:
+		p.ConvKeep, p.FCKeep = c.ConvKeep, c.FCKeep
 	}
-	p := s.Prune
-	p.Keep, p.ConvKeep, p.FCKeep = keep, convKeep, fcKeep
 	p.Seed, p.Train.Workers, p.Progress = s.Seed, s.Workers, nil
 	rep, err := pruning.Prune(m, train, nil, p)
 	if err != nil {
@@ -172,7 +183,7 @@ func compare(dense *nn.Model, chosen *Candidate, spec *accel.Spec, train, test *
 	}
 	start := time.Now()
 	s.logf("retraining the co-designed candidate %s", chosen.Name)
-	cm, _, err := retrain(dense, train, 0, chosen.ConvKeep, chosen.FCKeep, s)
+	cm, _, err := retrain(dense, train, 0, chosen, s)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", chosen.Name, err)
 	}
@@ -180,11 +191,11 @@ func compare(dense *nn.Model, chosen *Candidate, spec *accel.Spec, train, test *
 	if err != nil {
 		return nil, err
 	}
-	co.ConvKeep, co.FCKeep, co.Seconds = chosen.ConvKeep, chosen.FCKeep, time.Since(start).Seconds()
+	co.ConvKeep, co.FCKeep, co.LayerKeeps, co.Seconds = chosen.ConvKeep, chosen.FCKeep, chosen.LayerKeeps, time.Since(start).Seconds()
 	keep := float64(co.Weights) / float64(weightsOf(dense))
 	start = time.Now()
 	s.logf("retraining the global-threshold baseline at keep %.5f (%d weights)", keep, co.Weights)
-	gm, _, err := retrain(dense, train, keep, 0, 0, s)
+	gm, _, err := retrain(dense, train, keep, nil, s)
 	if err != nil {
 		return nil, fmt.Errorf("global threshold: %w", err)
 	}
@@ -202,7 +213,7 @@ func compare(dense *nn.Model, chosen *Candidate, spec *accel.Spec, train, test *
 	if err != nil {
 		return nil, err
 	}
-	k.ConvKeep, k.FCKeep = chosen.ConvKeep, chosen.FCKeep
+	k.ConvKeep, k.FCKeep, k.LayerKeeps = chosen.ConvKeep, chosen.FCKeep, chosen.LayerKeeps
 	return []Row{d, g, co, k}, nil
 }
 

@@ -14,8 +14,8 @@ import (
 // trained model (and its weights clustered when the candidate has codebook
 // bits); the copy is fine-tuned with the masks frozen for one pass over a
 // small subset of the training images (ProxyTrainImages, a tenth of an
-// MNIST epoch by default) at the retraining rate, then evaluated on
-// ProxyValImages other training images. Real retraining (pruning.Prune)
+// MNIST epoch by default) at ProxyLRScale × the dense rate, then evaluated
+// on ValImages held-out test images. Real retraining (pruning.Prune)
 // spends ~13 epochs per candidate; the proxy spends ~0.1, so it ranks
 // candidates by how much of the damage a little training repairs. How well
 // it ranks them is measured, not assumed: Settings.ValidateProxy retrains
@@ -26,16 +26,16 @@ type proxyData struct {
 	tune, val *nn.Dataset
 }
 
-// splitProxy takes the fine-tune images from the start of train and the
-// validation images from its end, disjoint; when train is too small for
-// both, validation gets at most half.
-func splitProxy(train *nn.Dataset, tuneN, valN int) (proxyData, error) {
-	if train == nil || train.N < 2 {
-		return proxyData{}, fmt.Errorf("proxy: need at least 2 training images")
+// proxySplit takes the fine-tune images from the start of train; val
+// is the held-out set the proxy measures on.
+func proxySplit(train, val *nn.Dataset, tuneN int) (proxyData, error) {
+	if train == nil || train.N == 0 {
+		return proxyData{}, fmt.Errorf("proxy: no training images")
 	}
-	valN = min(valN, train.N/2)
-	tuneN = min(tuneN, train.N-valN)
-	return proxyData{tune: train.Subset(tuneN), val: tail(train, valN)}, nil
+	if val == nil || val.N == 0 {
+		return proxyData{}, fmt.Errorf("proxy: no validation images")
+	}
+	return proxyData{tune: train.Subset(tuneN), val: val}, nil
 }
 
 // tail is a view of the last n samples of d.

@@ -20,13 +20,16 @@ type Result struct {
 	Search      string `json:"search"`
 	Budget      Budget `json:"budget"`
 	// MaxDrop is the accuracy tolerance (fraction); DenseProxyAccuracy the
-	// dense model's accuracy on the proxy validation images.
-	MaxDrop            float64     `json:"max_drop"`
-	DenseProxyAccuracy float64     `json:"dense_proxy_accuracy"`
-	ProxyTrainImages   int         `json:"proxy_train_images"`
-	ProxyValImages     int         `json:"proxy_val_images"`
-	SaliencyImages     int         `json:"saliency_images"`
-	Candidates         []Candidate `json:"candidates"`
+	// dense model's accuracy on the held-out validation images.
+	MaxDrop            float64 `json:"max_drop"`
+	DenseProxyAccuracy float64 `json:"dense_proxy_accuracy"`
+	ProxyTrainImages   int     `json:"proxy_train_images"`
+	// ValImages are the test images held out to choose; TestImages the
+	// rest, on which the comparison and the proxy validation are measured.
+	ValImages      int         `json:"val_images"`
+	TestImages     int         `json:"test_images,omitempty"`
+	SaliencyImages int         `json:"saliency_images"`
+	Candidates     []Candidate `json:"candidates"`
 	// Front names the Pareto-optimal candidates, by latency.
 	Front  []string `json:"front"`
 	Chosen string   `json:"chosen"`
@@ -53,11 +56,13 @@ func (r *Result) ChosenCandidate() *Candidate {
 
 // Run explores the candidates of s on spec, validates the proxy when
 // s.ValidateProxy > 0 and, unless s.NoRetrain, retrains the chosen one and
-// the global-threshold baseline for real. dense
-// is the trained model (it is not modified); train supplies the saliency
-// pass, the proxy and the retraining; test is used only to measure the
-// final comparison and the proxy validation. A budget no candidate meets
-// returns the partial Result and a *BudgetError.
+// the global-threshold baseline for real. dense is the trained model (it is
+// not modified); train supplies the saliency pass, the proxy fine-tune and
+// the retraining. test is split: its first s.ValImages images (at most
+// half) are held out to choose (the proxy's accuracy), the rest measure
+// the final comparison and the proxy validation, so no reported accuracy
+// comes from an image a choice saw. A budget no candidate meets returns
+// the partial Result and a *BudgetError.
 func Run(dense *nn.Model, spec *accel.Spec, train, test *nn.Dataset, s Settings) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -66,16 +71,17 @@ func Run(dense *nn.Model, spec *accel.Spec, train, test *nn.Dataset, s Settings)
 		return nil, fmt.Errorf("codesign: no accelerator spec")
 	}
 	s = s.withDefaults()
-	res, err := Explore(dense, spec, train, s)
+	if test == nil || test.N < 2 {
+		return nil, fmt.Errorf("codesign: need at least 2 test images (held-out validation and test)")
+	}
+	nVal := min(s.ValImages, test.N/2)
+	val, rest := test.Subset(nVal), tail(test, test.N-nVal)
+	res, err := Explore(dense, spec, train, val, s)
 	if err != nil {
 		return res, err
 	}
-	if test == nil || test.N == 0 {
-		if s.NoRetrain && s.ValidateProxy == 0 {
-			return res, nil
-		}
-		return res, fmt.Errorf("codesign: the final comparison and the proxy validation need test images")
-	}
+	res.TestImages = rest.N
+	test = rest
 	if s.ValidateProxy > 0 {
 		if res.Validation, err = validate(dense, res.Candidates, train, test, s); err != nil {
 			return res, err
@@ -97,18 +103,19 @@ func Run(dense *nn.Model, spec *accel.Spec, train, test *nn.Dataset, s Settings)
 }
 
 // Explore computes the saliency once, enumerates and scores the candidates
-// (simulated cost and proxy accuracy), marks the Pareto front and chooses.
-func Explore(dense *nn.Model, spec *accel.Spec, train *nn.Dataset, s Settings) (*Result, error) {
+// (simulated cost and proxy accuracy on val, the held-out images), walks
+// per layer when s.Search is "walk", marks the Pareto front and chooses.
+func Explore(dense *nn.Model, spec *accel.Spec, train, val *nn.Dataset, s Settings) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	s = s.withDefaults().forModel(dense)
-	data, err := splitProxy(train, s.ProxyTrainImages, s.ProxyValImages)
+	data, err := proxySplit(train, val, s.ProxyTrainImages)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Model: dense.Arch.Name, Accelerator: spec.Name, Objective: s.Objective, Search: s.Search,
-		Budget: s.Budget, MaxDrop: s.MaxDrop, ProxyTrainImages: data.tune.N, ProxyValImages: data.val.N}
+		Budget: s.Budget, MaxDrop: s.MaxDrop, ProxyTrainImages: data.tune.N, ValImages: data.val.N}
 	if res.DenseProxyAccuracy, _, err = nn.EvaluateErr(dense, data.val, s.Workers); err != nil {
 		return nil, fmt.Errorf("proxy: dense: %w", err)
 	}
@@ -124,15 +131,50 @@ func Explore(dense *nn.Model, spec *accel.Spec, train *nn.Dataset, s Settings) (
 	if err != nil {
 		return nil, err
 	}
+	lad, err := ladder(dense, sal, s)
+	if err != nil {
+		return nil, err
+	}
+	cs = append(cs, lad...)
 	if err := simulateAll(dense, spec, cs, s); err != nil {
 		return nil, err
 	}
-	if err := search(dense, cs, data, s); err != nil {
+	floor := s.MinKeep * float64(weightsOf(dense))
+	var live, small []int
+	for i := range cs {
+		switch {
+		case cs[i].Series == "global":
+		case float64(cs[i].Weights) < floor-0.5:
+			small = append(small, i)
+		default:
+			live = append(live, i)
+		}
+	}
+	// The ladder gets the full proxy (it is every candidate's reference);
+	// candidates below MinKeep cannot be chosen and get the one-shot only.
+	for i := range cs[len(cs)-len(lad):] {
+		if err := proxyAccuracy(dense, &cs[len(cs)-len(lad)+i], data, s.ProxyTrainImages, s); err != nil {
+			return nil, err
+		}
+	}
+	for _, i := range small {
+		if err := proxyAccuracy(dense, &cs[i], data, 0, s); err != nil {
+			return nil, err
+		}
+	}
+	if err := search(dense, cs, live, data, s); err != nil {
 		return nil, err
+	}
+	setReferences(cs)
+	if s.Search == Walk {
+		if cs, err = walk(dense, spec, sal, cs, data, floor, s); err != nil {
+			return nil, err
+		}
+		setReferences(cs)
 	}
 	res.Candidates = cs
 	res.Front = markFront(cs)
-	best, err := choose(cs, res.DenseProxyAccuracy, s)
+	best, err := choose(cs, floor, s)
 	if err != nil {
 		return res, err
 	}
@@ -159,16 +201,14 @@ func simulateAll(dense *nn.Model, spec *accel.Spec, cs []Candidate, s Settings) 
 	return nil
 }
 
-// search runs the proxy on the candidates with the strategy of s.
-func search(dense *nn.Model, cs []Candidate, data proxyData, s Settings) error {
+// search runs the proxy on the candidates live of cs with the strategy of
+// s.
+func search(dense *nn.Model, cs []Candidate, live []int, data proxyData, s Settings) error {
 	start := time.Now()
-	live := make([]int, len(cs))
-	for i := range live {
-		live[i] = i
-	}
+	live = slices.Clone(live)
 	images := s.ProxyTrainImages
 	if s.Search == Halving {
-		rungs := int(math.Ceil(math.Log2(float64(max(len(cs), 2))))) - 1
+		rungs := int(math.Ceil(math.Log2(float64(max(len(live), 2))))) - 1
 		images = max(1, s.ProxyTrainImages>>max(rungs, 0))
 	}
 	for {
@@ -181,6 +221,7 @@ func search(dense *nn.Model, cs []Candidate, data proxyData, s Settings) error {
 		if s.Search != Halving || len(live) <= 2 || images >= s.ProxyTrainImages {
 			return nil
 		}
+		setReferences(cs)
 		promote(cs, live)
 		live = live[:(len(live)+1)/2]
 		slices.Sort(live)
@@ -190,7 +231,8 @@ func search(dense *nn.Model, cs []Candidate, data proxyData, s Settings) error {
 
 // promote orders live for successive halving: the candidates on the Pareto
 // front of this rung first (they are the ones a longer fine-tune could make
-// the choice), then the rest, each part by proxy accuracy, best first.
+// the choice), then the rest, each part by proxy accuracy above the
+// reference, best first.
 func promote(cs []Candidate, live []int) {
 	pts := make([]Point, len(live))
 	for j, i := range live {
@@ -207,6 +249,6 @@ func promote(cs []Candidate, live []int) {
 			}
 			return 1
 		}
-		return -cmp.Compare(cs[a].Accuracy, cs[b].Accuracy)
+		return -cmp.Compare(cs[a].Accuracy-cs[a].Reference, cs[b].Accuracy-cs[b].Reference)
 	})
 }

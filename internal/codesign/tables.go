@@ -2,7 +2,10 @@ package codesign
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/dcsim/dcsim/reports"
 )
@@ -37,11 +40,26 @@ func (r *Result) ComparisonTable() reports.Table {
 			strconv.FormatInt(c.Params, 10), strconv.FormatInt(c.MACs, 10), num(c.LatencyUS), uj(c.EnergyPJ),
 			strconv.FormatFloat(c.CompressionRatio, 'f', 1, 64)})
 	}
+	if len(r.Comparison) > 2 && r.Comparison[2].LayerKeeps != nil {
+		t.Notes = append(t.Notes, "co-designed per-layer keeps: "+layerKeepsText(r.Comparison[2].LayerKeeps))
+	}
+	if r.TestImages > 0 {
+		t.Notes = append(t.Notes, fmt.Sprintf("test accuracy on the %d test images not held out for the choice", r.TestImages))
+	}
 	if r.LatencyGain > 0 {
 		t.Notes = append(t.Notes, fmt.Sprintf("co-designed vs global threshold at the same kept weights: %.2f× lower simulated latency; test accuracy %.2f points below dense",
 			r.LatencyGain, 100*r.AccuracyGap))
 	}
 	return t
+}
+
+// layerKeepsText is "conv1 0.5, conv2 0.06, ..." in name order.
+func layerKeepsText(k map[string]float64) string {
+	var parts []string
+	for _, n := range slices.Sorted(maps.Keys(k)) {
+		parts = append(parts, n+" "+strconv.FormatFloat(k[n], 'g', 3, 64))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // FrontTable lists the Pareto-optimal candidates by latency; the chosen
@@ -63,8 +81,8 @@ func (r *Result) FrontTable() reports.Table {
 
 // CandidateTable lists every candidate in grid order.
 func (r *Result) CandidateTable() reports.Table {
-	t := candidateTable(fmt.Sprintf("all %d candidates (proxy: %d fine-tune images, %d validation images; search %s)",
-		len(r.Candidates), r.ProxyTrainImages, r.ProxyValImages, r.Search))
+	t := candidateTable(fmt.Sprintf("all %d candidates (proxy: %d fine-tune images, %d held-out validation images; search %s)",
+		len(r.Candidates), r.ProxyTrainImages, r.ValImages, r.Search))
 	for i := range r.Candidates {
 		t.Rows = append(t.Rows, r.candidateRow(&r.Candidates[i]))
 	}

@@ -56,7 +56,7 @@ func validate(dense *nn.Model, cs []Candidate, train, test *nn.Dataset, s Settin
 	for _, i := range spread(cs, s.ValidateProxy) {
 		c := &cs[i]
 		s.logf("validating the proxy: retraining %s", c.Name)
-		m, _, err := retrain(dense, train, 0, c.ConvKeep, c.FCKeep, s)
+		m, _, err := retrain(dense, train, 0, c, s)
 		if err != nil {
 			return nil, fmt.Errorf("validate-proxy: %s: %w", c.Name, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dcsim/dcsim/internal/strictyaml"
 	"gopkg.in/yaml.v3"
 )
 
@@ -24,7 +25,7 @@ func (a axis) len() int { return len(a.values) }
 // in file order (the order of enumeration; the last key varies fastest).
 func (p *parser) grid(n *yaml.Node, line int) ([]axis, error) {
 	if n.Kind != yaml.MappingNode {
-		return nil, p.errf(line, "grid", "want a mapping of accelerator keys to lists of values, got %s", nodeKind(n))
+		return nil, p.errf(line, "grid", "want a mapping of accelerator keys to lists of values, got %s", strictyaml.Describe(n))
 	}
 	if len(n.Content) == 0 {
 		return nil, p.errf(line, "grid", "empty grid: give at least one accelerator key with a list of values (e.g. array.rows: [16, 32])")
@@ -63,7 +64,7 @@ func (p *parser) values(k key, n *yaml.Node, line int) ([]value, error) {
 	case n.Kind == yaml.ScalarNode && n.Tag != "!!null":
 		items = []*yaml.Node{n}
 	case n.Kind != yaml.SequenceNode:
-		return nil, p.errf(line, field, "want a list of values, got %s", nodeKind(n))
+		return nil, p.errf(line, field, "want a list of values, got %s", strictyaml.Describe(n))
 	case len(items) == 0:
 		return nil, p.errf(line, field, "empty list of values")
 	}
@@ -93,7 +94,7 @@ func (p *parser) tie(axes []axis, n *yaml.Node) ([]axis, error) {
 	tied := map[string]bool{}
 	for _, g := range n.Content {
 		if g.Kind != yaml.SequenceNode || len(g.Content) < 2 {
-			return nil, p.errf(g.Line, "tie", "each group is a list of at least two grid keys, got %s", nodeKind(g))
+			return nil, p.errf(g.Line, "tie", "each group is a list of at least two grid keys, got %s", strictyaml.Describe(g))
 		}
 		var members []int
 		for _, kn := range g.Content {
@@ -212,7 +213,7 @@ func (p *parser) compressionEntry(c *yaml.Node, networks []string) (Pair, error)
 			return e, p.errf(c.Line, "compression", "network %q is not in networks (%s)", e.Network, strings.Join(networks, ", "))
 		}
 	default:
-		return e, p.errf(c.Line, "compression", "want none, a profile path or {network, profile}, got %s", nodeKind(c))
+		return e, p.errf(c.Line, "compression", "want none, a profile path or {network, profile}, got %s", strictyaml.Describe(c))
 	}
 	if e.Profile == "" {
 		return e, p.errf(c.Line, "compression", "empty profile")

@@ -185,16 +185,3 @@ func decodeValue(k key, n *yaml.Node) (value, error) {
 	}
 	return value{}, fmt.Errorf("keys of type %s cannot be swept", k.typ)
 }
-
-func nodeKind(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	}
-	if n.Tag == "!!null" {
-		return "nothing (null)"
-	}
-	return fmt.Sprintf("%q", n.Value)
-}

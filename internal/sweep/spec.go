@@ -1,10 +1,8 @@
 package sweep
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +12,7 @@ import (
 	"github.com/dcsim/dcsim/internal/fileio"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/internal/strictyaml"
 	"github.com/dcsim/dcsim/sim"
 	"gopkg.in/yaml.v3"
 )
@@ -117,31 +116,14 @@ func (p *parser) hashPart(name string, data []byte) {
 	p.hash.Write(data)
 }
 
+// errf is a *strictyaml.FieldError in the sweep file; line 0 and field ""
+// mean unknown.
 func (p *parser) errf(line int, field, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
-	switch {
-	case line > 0 && field != "":
-		return fmt.Errorf("%s:%d: %s: %s", p.file, line, field, msg)
-	case line > 0:
-		return fmt.Errorf("%s:%d: %s", p.file, line, msg)
-	case field != "":
-		return fmt.Errorf("%s: %s: %s", p.file, field, msg)
-	}
-	return fmt.Errorf("%s: %s", p.file, msg)
+	return &strictyaml.FieldError{File: p.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
 func (p *parser) root() (*yaml.Node, error) {
-	if len(bytes.TrimSpace(p.src)) == 0 {
-		return nil, p.errf(0, "", "empty sweep spec (want version: 1, accelerator, grid, networks)")
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(p.src, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %s", p.file, strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, p.errf(1, "", "a sweep spec must be a mapping of keys (%s)", strings.Join(topKeys, ", "))
-	}
-	return doc.Content[0], nil
+	return strictyaml.Document(p.src, p.file, "a sweep spec: version: 1, accelerator, grid, networks", strings.Join(topKeys, ", "))
 }
 
 // fill reads the top-level keys in the order that later ones need.
@@ -221,7 +203,7 @@ func (p *parser) accelerator(n, root *yaml.Node, line int) (*accel.Spec, error) 
 	case yaml.MappingNode:
 		return checkedSpec(accel.Parse(p.inline(n, root), p.file))
 	}
-	return nil, p.errf(line, "accelerator", "want a file path or an inline accelerator mapping, got %s", nodeKind(n))
+	return nil, p.errf(line, "accelerator", "want a file path or an inline accelerator mapping, got %s", strictyaml.Describe(n))
 }
 
 // inline returns the source text of mapping n (up to the next top-level
@@ -253,23 +235,17 @@ func (p *parser) inline(n, root *yaml.Node) []byte {
 
 func (p *parser) random(n *yaml.Node) (Random, error) {
 	var r Random
-	dec := yaml.NewDecoder(bytes.NewReader(mustMarshal(n)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&r); err != nil && !errors.Is(err, io.EOF) {
-		return r, p.errf(n.Line, "random", "want {samples: N, seed: S}: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	d := strictyaml.Decoder{File: p.file, Prefix: "random."}
+	if n.Kind != yaml.MappingNode {
+		return r, p.errf(n.Line, "random", "want {samples: N, seed: S}, got %s", strictyaml.Describe(n))
+	}
+	if err := d.Decode(n, &r); err != nil {
+		return r, err
 	}
 	if r.Samples <= 0 {
 		return r, p.errf(n.Line, "random.samples", "must be > 0, got %d", r.Samples)
 	}
 	return r, nil
-}
-
-func mustMarshal(n *yaml.Node) []byte {
-	b, err := yaml.Marshal(n)
-	if err != nil {
-		panic("sweep: re-marshal of a parsed YAML node failed: " + err.Error())
-	}
-	return b
 }
 
 func (p *parser) networks(n *yaml.Node) ([]string, error) {
@@ -279,7 +255,7 @@ func (p *parser) networks(n *yaml.Node) ([]string, error) {
 	var out []string
 	for _, c := range n.Content {
 		if c.Kind != yaml.ScalarNode || c.Value == "" {
-			return nil, p.errf(c.Line, "networks", "want a network name or file, got %s", nodeKind(c))
+			return nil, p.errf(c.Line, "networks", "want a network name or file, got %s", strictyaml.Describe(c))
 		}
 		if slices.Contains(out, c.Value) {
 			return nil, p.errf(c.Line, "networks", "%q listed twice", c.Value)

@@ -209,12 +209,12 @@ func TestParseErrors(t *testing.T) {
 		{"missing accelerator", "version: 1\naccelerator: nope.yaml\ngrid: {array.rows: [8]}\nnetworks: [alexnet]\n",
 			"test.yaml:2: accelerator: open nope.yaml"},
 		{"random zero", head + "grid: {array.rows: [8]}\nrandom: {samples: 0}\nnetworks: [alexnet]\n", "random.samples: must be > 0"},
-		{"random typo", head + "grid: {array.rows: [8]}\nrandom: {sample: 3}\nnetworks: [alexnet]\n", "random: want {samples: N, seed: S}"},
+		{"random typo", head + "grid: {array.rows: [8]}\nrandom: {sample: 3}\nnetworks: [alexnet]\n", "test.yaml:4: random.sample: unknown key (valid: samples, seed)"},
 		{"inline accel error keeps line", "version: 1\naccelerator:\n  version: 1\n  name: x\n  clock_mhz: 1000\n" +
 			"  array: {rows: 8, cols: 8, dataflow: ws}\n  memory:\n    ifmap_sram_kib: 1\n    filter_sram_kib: -4\n" +
 			"    ofmap_sram_kib: 1\n    dram_gb_per_s: 1\ngrid: {array.rows: [8]}\nnetworks: [alexnet]\n",
 			"test.yaml:9: memory.filter_sram_kib: must be > 0"},
-		{"empty", "", "empty sweep spec"},
+		{"empty", "", "test.yaml: empty file (want a sweep spec"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse([]byte(c.yaml), "test.yaml")

@@ -17,11 +17,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"syscall"
 	"time"
 
 	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/scripts/internal/proctime"
 )
 
 func main() {
@@ -78,12 +78,12 @@ func run(model string, density float64, dense bool, epochs, workers, subset int,
 	s := nn.DefaultTrainSettings(model)
 	s.Epochs, s.Workers = epochs, workers
 	s.DenseKernels = dense // bench:new (bench_train.sh drops this line to build an older engine)
-	c0, t0 := cpuTime(), time.Now()
+	c0, t0 := proctime.CPU(), time.Now()
 	st, err := nn.Train(m, train, s)
 	if err != nil {
 		return err
 	}
-	wall, cpu := time.Since(t0).Seconds(), (cpuTime() - c0).Seconds()
+	wall, cpu := time.Since(t0).Seconds(), (proctime.CPU() - c0).Seconds()
 	kernels := "auto"
 	if dense {
 		kernels = "dense"
@@ -91,13 +91,4 @@ func run(model string, density float64, dense bool, epochs, workers, subset int,
 	fmt.Printf("dcsim %s density %g kernels %s workers %d: %.3f s/epoch, %.3f cpu-s/epoch, loss %.4f\n",
 		model, density, kernels, workers, wall*scale, cpu*scale, st.FinalLoss)
 	return nil
-}
-
-// cpuTime is the process's user + system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
