@@ -15,11 +15,12 @@
 // trains (LeNet: conv, fc, max-pool, ReLU after every weighted layer but the
 // last) into a trainable nn.Model.
 //
-// Write and Save go the other way: a network.Network becomes an ONNX graph whose
-// weights are declared as shaped graph inputs (a shape file, `dcsim network
-// export`), an nn.Model one whose initializers hold the model's effective
-// weights bit for bit, named as PyTorch names them (conv1.weight, fc1.bias),
-// so a PyTorch state_dict loads them unchanged.
+// Marshal and SaveModel go the other way: a network.Network becomes an ONNX
+// graph in which a layer's weights, when it carries them (an nn.Model's
+// network, Model.Network), are initializers holding its effective weights
+// bit for bit, named as PyTorch names them (conv1.weight, fc1.bias), so a
+// PyTorch state_dict loads them unchanged, and are otherwise declared as
+// shaped graph inputs (a shape file, `dcsim network export`).
 //
 // Errors name the file, the node, its op type and the opset:
 //

@@ -182,7 +182,7 @@ func FuzzRead(f *testing.F) {
 		f.Add(data[:len(data)/2])
 	}
 	arch, _ := network.Zoo("lenet-5")
-	shapes, _ := Marshal(arch, nil, nil)
+	shapes, _ := Marshal(arch, nil)
 	f.Add(shapes)
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {

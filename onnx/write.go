@@ -22,12 +22,13 @@ const (
 	IRVersion = 7
 )
 
-// Marshal encodes a network as an ONNX model. With m nil the weights are
-// graph inputs declared by shape only (a shape file: `dcsim network
-// export`); with m, initializers named <layer>.weight and <layer>.bias hold
-// m's effective weights (mask and codebook applied) bit for bit, in
-// PyTorch's layout (conv OIHW, Gemm with transB = 1), so a PyTorch
-// state_dict with the same module names loads them unchanged.
+// Marshal encodes a network as an ONNX model. A conv or fc layer that
+// carries weights (Values) gets initializers named <layer>.weight and
+// <layer>.bias holding its effective weights (mask and codebook applied)
+// bit for bit, in PyTorch's layout (conv OIHW, Gemm with transB = 1), so a
+// PyTorch state_dict with the same module names loads them unchanged; a
+// layer without weights declares them as graph inputs by shape only (a
+// shape file: `dcsim network export`).
 //
 // Every conv and fc layer but the last is followed by a Relu (the network
 // nn trains); a layer reads the most recent output whose geometry is its
@@ -36,7 +37,7 @@ const (
 // feature map. Pooling layers become MaxPool: network.Layer does not record the
 // pooling function. meta goes into metadata_props, with "arch" set to the
 // network's name. The bytes depend only on the arguments.
-func Marshal(arch network.Network, m *nn.Model, meta map[string]string) ([]byte, error) {
+func Marshal(arch network.Network, meta map[string]string) ([]byte, error) {
 	if err := arch.Validate(); err != nil {
 		return nil, err
 	}
@@ -55,13 +56,7 @@ func Marshal(arch network.Network, m *nn.Model, meta map[string]string) ([]byte,
 		}
 	}
 	for i, l := range arch.Layers {
-		var p *nn.Param
-		if m != nil && l.Kind != network.Pool {
-			if p = m.Param(l.Name); p == nil {
-				return nil, fmt.Errorf("layer %q: the model has no weights for it", l.Name)
-			}
-		}
-		if err := b.layer(l, p, i != lastWeighted); err != nil {
+		if err := b.layer(l, i != lastWeighted); err != nil {
 			return nil, err
 		}
 	}
@@ -171,7 +166,7 @@ func (b *builder) join(mod string, l network.Layer) {
 	b.outs = append(b.outs, tensorRef{name: name, dims: []int{c, l.InH, l.InW}})
 }
 
-func (b *builder) layer(l network.Layer, p *nn.Param, relu bool) error {
+func (b *builder) layer(l network.Layer, relu bool) error {
 	src, err := b.source(l)
 	if err != nil {
 		return err
@@ -187,13 +182,13 @@ func (b *builder) layer(l network.Layer, p *nn.Param, relu bool) error {
 	case network.Conv:
 		out = "/" + l.Name + "/Conv_output_0"
 		wdims := []int{l.OutC, l.InC / l.GroupsOr1(), l.R, l.S}
-		ins := b.weights(l, p, wdims, src)
+		ins := b.weights(l, wdims, src)
 		attrs := append(b.window(l), intsAttr("dilations", 1, 1), intAttr("group", int64(l.GroupsOr1())))
 		b.node("Conv", "/"+l.Name+"/Conv", ins, out, attrs...)
 		b.outs = append(b.outs, tensorRef{name: out, dims: []int{l.OutC, l.OutH(), l.OutW()}, module: b.module})
 	case network.FC:
 		out = "/" + l.Name + "/Gemm_output_0"
-		ins := b.weights(l, p, []int{l.OutC, l.InC}, src)
+		ins := b.weights(l, []int{l.OutC, l.InC}, src)
 		b.node("Gemm", "/"+l.Name+"/Gemm", ins, out, intAttr("transB", 1))
 		b.outs = append(b.outs, tensorRef{name: out, dims: []int{l.OutC}, module: b.module})
 	}
@@ -205,10 +200,12 @@ func (b *builder) layer(l network.Layer, p *nn.Param, relu bool) error {
 	return nil
 }
 
-// weights adds the layer's weight (and bias) as initializers from p, or as
-// shaped graph inputs when p is nil, and returns the node's inputs.
-func (b *builder) weights(l network.Layer, p *nn.Param, wdims []int, src string) []string {
+// weights adds the layer's weight (and bias) as initializers from its
+// Values, or as shaped graph inputs when it has none, and returns the
+// node's inputs.
+func (b *builder) weights(l network.Layer, wdims []int, src string) []string {
 	wn, bn := l.Name+".weight", l.Name+".bias"
+	p := l.Values
 	if p == nil {
 		b.g.Input = append(b.g.Input, valueInfo(wn, wdims, false))
 		return []string{src, wn}
@@ -264,7 +261,7 @@ func valueInfo(name string, dims []int, batched bool) *onnxpb.ValueInfoProto {
 // SaveModel writes m (weights, and meta in metadata_props) as ONNX to path
 // atomically.
 func SaveModel(path string, m *nn.Model, meta map[string]string) error {
-	data, err := Marshal(m.Arch, m, meta)
+	data, err := Marshal(m.Network(), meta)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

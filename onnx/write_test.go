@@ -15,7 +15,7 @@ import (
 func TestZooRoundTrip(t *testing.T) {
 	for _, name := range network.ZooNames() {
 		arch, _ := network.Zoo(name)
-		data, err := Marshal(arch, nil, nil)
+		data, err := Marshal(arch, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -118,8 +118,8 @@ func TestModelRoundTrip(t *testing.T) {
 		}
 	}
 	// Deterministic bytes.
-	a, _ := Marshal(m.Arch, m, map[string]string{"seed": "3"})
-	b, _ := Marshal(m.Arch, m, map[string]string{"seed": "3"})
+	a, _ := Marshal(m.Network(), map[string]string{"seed": "3"})
+	b, _ := Marshal(m.Network(), map[string]string{"seed": "3"})
 	if !bytes.Equal(a, b) {
 		t.Error("Marshal is not deterministic")
 	}

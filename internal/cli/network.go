@@ -54,7 +54,7 @@ func runNetworkExport(e *env, name, out string) error {
 	if out == "" {
 		out = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name)) + ".onnx"
 	}
-	data, err := onnx.Marshal(arch, nil, map[string]string{"source": "dcsim network export"})
+	data, err := onnx.Marshal(arch, map[string]string{"source": "dcsim network export"})
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
