@@ -16,24 +16,25 @@ var allowed = map[string][]string{
 	"internal/strictyaml": {},
 	"internal/atomicfile": {},
 	"accel":               {"internal/fileio", "internal/strictyaml"},
-	"sim":                 {"accel", "internal/fileio", "internal/strictyaml"},
-	"internal/experiment": {"pruning", "nn", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
-	"nn":                  {"internal/atomicfile", "internal/fileio"},
-	"pruning":             {"nn", "internal/atomicfile", "internal/fileio"},
-	"clustering":          {"nn", "internal/atomicfile", "internal/fileio"},
-	"reports":             {"sim", "accel", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
+	"network":             {"internal/fileio"},
+	"sim":                 {"accel", "network", "internal/fileio", "internal/strictyaml"},
+	"internal/experiment": {"pruning", "nn", "network", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
+	"nn":                  {"network", "internal/atomicfile", "internal/fileio"},
+	"pruning":             {"nn", "network", "internal/atomicfile", "internal/fileio"},
+	"clustering":          {"nn", "network", "internal/atomicfile", "internal/fileio"},
+	"reports":             {"sim", "accel", "network", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
 	"onnx/onnxpb":         {},
-	"onnx":                {"nn", "onnx/onnxpb", "internal/atomicfile", "internal/fileio"},
-	"internal/workload":   {"nn", "sim", "accel", "clustering", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
-	"internal/sweep":      {"internal/workload", "clustering", "accel", "sim", "nn", "reports", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
-	"internal/codesign":   {"accel", "sim", "nn", "pruning", "clustering", "reports", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
-	"internal/cli":        {"internal/workload", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment"},
-	"":                    {"internal/workload", "internal/cli", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment"},
+	"onnx":                {"nn", "network", "onnx/onnxpb", "internal/atomicfile", "internal/fileio"},
+	"internal/workload":   {"nn", "network", "sim", "accel", "clustering", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
+	"internal/sweep":      {"internal/workload", "clustering", "accel", "sim", "nn", "network", "reports", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
+	"internal/codesign":   {"accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
+	"internal/cli":        {"internal/workload", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment"},
+	"":                    {"internal/workload", "internal/cli", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment"},
 }
 
 // commandLayer are the project packages a command-layer program (scripts/...)
 // may use: everything but the CLI itself.
-var commandLayer = []string{"internal/workload", "internal/fileio", "internal/strictyaml", "internal/experiment", "accel", "sim", "nn", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "scripts/internal/proctime"}
+var commandLayer = []string{"internal/workload", "internal/fileio", "internal/strictyaml", "internal/experiment", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "scripts/internal/proctime"}
 
 // allowedFor returns the allowed dependencies of a package, treating every
 // program under scripts/ as part of the command layer.
@@ -46,7 +47,7 @@ func allowedFor(rel string) ([]string, bool) {
 }
 
 // TestImportDAG keeps the package DAG honest: sim never sees nn, pruning or
-// clustering; pruning and clustering never see sim; and so on.
+// clustering (only the network description, package network); pruning and clustering never see sim; and so on.
 func TestImportDAG(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Deps \" \"}}", "./...").CombinedOutput()
 	if err != nil {
@@ -80,7 +81,7 @@ func TestImportDAG(t *testing.T) {
 			t.Errorf("%s depends on %v; allowed: %v", pkgName(rel), bad, ok)
 		}
 	}
-	for _, core := range []string{"accel", "sim", "nn", "reports", "internal/cli"} {
+	for _, core := range []string{"accel", "sim", "nn", "network", "reports", "internal/cli"} {
 		if !seen[core] {
 			t.Errorf("package %s missing from go list output", core)
 		}

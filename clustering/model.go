@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -28,7 +29,7 @@ type ModelSettings struct {
 // LayerReport describes the clustering of one layer.
 type LayerReport struct {
 	Layer     string
-	Kind      nn.Kind
+	Kind      network.Kind
 	Weights   int // all weights of the layer
 	Nonzero   int // surviving (clustered) weights
 	K         int // codebook entries; 0 when no weight survives
@@ -114,9 +115,9 @@ func apply(p *nn.Param, mask []float32, cb Codebook) {
 func (s ModelSettings) forLayer(p *nn.Param) Settings {
 	ls := s.Settings
 	switch {
-	case p.Kind == nn.Conv && s.ConvMaxBits != 0:
+	case p.Kind == network.Conv && s.ConvMaxBits != 0:
 		ls.MaxBits = s.ConvMaxBits
-	case p.Kind == nn.FC && s.FCMaxBits != 0:
+	case p.Kind == network.FC && s.FCMaxBits != 0:
 		ls.MaxBits = s.FCMaxBits
 	}
 	if k, ok := s.K[p.Layer]; ok {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -12,7 +13,7 @@ import (
 // (1 − keep) of each layer's weights masked out.
 func prunedLeNet(t *testing.T, keep float64) *nn.Model {
 	t.Helper()
-	arch, err := nn.Zoo("lenet-300-100")
+	arch, err := network.Zoo("lenet-300-100")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func TestClusterModelErrorLeavesModel(t *testing.T) {
 }
 
 func TestStorageModel(t *testing.T) {
-	arch, _ := nn.Zoo("lenet-300-100")
+	arch, _ := network.Zoo("lenet-300-100")
 	dense, _ := nn.NewModel(arch, 1)
 	st, err := Storage(dense, StorageSettings{})
 	if err != nil {

@@ -3,6 +3,7 @@ package clustering
 import (
 	"fmt"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -28,7 +29,7 @@ const (
 // LayerStorageReport is one layer's storage in a model.
 type LayerStorageReport struct {
 	Layer   string
-	Kind    nn.Kind
+	Kind    network.Kind
 	Weights int
 	Biases  int
 	LayerBits
@@ -60,7 +61,7 @@ func Storage(m *nn.Model, s StorageSettings) (ModelStorage, error) {
 	var ms ModelStorage
 	for _, p := range m.Params() {
 		rel := s.RelBitsFC
-		if p.Kind == nn.Conv {
+		if p.Kind == network.Conv {
 			rel = s.RelBitsConv
 		}
 		l := Layer{Weights: len(p.W), Mask: p.Mask, RelBits: rel, Biases: len(p.Bias), Huffman: s.Huffman}

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/dcsim/dcsim/network"
 )
 
 // rawEntry is one zip entry's name and uncompressed bytes.
@@ -229,10 +231,10 @@ func itoa(d int) string {
 // 32,768 channels) is refused at load with one line, before any allocation
 // of its activations.
 func TestModelMemoryBound(t *testing.T) {
-	arch := Arch{Name: "wide", Layers: []Shape{
-		{Name: "c1", Kind: Conv, InC: 1, InH: 28, InW: 28, OutC: 32768, R: 1, S: 1, Stride: 1},
-		{Name: "p1", Kind: Pool, InC: 32768, InH: 28, InW: 28, OutC: 32768, R: 28, S: 28, Stride: 28},
-		{Name: "f1", Kind: FC, InC: 32768, InH: 1, InW: 1, OutC: 10, R: 1, S: 1, Stride: 1},
+	arch := network.Network{Name: "wide", Layers: []network.Layer{
+		{Name: "c1", Kind: network.Conv, InC: 1, InH: 28, InW: 28, OutC: 32768, R: 1, S: 1, Stride: 1},
+		{Name: "p1", Kind: network.Pool, InC: 32768, InH: 28, InW: 28, OutC: 32768, R: 28, S: 28, Stride: 28},
+		{Name: "f1", Kind: network.FC, InC: 32768, InH: 1, InW: 1, OutC: 10, R: 1, S: 1, Stride: 1},
 	}}
 	_, err := NewModel(arch, 1)
 	if err == nil || !strings.Contains(err.Error(), "working memory per sample") {
@@ -240,10 +242,10 @@ func TestModelMemoryBound(t *testing.T) {
 	}
 	// The same shapes in a file: build the file by hand from a small model
 	// with the layer widths edited.
-	small := Arch{Name: "wide", Layers: []Shape{
-		{Name: "c1", Kind: Conv, InC: 1, InH: 28, InW: 28, OutC: 32, R: 1, S: 1, Stride: 1},
-		{Name: "p1", Kind: Pool, InC: 32, InH: 28, InW: 28, OutC: 32, R: 28, S: 28, Stride: 28},
-		{Name: "f1", Kind: FC, InC: 32, InH: 1, InW: 1, OutC: 10, R: 1, S: 1, Stride: 1},
+	small := network.Network{Name: "wide", Layers: []network.Layer{
+		{Name: "c1", Kind: network.Conv, InC: 1, InH: 28, InW: 28, OutC: 32, R: 1, S: 1, Stride: 1},
+		{Name: "p1", Kind: network.Pool, InC: 32, InH: 28, InW: 28, OutC: 32, R: 28, S: 28, Stride: 28},
+		{Name: "f1", Kind: network.FC, InC: 32, InH: 1, InW: 1, OutC: 10, R: 1, S: 1, Stride: 1},
 	}}
 	m, err := NewModel(small, 1)
 	if err != nil {

@@ -2,6 +2,8 @@ package nn
 
 import (
 	"testing"
+
+	"github.com/dcsim/dcsim/network"
 )
 
 // benchStep builds a model and a fixed batch for a one-step benchmark.
@@ -13,7 +15,7 @@ func benchStep(b *testing.B, name string, batch, workers int) {
 // fraction density of its weights (0 = no masks) with frozen masks, on the
 // sparse plan or (denseKernels) the dense kernels.
 func benchStepMasked(b *testing.B, name string, batch, workers int, density float64, denseKernels bool) {
-	arch, err := Zoo(name)
+	arch, err := network.Zoo(name)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -23,7 +25,7 @@ func benchStepMasked(b *testing.B, name string, batch, workers int, density floa
 	}
 	in := arch.Layers[0]
 	ds := randomDataset(batch, 1, 28, 28, 10, 1)
-	if in.Kind == FC {
+	if in.Kind == network.FC {
 		ds.C, ds.H, ds.W = 1, 28, 28
 	}
 	if density > 0 {
@@ -79,7 +81,7 @@ func BenchmarkTrainStepLeNet300Dense4(b *testing.B) {
 // BenchmarkConvForward is LeNet-5's conv2 (20×12×12 → 50×8×8, 5×5) forward
 // on one chunk (32 images): im2col plus GEMM.
 func BenchmarkConvForward(b *testing.B) {
-	arch, _ := Zoo("lenet-5")
+	arch, _ := network.Zoo("lenet-5")
 	m, _ := NewModel(arch, 1)
 	e := newEngine(m, chunkSize, 1)
 	defer e.close()

@@ -1,6 +1,10 @@
 package nn
 
-import "math"
+import (
+	"math"
+
+	"github.com/dcsim/dcsim/network"
+)
 
 // Convolution is lowered to a matrix product (im2col; Chellapilla et al.
 // 2006): for one image, col is the K×P matrix whose row c·R·S + r·S + s and
@@ -13,7 +17,7 @@ import "math"
 // and col2im scatters dcol back onto the input gradient.
 
 // im2col fills col (K×P) from one C×H×W image x.
-func im2col(s *Shape, x, col []float32) {
+func im2col(s *network.Layer, x, col []float32) {
 	oh, ow, st := s.OutH(), s.OutW(), s.StrideOr1()
 	p := oh * ow
 	fast := st == 1 && s.Pad == 0 && rowsFast(ow)
@@ -77,7 +81,7 @@ func copyShifted(d, src []float32, off int) {
 }
 
 // col2im adds the K×P column gradient dcol onto the image gradient dx.
-func col2im(s *Shape, dcol, dx []float32) {
+func col2im(s *network.Layer, dcol, dx []float32) {
 	oh, ow, st := s.OutH(), s.OutW(), s.StrideOr1()
 	p := oh * ow
 	fast := st == 1 && s.Pad == 0 && rowsFast(ow)
@@ -312,8 +316,8 @@ func maxAt(best, at, v, vAt int32) (int32, int32) {
 
 // pool2x2Tiles reports whether s is a 2×2 stride-2 unpadded max pool whose
 // windows tile its input exactly (even height and width).
-func pool2x2Tiles(s *Shape) bool {
-	return s.Kind == Pool && s.R == 2 && s.S == 2 && s.StrideOr1() == 2 && s.Pad == 0 && s.InH%2 == 0 && s.InW%2 == 0
+func pool2x2Tiles(s *network.Layer) bool {
+	return s.Kind == network.Pool && s.R == 2 && s.S == 2 && s.StrideOr1() == 2 && s.Pad == 0 && s.InH%2 == 0 && s.InW%2 == 0
 }
 
 // poolBackward2x2 is poolBackward for a pool that tiles its input

@@ -3,6 +3,8 @@ package nn
 import (
 	"math"
 	"testing"
+
+	"github.com/dcsim/dcsim/network"
 )
 
 // TestIm2colCol2im checks im2col against its defining formula and col2im
@@ -11,12 +13,12 @@ import (
 // 8) and the general paths (padding, stride 2, odd widths).
 func TestIm2colCol2im(t *testing.T) {
 	r := newRand()
-	for _, s := range []Shape{
-		{Kind: Conv, InC: 1, InH: 28, InW: 28, OutC: 20, R: 5, S: 5, Stride: 1},
-		{Kind: Conv, InC: 20, InH: 12, InW: 12, OutC: 50, R: 5, S: 5, Stride: 1},
-		{Kind: Conv, InC: 2, InH: 9, InW: 9, OutC: 3, R: 3, S: 3, Stride: 1, Pad: 1},
-		{Kind: Conv, InC: 3, InH: 4, InW: 4, OutC: 4, R: 3, S: 3, Stride: 2, Pad: 1},
-		{Kind: Conv, InC: 2, InH: 11, InW: 11, OutC: 2, R: 3, S: 3, Stride: 1},
+	for _, s := range []network.Layer{
+		{Kind: network.Conv, InC: 1, InH: 28, InW: 28, OutC: 20, R: 5, S: 5, Stride: 1},
+		{Kind: network.Conv, InC: 20, InH: 12, InW: 12, OutC: 50, R: 5, S: 5, Stride: 1},
+		{Kind: network.Conv, InC: 2, InH: 9, InW: 9, OutC: 3, R: 3, S: 3, Stride: 1, Pad: 1},
+		{Kind: network.Conv, InC: 3, InH: 4, InW: 4, OutC: 4, R: 3, S: 3, Stride: 2, Pad: 1},
+		{Kind: network.Conv, InC: 2, InH: 11, InW: 11, OutC: 2, R: 3, S: 3, Stride: 1},
 	} {
 		oh, ow, st := s.OutH(), s.OutW(), s.StrideOr1()
 		k, p := s.InC*s.R*s.S, oh*ow
@@ -63,9 +65,9 @@ func TestIm2colCol2im(t *testing.T) {
 // LeNet-5's pools with ties and zeros in the windows.
 func TestPoolBackward2x2(t *testing.T) {
 	r := newRand()
-	for _, s := range []Shape{
-		{Kind: Pool, InC: 20, InH: 24, InW: 24, OutC: 20, R: 2, S: 2, Stride: 2},
-		{Kind: Pool, InC: 50, InH: 8, InW: 8, OutC: 50, R: 2, S: 2, Stride: 2},
+	for _, s := range []network.Layer{
+		{Kind: network.Pool, InC: 20, InH: 24, InW: 24, OutC: 20, R: 2, S: 2, Stride: 2},
+		{Kind: network.Pool, InC: 50, InH: 8, InW: 8, OutC: 50, R: 2, S: 2, Stride: 2},
 	} {
 		if !pool2x2Tiles(&s) {
 			t.Fatalf("%+v: does not tile", s)
@@ -103,9 +105,9 @@ func TestPoolBackward2x2(t *testing.T) {
 // (values and argmax, with ties and zero windows) against the scalar loop.
 func TestPool2x2NonNegKernel(t *testing.T) {
 	r := newRand()
-	for _, s := range []Shape{
-		{Kind: Pool, InC: 20, InH: 24, InW: 24, OutC: 20, R: 2, S: 2, Stride: 2},
-		{Kind: Pool, InC: 50, InH: 8, InW: 8, OutC: 50, R: 2, S: 2, Stride: 2},
+	for _, s := range []network.Layer{
+		{Kind: network.Pool, InC: 20, InH: 24, InW: 24, OutC: 20, R: 2, S: 2, Stride: 2},
+		{Kind: network.Pool, InC: 50, InH: 8, InW: 8, OutC: 50, R: 2, S: 2, Stride: 2},
 	} {
 		const n = 3
 		l := &netLayer{s: s, in: int(s.InputSize()), out: int(s.OutputSize()), afterReLU: true}

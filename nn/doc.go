@@ -1,10 +1,10 @@
-// Package nn holds network descriptions (layer shapes and the built-in zoo),
-// and the engine that trains real networks on MNIST: datasets (IDX reader),
-// models built from the zoo's shapes, forward and backward passes, SGD
-// training, gradient passes for saliency, and .npz model files.
+// Package nn is the engine that trains real networks on MNIST: datasets
+// (IDX reader), models built from a network description, forward and
+// backward passes, SGD training, gradient passes for saliency, and .npz
+// model files.
 //
-// A Model is built from an Arch (nn.Zoo("lenet-5")), so the simulator's
-// workload and the trained network are one description. Conv and fc layers
+// A Model is built from a network.Network (network.Zoo("lenet-5")), so the
+// simulator's workload and the trained network are one description. Conv and fc layers
 // are followed by ReLU except the last; pooling is max pooling; the loss is
 // softmax cross-entropy. Each conv or fc layer exposes a Param: dense weights,
 // a 0/1 mask (pruning), a codebook with per-weight indices (weight sharing)
@@ -21,7 +21,8 @@
 // convolutions without im2col), with results equal to the dense kernels'
 // to float32 rounding (engine_sparse.go).
 //
-// Package nn may import only the standard library, golang.org/x/sys/cpu
+// Package nn may import only the network description (package network), the
+// standard library, golang.org/x/sys/cpu
 // (CPU feature detection) and numeric or file-format libraries (gonum,
 // npyio); it never imports accel, sim, pruning, clustering or reports.
 package nn

@@ -3,6 +3,8 @@ package nn
 import (
 	"math"
 	"runtime"
+
+	"github.com/dcsim/dcsim/network"
 )
 
 // chunkSize is the number of samples one worker pushes through the network
@@ -15,7 +17,7 @@ const chunkSize = 32
 
 // netLayer is one layer of the engine's plan.
 type netLayer struct {
-	s     Shape
+	s     network.Layer
 	param *Param // nil for pooling
 	pi    int    // index into Model.params, −1 for pooling
 	relu  bool
@@ -87,17 +89,17 @@ func newEngine(m *Model, maxBatch, workers int) *engine {
 	pi := 0
 	for i, s := range m.Arch.Layers {
 		l := netLayer{s: s, pi: -1, in: int(s.InputSize()), out: int(s.OutputSize())}
-		if s.Kind != Pool {
+		if s.Kind != network.Pool {
 			l.param, l.pi = m.params[pi], pi
 			pi++
 			l.relu = i < len(m.Arch.Layers)-1
 		}
-		if s.Kind == Conv {
+		if s.Kind == network.Conv {
 			l.k, l.p = s.FanIn(), s.OutH()*s.OutW()
 		}
 		if i > 0 {
 			prev := e.layers[i-1]
-			l.afterReLU = prev.relu || (prev.s.Kind == Pool && prev.afterReLU)
+			l.afterReLU = prev.relu || (prev.s.Kind == network.Pool && prev.afterReLU)
 		}
 		e.layers = append(e.layers, l)
 	}
@@ -150,12 +152,12 @@ func (e *engine) newScratch() *scratch {
 		var col []float32
 		var arg []int32
 		switch l.s.Kind {
-		case Conv:
+		case network.Conv:
 			col = make([]float32, chunkSize*l.k*l.p)
 			t = max(t, l.k*l.p, 6*l.p+8+4*l.k)
-		case Pool:
+		case network.Pool:
 			arg = make([]int32, chunkSize*l.out)
-		case FC:
+		case network.FC:
 			t = max(t, chunkSize*max(l.in, l.out))
 		}
 		s.col, s.arg = append(s.col, col), append(s.arg, arg)
@@ -251,15 +253,15 @@ func (e *engine) forward(li int, s *scratch, n int) {
 	l := &e.layers[li]
 	x, y := s.act[li][:n*l.in], s.act[li+1][:n*l.out]
 	switch {
-	case l.s.Kind == Pool:
+	case l.s.Kind == network.Pool:
 		poolForward(l, x, y, s.arg[li], n)
 	case e.sparse(l.pi) != nil && e.sp[l.pi].direct != nil:
 		convForwardDirect(l, e.sp[l.pi].direct, s.dc[li], x, y, n)
-	case e.sparse(l.pi) != nil && l.s.Kind == Conv:
+	case e.sparse(l.pi) != nil && l.s.Kind == network.Conv:
 		convForwardSparse(l, e.sp[l.pi], x, y, s.col[li], n)
 	case e.sparse(l.pi) != nil:
 		fcForwardSparse(l, e.sp[l.pi], x, y, s.xt[li], s.t2, n)
-	case l.s.Kind == Conv:
+	case l.s.Kind == network.Conv:
 		convForward(l, e.eff[l.pi], x, y, s.col[li], n)
 	default:
 		fcForward(l, e.eff[l.pi], x, y, s.t1, s.t2, n)
@@ -299,17 +301,17 @@ func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
 		dx = nil // the input needs no gradient
 	}
 	switch {
-	case l.s.Kind == Pool && pool2x2Tiles(&l.s):
+	case l.s.Kind == network.Pool && pool2x2Tiles(&l.s):
 		poolBackward2x2(l, y, dy, dx, s.arg[li], n, li > 0 && e.layers[li-1].maskedByPool)
-	case l.s.Kind == Pool:
+	case l.s.Kind == network.Pool:
 		poolBackward(l, dy, dx, s.arg[li], n)
 	case e.sparse(l.pi) != nil && e.sp[l.pi].direct != nil:
 		convBackwardDirect(l, e.sp[l.pi].direct, s.dc[li], dy, dx, cg.w[l.pi], cg.b[l.pi], n)
-	case e.sparse(l.pi) != nil && l.s.Kind == Conv:
+	case e.sparse(l.pi) != nil && l.s.Kind == network.Conv:
 		convBackwardSparse(l, e.sp[l.pi], dy, dx, s.col[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
 	case e.sparse(l.pi) != nil:
 		fcBackwardSparse(l, e.sp[l.pi], x, dy, dx, s.xt[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
-	case l.s.Kind == Conv:
+	case l.s.Kind == network.Conv:
 		convBackward(l, e.wt[l.pi], dy, dx, s.col[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
 	default:
 		fcBackward(l, e.wt[l.pi], x, dy, dx, cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)

@@ -1,5 +1,7 @@
 package nn
 
+import "github.com/dcsim/dcsim/network"
+
 // The sparse plan: when Train retrains a pruned model, the masks do not
 // change during the run, so each pruned layer whose measured density is
 // low enough runs on the sparse products of gemm_sparse.go instead of the
@@ -58,7 +60,7 @@ func (e *engine) enableSparse(frozen bool) {
 			}
 		}
 		d := float64(nnz) / float64(len(p.Mask))
-		if (l.s.Kind == FC && d > sparseFCDensity) || (l.s.Kind == Conv && d > sparseConvDensity) {
+		if (l.s.Kind == network.FC && d > sparseFCDensity) || (l.s.Kind == network.Conv && d > sparseConvDensity) {
 			continue
 		}
 		sl := &sparseLayer{fwd: newSparse(p.Mask, p.Rows(), p.Cols(), false), frozen: frozen, density: d}
@@ -73,12 +75,12 @@ func (e *engine) enableSparse(frozen bool) {
 			e.gsum[l.pi] = make([]float32, nnz)
 			clear(p.Grad)
 		}
-		if l.s.Kind == FC {
+		if l.s.Kind == network.FC {
 			for _, s := range e.scr {
 				s.xt[li] = make([]float32, chunkSize*l.in)
 			}
 		}
-		if l.s.Kind == Conv && frozen && l.s.StrideOr1() == 1 {
+		if l.s.Kind == network.Conv && frozen && l.s.StrideOr1() == 1 {
 			sl.direct = newDirect(&l.s, p.Mask)
 			for _, s := range e.scr {
 				s.dc[li] = sl.direct.newBufs(&l.s)
@@ -127,7 +129,7 @@ func (e *engine) reluDone(pi int) bool {
 // per chunk), so the chunk buffer needs no clearing first.
 func (e *engine) dwOverwrites(pi int) bool {
 	sl := e.sp[pi]
-	return e.m.params[pi].Kind == FC && (sl == nil || !sl.frozen)
+	return e.m.params[pi].Kind == network.FC && (sl == nil || !sl.frozen)
 }
 
 // weightGrad returns the gradient the optimiser applied last for param pi:
@@ -261,7 +263,7 @@ func roundUp32(n int) int { return (n + 31) &^ 31 }
 
 // newDirect plans the direct path for a stride-1 conv layer with the
 // given keep mask (OIHW).
-func newDirect(s *Shape, keep []float32) *directConv {
+func newDirect(s *network.Layer, keep []float32) *directConv {
 	d := &directConv{hp: s.InH + 2*s.Pad, wp: s.InW + 2*s.Pad}
 	d.oh, d.ow = d.hp-s.R+1, d.wp-s.S+1
 	d.plane = d.hp * d.wp
@@ -303,7 +305,7 @@ func newDirect(s *Shape, keep []float32) *directConv {
 	return d
 }
 
-func (d *directConv) newBufs(s *Shape) *directBufs {
+func (d *directConv) newBufs(s *network.Layer) *directBufs {
 	return &directBufs{
 		xp:  make([]float32, chunkSize*d.xpLen),
 		yw:  make([]float32, s.OutC*d.lr),

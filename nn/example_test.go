@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
 func ExampleNewModel() {
-	arch, _ := nn.Zoo("lenet-5")
+	arch, _ := network.Zoo("lenet-5")
 	m, err := nn.NewModel(arch, 1)
 	if err != nil {
 		panic(err)
@@ -26,7 +27,7 @@ func ExampleNewModel() {
 // ExampleTrain trains LeNet-300-100 on a small synthetic set; with MNIST,
 // load the data with nn.MNISTDir and nn.LoadMNIST instead.
 func ExampleTrain() {
-	arch, _ := nn.Zoo("lenet-300-100")
+	arch, _ := network.Zoo("lenet-300-100")
 	m, _ := nn.NewModel(arch, 1)
 	ds := &nn.Dataset{N: 64, C: 1, H: 28, W: 28, X: make([]float32, 64*784), Y: make([]uint8, 64)}
 	for i := range ds.Y {
@@ -44,7 +45,7 @@ func ExampleTrain() {
 }
 
 func ExampleSaveModel() {
-	arch, _ := nn.Zoo("lenet-300-100")
+	arch, _ := network.Zoo("lenet-300-100")
 	m, _ := nn.NewModel(arch, 1)
 	p := m.Param("fc3")
 	p.Mask = make([]float32, len(p.W)) // prune fc3 entirely

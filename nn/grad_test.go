@@ -3,6 +3,8 @@ package nn
 import (
 	"math"
 	"testing"
+
+	"github.com/dcsim/dcsim/network"
 )
 
 // totalLoss is the summed loss over ds (Evaluate's mean times N), in float64.
@@ -58,7 +60,7 @@ func TestGradientFiniteDifferences(t *testing.T) {
 // TestPool2x2MatchesGeneral checks the 2×2 fast path against the general
 // max-pool loop, values and argmax positions bit for bit (ties included).
 func TestPool2x2MatchesGeneral(t *testing.T) {
-	s := Shape{Name: "p", Kind: Pool, InC: 3, InH: 8, InW: 6, OutC: 3, R: 2, S: 2, Stride: 2}
+	s := network.Layer{Name: "p", Kind: network.Pool, InC: 3, InH: 8, InW: 6, OutC: 3, R: 2, S: 2, Stride: 2}
 	l := &netLayer{s: s, in: int(s.InputSize()), out: int(s.OutputSize())}
 	x := randSlice(newRand(), 2*l.in)
 	for i := range x {

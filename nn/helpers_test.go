@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+
+	"github.com/dcsim/dcsim/network"
 )
 
 var (
@@ -31,13 +33,13 @@ func testMNIST(t testing.TB) (train, test *Dataset) {
 
 // tinyArch exercises every layer kind and geometry feature the engine
 // supports: padding, stride 2, pooling, conv→fc flattening.
-func tinyArch() Arch {
-	return Arch{Name: "tiny", Layers: []Shape{
-		{Name: "c1", Kind: Conv, InC: 2, InH: 9, InW: 9, OutC: 3, R: 3, S: 3, Stride: 1, Pad: 1},
-		{Name: "p1", Kind: Pool, InC: 3, InH: 9, InW: 9, OutC: 3, R: 2, S: 2, Stride: 2},
-		{Name: "c2", Kind: Conv, InC: 3, InH: 4, InW: 4, OutC: 4, R: 3, S: 3, Stride: 2, Pad: 1},
-		{Name: "f1", Kind: FC, InC: 16, InH: 1, InW: 1, OutC: 6, R: 1, S: 1},
-		{Name: "f2", Kind: FC, InC: 6, InH: 1, InW: 1, OutC: 3, R: 1, S: 1},
+func tinyArch() network.Network {
+	return network.Network{Name: "tiny", Layers: []network.Layer{
+		{Name: "c1", Kind: network.Conv, InC: 2, InH: 9, InW: 9, OutC: 3, R: 3, S: 3, Stride: 1, Pad: 1},
+		{Name: "p1", Kind: network.Pool, InC: 3, InH: 9, InW: 9, OutC: 3, R: 2, S: 2, Stride: 2},
+		{Name: "c2", Kind: network.Conv, InC: 3, InH: 4, InW: 4, OutC: 4, R: 3, S: 3, Stride: 2, Pad: 1},
+		{Name: "f1", Kind: network.FC, InC: 16, InH: 1, InW: 1, OutC: 6, R: 1, S: 1},
+		{Name: "f2", Kind: network.FC, InC: 6, InH: 1, InW: 1, OutC: 3, R: 1, S: 1},
 	}}
 }
 

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"codeberg.org/sbinet/npyio/npz"
+	"github.com/dcsim/dcsim/network"
 )
 
 // idxBytes builds an IDX file of uint8 with the given dimensions.
@@ -179,7 +180,7 @@ func npzOf(t *testing.T, entries [][2]any) []byte {
 
 func TestLoadModelErrors(t *testing.T) {
 	var good bytes.Buffer
-	arch, _ := Zoo("lenet-300-100")
+	arch, _ := network.Zoo("lenet-300-100")
 	m, _ := NewModel(arch, 1)
 	if err := WriteModel(&good, m, nil); err != nil {
 		t.Fatal(err)
@@ -206,7 +207,7 @@ func TestLoadModelErrors(t *testing.T) {
 		}
 	}
 	// A LeNet-5 file whose meta claims LeNet-300-100 has the wrong entries.
-	l5, _ := Zoo("lenet-5")
+	l5, _ := network.Zoo("lenet-5")
 	m5, _ := NewModel(l5, 1)
 	var b bytes.Buffer
 	WriteModel(&b, m5, nil)

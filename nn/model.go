@@ -4,48 +4,30 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/dcsim/dcsim/network"
 )
 
-// Param is one prunable weight tensor (a conv or fc layer) with its bias, the
-// gradients of the last backward pass, and its compression state.
-//
-// The weight the network computes with — the effective weight — is
-//
-//	W[i]                      dense (Mask == nil, Codebook == nil)
-//	Mask[i]·W[i]              pruned
-//	Mask[i]·Codebook[Index[i]] weight-shared (Mask nil counts as all ones)
-//
-// Where Mask[i] == 0, W[i] is the shadow value kept for splicing (Dynamic
-// Network Surgery, Guo et al. 2016); the effective weight is exactly 0.
+// Param is one prunable weight tensor (a conv or fc layer): its weights,
+// bias and compression state (network.Weights: the effective weight is
+// Mask[i]·W[i], or Mask[i]·Codebook[Index[i]] when weight-shared) and the
+// gradients of the last backward pass. Where Mask[i] == 0, W[i] is the
+// shadow value kept for splicing (Dynamic Network Surgery, Guo et al. 2016);
+// the effective weight is exactly 0.
 type Param struct {
-	Layer string // layer name ("conv1", "fc1")
-	Kind  Kind   // Conv or FC
-	Shape []int  // [out, in/groups, R, S] for conv (OIHW), [out, in] for fc
-	W     []float32
+	Layer string       // layer name ("conv1", "fc1")
+	Kind  network.Kind // Conv or FC
+	Shape []int        // [out, in/groups, R, S] for conv (OIHW), [out, in] for fc
+	network.Weights
 	// Grad is dL/d(effective weight), summed over the samples of the last
 	// backward pass (Train's last step, or GradientPass's last batch). After
 	// Train with a frozen mask on the sparse kernels (see
 	// TrainSettings.DenseKernels) it is computed only at unpruned weights
 	// and is 0 at pruned ones.
 	Grad     []float32
-	Mask     []float32 // nil = dense; else 0/1 per weight
-	Bias     []float32
 	BiasGrad []float32
-	Codebook []float32 // nil = no weight sharing
-	Index    []int32   // per weight, into Codebook; used when Codebook != nil
 
 	eff []float32 // scratch for the effective weights (masked/shared layers)
-}
-
-// Effective returns effective weight i (see Param).
-func (p *Param) Effective(i int) float32 {
-	if p.Mask != nil && p.Mask[i] == 0 {
-		return 0
-	}
-	if p.Codebook != nil {
-		return p.Codebook[p.Index[i]]
-	}
-	return p.W[i]
 }
 
 // effective returns all effective weights: W itself for a dense layer,
@@ -75,28 +57,17 @@ func (p *Param) validate() error {
 	if len(p.Grad) != n || len(p.Bias) != p.Shape[0] || len(p.BiasGrad) != p.Shape[0] {
 		return fmt.Errorf("%s: weight, gradient or bias length does not match shape %v", p.Layer, p.Shape)
 	}
-	if p.Mask != nil && len(p.Mask) != n {
-		return fmt.Errorf("%s: mask has %d entries, want %d", p.Layer, len(p.Mask), n)
-	}
-	if p.Codebook == nil {
-		return nil
-	}
-	if len(p.Codebook) == 0 || len(p.Index) != n {
-		return fmt.Errorf("%s: codebook of %d with %d indices, want a non-empty codebook and %d indices", p.Layer, len(p.Codebook), len(p.Index), n)
-	}
-	for i, ix := range p.Index {
-		if ix < 0 || int(ix) >= len(p.Codebook) {
-			return fmt.Errorf("%s: index[%d] = %d: outside codebook of %d", p.Layer, i, ix, len(p.Codebook))
-		}
+	if err := p.CheckCompression(); err != nil {
+		return fmt.Errorf("%s: %w", p.Layer, err)
 	}
 	return nil
 }
 
-// Model is a trainable network built from an Arch: convolution and fully
+// Model is a trainable network built from a network.Network: convolution and fully
 // connected layers each followed by ReLU (except the last), max pooling, and
 // a softmax cross-entropy loss on the last layer's outputs.
 type Model struct {
-	Arch   Arch
+	Arch   network.Network
 	params []*Param // conv and fc layers in order
 	byName map[string]int
 }
@@ -105,7 +76,7 @@ type Model struct {
 // (std = sqrt(2/fan_in), He et al. 2015) for layers followed by ReLU,
 // Xavier-normal (std = sqrt(2/(fan_in+fan_out)), Glorot & Bengio 2010) for
 // the last layer, zero biases; seed makes it reproducible.
-func NewModel(arch Arch, seed int64) (*Model, error) {
+func NewModel(arch network.Network, seed int64) (*Model, error) {
 	m, err := newModel(arch)
 	if err != nil {
 		return nil, err
@@ -125,41 +96,41 @@ func NewModel(arch Arch, seed int64) (*Model, error) {
 }
 
 // newModel checks that arch can be trained and allocates zeroed parameters.
-func newModel(arch Arch) (*Model, error) {
+func newModel(arch network.Network) (*Model, error) {
 	if err := arch.Validate(); err != nil {
 		return nil, fmt.Errorf("network %q: %w", arch.Name, err)
 	}
-	m := &Model{Arch: arch, byName: map[string]int{}}
+	m := &Model{Arch: arch.Geometry(), byName: map[string]int{}}
 	for i, l := range arch.Layers {
 		if l.Groups > 1 || l.Ceil {
 			return nil, fmt.Errorf("network %q: layer %q: grouped or ceil-mode layers cannot be trained", arch.Name, l.Name)
 		}
 		if i > 0 {
 			prev := arch.Layers[i-1]
-			if l.InputSize() != prev.OutputSize() || (l.Kind != FC && (l.InC != prev.OutChannels() || l.InH != prev.OutH())) {
+			if l.InputSize() != prev.OutputSize() || (l.Kind != network.FC && (l.InC != prev.OutChannels() || l.InH != prev.OutH())) {
 				return nil, fmt.Errorf("network %q: layer %q: input %d×%d×%d does not follow %q's output %d×%d×%d",
 					arch.Name, l.Name, l.InC, l.InH, l.InW, prev.Name, prev.OutChannels(), prev.OutH(), prev.OutW())
 			}
 		}
-		if l.Kind == Pool {
+		if l.Kind == network.Pool {
 			continue
 		}
 		shape := []int{l.OutC, l.InC, l.R, l.S}
-		if l.Kind == FC {
+		if l.Kind == network.FC {
 			shape = []int{l.OutC, l.InC}
 		}
 		n := int(l.Weights())
 		m.byName[l.Name] = len(m.params)
 		m.params = append(m.params, &Param{Layer: l.Name, Kind: l.Kind, Shape: shape,
-			W: make([]float32, n), Grad: make([]float32, n),
-			Bias: make([]float32, l.OutC), BiasGrad: make([]float32, l.OutC)})
+			Weights: network.Weights{W: make([]float32, n), Bias: make([]float32, l.OutC)},
+			Grad:    make([]float32, n), BiasGrad: make([]float32, l.OutC)})
 	}
 	if n := sampleFloats(arch); n > MaxSampleFloats {
 		return nil, fmt.Errorf("network %q: needs %d values of working memory per sample (activations, gradients, im2col columns): more than the limit %d",
 			arch.Name, n, int64(MaxSampleFloats))
 	}
 	last := arch.Layers[len(arch.Layers)-1]
-	if last.Kind == Pool {
+	if last.Kind == network.Pool {
 		return nil, fmt.Errorf("network %q: last layer %q is a pooling layer; a classifier must end in conv or fc", arch.Name, last.Name)
 	}
 	return m, nil
@@ -176,14 +147,14 @@ const MaxSampleFloats = 1 << 20
 // gradient of every layer, im2col columns of conv layers ((InC/Groups)·R·S
 // per output position) and argmax indices of pooling layers, and the
 // network's output with its gradient.
-func sampleFloats(a Arch) int64 {
+func sampleFloats(a network.Network) int64 {
 	var n int64
 	for _, l := range a.Layers {
 		n += 2 * l.InputSize()
 		switch l.Kind {
-		case Conv:
+		case network.Conv:
 			n += int64(l.FanIn()) * int64(l.OutH()) * int64(l.OutW())
-		case Pool:
+		case network.Pool:
 			n += l.OutputSize()
 		}
 	}
@@ -210,13 +181,13 @@ func (m *Model) Param(layer string) *Param {
 func (m *Model) Classes() int { return int(m.Arch.Layers[len(m.Arch.Layers)-1].OutputSize()) }
 
 // Layer returns the shape of the named layer.
-func (m *Model) Layer(name string) (Shape, bool) {
+func (m *Model) Layer(name string) (network.Layer, bool) {
 	for _, l := range m.Arch.Layers {
 		if l.Name == name {
 			return l, true
 		}
 	}
-	return Shape{}, false
+	return network.Layer{}, false
 }
 
 // MACs is the named layer's multiply-accumulates per image (Shape.MACs), and
@@ -237,28 +208,18 @@ func (m *Model) NonzeroMACs(layer string) int64 {
 	return int64(l.OutH()) * int64(l.OutW()) * int64(p.Nonzero())
 }
 
-// Nonzero counts the non-zero effective weights.
-func (p *Param) Nonzero() int {
-	n := 0
-	for i := range p.W {
-		if p.Effective(i) != 0 {
-			n++
-		}
-	}
-	return n
-}
-
 // Clone returns a deep copy of m (weights, gradients, masks, codebooks).
 func (m *Model) Clone() *Model {
-	c := &Model{Arch: Arch{Name: m.Arch.Name, Layers: append([]Shape(nil), m.Arch.Layers...)},
+	c := &Model{Arch: network.Network{Name: m.Arch.Name, Layers: append([]network.Layer(nil), m.Arch.Layers...)},
 		byName: make(map[string]int, len(m.byName))}
 	for k, v := range m.byName {
 		c.byName[k] = v
 	}
 	for _, p := range m.params {
 		c.params = append(c.params, &Param{Layer: p.Layer, Kind: p.Kind, Shape: append([]int(nil), p.Shape...),
-			W: clone(p.W), Grad: clone(p.Grad), Mask: clone(p.Mask), Bias: clone(p.Bias), BiasGrad: clone(p.BiasGrad),
-			Codebook: clone(p.Codebook), Index: clone(p.Index)})
+			Weights: network.Weights{W: clone(p.W), Mask: clone(p.Mask), Bias: clone(p.Bias),
+				Codebook: clone(p.Codebook), Index: clone(p.Index)},
+			Grad: clone(p.Grad), BiasGrad: clone(p.BiasGrad)})
 	}
 	return c
 }

@@ -13,6 +13,7 @@ import (
 
 	"codeberg.org/sbinet/npyio/npz"
 	"github.com/dcsim/dcsim/internal/atomicfile"
+	"github.com/dcsim/dcsim/network"
 )
 
 // Model files are .npz archives (docs/model-format.md): per layer
@@ -34,16 +35,16 @@ const maxDim = 1 << 15
 
 // shapeJSON is the on-disk form of a Shape.
 type shapeJSON struct {
-	Name   string `json:"name"`
-	Kind   Kind   `json:"kind"`
-	InC    int    `json:"in_c"`
-	InH    int    `json:"in_h"`
-	InW    int    `json:"in_w"`
-	OutC   int    `json:"out_c"`
-	R      int    `json:"r"`
-	S      int    `json:"s"`
-	Stride int    `json:"stride"`
-	Pad    int    `json:"pad"`
+	Name   string       `json:"name"`
+	Kind   network.Kind `json:"kind"`
+	InC    int          `json:"in_c"`
+	InH    int          `json:"in_h"`
+	InW    int          `json:"in_w"`
+	OutC   int          `json:"out_c"`
+	R      int          `json:"r"`
+	S      int          `json:"s"`
+	Stride int          `json:"stride"`
+	Pad    int          `json:"pad"`
 }
 
 // SaveModel writes m to path atomically (internal/atomicfile: a temporary
@@ -255,35 +256,35 @@ func readMeta(a *archive) (map[string]string, error) {
 
 // readArch takes the layer shapes from the "layers" entry when present, else
 // the zoo network named by meta's "arch".
-func readArch(a *archive, name string) (Arch, error) {
+func readArch(a *archive, name string) (network.Network, error) {
 	arr, ok, err := a.read("layers", 1<<20)
 	if err != nil {
-		return Arch{}, err
+		return network.Network{}, err
 	}
 	if !ok {
-		arch, err := Zoo(name)
+		arch, err := network.Zoo(name)
 		if err != nil {
-			return Arch{}, fmt.Errorf("meta: arch: %w", err)
+			return network.Network{}, fmt.Errorf("meta: arch: %w", err)
 		}
 		return arch, nil
 	}
 	var shapes []shapeJSON
 	if err := json.Unmarshal(arr.data, &shapes); err != nil || itemSize(arr.descr) != 1 {
-		return Arch{}, fmt.Errorf("layers: not uint8 JSON bytes of layer shapes")
+		return network.Network{}, fmt.Errorf("layers: not uint8 JSON bytes of layer shapes")
 	}
-	arch := Arch{Name: name}
+	arch := network.Network{Name: name}
 	for _, s := range shapes {
 		// Bound every dimension so products of four cannot overflow int64.
 		for _, v := range []int{s.InC, s.InH, s.InW, s.OutC, s.R, s.S, s.Stride, s.Pad} {
 			if v < 0 || v > maxDim {
-				return Arch{}, fmt.Errorf("layers: %s: dimension %d outside [0, %d]", s.Name, v, maxDim)
+				return network.Network{}, fmt.Errorf("layers: %s: dimension %d outside [0, %d]", s.Name, v, maxDim)
 			}
 		}
 		// The writer always stores the stride; zero is not "default 1" here.
 		if s.Stride < 1 {
-			return Arch{}, fmt.Errorf("layers: %s: stride: must be ≥ 1, got %d", s.Name, s.Stride)
+			return network.Network{}, fmt.Errorf("layers: %s: stride: must be ≥ 1, got %d", s.Name, s.Stride)
 		}
-		arch.Layers = append(arch.Layers, Shape{Name: s.Name, Kind: s.Kind, InC: s.InC, InH: s.InH, InW: s.InW,
+		arch.Layers = append(arch.Layers, network.Layer{Name: s.Name, Kind: s.Kind, InC: s.InC, InH: s.InH, InW: s.InW,
 			OutC: s.OutC, R: s.R, S: s.S, Stride: s.Stride, Pad: s.Pad, Groups: 1})
 	}
 	return arch, nil

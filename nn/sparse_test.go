@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/dcsim/dcsim/network"
 )
 
 // randomMask keeps each weight with probability density (at least one per
@@ -89,7 +91,7 @@ func TestSparseProducts(t *testing.T) {
 
 // trainPair trains two copies of a masked model for a few steps, one on
 // the sparse plan and one on the dense kernels.
-func trainPair(t *testing.T, arch Arch, ds *Dataset, density float64, splice bool) (sparse, dense *Model) {
+func trainPair(t *testing.T, arch network.Network, ds *Dataset, density float64, splice bool) (sparse, dense *Model) {
 	t.Helper()
 	var out [2]*Model
 	for k, denseKernels := range []bool{false, true} {
@@ -114,18 +116,18 @@ func trainPair(t *testing.T, arch Arch, ds *Dataset, density float64, splice boo
 // and on the tiny architecture (padding, stride 2, widths that are not
 // multiples of 8).
 func TestSparseTrainMatchesDense(t *testing.T) {
-	lenet, _ := Zoo("lenet-5")
+	lenet, _ := network.Zoo("lenet-5")
 	for _, tc := range []struct {
 		name string
-		arch Arch
+		arch network.Network
 		ds   *Dataset
 	}{
 		{"lenet-5", lenet, randomDataset(160, 1, 28, 28, 10, 2)},
 		{"tiny", tinyArch(), randomDataset(100, 2, 9, 9, 3, 3)},
-		{"padded", Arch{Name: "padded", Layers: []Shape{ // a padded stride-1 conv that needs its input gradient
-			{Name: "c1", Kind: Conv, InC: 2, InH: 9, InW: 9, OutC: 3, R: 3, S: 3, Stride: 1},
-			{Name: "c2", Kind: Conv, InC: 3, InH: 7, InW: 7, OutC: 4, R: 3, S: 3, Stride: 1, Pad: 1},
-			{Name: "f1", Kind: FC, InC: 196, InH: 1, InW: 1, OutC: 3, R: 1, S: 1},
+		{"padded", network.Network{Name: "padded", Layers: []network.Layer{ // a padded stride-1 conv that needs its input gradient
+			{Name: "c1", Kind: network.Conv, InC: 2, InH: 9, InW: 9, OutC: 3, R: 3, S: 3, Stride: 1},
+			{Name: "c2", Kind: network.Conv, InC: 3, InH: 7, InW: 7, OutC: 4, R: 3, S: 3, Stride: 1, Pad: 1},
+			{Name: "f1", Kind: network.FC, InC: 196, InH: 1, InW: 1, OutC: 3, R: 1, S: 1},
 		}}, randomDataset(100, 2, 9, 9, 3, 4)},
 	} {
 		for _, splice := range []bool{false, true} {
@@ -163,7 +165,7 @@ func TestSparseTrainMatchesDense(t *testing.T) {
 // TestSparsePlanChosenByDensity: layers at or below the thresholds run
 // sparse, denser ones and unmasked ones dense.
 func TestSparsePlanChosenByDensity(t *testing.T) {
-	arch, _ := Zoo("lenet-5")
+	arch, _ := network.Zoo("lenet-5")
 	m, _ := NewModel(arch, 1)
 	randomMask(m, 0.05, 1)
 	ps := m.Params()
@@ -187,7 +189,7 @@ func TestSparsePlanChosenByDensity(t *testing.T) {
 // TestSparseTrainWorkersBitIdentical: on the sparse plan, as on the dense
 // one, results do not depend on the number of workers.
 func TestSparseTrainWorkersBitIdentical(t *testing.T) {
-	arch, _ := Zoo("lenet-5")
+	arch, _ := network.Zoo("lenet-5")
 	ds := randomDataset(130, 1, 28, 28, 10, 5)
 	var files [][]byte
 	for _, workers := range []int{1, 2, 3} {

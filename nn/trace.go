@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
+
+	"github.com/dcsim/dcsim/network"
 )
 
 // LayerInputs runs the first images samples of ds through m, one image at a
@@ -41,7 +43,7 @@ func (m *Model) LayerInputs(ds *Dataset, images int, visit func(img, layer int, 
 			visit(img, li, cur)
 			next = resize(next, int(s.OutputSize()))
 			switch s.Kind {
-			case Pool:
+			case network.Pool:
 				maxPoolDirect(s, cur, next)
 			default:
 				p := m.params[m.byName[s.Name]]
@@ -71,7 +73,7 @@ func resize(b []float32, n int) []float32 {
 // starts at its bias and adds its terms in (input channel, kernel row,
 // kernel column) order; the loops run weight by weight over whole output
 // rows, so zero (pruned) weights cost nothing.
-func convDirect(s Shape, w, bias, x, y []float32) {
+func convDirect(s network.Layer, w, bias, x, y []float32) {
 	oh, ow, st, g := s.OutH(), s.OutW(), s.StrideOr1(), s.GroupsOr1()
 	cin, cout := s.InC/g, s.OutC/g
 	if s.InH == 1 && s.InW == 1 && s.R == 1 && s.S == 1 && s.Pad == 0 && g == 1 {
@@ -123,7 +125,7 @@ func convDirect(s Shape, w, bias, x, y []float32) {
 }
 
 // maxPoolDirect is max pooling; positions in the padding are ignored.
-func maxPoolDirect(s Shape, x, y []float32) {
+func maxPoolDirect(s network.Layer, x, y []float32) {
 	oh, ow, st := s.OutH(), s.OutW(), s.StrideOr1()
 	for c := 0; c < s.InC; c++ {
 		for oy := 0; oy < oh; oy++ {

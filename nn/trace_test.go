@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/dcsim/dcsim/network"
 )
 
 // TestLayerInputsAgreeWithEvaluate: the direct forward pass that exposes
@@ -11,7 +13,7 @@ import (
 // mean loss and accuracy on the same images, for a pruned and weight-shared
 // LeNet-5 (masks and codebooks in the effective weights).
 func TestLayerInputsAgreeWithEvaluate(t *testing.T) {
-	arch, err := Zoo("lenet-5")
+	arch, err := network.Zoo("lenet-5")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +97,7 @@ func TestConvDirectReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for trial := range 200 {
 		g := 1 + r.IntN(2)
-		s := Shape{Kind: Conv, InC: g * (1 + r.IntN(3)), InH: 1 + r.IntN(9), InW: 1 + r.IntN(9), OutC: g * (1 + r.IntN(3)),
+		s := network.Layer{Kind: network.Conv, InC: g * (1 + r.IntN(3)), InH: 1 + r.IntN(9), InW: 1 + r.IntN(9), OutC: g * (1 + r.IntN(3)),
 			R: 1 + r.IntN(5), S: 1 + r.IntN(5), Stride: 1 + r.IntN(3), Pad: r.IntN(3), Groups: g}
 		if s.OutH() < 1 || s.OutW() < 1 {
 			continue

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/dcsim/dcsim/network"
 )
 
 // maskHalf gives every parameter a random mask keeping about half.
@@ -149,7 +151,7 @@ func TestFinetuneCodebookSumsMemberGradients(t *testing.T) {
 // worker and twice with two: all four saved files must be byte-identical.
 func TestTrainDeterministic(t *testing.T) {
 	train, _ := testMNIST(t)
-	arch, _ := Zoo("lenet-5")
+	arch, _ := network.Zoo("lenet-5")
 	var files [][]byte
 	for _, workers := range []int{1, 1, 2, 2} {
 		m, err := NewModel(arch, 7)
@@ -178,7 +180,7 @@ func TestTrainDeterministic(t *testing.T) {
 // more than 80 % of 1000 test images after a few epochs.
 func TestTrainSmallSubset(t *testing.T) {
 	train, test := testMNIST(t)
-	arch, _ := Zoo("lenet-300-100")
+	arch, _ := network.Zoo("lenet-300-100")
 	m, _ := NewModel(arch, 1)
 	s := DefaultTrainSettings(arch.Name)
 	s.Epochs = 8

@@ -66,7 +66,7 @@ type window struct {
 
 // window reads kernel_shape (or kernel when given), strides, pads,
 // dilations, auto_pad and ceil_mode for an input of height h and width wd,
-// and rejects what one nn.Shape cannot express: different strides or pads
+// and rejects what one network.Layer cannot express: different strides or pads
 // per axis, asymmetric padding, dilation.
 func (a attrs) window(kernel []int64, h, wd int) (window, error) {
 	ks, err := a.ints("kernel_shape", kernel, 2)
@@ -126,7 +126,7 @@ func (a attrs) window(kernel []int64, h, wd int) (window, error) {
 // checkFinite rejects NaN and infinite weights, which no layer computes with.
 func checkFinite(name string, v []float32) error {
 	for k, x := range v {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+		if math.Float32bits(x)&0x7f800000 == 0x7f800000 { // exponent all ones: ±Inf or NaN
 			return fmt.Errorf("initializer %q: value %g at %d: not a finite number", name, x, k)
 		}
 	}

@@ -4,9 +4,9 @@
 //
 // Read decodes a ModelProto (onnxpb, generated from onnx.proto by protoc),
 // walks the graph in topological order inferring every tensor's shape, and
-// produces a Network: the conv, fc and pooling layers as an nn.Arch (the
+// produces a Network: the conv, fc and pooling layers as a network.Network (the
 // description the zoo, SCALE-Sim CSVs and model files also produce), and the
-// real weights of each conv and fc layer as nn.Params whose masks are the
+// real weights of each conv and fc layer as network.Weights whose masks are the
 // weights' zeros and whose codebooks are the distinct values of a layer that
 // has few (see Codebook). BatchNormalization is folded into the convolution
 // before it; Add and Concat join branches (residual and inception graphs)
@@ -15,11 +15,12 @@
 // trains (LeNet: conv, fc, max-pool, ReLU after every weighted layer but the
 // last) into a trainable nn.Model.
 //
-// Write and Save go the other way: an nn.Arch becomes an ONNX graph whose
-// weights are declared as shaped graph inputs (a shape file, `dcsim network
-// export`), an nn.Model one whose initializers hold the model's effective
-// weights bit for bit, named as PyTorch names them (conv1.weight, fc1.bias),
-// so a PyTorch state_dict loads them unchanged.
+// Marshal and SaveModel go the other way: a network.Network becomes an ONNX
+// graph in which a layer's weights, when it carries them (an nn.Model's
+// network, Model.Network), are initializers holding its effective weights
+// bit for bit, named as PyTorch names them (conv1.weight, fc1.bias), so a
+// PyTorch state_dict loads them unchanged, and are otherwise declared as
+// shaped graph inputs (a shape file, `dcsim network export`).
 //
 // Errors name the file, the node, its op type and the opset:
 //

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -64,11 +65,11 @@ func TestFixturesMatchPyTorch(t *testing.T) {
 		if net.Arch.MACs() != want.MACs || net.Arch.Weights() != want.Weights {
 			t.Errorf("%s: %d MACs, %d weights; PyTorch %d, %d", name, net.Arch.MACs(), net.Arch.Weights(), want.MACs, want.Weights)
 		}
-		byName := map[string]Layer{}
+		byName := map[string]network.Layer{}
 		weighted := 0
-		for _, l := range net.Layers {
-			byName[l.Shape.Name] = l
-			if l.Shape.Kind != nn.Pool {
+		for _, l := range net.Arch.Layers {
+			byName[l.Name] = l
+			if l.Kind != network.Pool {
 				weighted++
 			}
 		}
@@ -77,19 +78,19 @@ func TestFixturesMatchPyTorch(t *testing.T) {
 		}
 		for _, wl := range want.Layers {
 			l, ok := byName[wl.Name]
-			if !ok || l.Param == nil {
+			if !ok || l.Values == nil {
 				t.Errorf("%s: layer %s missing or without weights", name, wl.Name)
 				continue
 			}
-			nz := l.Param.Nonzero()
-			dens := float64(nz) / float64(len(l.Param.W))
-			if l.Shape.MACs() != wl.MACs || l.Shape.Weights() != wl.Weights || nz != wl.Nonzero || math.Abs(dens-wl.Density) > 1e-12 {
+			nz := l.Values.Nonzero()
+			dens := float64(nz) / float64(len(l.Values.W))
+			if l.MACs() != wl.MACs || l.Weights() != wl.Weights || nz != wl.Nonzero || math.Abs(dens-wl.Density) > 1e-12 {
 				t.Errorf("%s/%s: MACs %d weights %d nonzero %d density %.6f; PyTorch %d %d %d %.6f",
-					name, wl.Name, l.Shape.MACs(), l.Shape.Weights(), nz, dens, wl.MACs, wl.Weights, wl.Nonzero, wl.Density)
+					name, wl.Name, l.MACs(), l.Weights(), nz, dens, wl.MACs, wl.Weights, wl.Nonzero, wl.Density)
 			}
 			shared := wl.Distinct <= MaxCodebook && 2*wl.Distinct <= wl.Nonzero
-			if (l.Clusters > 0) != shared || (shared && l.Clusters != wl.Distinct) {
-				t.Errorf("%s/%s: %d clusters; PyTorch counts %d distinct non-zero values of %d", name, wl.Name, l.Clusters, wl.Distinct, wl.Nonzero)
+			if (l.Values.Clusters > 0) != shared || (shared && l.Values.Clusters != wl.Distinct) {
+				t.Errorf("%s/%s: %d clusters; PyTorch counts %d distinct non-zero values of %d", name, wl.Name, l.Values.Clusters, wl.Distinct, wl.Nonzero)
 			}
 		}
 	}
@@ -111,21 +112,22 @@ func TestFixtureKinds(t *testing.T) {
 		return n
 	}
 	res := load("resnet-small.onnx")
-	if !res.Layers[0].BatchNorm || res.untrainable == "" {
-		t.Errorf("resnet-small: batchnorm %v, untrainable %q", res.Layers[0].BatchNorm, res.untrainable)
+	if !res.Sources[0].BatchNorm || res.untrainable == "" {
+		t.Errorf("resnet-small: batchnorm %v, untrainable %q", res.Sources[0].BatchNorm, res.untrainable)
 	}
 	mob := load("mobilenet-block.onnx")
-	var dw, pw Layer
-	for _, l := range mob.Layers {
-		switch l.Shape.Name {
+	var dw, pw network.Layer
+	var pwBN bool
+	for i, l := range mob.Arch.Layers {
+		switch l.Name {
 		case "dw":
 			dw = l
 		case "pw":
-			pw = l
+			pw, pwBN = l, mob.Sources[i].BatchNorm
 		}
 	}
-	if dw.Shape.Groups != 32 || pw.Clusters == 0 || !pw.BatchNorm || pw.Param.Codebook != nil {
-		t.Errorf("mobilenet-block: dw groups %d, pw clusters %d (batchnorm %v, codebook kept %v)", dw.Shape.Groups, pw.Clusters, pw.BatchNorm, pw.Param.Codebook != nil)
+	if dw.Groups != 32 || pw.Values.Clusters == 0 || !pwBN || pw.Values.Codebook != nil {
+		t.Errorf("mobilenet-block: dw groups %d, pw clusters %d (batchnorm %v, codebook kept %v)", dw.Groups, pw.Values.Clusters, pwBN, pw.Values.Codebook != nil)
 	}
 	inc := load("inception-block.onnx")
 	if inc.untrainable == "" {

@@ -1,10 +1,11 @@
 package onnx
 
 import (
-	"fmt"
 	"maps"
+	"math"
 	"slices"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -41,21 +42,19 @@ func codebookOf(w []float32) []float32 {
 // compress derives a layer's mask (1 where a weight is non-zero, set only
 // when some weight is zero) and, for a weight-shared layer, its codebook
 // and indices, from the weights as they stand.
-func compress(l *Layer) {
-	p := l.Param
+func compress(p *network.Weights) {
 	p.Mask = nil
-	for i, v := range p.W {
-		if v == 0 && p.Mask == nil {
-			p.Mask = make([]float32, len(p.W))
-			for j := range i {
-				p.Mask[j] = 1
-			}
-		}
-		if v != 0 && p.Mask != nil {
-			p.Mask[i] = 1
+	if slices.Index(p.W, 0) >= 0 {
+		p.Mask = make([]float32, len(p.W))
+		for i, v := range p.W {
+			// 1 for a non-zero weight, 0 for ±0, without a branch (pruned
+			// weights are scattered, so a branch mispredicts): the
+			// magnitude bits b are non-zero iff b | −b has its top bit set.
+			b := math.Float32bits(v) &^ (1 << 31)
+			p.Mask[i] = float32((b | -b) >> 31)
 		}
 	}
-	p.Codebook, p.Index, l.Clusters = nil, nil, 0
+	p.Codebook, p.Index, p.Clusters = nil, nil, 0
 	cb := codebookOf(p.W)
 	if cb == nil {
 		return
@@ -68,7 +67,7 @@ func compress(l *Layer) {
 	for i, v := range p.W {
 		p.Index[i] = at[v] // 0 for pruned weights, which the mask hides
 	}
-	p.Codebook, l.Clusters = cb, len(cb)
+	p.Codebook, p.Clusters = cb, len(cb)
 }
 
 // checkChain decides whether nn can train the graph: a chain (each node
@@ -94,9 +93,9 @@ func (w *walker) checkChain() {
 	if relus > 0 {
 		w.notTrainable("the last layer is followed by a Relu; nn's classifier ends in a linear layer")
 	}
-	for _, l := range w.net.Layers {
-		if l.Shape.Kind != nn.Pool && l.Param == nil {
-			w.notTrainable("layer %q has no weights (a shape file)", l.Shape.Name)
+	for _, l := range w.net.Arch.Layers {
+		if l.Kind != network.Pool && l.Values == nil {
+			w.notTrainable("layer %q has no weights (a shape file)", l.Name)
 		}
 	}
 }
@@ -110,23 +109,9 @@ func (n *Network) Model() (*nn.Model, error) {
 	if n.untrainable != "" {
 		return nil, &Error{File: n.File, Msg: "not a network dcsim can train: " + n.untrainable}
 	}
-	m, err := nn.NewModel(n.Arch, 0)
+	m, err := nn.FromNetwork(n.Arch)
 	if err != nil {
 		return nil, &Error{File: n.File, Msg: "not a network dcsim can train: " + err.Error()}
-	}
-	for _, l := range n.Layers {
-		if l.Param == nil {
-			continue
-		}
-		p := m.Param(l.Shape.Name)
-		if p == nil || len(p.W) != len(l.Param.W) {
-			return nil, fmt.Errorf("onnx: layer %q: model and network disagree", l.Shape.Name) // programmer error
-		}
-		p.W = append(p.W[:0], l.Param.W...)
-		p.Bias = append(p.Bias[:0], l.Param.Bias...)
-		p.Mask = slices.Clone(l.Param.Mask)
-		p.Codebook = slices.Clone(l.Param.Codebook)
-		p.Index = slices.Clone(l.Param.Index)
 	}
 	return m, nil
 }

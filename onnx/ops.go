@@ -4,7 +4,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/onnx/onnxpb"
 )
 
@@ -124,9 +124,8 @@ func (w *walker) conv(n *onnxpb.NodeProto) error {
 	if err != nil {
 		return err
 	}
-	s := nn.Shape{Name: w.layerName(n, n.GetInput()[1]), Kind: nn.Conv, InC: c, InH: h, InW: wd, OutC: m,
+	s := network.Layer{Name: w.layerName(n, n.GetInput()[1]), Kind: network.Conv, InC: c, InH: h, InW: wd, OutC: m,
 		R: kh, S: kw, Stride: win.stride, Pad: win.pad, Groups: int(g)}
-	l := Layer{Shape: s}
 	wts, err := w.weights(n, 1, wv.shape)
 	if err != nil {
 		return err
@@ -136,9 +135,9 @@ func (w *walker) conv(n *onnxpb.NodeProto) error {
 		if err != nil {
 			return err
 		}
-		l.Param = &nn.Param{Layer: s.Name, Kind: nn.Conv, Shape: []int{m, cg, kh, kw}, W: wts, Bias: b}
+		s.Values = &network.Weights{W: wts, Bias: b}
 	}
-	i, err := w.addLayer(n, l)
+	i, err := w.addLayer(n, s)
 	if err != nil {
 		return err
 	}
@@ -178,9 +177,8 @@ func (w *walker) gemm(n *onnxpb.NodeProto) error {
 	if kb != k {
 		return w.errf(n, "shape inference: input %v times weights %v (transB %v): inner sizes differ", x.shape, bv.shape, transB)
 	}
-	s := nn.Shape{Name: w.layerName(n, n.GetInput()[1]), Kind: nn.FC, InC: k, InH: 1, InW: 1, OutC: out,
+	s := network.Layer{Name: w.layerName(n, n.GetInput()[1]), Kind: network.FC, InC: k, InH: 1, InW: 1, OutC: out,
 		R: 1, S: 1, Stride: 1, Groups: 1}
-	l := Layer{Shape: s}
 	wts, err := w.weights(n, 1, bv.shape)
 	if err != nil {
 		return err
@@ -201,9 +199,9 @@ func (w *walker) gemm(n *onnxpb.NodeProto) error {
 				return err
 			}
 		}
-		l.Param = &nn.Param{Layer: s.Name, Kind: nn.FC, Shape: []int{out, k}, W: wts, Bias: b}
+		s.Values = &network.Weights{W: wts, Bias: b}
 	}
-	i, err := w.addLayer(n, l)
+	i, err := w.addLayer(n, s)
 	if err != nil {
 		return err
 	}
@@ -226,9 +224,9 @@ func (w *walker) pool(n *onnxpb.NodeProto) error {
 		w.notTrainable("node %q: %s (nn trains max pooling only)", n.GetName(), n.GetOpType())
 	}
 	name := w.layerName(n, "")
-	s := nn.Shape{Name: name, Kind: nn.Pool, InC: c, InH: h, InW: wd, OutC: c, R: win.kh, S: win.kw,
+	s := network.Layer{Name: name, Kind: network.Pool, InC: c, InH: h, InW: wd, OutC: c, R: win.kh, S: win.kw,
 		Stride: win.stride, Pad: win.pad, Groups: 1, Ceil: win.ceil}
-	if _, err := w.addLayer(n, Layer{Shape: s}); err != nil {
+	if _, err := w.addLayer(n, s); err != nil {
 		return err
 	}
 	return w.output(n, &value{shape: []int{1, c, s.OutH(), s.OutW()}, layer: -1})
@@ -249,8 +247,8 @@ func (w *walker) batchNorm(n *onnxpb.NodeProto) error {
 	if x.layer < 0 || w.uses[n.GetInput()[0]] != 1 {
 		return w.errf(n, "not directly after a Conv or Gemm whose only consumer it is: dcsim folds BatchNormalization into the layer before it")
 	}
-	l := &w.net.Layers[x.layer]
-	ch := l.Shape.OutC
+	l, src := &w.net.Arch.Layers[x.layer], &w.net.Sources[x.layer]
+	ch := l.OutC
 	stats := make([][]float32, 4)
 	for k := range stats {
 		v, err := w.input(n, k+1)
@@ -258,14 +256,14 @@ func (w *walker) batchNorm(n *onnxpb.NodeProto) error {
 			return err
 		}
 		if v.c == nil || v.c.f == nil || len(v.c.f) != ch {
-			return w.errf(n, "input %q: must be an initializer of %d floats (the channels of %q), got shape %v", n.GetInput()[k+1], ch, l.Shape.Name, v.shape)
+			return w.errf(n, "input %q: must be an initializer of %d floats (the channels of %q), got shape %v", n.GetInput()[k+1], ch, l.Name, v.shape)
 		}
 		stats[k] = v.c.f
 	}
 	eps := float64(a.float("epsilon", 1e-5))
-	if p := l.Param; p != nil {
-		if !l.BatchNorm {
-			compress(l) // mask and clusters of the weights as stored
+	if p := l.Values; p != nil {
+		if !src.BatchNorm {
+			compress(p) // mask and clusters of the weights as stored
 			p.Codebook, p.Index = nil, nil
 		}
 		cols := len(p.W) / ch
@@ -280,7 +278,7 @@ func (w *walker) batchNorm(n *onnxpb.NodeProto) error {
 			p.Bias[o] = float32((float64(p.Bias[o])-float64(stats[2][o]))*s + float64(stats[1][o]))
 		}
 	}
-	l.BatchNorm = true
+	src.BatchNorm = true
 	return w.pass(n, &value{shape: x.shape, layer: x.layer})
 }
 
@@ -344,8 +342,8 @@ func (w *walker) addBias(n *onnxpb.NodeProto, x, c *value, actIn int) error {
 	if x.layer < 0 || w.uses[in] != 1 {
 		return w.errf(n, "a constant added to something other than a Conv, Gemm or MatMul output: not supported")
 	}
-	l := &w.net.Layers[x.layer]
-	ch := l.Shape.OutC
+	l := &w.net.Arch.Layers[x.layer]
+	ch := l.OutC
 	// The constant must broadcast along the channel axis only: (ch) or
 	// (1, ch) after an fc layer, (ch, 1, 1) or (1, ch, 1, 1) after a conv.
 	okShape := c.c.f != nil && len(c.c.f) == ch && len(c.shape) <= len(x.shape)
@@ -353,9 +351,9 @@ func (w *walker) addBias(n *onnxpb.NodeProto, x, c *value, actIn int) error {
 		okShape = len(c.shape) >= 3 && c.shape[len(c.shape)-3] == ch
 	}
 	if !okShape {
-		return w.errf(n, "constant of shape %v is not a bias of %d channels for %q (output %v)", c.shape, ch, l.Shape.Name, x.shape)
+		return w.errf(n, "constant of shape %v is not a bias of %d channels for %q (output %v)", c.shape, ch, l.Name, x.shape)
 	}
-	if p := l.Param; p != nil {
+	if p := l.Values; p != nil {
 		for o := range p.Bias {
 			p.Bias[o] += c.c.f[o]
 		}

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/onnx/onnxpb"
 	"google.golang.org/protobuf/proto"
 )
@@ -17,36 +17,32 @@ import (
 // and "is_test", Flatten took any axis, Reshape's shape had become an input).
 const MinOpset = 9
 
-// Layer is one conv, fc or pooling layer of an imported network, in the
-// graph's topological order.
-type Layer struct {
-	Shape nn.Shape
-	Node  string // the ONNX node it came from
-	Op    string // Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool
-	// Param holds the real weights of a conv or fc layer (with a folded
-	// BatchNormalization, the folded weights and bias); its Mask marks the
-	// non-zero weights when some are zero, its Codebook and Index are set
-	// when the layer is weight-shared (Clusters > 0) and no BatchNormalization
-	// was folded in. Nil for pooling layers and for weights a shape file only
-	// declares.
-	Param *nn.Param
-	// Clusters is the number of distinct non-zero weight values of a
-	// weight-shared layer, counted on the weights as the file stores them
-	// (before any BatchNormalization is folded in: an accelerator applies
-	// that per-channel scale after accumulating); 0 when not shared. See
-	// codebookOf for when a layer counts as shared.
-	Clusters  int
-	BatchNorm bool // a BatchNormalization was folded into this layer
+// Source is where one layer of an imported network came from.
+type Source struct {
+	Node      string // the ONNX node
+	Op        string // Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool
+	BatchNorm bool   // a BatchNormalization was folded into the layer
 }
 
 // Network is an ONNX model as dcsim sees it.
 type Network struct {
-	File   string
-	Name   string // the metadata's "arch", a zoo name whose layers match, or the file's stem
-	Opset  int64
-	Arch   nn.Arch // the layers' geometry, in topological order
-	Layers []Layer // the same layers with weights and provenance
-	Meta   map[string]string
+	File  string
+	Name  string // the metadata's "arch", a zoo name whose layers match, or the file's stem
+	Opset int64
+	// Arch is the conv, fc and pooling layers in topological order. A
+	// layer's Values hold the real weights of a conv or fc layer (with a
+	// folded BatchNormalization, the folded weights and bias): Mask marks
+	// the non-zero weights when some are zero; Codebook and Index are set
+	// when the layer is weight-shared and no BatchNormalization was folded
+	// in; Clusters counts the distinct non-zero values of a weight-shared
+	// layer on the weights as the file stores them (before any
+	// BatchNormalization is folded in: an accelerator applies that
+	// per-channel scale after accumulating). See codebookOf for when a
+	// layer counts as shared. Values is nil for pooling layers and for
+	// weights a shape file only declares.
+	Arch    network.Network
+	Sources []Source // where each of Arch's layers came from, index for index
+	Meta    map[string]string
 	// trainable is why Model fails ("" when the graph is a chain nn trains).
 	untrainable string
 }
@@ -357,30 +353,28 @@ func (w *walker) layerName(n *onnxpb.NodeProto, weight string) string {
 }
 
 // addLayer appends a layer after checking its geometry, and returns its index.
-func (w *walker) addLayer(n *onnxpb.NodeProto, l Layer) (int, error) {
-	if err := l.Shape.Validate(); err != nil {
+func (w *walker) addLayer(n *onnxpb.NodeProto, l network.Layer) (int, error) {
+	if err := l.Validate(); err != nil {
 		return 0, w.errf(n, "shape inference: %v", err)
 	}
-	if l.Shape.InC > maxDim || l.Shape.InH > maxDim || l.Shape.InW > maxDim || l.Shape.OutC > maxDim {
-		return 0, w.errf(n, "layer %q: a dimension exceeds %d", l.Shape.Name, maxDim)
+	if l.InC > maxDim || l.InH > maxDim || l.InW > maxDim || l.OutC > maxDim {
+		return 0, w.errf(n, "layer %q: a dimension exceeds %d", l.Name, maxDim)
 	}
-	l.Node, l.Op = n.GetName(), n.GetOpType()
-	w.net.Layers = append(w.net.Layers, l)
-	return len(w.net.Layers) - 1, nil
+	w.net.Arch.Layers = append(w.net.Arch.Layers, l)
+	w.net.Sources = append(w.net.Sources, Source{Node: n.GetName(), Op: n.GetOpType()})
+	return len(w.net.Arch.Layers) - 1, nil
 }
 
 // finish names the network, derives masks and codebooks, and checks that
 // it has layers.
 func (w *walker) finish() (*Network, error) {
 	net := w.net
-	if len(net.Layers) == 0 {
+	if len(net.Arch.Layers) == 0 {
 		return nil, &Error{File: w.file, Msg: "no conv, fc or pooling layer to simulate"}
 	}
-	for i := range net.Layers {
-		l := &net.Layers[i]
-		net.Arch.Layers = append(net.Arch.Layers, l.Shape)
-		if l.Param != nil && !l.BatchNorm { // folded layers were compressed before folding
-			compress(l)
+	for i, l := range net.Arch.Layers {
+		if l.Values != nil && !net.Sources[i].BatchNorm { // folded layers were compressed before folding
+			compress(l.Values)
 		}
 	}
 	w.checkChain()
@@ -395,8 +389,8 @@ func (w *walker) networkName() string {
 	if a := w.net.Meta["arch"]; a != "" {
 		return a
 	}
-	for _, z := range nn.ZooNames() {
-		arch, _ := nn.Zoo(z)
+	for _, z := range network.ZooNames() {
+		arch, _ := network.Zoo(z)
 		if sameLayers(arch.Layers, w.net.Arch.Layers) {
 			return z
 		}
@@ -404,7 +398,7 @@ func (w *walker) networkName() string {
 	return strings.TrimSuffix(filepath.Base(w.file), filepath.Ext(w.file))
 }
 
-func sameLayers(a, b []nn.Shape) bool {
+func sameLayers(a, b []network.Layer) bool {
 	if len(a) != len(b) {
 		return false
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/onnx/onnxpb"
 	"google.golang.org/protobuf/proto"
 )
@@ -138,20 +138,20 @@ func TestReadOps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []nn.Shape{
-		{Name: "c", Kind: nn.Conv, InC: 1, InH: 8, InW: 8, OutC: 2, R: 3, S: 3, Stride: 1, Groups: 1},
-		{Name: "avg", Kind: nn.Pool, InC: 2, InH: 6, InW: 6, OutC: 2, R: 2, S: 2, Stride: 2, Groups: 1},
-		{Name: "fc", Kind: nn.FC, InC: 18, InH: 1, InW: 1, OutC: 4, R: 1, S: 1, Stride: 1, Groups: 1},
+	want := []network.Layer{
+		{Name: "c", Kind: network.Conv, InC: 1, InH: 8, InW: 8, OutC: 2, R: 3, S: 3, Stride: 1, Groups: 1},
+		{Name: "avg", Kind: network.Pool, InC: 2, InH: 6, InW: 6, OutC: 2, R: 2, S: 2, Stride: 2, Groups: 1},
+		{Name: "fc", Kind: network.FC, InC: 18, InH: 1, InW: 1, OutC: 4, R: 1, S: 1, Stride: 1, Groups: 1},
 	}
 	if !sameLayers(net.Arch.Layers, want) {
 		t.Fatalf("layers\n%+v\nwant\n%+v", net.Arch.Layers, want)
 	}
-	fc := net.Layers[2].Param
+	fc := net.Arch.Layers[2].Values
 	// MatMul's (in, out) weights are transposed to nn's (out, in): W[o][i] = mm[i*4+o].
 	if fc.W[1*18+5] != mm[5*4+1] || fc.Bias[3] != 4 {
 		t.Errorf("fc weight[1][5] = %v (want %v), bias %v", fc.W[1*18+5], mm[5*4+1], fc.Bias)
 	}
-	if c := net.Layers[0].Param; c.Mask == nil || c.Nonzero() != 14 {
+	if c := net.Arch.Layers[0].Values; c.Mask == nil || c.Nonzero() != 14 {
 		t.Errorf("conv mask %v nonzero %d, want a mask of 14", c.Mask != nil, c.Nonzero())
 	}
 	if _, err := net.Model(); err == nil || !strings.Contains(err.Error(), "AveragePool") {
@@ -181,8 +181,8 @@ func FuzzRead(f *testing.F) {
 		f.Add(data)
 		f.Add(data[:len(data)/2])
 	}
-	arch, _ := nn.Zoo("lenet-5")
-	shapes, _ := Marshal(arch, nil, nil)
+	arch, _ := network.Zoo("lenet-5")
+	shapes, _ := Marshal(arch, nil)
 	f.Add(shapes)
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -197,9 +197,9 @@ func FuzzRead(f *testing.F) {
 		if err := net.Arch.Validate(); err != nil {
 			t.Fatalf("accepted an invalid network: %v", err)
 		}
-		for _, l := range net.Layers {
-			if p := l.Param; p != nil && int64(len(p.W)) != l.Shape.Weights() {
-				t.Fatalf("layer %s: %d weights for shape %+v", l.Shape.Name, len(p.W), l.Shape)
+		for _, l := range net.Arch.Layers {
+			if p := l.Values; p != nil && int64(len(p.W)) != l.Weights() {
+				t.Fatalf("layer %s: %d weights for shape %+v", l.Name, len(p.W), l)
 			}
 		}
 		_, _ = net.Model()
@@ -224,14 +224,14 @@ func TestBatchNormFold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := net.Layers[0]
-	if !l.BatchNorm || l.Param.Nonzero() != 14 || l.Param.Mask == nil {
-		t.Fatalf("batchnorm %v nonzero %d", l.BatchNorm, l.Param.Nonzero())
+	l := net.Arch.Layers[0]
+	if bn := net.Sources[0].BatchNorm; !bn || l.Values.Nonzero() != 14 || l.Values.Mask == nil {
+		t.Fatalf("batchnorm %v nonzero %d", bn, l.Values.Nonzero())
 	}
 	// Four distinct values (±1, ±2) before folding: shared, but the folded
 	// weights (per-channel scaled) keep no codebook.
-	if l.Clusters != 4 || l.Param.Codebook != nil {
-		t.Errorf("clusters %d, codebook %v", l.Clusters, l.Param.Codebook)
+	if l.Values.Clusters != 4 || l.Values.Codebook != nil {
+		t.Errorf("clusters %d, codebook %v", l.Values.Clusters, l.Values.Codebook)
 	}
 	// Scales γ/√(σ²+ε): channel 0 4/√4 = 2, bias (0−0.5)·2+1 = 0;
 	// channel 1 3/√9 = 1, bias (0−0)·1−1 = −1.
@@ -240,11 +240,11 @@ func TestBatchNormFold(t *testing.T) {
 		if i < 9 {
 			want *= 2
 		}
-		if l.Param.W[i] != want {
-			t.Fatalf("W[%d] = %v, want %v", i, l.Param.W[i], want)
+		if l.Values.W[i] != want {
+			t.Fatalf("W[%d] = %v, want %v", i, l.Values.W[i], want)
 		}
 	}
-	if l.Param.Bias[0] != 0 || l.Param.Bias[1] != -1 {
-		t.Errorf("bias %v, want [0 -1]", l.Param.Bias)
+	if l.Values.Bias[0] != 0 || l.Values.Bias[1] != -1 {
+		t.Errorf("bias %v, want [0 -1]", l.Values.Bias)
 	}
 }

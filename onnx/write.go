@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/internal/atomicfile"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/onnx/onnxpb"
 	"google.golang.org/protobuf/proto"
@@ -21,46 +22,41 @@ const (
 	IRVersion = 7
 )
 
-// Marshal encodes a network as an ONNX model. With m nil the weights are
-// graph inputs declared by shape only (a shape file: `dcsim network
-// export`); with m, initializers named <layer>.weight and <layer>.bias hold
-// m's effective weights (mask and codebook applied) bit for bit, in
-// PyTorch's layout (conv OIHW, Gemm with transB = 1), so a PyTorch
-// state_dict with the same module names loads them unchanged.
+// Marshal encodes a network as an ONNX model. A conv or fc layer that
+// carries weights (Values) gets initializers named <layer>.weight and
+// <layer>.bias holding its effective weights (mask and codebook applied)
+// bit for bit, in PyTorch's layout (conv OIHW, Gemm with transB = 1), so a
+// PyTorch state_dict with the same module names loads them unchanged; a
+// layer without weights declares them as graph inputs by shape only (a
+// shape file: `dcsim network export`).
 //
 // Every conv and fc layer but the last is followed by a Relu (the network
 // nn trains); a layer reads the most recent output whose geometry is its
 // input (the previous layer's in a chain; for a ResNet projection shortcut,
 // the block's input), with a Flatten before an fc layer that reads a
-// feature map. Pooling layers become MaxPool: nn.Shape does not record the
+// feature map. Pooling layers become MaxPool: network.Layer does not record the
 // pooling function. meta goes into metadata_props, with "arch" set to the
 // network's name. The bytes depend only on the arguments.
-func Marshal(arch nn.Arch, m *nn.Model, meta map[string]string) ([]byte, error) {
+func Marshal(arch network.Network, meta map[string]string) ([]byte, error) {
 	if err := arch.Validate(); err != nil {
 		return nil, err
 	}
 	b := &builder{g: &onnxpb.GraphProto{Name: proto.String(arch.Name)}}
 	first := arch.Layers[0]
 	in := []int{first.InC, first.InH, first.InW}
-	if first.Kind == nn.FC {
+	if first.Kind == network.FC {
 		in = []int{first.InC}
 	}
 	b.g.Input = append(b.g.Input, valueInfo("input", in, true))
 	b.outs = append(b.outs, tensorRef{name: "input", dims: in})
 	lastWeighted := -1
 	for i, l := range arch.Layers {
-		if l.Kind != nn.Pool {
+		if l.Kind != network.Pool {
 			lastWeighted = i
 		}
 	}
 	for i, l := range arch.Layers {
-		var p *nn.Param
-		if m != nil && l.Kind != nn.Pool {
-			if p = m.Param(l.Name); p == nil {
-				return nil, fmt.Errorf("layer %q: the model has no weights for it", l.Name)
-			}
-		}
-		if err := b.layer(l, p, i != lastWeighted); err != nil {
+		if err := b.layer(l, i != lastWeighted); err != nil {
 			return nil, err
 		}
 	}
@@ -110,7 +106,7 @@ func size(d []int) int {
 // prefix ("inception_3a/"), so when l starts a new module the outputs of
 // the previous module no layer has read (its branches' ends) are first
 // concatenated along channels, if they add up to l's input.
-func (b *builder) source(l nn.Shape) (string, error) {
+func (b *builder) source(l network.Layer) (string, error) {
 	mod := module(l.Name)
 	if mod != b.module {
 		b.join(b.module, l)
@@ -119,7 +115,7 @@ func (b *builder) source(l nn.Shape) (string, error) {
 	for k := len(b.outs) - 1; k >= 0; k-- {
 		t := &b.outs[k]
 		switch {
-		case l.Kind == nn.FC && size(t.dims) == l.InC:
+		case l.Kind == network.FC && size(t.dims) == l.InC:
 			t.used = true
 			if len(t.dims) == 1 {
 				return t.name, nil
@@ -127,7 +123,7 @@ func (b *builder) source(l nn.Shape) (string, error) {
 			name := "/" + l.Name + "/Flatten_output_0"
 			b.node("Flatten", "/"+l.Name+"/Flatten", []string{t.name}, name, intAttr("axis", 1))
 			return name, nil
-		case l.Kind != nn.FC && len(t.dims) == 3 && t.dims[0] == l.InC && t.dims[1] == l.InH && t.dims[2] == l.InW:
+		case l.Kind != network.FC && len(t.dims) == 3 && t.dims[0] == l.InC && t.dims[1] == l.InH && t.dims[2] == l.InW:
 			t.used = true
 			return t.name, nil
 		}
@@ -145,7 +141,7 @@ func module(name string) string {
 
 // join concatenates the unread outputs of module mod when there are two or
 // more and their channels, at l's input height and width, sum to l.InC.
-func (b *builder) join(mod string, l nn.Shape) {
+func (b *builder) join(mod string, l network.Layer) {
 	if mod == "" {
 		return
 	}
@@ -170,29 +166,29 @@ func (b *builder) join(mod string, l nn.Shape) {
 	b.outs = append(b.outs, tensorRef{name: name, dims: []int{c, l.InH, l.InW}})
 }
 
-func (b *builder) layer(l nn.Shape, p *nn.Param, relu bool) error {
+func (b *builder) layer(l network.Layer, relu bool) error {
 	src, err := b.source(l)
 	if err != nil {
 		return err
 	}
 	var out string
 	switch l.Kind {
-	case nn.Pool:
+	case network.Pool:
 		out = "/" + l.Name + "/MaxPool_output_0"
 		attrs := append(b.window(l), intAttr("ceil_mode", boolInt(l.Ceil)))
 		b.node("MaxPool", "/"+l.Name+"/MaxPool", []string{src}, out, attrs...)
 		b.outs = append(b.outs, tensorRef{name: out, dims: []int{l.InC, l.OutH(), l.OutW()}, module: b.module})
 		return nil
-	case nn.Conv:
+	case network.Conv:
 		out = "/" + l.Name + "/Conv_output_0"
 		wdims := []int{l.OutC, l.InC / l.GroupsOr1(), l.R, l.S}
-		ins := b.weights(l, p, wdims, src)
+		ins := b.weights(l, wdims, src)
 		attrs := append(b.window(l), intsAttr("dilations", 1, 1), intAttr("group", int64(l.GroupsOr1())))
 		b.node("Conv", "/"+l.Name+"/Conv", ins, out, attrs...)
 		b.outs = append(b.outs, tensorRef{name: out, dims: []int{l.OutC, l.OutH(), l.OutW()}, module: b.module})
-	case nn.FC:
+	case network.FC:
 		out = "/" + l.Name + "/Gemm_output_0"
-		ins := b.weights(l, p, []int{l.OutC, l.InC}, src)
+		ins := b.weights(l, []int{l.OutC, l.InC}, src)
 		b.node("Gemm", "/"+l.Name+"/Gemm", ins, out, intAttr("transB", 1))
 		b.outs = append(b.outs, tensorRef{name: out, dims: []int{l.OutC}, module: b.module})
 	}
@@ -204,10 +200,12 @@ func (b *builder) layer(l nn.Shape, p *nn.Param, relu bool) error {
 	return nil
 }
 
-// weights adds the layer's weight (and bias) as initializers from p, or as
-// shaped graph inputs when p is nil, and returns the node's inputs.
-func (b *builder) weights(l nn.Shape, p *nn.Param, wdims []int, src string) []string {
+// weights adds the layer's weight (and bias) as initializers from its
+// Values, or as shaped graph inputs when it has none, and returns the
+// node's inputs.
+func (b *builder) weights(l network.Layer, wdims []int, src string) []string {
 	wn, bn := l.Name+".weight", l.Name+".bias"
+	p := l.Values
 	if p == nil {
 		b.g.Input = append(b.g.Input, valueInfo(wn, wdims, false))
 		return []string{src, wn}
@@ -220,7 +218,7 @@ func (b *builder) weights(l nn.Shape, p *nn.Param, wdims []int, src string) []st
 	return []string{src, wn, bn}
 }
 
-func (b *builder) window(l nn.Shape) []*onnxpb.AttributeProto {
+func (b *builder) window(l network.Layer) []*onnxpb.AttributeProto {
 	st, pd := int64(l.StrideOr1()), int64(l.Pad)
 	return []*onnxpb.AttributeProto{intsAttr("kernel_shape", int64(l.R), int64(l.S)),
 		intsAttr("strides", st, st), intsAttr("pads", pd, pd, pd, pd)}
@@ -263,7 +261,7 @@ func valueInfo(name string, dims []int, batched bool) *onnxpb.ValueInfoProto {
 // SaveModel writes m (weights, and meta in metadata_props) as ONNX to path
 // atomically.
 func SaveModel(path string, m *nn.Model, meta map[string]string) error {
-	data, err := Marshal(m.Arch, m, meta)
+	data, err := Marshal(m.Network(), meta)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

@@ -6,15 +6,16 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
 // TestZooRoundTrip writes every zoo network as a shape file and reads it
 // back: the layers dcsim simulates must be exactly the zoo's.
 func TestZooRoundTrip(t *testing.T) {
-	for _, name := range nn.ZooNames() {
-		arch, _ := nn.Zoo(name)
-		data, err := Marshal(arch, nil, nil)
+	for _, name := range network.ZooNames() {
+		arch, _ := network.Zoo(name)
+		data, err := Marshal(arch, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -28,9 +29,9 @@ func TestZooRoundTrip(t *testing.T) {
 		if net.Name != name {
 			t.Errorf("%s: name %q", name, net.Name)
 		}
-		for _, l := range net.Layers {
-			if l.Param != nil {
-				t.Errorf("%s: layer %s has weights in a shape file", name, l.Shape.Name)
+		for _, l := range net.Arch.Layers {
+			if l.Values != nil {
+				t.Errorf("%s: layer %s has weights in a shape file", name, l.Name)
 			}
 		}
 		if _, err := net.Model(); err == nil {
@@ -43,7 +44,7 @@ func TestZooRoundTrip(t *testing.T) {
 // fc2 shared over 4 values.
 func prunedClustered(t *testing.T) *nn.Model {
 	t.Helper()
-	arch, _ := nn.Zoo("lenet-5")
+	arch, _ := network.Zoo("lenet-5")
 	m, err := nn.NewModel(arch, 3)
 	if err != nil {
 		t.Fatal(err)
@@ -117,8 +118,8 @@ func TestModelRoundTrip(t *testing.T) {
 		}
 	}
 	// Deterministic bytes.
-	a, _ := Marshal(m.Arch, m, map[string]string{"seed": "3"})
-	b, _ := Marshal(m.Arch, m, map[string]string{"seed": "3"})
+	a, _ := Marshal(m.Network(), map[string]string{"seed": "3"})
+	b, _ := Marshal(m.Network(), map[string]string{"seed": "3"})
 	if !bytes.Equal(a, b) {
 		t.Error("Marshal is not deterministic")
 	}

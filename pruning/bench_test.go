@@ -3,6 +3,7 @@ package pruning
 import (
 	"testing"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -10,7 +11,7 @@ import (
 // saliency accumulation) over 10,000 MNIST images.
 func BenchmarkSaliencyPassLeNet300(b *testing.B) {
 	train, _ := testData(b, 10000)
-	arch, _ := nn.Zoo("lenet-300-100")
+	arch, _ := network.Zoo("lenet-300-100")
 	m, err := nn.NewModel(arch, 1)
 	if err != nil {
 		b.Fatal(err)
@@ -27,7 +28,7 @@ func BenchmarkSaliencyPassLeNet300(b *testing.B) {
 // to separate the engine's cost from the accumulation's.
 func BenchmarkGradientPassLeNet300(b *testing.B) {
 	train, _ := testData(b, 10000)
-	arch, _ := nn.Zoo("lenet-300-100")
+	arch, _ := network.Zoo("lenet-300-100")
 	m, err := nn.NewModel(arch, 1)
 	if err != nil {
 		b.Fatal(err)
@@ -46,7 +47,7 @@ func BenchmarkGradientPassLeNet300(b *testing.B) {
 // retrain-s.
 func BenchmarkPruneRoundLeNet5(b *testing.B) {
 	train, _ := testData(b, 0)
-	arch, _ := nn.Zoo("lenet-5")
+	arch, _ := network.Zoo("lenet-5")
 	m0, err := nn.NewModel(arch, 1)
 	if err != nil {
 		b.Fatal(err)
@@ -69,7 +70,7 @@ func BenchmarkPruneRoundLeNet5(b *testing.B) {
 // BenchmarkSaliencyPassLeNet5 times Scores on LeNet-5 over 10,000 images.
 func BenchmarkSaliencyPassLeNet5(b *testing.B) {
 	train, _ := testData(b, 10000)
-	arch, _ := nn.Zoo("lenet-5")
+	arch, _ := network.Zoo("lenet-5")
 	m, err := nn.NewModel(arch, 1)
 	if err != nil {
 		b.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/pruning"
 )
@@ -20,7 +21,7 @@ func ExamplePrune() {
 		log.Fatal(err)
 	}
 	train, test = train.Subset(500), test.Subset(500)
-	arch, _ := nn.Zoo("lenet-300-100")
+	arch, _ := network.Zoo("lenet-300-100")
 	m, _ := nn.NewModel(arch, 1)
 	if _, err := nn.Train(m, train, nn.TrainSettings{Epochs: 2, Momentum: 0.9}); err != nil {
 		log.Fatal(err)

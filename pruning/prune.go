@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -46,7 +47,7 @@ func groupsOf(m *nn.Model, s Settings) ([]group, error) {
 	default:
 		conv, fc := group{name: "conv", target: s.ConvKeep}, group{name: "fc", target: s.FCKeep}
 		for i, p := range ps {
-			if p.Kind == nn.Conv {
+			if p.Kind == network.Conv {
 				conv.idx = append(conv.idx, i)
 			} else {
 				fc.idx = append(fc.idx, i)

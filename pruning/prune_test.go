@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -37,7 +38,7 @@ func testData(t testing.TB, n int) (train, test *nn.Dataset) {
 // trained returns a model of the zoo network trained briefly on train.
 func trained(t testing.TB, name string, train *nn.Dataset, epochs int) *nn.Model {
 	t.Helper()
-	arch, err := nn.Zoo(name)
+	arch, err := network.Zoo(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func TestPruneSeparatedConvFC(t *testing.T) {
 	}
 	var cw, ck, fw, fk int64
 	for _, l := range rep.Layers {
-		if l.Kind == nn.Conv {
+		if l.Kind == network.Conv {
 			cw, ck = cw+l.Weights, ck+l.Kept
 		} else {
 			fw, fk = fw+l.Weights, fk+l.Kept
@@ -278,7 +279,7 @@ func TestPruneDeterministic(t *testing.T) {
 
 func TestPruneBadSettings(t *testing.T) {
 	train, _ := testData(t, 50)
-	arch, _ := nn.Zoo("lenet-300-100")
+	arch, _ := network.Zoo("lenet-300-100")
 	m, err := nn.NewModel(arch, 1)
 	if err != nil {
 		t.Fatal(err)

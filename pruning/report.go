@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -58,14 +59,14 @@ type Round struct {
 // LayerStats is one layer's size after pruning. MACsKept is MACs·density,
 // the multiply-accumulates left when zero weights are skipped.
 type LayerStats struct {
-	Name     string  `json:"name"`
-	Kind     nn.Kind `json:"kind"`
-	Weights  int64   `json:"weights"`
-	Kept     int64   `json:"nonzero"`
-	Density  float64 `json:"density"`
-	Biases   int64   `json:"biases"`
-	MACs     int64   `json:"macs"`
-	MACsKept int64   `json:"macs_remaining"`
+	Name     string       `json:"name"`
+	Kind     network.Kind `json:"kind"`
+	Weights  int64        `json:"weights"`
+	Kept     int64        `json:"nonzero"`
+	Density  float64      `json:"density"`
+	Biases   int64        `json:"biases"`
+	MACs     int64        `json:"macs"`
+	MACsKept int64        `json:"macs_remaining"`
 }
 
 // ParamsKept is the parameters remaining: kept weights plus biases.

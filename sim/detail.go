@@ -132,7 +132,7 @@ func Detail(spec *accel.Spec, w *Workload, r *Result) {
 }
 
 func detailLayer(spec *accel.Spec, l *Layer, lr *LayerResult) {
-	g := l.groups()
+	g := l.GroupsOr1()
 	lr.Depthwise = l.Kind == Conv && g > 1 && g == l.InC
 	ab, wb := int64(spec.Precision.ActivationBits), int64(spec.Precision.WeightBits)
 	in := l.InputRead()

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
 // TestDetailLevelsSum: the per-level energy regroups Energy exactly — the
@@ -46,8 +47,8 @@ func TestDetailLevelsSum(t *testing.T) {
 func TestDetailMapping(t *testing.T) {
 	spec := testSpec(accel.WS, 32, 32)
 	w := &Workload{Name: "one", Layers: []Layer{
-		{Name: "c", Kind: Conv, InC: 64, InH: 16, InW: 16, OutC: 100, R: 3, S: 3, Pad: 1},
-		{Name: "dw", Kind: Conv, InC: 32, InH: 8, InW: 8, OutC: 32, R: 3, S: 3, Pad: 1, Groups: 32},
+		{Layer: network.Layer{Name: "c", Kind: Conv, InC: 64, InH: 16, InW: 16, OutC: 100, R: 3, S: 3, Pad: 1}},
+		{Layer: network.Layer{Name: "dw", Kind: Conv, InC: 32, InH: 8, InW: 8, OutC: 32, R: 3, S: 3, Pad: 1, Groups: 32}},
 	}}
 	res, err := Simulate(spec, w)
 	if err != nil {
@@ -87,7 +88,7 @@ func TestDetailMapping(t *testing.T) {
 // 1 KiB one, where tiling costs more) and a 1×1 stride-2 conv.
 func TestDetailDRAMByOperand(t *testing.T) {
 	w := vgg16()
-	w.Layers = append(w.Layers, Layer{Name: "down", Kind: Conv, InC: 64, InH: 56, InW: 56, OutC: 128, R: 1, S: 1, Stride: 2})
+	w.Layers = append(w.Layers, Layer{Layer: network.Layer{Name: "down", Kind: Conv, InC: 64, InH: 56, InW: 56, OutC: 128, R: 1, S: 1, Stride: 2}})
 	spills, tiled := 0, 0
 	for _, c := range []struct {
 		df  accel.Dataflow
@@ -141,8 +142,8 @@ func TestDetailDRAMByOperand(t *testing.T) {
 func TestDetailPeakSRAM(t *testing.T) {
 	spec := testSpec(accel.WS, 32, 32)
 	w := &Workload{Name: "p", Layers: []Layer{
-		{Name: "c", Kind: Conv, InC: 64, InH: 16, InW: 16, OutC: 100, R: 3, S: 3, Pad: 1},
-		{Name: "f", Kind: FC, InC: 64, InH: 1, InW: 1, OutC: 10, R: 1, S: 1}}}
+		{Layer: network.Layer{Name: "c", Kind: Conv, InC: 64, InH: 16, InW: 16, OutC: 100, R: 3, S: 3, Pad: 1}},
+		{Layer: network.Layer{Name: "f", Kind: FC, InC: 64, InH: 1, InW: 1, OutC: 10, R: 1, S: 1}}}}
 	res, err := Simulate(spec, w)
 	if err != nil {
 		t.Fatal(err)

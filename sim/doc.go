@@ -5,7 +5,9 @@
 // its dense baseline DCNN), counts actions, turns them into cycles, stalls
 // and energy, and returns a plain Result.
 //
-// Package sim imports accel, the standard library, internal/fileio and
-// internal/strictyaml (for compression profiles) only; it never imports nn, pruning, clustering or
-// reports. Workloads reach it as plain data.
+// Package sim imports accel, network (a workload layer's geometry is the
+// network description's network.Layer), the standard library,
+// internal/fileio and internal/strictyaml (for compression profiles) only;
+// it never imports nn, pruning, clustering or reports. Workloads reach it
+// as plain data.
 package sim

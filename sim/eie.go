@@ -192,8 +192,8 @@ const maxMeasuredVectors = 16
 // the zero padding are zero. An FC layer has one vector: its input.
 func actVectors(l *Layer, g, samples int) [][]int {
 	a := l.ActMask
-	cin := l.InC / l.groups()
-	oh, ow, st := l.OutH(), l.OutW(), l.stride()
+	cin := l.InC / l.GroupsOr1()
+	oh, ow, st := l.OutH(), l.OutW(), l.StrideOr1()
 	m := oh * ow
 	vecs := make([][]int, samples)
 	for i := range vecs {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
 // eieSpec is EIE as published (configs/accelerators/eie.yaml), built in Go
@@ -24,7 +25,7 @@ func eieSpec(depth int) *accel.Spec {
 }
 
 func fcLayer(name string, in, out int, wd, ad float64, bits int) Layer {
-	return Layer{Name: name, Kind: FC, InC: in, InH: 1, InW: 1, OutC: out, R: 1, S: 1,
+	return Layer{Layer: network.Layer{Name: name, Kind: FC, InC: in, InH: 1, InW: 1, OutC: out, R: 1, S: 1},
 		WeightDensity: wd, ActDensity: ad, IndexBits: bits}
 }
 
@@ -126,7 +127,7 @@ func TestEIECountsConserveMACs(t *testing.T) {
 		for _, l := range []Layer{
 			withMask(fcLayer("fc", 1000, 500, 0.1, 0.4, 4), 3),
 			fcLayer("fc-stat", 1000, 500, 0.1, 0.4, 4),
-			{Name: "conv", Kind: Conv, InC: 16, InH: 12, InW: 12, OutC: 96, R: 3, S: 3, Pad: 1, Groups: 2,
+			{Layer: network.Layer{Name: "conv", Kind: Conv, InC: 16, InH: 12, InW: 12, OutC: 96, R: 3, S: 3, Pad: 1, Groups: 2},
 				WeightDensity: 0.3, ActDensity: 0.5, IndexBits: 4},
 		} {
 			r, err := SimulateLayer(spec, &l)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
 // engineSpec is the built-in default spec running dataflow df with the
@@ -27,14 +28,14 @@ func engineSpec(df string, weights, acts string) *accel.Spec {
 // error for the same bad layer.
 func TestEngineInvariants(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	conv := Layer{Name: "c", Kind: Conv, InC: 16, InH: 14, InW: 14, OutC: 32, R: 3, S: 3, Pad: 1,
+	conv := Layer{Layer: network.Layer{Name: "c", Kind: Conv, InC: 16, InH: 14, InW: 14, OutC: 32, R: 3, S: 3, Pad: 1},
 		WeightDensity: 0.3, ActDensity: 0.5}
 	masked := conv
 	masked.Name = "cm"
 	masked.WeightDensity = 0
 	masked.Mask = RandomMask(32, 16*9, 0.2, rng)
-	fc := Layer{Name: "f", Kind: FC, InC: 800, InH: 1, InW: 1, OutC: 500, R: 1, S: 1, WeightDensity: 0.1, ActDensity: 0.4}
-	pool := Layer{Name: "p", Kind: Pool, InC: 16, InH: 14, InW: 14, R: 2, S: 2, Stride: 2}
+	fc := Layer{Layer: network.Layer{Name: "f", Kind: FC, InC: 800, InH: 1, InW: 1, OutC: 500, R: 1, S: 1}, WeightDensity: 0.1, ActDensity: 0.4}
+	pool := Layer{Layer: network.Layer{Name: "p", Kind: Pool, InC: 16, InH: 14, InW: 14, R: 2, S: 2, Stride: 2}}
 	modes := [][2]string{{accel.ZeroNone, accel.ZeroNone}, {accel.ZeroGate, accel.ZeroGate},
 		{accel.ZeroSkip, accel.ZeroSkip}, {accel.ZeroSkip, accel.ZeroGate}}
 	for _, df := range Dataflows() {
@@ -99,7 +100,7 @@ func TestEngineInvariants(t *testing.T) {
 func TestNegativeActivationDensityRejected(t *testing.T) {
 	for _, df := range []accel.Dataflow{accel.WS, accel.OS, accel.IS} {
 		spec := engineSpec(string(df), accel.ZeroGate, accel.ZeroGate)
-		l := Layer{Name: "fc", Kind: FC, InC: 128, InH: 1, InW: 1, OutC: 64, R: 1, S: 1, ActDensity: -0.5}
+		l := Layer{Layer: network.Layer{Name: "fc", Kind: FC, InC: 128, InH: 1, InW: 1, OutC: 64, R: 1, S: 1}, ActDensity: -0.5}
 		if r, err := SimulateLayer(spec, &l); err == nil {
 			t.Errorf("%s: density −0.5 accepted: MACs performed %d, MAC energy %g pJ", df, r.Counts.MACs, r.Energy.MAC)
 		}
@@ -110,7 +111,7 @@ func TestNegativeActivationDensityRejected(t *testing.T) {
 // excluded stalls on ws/os/is but included them on eie: the same starved FC
 // layer (0.1 GB/s) now reports MACs issued over all its cycles on both.
 func TestUtilizationOneMeaning(t *testing.T) {
-	l := Layer{Name: "fc", Kind: FC, InC: 4096, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1}
+	l := Layer{Layer: network.Layer{Name: "fc", Kind: FC, InC: 4096, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1}}
 	for _, df := range []accel.Dataflow{accel.WS, accel.EIE} {
 		spec := engineSpec(string(df), accel.ZeroNone, accel.ZeroNone)
 		spec.Memory.DRAMGBPerS = 0.1

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
 // TestErrorsNameEachContextOnce runs bad layers through every preset and
@@ -13,11 +14,11 @@ import (
 // `network "x": sim: layer "fc6": layer "fc6": …`.
 func TestErrorsNameEachContextOnce(t *testing.T) {
 	bad := []Layer{
-		{Name: "fc6", Kind: FC, InC: 64, InH: 1, InW: 1, OutC: 64, R: 1, S: 1, WeightDensity: 2},
-		{Name: "fc6", Kind: FC, InC: 64, InH: 1, InW: 1, OutC: 64, R: 1, S: 1, ActDensity: -0.5},
-		{Name: "fc6", Kind: FC, InC: 64, InH: 1, InW: 1, OutC: 64, R: 1, S: 1, IndexBits: 40},
-		{Name: "fc6", Kind: Conv, InC: 0, InH: 8, InW: 8, OutC: 4, R: 3, S: 3},
-		{Name: "fc6", Kind: Conv, InC: 3, InH: 4096, InW: 4096, OutC: 4, R: 3, S: 3, Stride: 1, WeightDensity: 0.5, ActDensity: 0.5},
+		{Layer: network.Layer{Name: "fc6", Kind: FC, InC: 64, InH: 1, InW: 1, OutC: 64, R: 1, S: 1}, WeightDensity: 2},
+		{Layer: network.Layer{Name: "fc6", Kind: FC, InC: 64, InH: 1, InW: 1, OutC: 64, R: 1, S: 1}, ActDensity: -0.5},
+		{Layer: network.Layer{Name: "fc6", Kind: FC, InC: 64, InH: 1, InW: 1, OutC: 64, R: 1, S: 1}, IndexBits: 40},
+		{Layer: network.Layer{Name: "fc6", Kind: Conv, InC: 0, InH: 8, InW: 8, OutC: 4, R: 3, S: 3}},
+		{Layer: network.Layer{Name: "fc6", Kind: Conv, InC: 3, InH: 4096, InW: 4096, OutC: 4, R: 3, S: 3, Stride: 1}, WeightDensity: 0.5, ActDensity: 0.5},
 	}
 	seen := 0
 	for _, spec := range accel.Presets() {

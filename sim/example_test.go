@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/sim"
 )
 
@@ -28,7 +29,7 @@ func ExampleSimulate() {
 		Energy:   accel.EnergyTable{MACPJ: 0.23},
 	}
 	w := &sim.Workload{Name: "gemm", Layers: []sim.Layer{
-		{Name: "gemm", Kind: sim.Conv, InC: 256, InH: 16, InW: 16, OutC: 128, R: 1, S: 1},
+		{Layer: network.Layer{Name: "gemm", Kind: sim.Conv, InC: 256, InH: 16, InW: 16, OutC: 128, R: 1, S: 1}},
 	}}
 	res, err := sim.Simulate(spec, w)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
 // TestEIEUsesMeasuredActivations: with an activation mask, eie walks the
@@ -42,7 +43,7 @@ func TestEIEUsesMeasuredActivations(t *testing.T) {
 // performs no MAC and broadcasts nothing on an activation-skipping EIE,
 // whatever its weights; the same layer with a dense input does the work.
 func TestEIEConvMeasuredZeros(t *testing.T) {
-	l := Layer{Name: "c", Kind: Conv, InC: 8, InH: 10, InW: 10, OutC: 16, R: 3, S: 3, Pad: 1, WeightDensity: 0.5}
+	l := Layer{Layer: network.Layer{Name: "c", Kind: Conv, InC: 8, InH: 10, InW: 10, OutC: 16, R: 3, S: 3, Pad: 1}, WeightDensity: 0.5}
 	l = withMask(l, 2)
 	spec := eieSpec(8)
 	spec.Sparsity.Activations = accel.ZeroSkip

@@ -5,9 +5,10 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
-var fc6 = Layer{Name: "fc6", Kind: FC, InC: 9216, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1}
+var fc6 = Layer{Layer: network.Layer{Name: "fc6", Kind: FC, InC: 9216, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1}}
 
 // TestDRAMHandDerived checks traffic, SRAM words and stalls of fc6
 // (9216→4096, 8-bit) on the 32×32 test spec (25.6 B/cycle) against
@@ -238,7 +239,7 @@ func TestIfmapPass(t *testing.T) {
 		want int64
 	}{
 		// one tap: the unique input, a quarter of it at stride 2
-		{"1x1 s2", Layer{Kind: Conv, InC: 64, InH: 56, InW: 56, OutC: 128, R: 1, S: 1, Stride: 2}, 32, 64 * 28 * 28},
+		{"1x1 s2", Layer{Layer: network.Layer{Kind: Conv, InC: 64, InH: 56, InW: 56, OutC: 128, R: 1, S: 1, Stride: 2}}, 32, 64 * 28 * 28},
 		{"fc", fc6, 32, 9216},
 		// 32 channels of one 3×3 tap per fold: every tap's window per channel
 		{"3x3 C64", vgg16().Layers[1], 32, 64 * 670 * 670},
@@ -254,7 +255,7 @@ func TestIfmapPass(t *testing.T) {
 		}
 		// the closed form for one tap per fold agrees with the fold walk
 		l := tc.l
-		ta := tapAreas{oh: l.OutH(), ow: l.OutW(), st: l.stride()}
+		ta := tapAreas{oh: l.OutH(), ow: l.OutW(), st: l.StrideOr1()}
 		_, k, _, _ := l.GEMM()
 		if got := ifmapPassFolds(&l, tc.rows, l.InC, k, ta.area); got != tc.want {
 			t.Errorf("%s fold by fold: %d, want %d", tc.name, got, tc.want)

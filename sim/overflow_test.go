@@ -5,10 +5,11 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
 // hugeLayer is a legal layer near the simulator's MAC limit.
-var hugeLayer = Layer{Name: "huge", Kind: Conv, InC: 4096, InH: 1024, InW: 1024, OutC: 4096, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}
+var hugeLayer = Layer{Layer: network.Layer{Name: "huge", Kind: Conv, InC: 4096, InH: 1024, InW: 1024, OutC: 4096, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}}
 
 // finiteResult reports whether every latency and energy of r is finite.
 func finiteResult(r LayerResult) bool {

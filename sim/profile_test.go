@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dcsim/dcsim/network"
 	"gopkg.in/yaml.v3"
 )
 
@@ -79,8 +80,8 @@ func TestParseProfileErrors(t *testing.T) {
 // density or codebook for it is an error, not accepted, shown and ignored.
 func TestApplyPoolWeights(t *testing.T) {
 	w := &Workload{Name: "n", Layers: []Layer{
-		{Name: "c1", Kind: Conv, InC: 1, InH: 8, InW: 8, OutC: 4, R: 3, S: 3, Stride: 1, Groups: 1},
-		{Name: "p1", Kind: Pool, InC: 4, InH: 6, InW: 6, OutC: 4, R: 2, S: 2, Stride: 2, Groups: 1},
+		{Layer: network.Layer{Name: "c1", Kind: Conv, InC: 1, InH: 8, InW: 8, OutC: 4, R: 3, S: 3, Stride: 1, Groups: 1}},
+		{Layer: network.Layer{Name: "p1", Kind: Pool, InC: 4, InH: 6, InW: 6, OutC: 4, R: 2, S: 2, Stride: 2, Groups: 1}},
 	}}
 	for _, c := range []struct{ yaml, want string }{
 		{"version: 1\nlayers:\n  p1: {weight_density: 0.5}\n", `x.yaml:3: layers.p1.weight_density: "p1" is a pooling layer, which has no weights`},
@@ -161,8 +162,8 @@ func ExampleParseProfile() {
 		return
 	}
 	w := &Workload{Name: "alexnet-fc", Layers: []Layer{
-		{Name: "fc6", Kind: FC, InC: 9216, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1},
-		{Name: "fc7", Kind: FC, InC: 4096, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1},
+		{Layer: network.Layer{Name: "fc6", Kind: FC, InC: 9216, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1}},
+		{Layer: network.Layer{Name: "fc7", Kind: FC, InC: 4096, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1}},
 	}}
 	if err := p.Apply(w); err != nil {
 		fmt.Println(err)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
 // This file is a register-level reference model of a rows×cols systolic
@@ -327,9 +328,9 @@ func TestReferenceModel(t *testing.T) {
 func TestReferenceLayerGroups(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	layers := []Layer{
-		{Name: "g2", Kind: Conv, InC: 4, InH: 5, InW: 4, OutC: 6, R: 3, S: 2, Pad: 1, Groups: 2},
-		{Name: "g3s2", Kind: Conv, InC: 3, InH: 7, InW: 7, OutC: 3, R: 3, S: 3, Stride: 2, Groups: 3},
-		{Name: "fc", Kind: FC, InC: 13, InH: 1, InW: 1, OutC: 9, R: 1, S: 1},
+		{Layer: network.Layer{Name: "g2", Kind: Conv, InC: 4, InH: 5, InW: 4, OutC: 6, R: 3, S: 2, Pad: 1, Groups: 2}},
+		{Layer: network.Layer{Name: "g3s2", Kind: Conv, InC: 3, InH: 7, InW: 7, OutC: 3, R: 3, S: 3, Stride: 2, Groups: 3}},
+		{Layer: network.Layer{Name: "fc", Kind: FC, InC: 13, InH: 1, InW: 1, OutC: 9, R: 1, S: 1}},
 	}
 	for _, df := range []accel.Dataflow{accel.OS, accel.WS, accel.IS} {
 		for _, l := range layers {

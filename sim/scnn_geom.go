@@ -57,8 +57,8 @@ const maxStride = 16
 func newSCNNGeom(spec *accel.Spec, l *Layer) (scnnGeom, error) {
 	a := spec.Array
 	g := scnnGeom{f: a.PEWeights, i: a.PEActivations, banks: a.AccumulatorBanks, entries: a.AccumulatorEntries,
-		rows: a.Rows, cols: a.Cols, stride: l.stride(), pad: l.Pad, r: l.R, s: l.S,
-		inH: l.InH, inW: l.InW, ho: l.OutH(), wo: l.OutW(), groups: l.groups()}
+		rows: a.Rows, cols: a.Cols, stride: l.StrideOr1(), pad: l.Pad, r: l.R, s: l.S,
+		inH: l.InH, inW: l.InW, ho: l.OutH(), wo: l.OutW(), groups: l.GroupsOr1()}
 	g.cg, g.kg = l.InC/g.groups, l.OutC/g.groups
 	if g.stride > maxStride {
 		return g, fmt.Errorf("cannot be tiled: stride %d exceeds %d", g.stride, maxStride)

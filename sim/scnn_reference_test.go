@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
 // A register-level, cycle-by-cycle model of the scnn PE, written from the
@@ -37,9 +38,9 @@ type refSCNN struct {
 func refConvSCNN(spec *accel.Spec, l *Layer) refSCNN {
 	a := spec.Array
 	F, I, A := a.PEWeights, a.PEActivations, a.AccumulatorBanks
-	s, pad := l.stride(), l.Pad
+	s, pad := l.StrideOr1(), l.Pad
 	ho, wo := l.OutH(), l.OutW()
-	G := l.groups()
+	G := l.GroupsOr1()
 	cg, kg := l.InC/G, l.OutC/G
 	// even tiles of the input plane: PE row of input row y, and its span
 	nr, nc := min(a.Rows, l.InH), min(a.Cols, l.InW)
@@ -213,8 +214,8 @@ func randomSCNNLayer(rng *rand.Rand, banks int) (*accel.Spec, *Layer) {
 		spec.Sparsity.Weights = accel.ZeroGate
 	}
 	g := 1 + rng.IntN(2)
-	l := &Layer{Name: "r", Kind: Conv, InC: g * (1 + rng.IntN(3)), InH: 3 + rng.IntN(10), InW: 3 + rng.IntN(10),
-		OutC: g * (1 + rng.IntN(6)), Stride: 1 + rng.IntN(3), Pad: rng.IntN(3), Groups: g}
+	l := &Layer{Layer: network.Layer{Name: "r", Kind: Conv, InC: g * (1 + rng.IntN(3)), InH: 3 + rng.IntN(10), InW: 3 + rng.IntN(10),
+		OutC: g * (1 + rng.IntN(6)), Stride: 1 + rng.IntN(3), Pad: rng.IntN(3), Groups: g}}
 	l.R = min(1+2*rng.IntN(3), l.InH+2*l.Pad)
 	l.S = min(1+2*rng.IntN(3), l.InW+2*l.Pad)
 	rows, cols := MaskDims(l)

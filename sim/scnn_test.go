@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
 func scnnSpec(t testing.TB, name string) *accel.Spec {
@@ -33,9 +34,9 @@ func TestSCNNStatisticalMatchesMasks(t *testing.T) {
 	spec := scnnSpec(t, "scnn")
 	rng := rand.New(rand.NewPCG(3, 4))
 	layers := []Layer{
-		{Name: "conv3_1", Kind: Conv, InC: 128, InH: 56, InW: 56, OutC: 256, R: 3, S: 3, Pad: 1},
-		{Name: "conv2", Kind: Conv, InC: 96, InH: 27, InW: 27, OutC: 256, R: 5, S: 5, Pad: 2, Groups: 2},
-		{Name: "conv1", Kind: Conv, InC: 3, InH: 227, InW: 227, OutC: 96, R: 11, S: 11, Stride: 4},
+		{Layer: network.Layer{Name: "conv3_1", Kind: Conv, InC: 128, InH: 56, InW: 56, OutC: 256, R: 3, S: 3, Pad: 1}},
+		{Layer: network.Layer{Name: "conv2", Kind: Conv, InC: 96, InH: 27, InW: 27, OutC: 256, R: 5, S: 5, Pad: 2, Groups: 2}},
+		{Layer: network.Layer{Name: "conv1", Kind: Conv, InC: 3, InH: 227, InW: 227, OutC: 96, R: 11, S: 11, Stride: 4}},
 	}
 	for _, l := range layers {
 		for _, d := range [][2]float64{{0.35, 0.5}, {0.8, 0.9}, {0.1, 0.2}} {
@@ -70,7 +71,7 @@ func TestSCNNStatisticalMatchesMasks(t *testing.T) {
 // performed, none skipped, utilisation 1.
 func TestDCNNClosedForm(t *testing.T) {
 	spec := scnnSpec(t, "dcnn")
-	l := Layer{Name: "conv1_2", Kind: Conv, InC: 64, InH: 224, InW: 224, OutC: 64, R: 3, S: 3, Pad: 1,
+	l := Layer{Layer: network.Layer{Name: "conv1_2", Kind: Conv, InC: 64, InH: 224, InW: 224, OutC: 64, R: 3, S: 3, Pad: 1},
 		WeightDensity: 0.3, ActDensity: 0.5}
 	r, err := SimulateLayer(spec, &l)
 	if err != nil {
@@ -97,7 +98,7 @@ func TestDCNNClosedForm(t *testing.T) {
 // exactly what DCNN does (MACs), and within 20 % of its cycles: the
 // Cartesian product only loses fragmentation, halos and conflicts.
 func TestSCNNDenseOperands(t *testing.T) {
-	l := Layer{Name: "conv3_1", Kind: Conv, InC: 128, InH: 56, InW: 56, OutC: 256, R: 3, S: 3, Pad: 1}
+	l := Layer{Layer: network.Layer{Name: "conv3_1", Kind: Conv, InC: 128, InH: 56, InW: 56, OutC: 256, R: 3, S: 3, Pad: 1}}
 	s, err := SimulateLayer(scnnSpec(t, "scnn"), &l)
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +124,7 @@ func TestSCNNFC(t *testing.T) {
 	spec := scnnSpec(t, "scnn")
 	spec.Memory.FilterSRAMKiB = 1 << 20 // no DRAM stall: utilisation is the array's
 	rng := rand.New(rand.NewPCG(5, 6))
-	l := Layer{Name: "fc7", Kind: FC, InC: 4096, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1,
+	l := Layer{Layer: network.Layer{Name: "fc7", Kind: FC, InC: 4096, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1},
 		WeightDensity: 0.09, ActDensity: 0.35}
 	stat, err := SimulateLayer(spec, &l)
 	if err != nil {
@@ -168,7 +169,7 @@ func TestSCNNCheckSpec(t *testing.T) {
 	}
 	s := scnnSpec(t, "scnn")
 	s.Array.AccumulatorEntries, s.Array.AccumulatorBanks = 16, 16
-	l := Layer{Name: "big", Kind: Conv, InC: 3, InH: 224, InW: 224, OutC: 8, R: 3, S: 3, Pad: 1}
+	l := Layer{Layer: network.Layer{Name: "big", Kind: Conv, InC: 3, InH: 224, InW: 224, OutC: 8, R: 3, S: 3, Pad: 1}}
 	if _, err := SimulateLayer(s, &l); err == nil {
 		t.Error("a 29×29 accumulator tile in 16 entries: no error")
 	}
@@ -215,8 +216,8 @@ func TestSCNNHalfMasked(t *testing.T) {
 	spec := scnnSpec(t, "scnn")
 	rng := rand.New(rand.NewPCG(11, 12))
 	for _, l := range []Layer{
-		{Name: "conv3_1", Kind: Conv, InC: 128, InH: 56, InW: 56, OutC: 256, R: 3, S: 3, Pad: 1, WeightDensity: 0.35, ActDensity: 0.5},
-		{Name: "conv1", Kind: Conv, InC: 3, InH: 227, InW: 227, OutC: 96, R: 11, S: 11, Stride: 4, WeightDensity: 0.84, ActDensity: 0.6},
+		{Layer: network.Layer{Name: "conv3_1", Kind: Conv, InC: 128, InH: 56, InW: 56, OutC: 256, R: 3, S: 3, Pad: 1}, WeightDensity: 0.35, ActDensity: 0.5},
+		{Layer: network.Layer{Name: "conv1", Kind: Conv, InC: 3, InH: 227, InW: 227, OutC: 96, R: 11, S: 11, Stride: 4}, WeightDensity: 0.84, ActDensity: 0.6},
 	} {
 		rows, cols := MaskDims(&l)
 		wm := RandomMask(rows, cols, l.WeightDensity, rng)

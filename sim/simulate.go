@@ -159,25 +159,12 @@ func checkSpec(spec *accel.Spec) error {
 	return nil
 }
 
-// checkLayer rejects a layer whose geometry cannot be computed.
+// checkLayer rejects a layer whose geometry cannot be computed (the
+// network description's own check), sizes beyond the simulator's limits,
+// and bad densities or masks.
 func checkLayer(l *Layer) error {
-	switch l.Kind {
-	case Conv, FC, Pool:
-	default:
-		return fmt.Errorf("kind %q: must be one of conv, fc, pool", l.Kind)
-	}
-	dims := [...]struct {
-		name string
-		v    int
-	}{{"in_channels", l.InC}, {"in_height", l.InH}, {"in_width", l.InW}, {"filter_height", l.R},
-		{"filter_width", l.S}, {"out_channels", l.OutC}}
-	for i, d := range dims {
-		if d.v <= 0 && (i < 5 || l.Kind != Pool) { // pooling has no out_channels of its own
-			return fmt.Errorf("%s: must be > 0, got %d", d.name, d.v)
-		}
-	}
-	if l.Stride < 0 || l.Pad < 0 || l.Groups < 0 {
-		return errors.New("stride, padding and groups must not be negative")
+	if err := l.CheckGeometry(); err != nil {
+		return err
 	}
 	for _, v := range [...]int{l.InC, l.InH, l.InW, l.OutC, l.R, l.S, l.Stride, l.Pad, l.Groups} {
 		if v > maxDim {
@@ -187,15 +174,7 @@ func checkLayer(l *Layer) error {
 	if err := checkDensities(l); err != nil {
 		return err
 	}
-	if l.OutH() < 1 || l.OutW() < 1 {
-		return fmt.Errorf("filter %dx%d is larger than its padded input %dx%d",
-			l.R, l.S, l.InH+2*l.Pad, l.InW+2*l.Pad)
-	}
-	g := l.groups()
-	if l.InC%g != 0 || (l.Kind != Pool && l.OutC%g != 0) {
-		return fmt.Errorf("groups %d must divide in_channels %d and out_channels %d", g, l.InC, l.OutC)
-	}
-	m, k, n, _ := l.GEMM()
+	m, k, n, g := l.GEMM()
 	if l.Kind != Pool && float64(m)*float64(k)*float64(n)*float64(g) > maxMACs {
 		return fmt.Errorf("%.3g MACs exceed the simulator's limit %.3g", float64(m)*float64(k)*float64(n)*float64(g), maxMACs)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
 // TestSimulateTotals: totals are the sums of the layers, in workload order.
@@ -88,12 +89,12 @@ func TestSimulateErrors(t *testing.T) {
 		{"no defaults", func(s *accel.Spec) { s.Memory.WordBytes = 0 }, good, "memory.word_bytes: must be > 0"},
 		{"NaN clock", func(s *accel.Spec) { s.ClockMHz = math.NaN() }, good, "clock_mhz: must be > 0"},
 		{"negative sram", func(s *accel.Spec) { s.Memory.OfmapSRAMKiB = -1 }, good, "memory.ofmap_sram_kib: must be >= 0"},
-		{"bad kind", nil, &Workload{Name: "x", Layers: []Layer{{Name: "l1", Kind: "lstm"}}}, `layer "l1": kind "lstm"`},
-		{"zero channels", nil, &Workload{Name: "x", Layers: []Layer{{Name: "c", Kind: Conv, InH: 4, InW: 4, OutC: 2, R: 1, S: 1}}},
+		{"bad kind", nil, &Workload{Name: "x", Layers: []Layer{{Layer: network.Layer{Name: "l1", Kind: "lstm"}}}}, `layer "l1": kind "lstm"`},
+		{"zero channels", nil, &Workload{Name: "x", Layers: []Layer{{Layer: network.Layer{Name: "c", Kind: Conv, InH: 4, InW: 4, OutC: 2, R: 1, S: 1}}}},
 			`layer "c": in_channels: must be > 0`},
-		{"filter too big", nil, &Workload{Name: "x", Layers: []Layer{{Name: "c", Kind: Conv, InC: 1, InH: 2, InW: 2, OutC: 2, R: 3, S: 3}}},
+		{"filter too big", nil, &Workload{Name: "x", Layers: []Layer{{Layer: network.Layer{Name: "c", Kind: Conv, InC: 1, InH: 2, InW: 2, OutC: 2, R: 3, S: 3}}}},
 			"larger than its padded input"},
-		{"groups", nil, &Workload{Name: "x", Layers: []Layer{{Name: "c", Kind: Conv, InC: 3, InH: 4, InW: 4, OutC: 4, R: 1, S: 1, Groups: 2}}},
+		{"groups", nil, &Workload{Name: "x", Layers: []Layer{{Layer: network.Layer{Name: "c", Kind: Conv, InC: 3, InH: 4, InW: 4, OutC: 4, R: 1, S: 1, Groups: 2}}}},
 			"groups 2 must divide"},
 	} {
 		spec := testSpec(accel.WS, 8, 8)
@@ -144,8 +145,8 @@ func FuzzSimulateLayer(f *testing.F) {
 		if df == "eie" {
 			return // the sparse engine has its own tests
 		}
-		l := Layer{Name: "f", Kind: Kind(kind), InC: inC, InH: inH, InW: inW, OutC: outC, R: r, S: s,
-			Stride: stride, Pad: pad, Groups: groups}
+		l := Layer{Layer: network.Layer{Name: "f", Kind: Kind(kind), InC: inC, InH: inH, InW: inW, OutC: outC, R: r, S: s,
+			Stride: stride, Pad: pad, Groups: groups}}
 		res, err := SimulateLayer(spec, &l)
 		if err != nil {
 			return

@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"testing"
+
+	"github.com/dcsim/dcsim/network"
 )
 
 // vgg16Layers is VGG-16 configuration D (the dcsim zoo's "vgg-16"; sim
@@ -12,8 +14,8 @@ func vgg16Layers() []Layer {
 	c, h := 3, 224
 	for i, blk := range []struct{ n, c int }{{2, 64}, {2, 128}, {3, 256}, {3, 512}, {3, 512}} {
 		for j := 1; j <= blk.n; j++ {
-			ls = append(ls, Layer{Name: fmt.Sprintf("conv%d_%d", i+1, j), Kind: Conv, InC: c, InH: h, InW: h,
-				OutC: blk.c, R: 3, S: 3, Pad: 1})
+			ls = append(ls, Layer{Layer: network.Layer{Name: fmt.Sprintf("conv%d_%d", i+1, j), Kind: Conv, InC: c, InH: h, InW: h,
+				OutC: blk.c, R: 3, S: 3, Pad: 1}})
 			c = blk.c
 		}
 		h /= 2

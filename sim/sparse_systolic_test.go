@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
 func systolicSpec(df accel.Dataflow) *accel.Spec {
@@ -19,7 +20,7 @@ func systolicSpec(df accel.Dataflow) *accel.Spec {
 func sparseTestLayers() []Layer {
 	return []Layer{
 		fcLayer("fc", 300, 200, 0.1, 0.4, 4),
-		{Name: "conv", Kind: Conv, InC: 8, InH: 14, InW: 14, OutC: 40, R: 3, S: 3, Pad: 1,
+		{Layer: network.Layer{Name: "conv", Kind: Conv, InC: 8, InH: 14, InW: 14, OutC: 40, R: 3, S: 3, Pad: 1},
 			WeightDensity: 0.3, ActDensity: 0.5, IndexBits: 4},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
 // refetchConv is the review's IS case: a 3×3 conv with a 1,179,648-weight
@@ -11,7 +12,7 @@ import (
 // weight density. On a 32×32 IS array it has ceil(196/32) = 7 column folds,
 // so a filter that does not fit is fetched 7 times.
 func refetchConv() Layer {
-	return Layer{Name: "conv", Kind: Conv, InC: 256, InH: 14, InW: 14, OutC: 512, R: 3, S: 3, Pad: 1,
+	return Layer{Layer: network.Layer{Name: "conv", Kind: Conv, InC: 256, InH: 14, InW: 14, OutC: 512, R: 3, S: 3, Pad: 1},
 		WeightDensity: 0.1}
 }
 
@@ -104,7 +105,7 @@ func mustSimulate(t *testing.T, spec *accel.Spec, l *Layer) LayerResult {
 // convolution (ResNet-18's shortcut) charged its whole input from DRAM: it
 // reads a quarter of it, and the systolic model fetches only that.
 func TestStridedInputRead(t *testing.T) {
-	l := Layer{Name: "down", Kind: Conv, InC: 64, InH: 56, InW: 56, OutC: 128, R: 1, S: 1, Stride: 2}
+	l := Layer{Layer: network.Layer{Name: "down", Kind: Conv, InC: 64, InH: 56, InW: 56, OutC: 128, R: 1, S: 1, Stride: 2}}
 	if got, want := l.InputRead(), int64(64*28*28); got != want {
 		t.Errorf("InputRead %d, want %d (every other row and column)", got, want)
 	}

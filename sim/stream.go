@@ -18,9 +18,9 @@ package sim
 // range's rows and columns of taps span (exact for a single tap, a run of
 // taps in one filter row, or whole filter rows).
 func ifmapPass(l *Layer, rows int) int64 {
-	cg := l.InC / l.groups()
+	cg := l.InC / l.GroupsOr1()
 	_, k, _, _ := l.GEMM()
-	ta := tapAreas{oh: l.OutH(), ow: l.OutW(), st: l.stride()}
+	ta := tapAreas{oh: l.OutH(), ow: l.OutW(), st: l.StrideOr1()}
 	tapArea := ta.area
 	if cg%rows == 0 {
 		// every fold holds rows channels of one tap: each channel reads

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
 // TestSCALESimGolden compares with SCALE-Sim v2's own regression outputs:
@@ -17,7 +18,7 @@ import (
 func TestSCALESimGolden(t *testing.T) {
 	// A 1×1 convolution on a 16×16×256 input with 128 filters is the GEMM
 	// M = 256, K = 256, N = 128.
-	l := Layer{Name: "Test 1", Kind: Conv, InC: 256, InH: 16, InW: 16, OutC: 128, R: 1, S: 1}
+	l := Layer{Layer: network.Layer{Name: "Test 1", Kind: Conv, InC: 256, InH: 16, InW: 16, OutC: 128, R: 1, S: 1}}
 	for _, tc := range []struct {
 		df        accel.Dataflow
 		scalesim  Cycles
@@ -41,7 +42,7 @@ func TestSCALESimGolden(t *testing.T) {
 // TestClosedForms checks the fold geometry and cycles of hand-derived cases.
 func TestClosedForms(t *testing.T) {
 	conv1 := alexNet().Layers[0] // M = 55·55 = 3025, K = 363, N = 96
-	fc6 := Layer{Name: "fc6", Kind: FC, InC: 9216, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1}
+	fc6 := Layer{Layer: network.Layer{Name: "fc6", Kind: FC, InC: 9216, InH: 1, InW: 1, OutC: 4096, R: 1, S: 1}}
 	for _, tc := range []struct {
 		df                 accel.Dataflow
 		l                  Layer

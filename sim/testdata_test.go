@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 )
 
 // testSpec is a fully specified accelerator built in Go (no loader, no
@@ -46,17 +47,17 @@ func (b *chain) add(l Layer) *chain {
 }
 
 func (b *chain) conv(name string, outC, k, stride, pad, groups int) *chain {
-	return b.add(Layer{Name: name, Kind: Conv, InC: b.c, InH: b.h, InW: b.w, OutC: outC,
-		R: k, S: k, Stride: stride, Pad: pad, Groups: groups})
+	return b.add(Layer{Layer: network.Layer{Name: name, Kind: Conv, InC: b.c, InH: b.h, InW: b.w, OutC: outC,
+		R: k, S: k, Stride: stride, Pad: pad, Groups: groups}})
 }
 
 func (b *chain) pool(name string, k, stride int) *chain {
-	return b.add(Layer{Name: name, Kind: Pool, InC: b.c, InH: b.h, InW: b.w, OutC: b.c,
-		R: k, S: k, Stride: stride})
+	return b.add(Layer{Layer: network.Layer{Name: name, Kind: Pool, InC: b.c, InH: b.h, InW: b.w, OutC: b.c,
+		R: k, S: k, Stride: stride}})
 }
 
 func (b *chain) fc(name string, out int) *chain {
-	return b.add(Layer{Name: name, Kind: FC, InC: b.c * b.h * b.w, InH: 1, InW: 1, OutC: out, R: 1, S: 1})
+	return b.add(Layer{Layer: network.Layer{Name: name, Kind: FC, InC: b.c * b.h * b.w, InH: 1, InW: 1, OutC: out, R: 1, S: 1}})
 }
 
 // alexNet is Caffe's AlexNet: 3@227×227; conv1 96 11×11 s4; conv2 256 5×5

@@ -1,45 +1,40 @@
 package sim
 
-import "math/bits"
+import (
+	"math/bits"
 
-// Kind is a layer kind as the simulator sees it.
-type Kind string
+	"github.com/dcsim/dcsim/network"
+)
+
+// Kind is a layer kind: the network description's.
+type Kind = network.Kind
 
 // Layer kinds.
 const (
-	Conv Kind = "conv"
-	FC   Kind = "fc"
-	Pool Kind = "pool"
+	Conv = network.Conv
+	FC   = network.FC
+	Pool = network.Pool
 )
 
 // Workload is a network as the simulator sees it: layer geometry plus the
-// compression each layer carries. The command layer builds it from nn shapes,
-// a SCALE-Sim CSV, a compression profile or a model file; sim never imports
-// those packages.
+// compression each layer carries. internal/workload builds it from a
+// network description (the zoo, a SCALE-Sim CSV, an ONNX or model file); a
+// compression profile may then set densities. sim never imports nn, pruning
+// or clustering.
 type Workload struct {
 	Name   string
 	Layers []Layer
 }
 
-// Layer is one layer of a workload. Geometry follows nn.Shape: a conv reads
-// InC×InH×InW and has OutC filters of R×S×(InC/Groups); an FC layer has
-// InH = InW = R = S = 1. Lowered to a GEMM (im2col), each group is an
-// (OutH·OutW) × (R·S·InC/Groups) by (R·S·InC/Groups) × (OutC/Groups) product.
+// Layer is one layer of a workload: its geometry, the network
+// description's (network.Layer: a conv reads InC×InH×InW and has OutC
+// filters of R×S×(InC/Groups); an FC layer has InH = InW = R = S = 1), and
+// the compression the simulator models. Lowered to a GEMM (im2col), each
+// group is an (OutH·OutW) × (R·S·InC/Groups) by (R·S·InC/Groups) ×
+// (OutC/Groups) product. The simulator does not read the embedded layer's
+// Values (real weights); their mask reaches it as Mask.
 type Layer struct {
-	Name   string
-	Kind   Kind
-	InC    int
-	InH    int
-	InW    int
-	OutC   int
-	R      int
-	S      int
-	Stride int // zero means 1
-	Pad    int
-	Groups int // zero means 1
-	// Ceil rounds output sizes up (SCALE-Sim topologies):
-	// OutH = ceil((InH + 2·Pad − R)/Stride) + 1.
-	Ceil bool
+	network.Layer
 
 	// WeightDensity is the fraction of non-zero weights in (0,1]; zero means
 	// dense (1).
@@ -130,59 +125,12 @@ func (m *Mask) Set(r, c int) {
 	m.Bits[i>>6] |= 1 << (uint(i) & 63)
 }
 
-// stride returns the stride, 1 when unset.
-func (l *Layer) stride() int {
-	if l.Stride <= 0 {
-		return 1
-	}
-	return l.Stride
-}
-
-// groups returns the group count, 1 when unset.
-func (l *Layer) groups() int {
-	if l.Groups <= 0 {
-		return 1
-	}
-	return l.Groups
-}
-
-// OutH is floor((InH + 2·Pad − R)/Stride) + 1 (the ceiling when Ceil is set).
-func (l *Layer) OutH() int { return outSide(l.InH+2*l.Pad-l.R, l.stride(), l.Ceil) }
-
-// OutW is floor((InW + 2·Pad − S)/Stride) + 1 (the ceiling when Ceil is set).
-func (l *Layer) OutW() int { return outSide(l.InW+2*l.Pad-l.S, l.stride(), l.Ceil) }
-
-func outSide(span, stride int, ceil bool) int {
-	if ceil {
-		return (span+stride-1)/stride + 1
-	}
-	return span/stride + 1
-}
-
 // GEMM returns the per-group GEMM dimensions of the layer lowered by im2col:
 // M = OutH·OutW output pixels, K = R·S·InC/Groups reduction length,
 // N = OutC/Groups filters; groups is the number of such GEMMs.
 func (l *Layer) GEMM() (m, k, n, groups int) {
-	g := l.groups()
+	g := l.GroupsOr1()
 	return l.OutH() * l.OutW(), l.R * l.S * l.InC / g, l.OutC / g, g
-}
-
-// Weights is OutC·(InC/Groups)·R·S; zero for pooling.
-func (l *Layer) Weights() int64 {
-	if l.Kind == Pool {
-		return 0
-	}
-	_, k, n, g := l.GEMM()
-	return int64(k) * int64(n) * int64(g)
-}
-
-// MACs is the dense multiply-accumulate count at batch 1.
-func (l *Layer) MACs() int64 {
-	if l.Kind == Pool {
-		return 0
-	}
-	m, k, n, g := l.GEMM()
-	return int64(m) * int64(k) * int64(n) * int64(g)
 }
 
 // Density returns the weight density: the mask's when present, else
@@ -224,8 +172,8 @@ func (m *Mask) Density() float64 {
 // convolution, ResNet's shortcut, reads a quarter of its input), so memory
 // models fetch only what the layer uses.
 func (l *Layer) InputRead() int64 {
-	rows := touched(l.InH, l.OutH(), l.R, l.stride(), l.Pad)
-	cols := touched(l.InW, l.OutW(), l.S, l.stride(), l.Pad)
+	rows := touched(l.InH, l.OutH(), l.R, l.StrideOr1(), l.Pad)
+	cols := touched(l.InW, l.OutW(), l.S, l.StrideOr1(), l.Pad)
 	return int64(l.InC) * int64(rows) * int64(cols)
 }
 

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/network"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -182,7 +182,7 @@ func TestTableWidth(t *testing.T) {
 		t.Fatalf("no presets: %v", err)
 	}
 	for _, a := range presets {
-		for _, n := range nn.ZooNames() {
+		for _, n := range network.ZooNames() {
 			for _, v := range []string{"perf", "energy", "memory"} {
 				out, errs, code := run(t, "simulate", "--accel", a, "--network", n, "--view", v)
 				if code != 0 {
@@ -220,7 +220,7 @@ func TestHelpWidth(t *testing.T) {
 			t.Fatalf("%s --help: exit %d, %s", c, code, errs)
 		}
 		checkWidth(t, c+" --help", out)
-		for _, n := range nn.ZooNames() {
+		for _, n := range network.ZooNames() {
 			if c == "simulate" && !strings.Contains(out, n) {
 				t.Errorf("simulate --help does not list %s:\n%s", n, out)
 			}

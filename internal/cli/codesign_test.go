@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -13,7 +14,7 @@ import (
 // command tests.
 func codesignModel(t *testing.T) string {
 	t.Helper()
-	a, err := nn.Zoo("lenet-5")
+	a, err := network.Zoo("lenet-5")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/dcsim/dcsim/nn"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/onnx"
 	"github.com/spf13/cobra"
 )
@@ -41,12 +41,12 @@ reads it back to the same layers.`,
 }
 
 func runNetworkExport(e *env, name, out string) error {
-	var arch nn.Arch
+	var arch network.Network
 	var err error
 	if strings.ToLower(filepath.Ext(name)) == ".csv" {
-		arch, err = nn.LoadTopology(name)
+		arch, err = network.LoadTopology(name)
 	} else {
-		arch, err = nn.Zoo(name)
+		arch, err = network.Zoo(name)
 	}
 	if err != nil {
 		return err
@@ -54,7 +54,7 @@ func runNetworkExport(e *env, name, out string) error {
 	if out == "" {
 		out = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name)) + ".onnx"
 	}
-	data, err := onnx.Marshal(arch, nil, map[string]string{"source": "dcsim network export"})
+	data, err := onnx.Marshal(arch, map[string]string{"source": "dcsim network export"})
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}

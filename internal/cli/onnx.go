@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/dcsim/dcsim/clustering"
 	"github.com/dcsim/dcsim/internal/workload"
 
 	"github.com/dcsim/dcsim/nn"
@@ -24,15 +23,7 @@ func onnxNetwork(path string) (*nn.Model, *sim.Workload, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	w := workload.FromArch(net.Arch)
-	for i, l := range net.Layers {
-		if l.Param != nil && l.Param.Mask != nil {
-			w.Layers[i].Mask = workload.Mask(l.Param)
-		}
-		if l.Clusters > 0 {
-			w.Layers[i].IndexBits = clustering.IndexBits(l.Clusters)
-		}
-	}
+	w := workload.Of(net.Arch)
 	m, err := net.Model()
 	if err != nil {
 		m = nil // simulated layer by layer; not trainable

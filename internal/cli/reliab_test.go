@@ -20,6 +20,7 @@ import (
 
 	"github.com/dcsim/dcsim/accel"
 	"github.com/dcsim/dcsim/internal/sweep"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -95,7 +96,7 @@ func newFixtures(t *testing.T) *fixtures {
 	t.Helper()
 	fx := &fixtures{dir: t.TempDir()}
 	save := func(name, arch string, edit func(*nn.Model)) string {
-		a, err := nn.Zoo(arch)
+		a, err := network.Zoo(arch)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -267,7 +268,7 @@ func TestReliabilityBadInput(t *testing.T) {
 		return p
 	}
 	var many strings.Builder
-	for i := 0; i <= nn.MaxTopologyLayers; i++ {
+	for i := 0; i <= network.MaxTopologyLayers; i++ {
 		fmt.Fprintf(&many, "l%d, 8, 8, 3, 3, 1, 4, 1,\n", i)
 	}
 	manyCSV := fx.write(t, "many.csv", many.String())

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/reports"
 	"github.com/dcsim/dcsim/sim"
@@ -51,7 +52,7 @@ Without flags it runs AlexNet on the built-in 32x32 weight-stationary array
 	}
 	cmd.Flags().StringVar(&f.accel, "accel", "", "accelerator YAML or SCALE-Sim .cfg (default: built-in systolic-32x32)")
 	cmd.Flags().StringVar(&f.network, "network", "alexnet",
-		"zoo name ("+strings.Join(nn.ZooNames(), ", ")+"), SCALE-Sim topology .csv, dcsim model .npz, or ONNX model .onnx")
+		"zoo name ("+strings.Join(network.ZooNames(), ", ")+"), SCALE-Sim topology .csv, dcsim model .npz, or ONNX model .onnx")
 	cmd.Flags().StringVar(&f.compression, "compression", "", "compression profile YAML (per-layer densities and index bits)")
 	cmd.Flags().BoolVar(&f.maskAcc, "mask-accurate", false, "draw seeded random masks at the profile's densities and simulate them exactly")
 	cmd.Flags().IntVar(&f.images, "images", defaultImages,

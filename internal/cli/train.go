@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/spf13/cobra"
 )
@@ -135,7 +136,7 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 	if err := checkOut("--out", f.out); err != nil {
 		return err
 	}
-	arch, err := nn.Zoo(f.model)
+	arch, err := network.Zoo(f.model)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dcsim/dcsim/accel"
 	"github.com/dcsim/dcsim/internal/workload"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/reports"
 )
@@ -33,7 +34,7 @@ func verifyEIE(e *env, spec *accel.Spec, m *nn.Model, format reports.Format) err
 	}
 	var checks []workload.FCCheck
 	for _, p := range m.Params() {
-		if p.Kind != nn.FC {
+		if p.Kind != network.FC {
 			continue
 		}
 		c, err := checkFC(p, fc.Array.PEs(), fc.Sparsity.RelIndexBits, workload.ReLUInput(p.Shape[1], verifyActDensity, verifySeed))

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/internal/workload"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -15,7 +16,7 @@ import (
 // shared into a 16-entry codebook without a zero entry.
 func compressedModel(t *testing.T) string {
 	t.Helper()
-	a, err := nn.Zoo("lenet-300-100")
+	a, err := network.Zoo("lenet-300-100")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/internal/workload"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/sim"
 )
@@ -32,18 +33,18 @@ func loadNetworkModel(name string) (*nn.Model, *sim.Workload, error) {
 func loadNetwork(name string) (*sim.Workload, error) {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".csv":
-		a, err := nn.LoadTopology(name)
+		a, err := network.LoadTopology(name)
 		if err != nil {
 			return nil, err
 		}
-		return workload.FromArch(a), nil
+		return workload.Of(a), nil
 	case ".npz":
 		return modelWorkload(name)
 	case ".onnx":
 		_, w, err := onnxNetwork(name)
 		return w, err
 	}
-	a, err := nn.Zoo(name)
+	a, err := network.Zoo(name)
 	if err != nil {
 		if filepath.Ext(name) != "" {
 			return nil, fmt.Errorf("--network %s: not a zoo name, and only .csv (SCALE-Sim topology) and .npz "+
@@ -51,7 +52,7 @@ func loadNetwork(name string) (*sim.Workload, error) {
 		}
 		return nil, err
 	}
-	return workload.FromArch(a), nil
+	return workload.Of(a), nil
 }
 
 // applyProfile applies a compression profile to w: densities and index bits

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/pruning"
 )
@@ -79,7 +80,7 @@ func saliency(m *nn.Model, train *nn.Dataset, s Settings) ([][]float32, error) {
 // kindMasks thresholds the saliencies of the layers of one kind at keep
 // (one threshold shared by those layers, pruning.SelectGlobal) and writes
 // their masks into masks.
-func kindMasks(ps []*nn.Param, sal [][]float32, kind nn.Kind, keep, minDensity float64, masks [][]float32) error {
+func kindMasks(ps []*nn.Param, sal [][]float32, kind network.Kind, keep, minDensity float64, masks [][]float32) error {
 	var idx []int
 	var group [][]float32
 	for i, p := range ps {
@@ -117,10 +118,10 @@ func Masks(m *nn.Model, sal [][]float32, convKeep, fcKeep, minDensity float64) (
 		minDensity = pruning.DefaultMinLayerDensity
 	}
 	masks := make([][]float32, len(ps))
-	if err := kindMasks(ps, sal, nn.Conv, convKeep, minDensity, masks); err != nil {
+	if err := kindMasks(ps, sal, network.Conv, convKeep, minDensity, masks); err != nil {
 		return nil, err
 	}
-	if err := kindMasks(ps, sal, nn.FC, fcKeep, minDensity, masks); err != nil {
+	if err := kindMasks(ps, sal, network.FC, fcKeep, minDensity, masks); err != nil {
 		return nil, err
 	}
 	return masks, nil
@@ -177,7 +178,7 @@ func ladder(m *nn.Model, sal [][]float32, s Settings) ([]Candidate, error) {
 			return nil, fmt.Errorf("global-keep %g: %w", k, err)
 		}
 		cs = append(cs, Candidate{Name: "global " + strconv.FormatFloat(k, 'g', -1, 64), Series: "global",
-			ConvKeep: kindKeep(ps, th.Masks, nn.Conv), FCKeep: kindKeep(ps, th.Masks, nn.FC), Keep: k, masks: th.Masks})
+			ConvKeep: kindKeep(ps, th.Masks, network.Conv), FCKeep: kindKeep(ps, th.Masks, network.FC), Keep: k, masks: th.Masks})
 	}
 	return cs, nil
 }
@@ -211,7 +212,7 @@ func ParseBits(text string) (Bits, error) {
 }
 
 // hasKind reports whether m has a conv or FC layer of kind k.
-func hasKind(m *nn.Model, k nn.Kind) bool {
+func hasKind(m *nn.Model, k network.Kind) bool {
 	for _, p := range m.Params() {
 		if p.Kind == k {
 			return true
@@ -224,11 +225,11 @@ func hasKind(m *nn.Model, k nn.Kind) bool {
 // FC-only network (LeNet-300-100) is searched over FC keeps only, a
 // conv-only one over conv keeps only.
 func (s Settings) forModel(m *nn.Model) Settings {
-	if !hasKind(m, nn.Conv) && !slices.Equal(s.ConvKeeps, []float64{1}) {
+	if !hasKind(m, network.Conv) && !slices.Equal(s.ConvKeeps, []float64{1}) {
 		s.logf("%s has no conv layers: the FC keep is the only axis", m.Arch.Name)
 		s.ConvKeeps = []float64{1}
 	}
-	if !hasKind(m, nn.FC) && !slices.Equal(s.FCKeeps, []float64{1}) {
+	if !hasKind(m, network.FC) && !slices.Equal(s.FCKeeps, []float64{1}) {
 		s.logf("%s has no FC layers: the conv keep is the only axis", m.Arch.Name)
 		s.FCKeeps = []float64{1}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/reports"
 )
@@ -86,7 +87,7 @@ func TestMasksHitKeepFractions(t *testing.T) {
 			s[i] = r.Float32()
 		}
 		sal = append(sal, s)
-		if p.Kind == nn.Conv {
+		if p.Kind == network.Conv {
 			nConv += len(p.W)
 		} else {
 			nFC += len(p.W)
@@ -108,7 +109,7 @@ func TestMasksHitKeepFractions(t *testing.T) {
 			if floor := int(math.Ceil(0.01 * float64(len(p.W)))); k < floor {
 				t.Errorf("%s: %d kept, below the floor %d", p.Layer, k, floor)
 			}
-			if p.Kind == nn.Conv {
+			if p.Kind == network.Conv {
 				kc += k
 			} else {
 				kf += k
@@ -544,7 +545,7 @@ func TestRunFCOnly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("retrains")
 	}
-	a, err := nn.Zoo("lenet-300-100")
+	a, err := network.Zoo("lenet-300-100")
 	if err != nil {
 		t.Fatal(err)
 	}

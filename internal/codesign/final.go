@@ -6,6 +6,7 @@ import (
 
 	"github.com/dcsim/dcsim/accel"
 	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/pruning"
 	"github.com/dcsim/dcsim/sim"
@@ -62,7 +63,7 @@ func measure(m *nn.Model, spec *accel.Spec, s Settings) (Row, error) {
 	var kept, all [2]int64
 	for _, l := range layers {
 		k := 0
-		if l.Kind == nn.FC {
+		if l.Kind == network.FC {
 			k = 1
 		}
 		kept[k] += l.Kept
@@ -122,9 +123,9 @@ func retrain(dense *nn.Model, train *nn.Dataset, keep float64, c *Candidate, s S
 		p.LayerKeeps = c.LayerKeeps
 	// A network with layers of one kind only has one threshold: the
 	// separated pruning of that kind is the global one.
-	case !hasKind(dense, nn.Conv):
+	case !hasKind(dense, network.Conv):
 		p.Keep = c.FCKeep
-	case !hasKind(dense, nn.FC):
+	case !hasKind(dense, network.FC):
 		p.Keep = c.ConvKeep
 	default:
 		p.ConvKeep, p.FCKeep = c.ConvKeep, c.FCKeep

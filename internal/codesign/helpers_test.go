@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/sim"
 )
@@ -15,8 +16,7 @@ import (
 func testWorkload(m *nn.Model) *sim.Workload {
 	w := &sim.Workload{Name: m.Arch.Name}
 	for _, s := range m.Arch.Layers {
-		l := sim.Layer{Name: s.Name, Kind: sim.Kind(s.Kind), InC: s.InC, InH: s.InH, InW: s.InW, OutC: s.OutC,
-			R: s.R, S: s.S, Stride: s.StrideOr1(), Pad: s.Pad, Groups: s.GroupsOr1(), Ceil: s.Ceil}
+		l := sim.Layer{Layer: s}
 		if p := m.Param(s.Name); p != nil && p.Mask != nil {
 			rows := p.Shape[0]
 			cols := len(p.Mask) / rows
@@ -41,7 +41,7 @@ func testWorkloads(m *nn.Model) ([]*sim.Workload, error) {
 // testModel is an untrained LeNet-5 with a fixed seed.
 func testModel(t testing.TB) *nn.Model {
 	t.Helper()
-	a, err := nn.Zoo("lenet-5")
+	a, err := network.Zoo("lenet-5")
 	if err != nil {
 		t.Fatal(err)
 	}

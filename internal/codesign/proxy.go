@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -55,7 +56,7 @@ func prepare(dense *nn.Model, c *Candidate, seed int64) (*nn.Model, error) {
 	ks := map[string]int{}
 	for _, p := range m.Params() {
 		b := c.Bits.Conv
-		if p.Kind == nn.FC {
+		if p.Kind == network.FC {
 			b = c.Bits.FC
 		}
 		if b > 0 {

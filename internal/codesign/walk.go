@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/pruning"
 )
@@ -117,7 +118,7 @@ func move(dense *nn.Model, spec *accel.Spec, sal [][]float32, cur *Candidate, l 
 	}
 	c := Candidate{Name: fmt.Sprintf("walk %d %s %.3g", step, ps[l].Layer, keptOf(mask)/float64(n)), Series: "walk",
 		LayerKeeps: layerKeeps(ps, masks), Bits: cur.Bits, masks: masks}
-	c.ConvKeep, c.FCKeep = kindKeep(ps, masks, nn.Conv), kindKeep(ps, masks, nn.FC)
+	c.ConvKeep, c.FCKeep = kindKeep(ps, masks, network.Conv), kindKeep(ps, masks, network.FC)
 	m, err := prepare(dense, &c, s.Seed)
 	if err != nil {
 		return c, false, err
@@ -205,7 +206,7 @@ func layerKeeps(ps []*nn.Param, masks [][]float32) map[string]float64 {
 
 // kindKeep is the kept fraction of the weights of kind k under masks
 // (1 when the network has none).
-func kindKeep(ps []*nn.Param, masks [][]float32, k nn.Kind) float64 {
+func kindKeep(ps []*nn.Param, masks [][]float32, k network.Kind) float64 {
 	var kept, all float64
 	for l, p := range ps {
 		if p.Kind == k {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/sim"
 )
@@ -38,7 +39,7 @@ type FCCheck struct {
 // a codebook is checked with its distinct weights as the codebook (at most
 // 65536).
 func CheckEIE(p *nn.Param, pes, relBits int, x []float32) (FCCheck, error) {
-	if p.Kind != nn.FC || len(p.Shape) != 2 {
+	if p.Kind != network.FC || len(p.Shape) != 2 {
 		return FCCheck{}, fmt.Errorf("layer %s: not a fully connected layer", p.Layer)
 	}
 	rows, cols := p.Shape[0], p.Shape[1]

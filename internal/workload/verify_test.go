@@ -5,12 +5,14 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
 func fcParam(rows, cols int, density float64, codebook bool, seed uint64) *nn.Param {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	p := &nn.Param{Layer: "fc", Kind: nn.FC, Shape: []int{rows, cols}, W: make([]float32, rows*cols), Mask: make([]float32, rows*cols)}
+	p := &nn.Param{Layer: "fc", Kind: network.FC, Shape: []int{rows, cols},
+		Weights: network.Weights{W: make([]float32, rows*cols), Mask: make([]float32, rows*cols)}}
 	if codebook {
 		p.Codebook = []float32{-1.5, -0.25, 0.75, 2}
 		p.Index = make([]int32, rows*cols)

@@ -3,13 +3,14 @@ package workload
 import (
 	"testing"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
 // TestFromModel: geometry from the shapes, masks bit for bit, index bits
 // from the codebook size.
 func TestFromModel(t *testing.T) {
-	a, err := nn.Zoo("lenet-5")
+	a, err := network.Zoo("lenet-5")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func TestFromModel(t *testing.T) {
 	}
 	for i, l := range w.Layers {
 		s := a.Layers[i]
-		if l.Name != s.Name || string(l.Kind) != string(s.Kind) || l.MACs() != m.MACs(s.Name) && s.Kind != nn.Pool {
+		if l.Name != s.Name || string(l.Kind) != string(s.Kind) || l.MACs() != m.MACs(s.Name) && s.Kind != network.Pool {
 			t.Errorf("layer %d: %+v vs shape %+v", i, l, s)
 		}
 	}
@@ -47,5 +48,33 @@ func TestFromModel(t *testing.T) {
 	if w.Layers[4].IndexBits != 4 || w.Layers[0].Mask != nil || w.Layers[0].IndexBits != 0 {
 		t.Errorf("fc1 index bits %d (want 4 for 12 values); conv1 mask %v bits %d",
 			w.Layers[4].IndexBits, w.Layers[0].Mask, w.Layers[0].IndexBits)
+	}
+}
+
+// TestOf: a layer's weights give its mask and index bits (a codebook's
+// size, or the clusters a folded layer was stored as); layers without
+// weights are dense.
+func TestOf(t *testing.T) {
+	a, err := network.Zoo("lenet-300-100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dense := Of(a)
+	a.Layers[0].Values = &network.Weights{Clusters: 5} // a folded layer: no codebook, 5 stored values
+	mask := make([]float32, a.Layers[1].Weights())
+	mask[7] = 1
+	a.Layers[1].Values = &network.Weights{Mask: mask}
+	w := Of(a)
+	if w.Layers[0].IndexBits != 3 || w.Layers[0].Mask != nil {
+		t.Errorf("fc1: %d index bits (want 3 for 5 values), mask %v", w.Layers[0].IndexBits, w.Layers[0].Mask)
+	}
+	if m := w.Layers[1].Mask; m == nil || m.Rows != 100 || m.Cols != 300 || m.Count() != 1 || !m.Get(0, 7) {
+		t.Errorf("fc2 mask %+v", m)
+	}
+	for i, l := range w.Layers {
+		d := dense.Layers[i]
+		if l.Name != d.Name || l.MACs() != d.MACs() || l.MACs() != a.Layers[i].MACs() || dense.Layers[i].Mask != nil || d.IndexBits != 0 {
+			t.Errorf("layer %d: %+v vs dense %+v", i, l, d)
+		}
 	}
 }

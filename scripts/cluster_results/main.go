@@ -27,6 +27,7 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -139,7 +140,7 @@ func denseModel(log io.Writer, path, net string, train, test *nn.Dataset) (*nn.M
 		acc, _ := nn.Evaluate(m, test)
 		return m, acc, nil
 	}
-	arch, err := nn.Zoo(net)
+	arch, err := network.Zoo(net)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/pruning"
 )
@@ -189,7 +190,7 @@ func denseModel(o options, train *nn.Dataset, stderr io.Writer) (*nn.Model, erro
 		m, _, err := nn.LoadModel(o.in)
 		return m, err
 	}
-	arch, err := nn.Zoo(o.net)
+	arch, err := network.Zoo(o.net)
 	if err != nil {
 		return nil, err
 	}

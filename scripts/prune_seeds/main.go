@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/pruning"
 	"github.com/dcsim/dcsim/reports"
@@ -328,7 +329,7 @@ func denseModel(o options, seed int64, train *nn.Dataset, stderr io.Writer) (*nn
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	arch, err := nn.Zoo(o.net)
+	arch, err := network.Zoo(o.net)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/scripts/internal/proctime"
 )
@@ -42,7 +43,7 @@ func run(model string, density float64, dense bool, epochs, workers, subset int,
 	if density < 0 || density > 1 {
 		return fmt.Errorf("-density: must be in [0, 1], got %g", density)
 	}
-	arch, err := nn.Zoo(model)
+	arch, err := network.Zoo(model)
 	if err != nil {
 		return err
 	}

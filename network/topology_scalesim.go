@@ -1,4 +1,4 @@
-package nn
+package network
 
 import (
 	"fmt"
@@ -47,7 +47,7 @@ func isGEMMHeader(rec []string) bool {
 
 // topologyRecord converts one record of a conv topology (8 or 9 fields) or,
 // when the header named M, N, K, of a GEMM topology (4 fields).
-func topologyRecord(rec []string, gemm bool) (Shape, error) {
+func topologyRecord(rec []string, gemm bool) (Layer, error) {
 	switch {
 	case gemm:
 		return gemmRow(rec)
@@ -56,14 +56,14 @@ func topologyRecord(rec []string, gemm bool) (Shape, error) {
 		if row != col {
 			if _, err := strconv.Atoi(col); err != nil {
 				//lint:ignore ST1005 the message starts with the CSV column's name, "Stride width"
-				return Shape{}, fmt.Errorf("Stride width: %q is not an integer", col)
+				return Layer{}, fmt.Errorf("Stride width: %q is not an integer", col)
 			}
 			//lint:ignore ST1005 the message starts with the CSV column's name, "Stride width"
-			return Shape{}, fmt.Errorf("Stride width: %s differs from the row stride %s (dcsim models one stride)", col, row)
+			return Layer{}, fmt.Errorf("Stride width: %s differs from the row stride %s (dcsim models one stride)", col, row)
 		}
 		rec = rec[:len(topologyColumns)]
 	case len(rec) != len(topologyColumns):
-		return Shape{}, fmt.Errorf("expected %d fields (%s[, Stride width]), got %d; a GEMM topology starts with the header row %s",
+		return Layer{}, fmt.Errorf("expected %d fields (%s[, Stride width]), got %d; a GEMM topology starts with the header row %s",
 			len(topologyColumns), strings.Join(topologyColumns, ", "), len(rec), strings.Join(gemmColumns, ", "))
 	}
 	s, err := topologyRow(rec)
@@ -77,28 +77,28 @@ func topologyRecord(rec []string, gemm bool) (Shape, error) {
 }
 
 // gemmRow converts "name, M, N, K" to the layer SCALE-Sim builds from it.
-func gemmRow(rec []string) (Shape, error) {
+func gemmRow(rec []string) (Layer, error) {
 	if len(rec) != len(gemmColumns) {
-		return Shape{}, fmt.Errorf("expected %d fields (%s) in a GEMM topology, got %d",
+		return Layer{}, fmt.Errorf("expected %d fields (%s) in a GEMM topology, got %d",
 			len(gemmColumns), strings.Join(gemmColumns, ", "), len(rec))
 	}
 	name := strings.TrimSpace(rec[0])
 	if name == "" {
-		return Shape{}, fmt.Errorf("%s: empty", gemmColumns[0])
+		return Layer{}, fmt.Errorf("%s: empty", gemmColumns[0])
 	}
 	var v [3]int
 	for i := range v {
 		n, err := strconv.Atoi(strings.TrimSpace(rec[i+1]))
 		if err != nil {
-			return Shape{}, fmt.Errorf("%s: %q is not an integer", gemmColumns[i+1], strings.TrimSpace(rec[i+1]))
+			return Layer{}, fmt.Errorf("%s: %q is not an integer", gemmColumns[i+1], strings.TrimSpace(rec[i+1]))
 		}
 		if n <= 0 {
-			return Shape{}, fmt.Errorf("%s: must be > 0, got %d", gemmColumns[i+1], n)
+			return Layer{}, fmt.Errorf("%s: must be > 0, got %d", gemmColumns[i+1], n)
 		}
 		v[i] = n
 	}
 	m, n, k := v[0], v[1], v[2]
-	s := Shape{Name: name, Kind: Conv, InC: 1, InH: m, InW: k, OutC: n, R: 1, S: k, Stride: 1, Groups: 1, Ceil: true}
+	s := Layer{Name: name, Kind: Conv, InC: 1, InH: m, InW: k, OutC: n, R: 1, S: k, Stride: 1, Groups: 1, Ceil: true}
 	if m == 1 {
 		s.Kind = FC
 	}

@@ -1,4 +1,4 @@
-package nn
+package network
 
 import (
 	"bytes"
@@ -30,7 +30,7 @@ func TestParseTopologyAlexNet(t *testing.T) {
 		{"FC8", FC, 1, 1, 4096 * 1000},
 	}
 	for _, w := range want {
-		var got *Shape
+		var got *Layer
 		for i := range a.Layers {
 			if a.Layers[i].Name == w.name {
 				got = &a.Layers[i]

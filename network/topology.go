@@ -1,4 +1,4 @@
-package nn
+package network
 
 import (
 	"bytes"
@@ -31,10 +31,10 @@ const (
 )
 
 // LoadTopology reads a SCALE-Sim topology CSV file (see ParseTopology).
-func LoadTopology(path string) (Arch, error) {
+func LoadTopology(path string) (Network, error) {
 	data, err := readLimited(path, MaxTopologyBytes, "a topology file")
 	if err != nil {
-		return Arch{}, err
+		return Network{}, err
 	}
 	return ParseTopology(data, path)
 }
@@ -49,13 +49,13 @@ func LoadTopology(path string) (Arch, error) {
 // whole input (including 1×1 on 1×1) is a fully connected layer; the others
 // are convolutions. The network is named after the file. Errors read
 // "file:line: column: what is wrong".
-func ParseTopology(data []byte, filename string) (Arch, error) {
+func ParseTopology(data []byte, filename string) (Network, error) {
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
 	r.Comment = '#'
 	name := strings.TrimSuffix(filepath.Base(filename), filepath.Ext(filename))
-	arch := Arch{Name: name}
+	arch := Network{Name: name}
 	seen := map[string]int{}
 	first := true // only the first non-empty record may be a header
 	gemm := false
@@ -67,9 +67,9 @@ func ParseTopology(data []byte, filename string) (Arch, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return Arch{}, fmt.Errorf("%s:%d: %w", filename, pe.Line, pe.Err)
+				return Network{}, fmt.Errorf("%s:%d: %w", filename, pe.Line, pe.Err)
 			}
-			return Arch{}, fmt.Errorf("%s: %w", filename, err)
+			return Network{}, fmt.Errorf("%s: %w", filename, err)
 		}
 		line, _ := r.FieldPos(0)
 		rec = stripComment(trimTrailingEmpty(rec))
@@ -85,19 +85,19 @@ func ParseTopology(data []byte, filename string) (Arch, error) {
 		}
 		s, err := topologyRecord(rec, gemm)
 		if err != nil {
-			return Arch{}, fmt.Errorf("%s:%d: %w", filename, line, err)
+			return Network{}, fmt.Errorf("%s:%d: %w", filename, line, err)
 		}
 		if prev, ok := seen[s.Name]; ok {
-			return Arch{}, fmt.Errorf("%s:%d: Layer name: %q already defined on line %d", filename, line, s.Name, prev)
+			return Network{}, fmt.Errorf("%s:%d: Layer name: %q already defined on line %d", filename, line, s.Name, prev)
 		}
 		seen[s.Name] = line
 		if len(arch.Layers) == MaxTopologyLayers {
-			return Arch{}, fmt.Errorf("%s:%d: more than %d layers, the limit of a topology file", filename, line, MaxTopologyLayers)
+			return Network{}, fmt.Errorf("%s:%d: more than %d layers, the limit of a topology file", filename, line, MaxTopologyLayers)
 		}
 		arch.Layers = append(arch.Layers, s)
 	}
 	if len(arch.Layers) == 0 {
-		return Arch{}, fmt.Errorf("%s:1: no layers (expected rows of: %s)", filename, strings.Join(topologyColumns, ", "))
+		return Network{}, fmt.Errorf("%s:1: no layers (expected rows of: %s)", filename, strings.Join(topologyColumns, ", "))
 	}
 	return arch, nil
 }
@@ -127,39 +127,39 @@ func isTopologyHeader(rec []string) bool {
 }
 
 // topologyRow converts one record to a layer shape.
-func topologyRow(rec []string) (Shape, error) {
+func topologyRow(rec []string) (Layer, error) {
 	if len(rec) != len(topologyColumns) {
-		return Shape{}, fmt.Errorf("expected %d fields (%s), got %d",
+		return Layer{}, fmt.Errorf("expected %d fields (%s), got %d",
 			len(topologyColumns), strings.Join(topologyColumns, ", "), len(rec))
 	}
 	name := strings.TrimSpace(rec[0])
 	if name == "" {
-		return Shape{}, fmt.Errorf("%s: empty", topologyColumns[0])
+		return Layer{}, fmt.Errorf("%s: empty", topologyColumns[0])
 	}
 	var v [7]int
 	for i := range v {
 		col := topologyColumns[i+1]
 		n, err := strconv.Atoi(strings.TrimSpace(rec[i+1]))
 		if err != nil {
-			return Shape{}, fmt.Errorf("%s: %q is not an integer", col, strings.TrimSpace(rec[i+1]))
+			return Layer{}, fmt.Errorf("%s: %q is not an integer", col, strings.TrimSpace(rec[i+1]))
 		}
 		if n <= 0 {
-			return Shape{}, fmt.Errorf("%s: must be > 0, got %d", col, n)
+			return Layer{}, fmt.Errorf("%s: must be > 0, got %d", col, n)
 		}
 		if n > MaxTopologyDim {
-			return Shape{}, fmt.Errorf("%s: %d exceeds the limit %d", col, n, MaxTopologyDim)
+			return Layer{}, fmt.Errorf("%s: %d exceeds the limit %d", col, n, MaxTopologyDim)
 		}
 		v[i] = n
 	}
 	h, w, r, s, c, k, stride := v[0], v[1], v[2], v[3], v[4], v[5], v[6]
 	if r > h || s > w {
-		return Shape{}, fmt.Errorf("%s: filter %dx%d is larger than its input %dx%d", topologyColumns[3], r, s, h, w)
+		return Layer{}, fmt.Errorf("%s: filter %dx%d is larger than its input %dx%d", topologyColumns[3], r, s, h, w)
 	}
 	if macs := float64(outSide(h-r, stride, true)) * float64(outSide(w-s, stride, true)) * float64(r) * float64(s) *
 		float64(c) * float64(k); macs > MaxTopologyMACs {
-		return Shape{}, fmt.Errorf("%s: layer of %.3g MACs exceeds the limit %.3g", topologyColumns[6], macs, float64(MaxTopologyMACs))
+		return Layer{}, fmt.Errorf("%s: layer of %.3g MACs exceeds the limit %.3g", topologyColumns[6], macs, float64(MaxTopologyMACs))
 	}
-	shape := Shape{Name: name, Kind: Conv, InC: c, InH: h, InW: w, OutC: k, R: r, S: s,
+	shape := Layer{Name: name, Kind: Conv, InC: c, InH: h, InW: w, OutC: k, R: r, S: s,
 		Stride: stride, Groups: 1, Ceil: true}
 	if r == h && s == w {
 		shape.Kind = FC
@@ -167,11 +167,11 @@ func topologyRow(rec []string) (Shape, error) {
 	return shape, nil
 }
 
-// WriteTopology writes an Arch as a SCALE-Sim topology CSV (conv and FC
+// WriteTopology writes a Network as a SCALE-Sim topology CSV (conv and FC
 // layers only; padding is folded into the IFMAP size, pooling is dropped, as
 // SCALE-Sim has no pooling layers). Grouped convolutions cannot be expressed
 // and are an error.
-func WriteTopology(w io.Writer, a Arch) error {
+func WriteTopology(w io.Writer, a Network) error {
 	if _, err := fmt.Fprintln(w, strings.Join(topologyColumns, ", ")+","); err != nil {
 		return err
 	}
