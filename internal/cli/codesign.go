@@ -54,14 +54,16 @@ func newCodesign(e *env) *cobra.Command {
 		Use:   "codesign",
 		Short: "Simulator-guided conv/FC-separated pruning with a Pareto table",
 		Long: `codesign enumerates pruning candidates (conv keep × FC keep, optionally × codebook
-bits), derives each one's masks from one saliency pass over the trained model,
-simulates it on the accelerator with those exact masks and estimates its
-accuracy with a short masked fine-tune on training images (the proxy). It keeps
-the Pareto front over (accuracy, latency, energy, parameters) and chooses the
-candidate with the lowest --objective among those within --max-drop of dense
-accuracy that meet every budget given (budgets combine: all must hold). The
-chosen candidate is then retrained and clustered for real, next to global-
-threshold pruning at the same number of kept weights; all are simulated.
+bits, and with --search walk per-layer moves), derives each one's masks from one
+saliency pass over the trained model, simulates it on the accelerator with those
+exact masks and measured activations, and estimates its accuracy with a short
+masked fine-tune (the proxy) measured on test images held out for the choice.
+A candidate is admissible when it keeps at least --min-keep of the weights, its
+proxy accuracy is within --max-drop of global-threshold pruning with as many
+weights (the --global-keep ladder), and it meets every budget given (budgets
+combine: all must hold); the one with the lowest --objective is chosen. It is then
+retrained and clustered for real, next to global-threshold pruning at the same
+number of kept weights, and all are measured on the test images not held out.
 A budget no candidate meets is an error naming the closest candidate.`,
 		Example: `  dcsim codesign --in out/lenet5.npz --accel configs/accelerators/eie.yaml
   dcsim codesign --in out/lenet5.npz --accel configs/accelerators/eie.yaml --max-latency-us 20 \
