@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dcsim/dcsim/accel"
@@ -46,6 +48,9 @@ func walk(dense *nn.Model, spec *accel.Spec, sal [][]float32, cs []Candidate, da
 	}
 	ps := dense.Params()
 	tried := 0
+	// A move an earlier step already tried (the same mask in every layer)
+	// is not proxied again: its first candidate stands for it.
+	seen := map[string]int{}
 	for step := 1; step <= s.WalkSteps; step++ {
 		var moves []Candidate
 		for l := range ps {
@@ -56,16 +61,22 @@ func walk(dense *nn.Model, spec *accel.Spec, sal [][]float32, cs []Candidate, da
 			if !ok {
 				continue
 			}
+			key := maskKey(c.masks)
+			if i, dup := seen[key]; dup {
+				moves = append(moves, cs[i])
+				continue
+			}
 			if err := proxyAccuracy(dense, &c, data, s.ProxyTrainImages, s); err != nil {
 				return nil, err
 			}
 			if ref != nil {
 				c.Reference = ref(c.Weights)
 			}
+			seen[key] = len(cs)
+			cs = append(cs, c)
 			moves = append(moves, c)
+			tried++
 		}
-		tried += len(moves)
-		cs = append(cs, moves...)
 		next := bestMove(&cur, moves, 1/float64(data.val.N), s)
 		if next < 0 {
 			s.logf("walk: step %d: no admissible move lowers the %s", step, s.Objective)
@@ -74,7 +85,7 @@ func walk(dense *nn.Model, spec *accel.Spec, sal [][]float32, cs []Candidate, da
 		cur = moves[next]
 		s.logf("walk: step %d: %s (proxy accuracy %.2f%%, latency %.4g µs)", step, cur.Name, 100*cur.Accuracy, cur.LatencyUS)
 	}
-	s.logf("walk: %d moves tried from %s in %.1f s", tried, cs[from].Name, time.Since(start).Seconds())
+	s.logf("walk: %d moves proxied from %s in %.1f s", tried, cs[from].Name, time.Since(start).Seconds())
 	return cs, nil
 }
 
@@ -182,6 +193,18 @@ func bestMove(cur *Candidate, moves []Candidate, floor float64, s Settings) int 
 		}
 	}
 	return best
+}
+
+// maskKey identifies a candidate's masks: its kept count per layer, which
+// for masks that keep each layer's most salient weights (as every walk
+// move's do) determines them.
+func maskKey(masks [][]float32) string {
+	var b strings.Builder
+	for _, m := range masks {
+		b.WriteString(strconv.FormatFloat(keptOf(m), 'f', 0, 64))
+		b.WriteByte(',')
+	}
+	return b.String()
 }
 
 // keptOf counts the non-zero entries of a mask.
