@@ -122,21 +122,12 @@ func (e *engine) reluDone(pi int) bool {
 	return sl != nil && sl.direct != nil
 }
 
-// dwOverwrites reports whether param pi's backward pass writes its chunk
-// weight gradient whole (fc layers on a dense weight gradient: one product
-// per chunk), so the chunk buffer needs no clearing first.
-func (e *engine) dwOverwrites(pi int) bool {
+// batchDW reports whether param pi's weight gradient is one product over
+// the batch computed by the reduction (fc layers with a dense weight
+// gradient, see dense.go) rather than summed from per-chunk buffers.
+func (e *engine) batchDW(pi int) bool {
 	sl := e.sp[pi]
 	return e.m.params[pi].Kind == FC && (sl == nil || !sl.frozen)
-}
-
-// weightGrad returns the gradient the optimiser applied last for param pi:
-// the compact sum of a frozen sparse layer, else Param.Grad.
-func (e *engine) weightGrad(pi int) []float32 {
-	if sl := e.sp[pi]; sl != nil && sl.frozen {
-		return e.gsum[pi]
-	}
-	return e.m.params[pi].Grad
 }
 
 // fcForwardSparse is fcForward with W as CSR: yᵀ[o] = b[o] + Σ w·xᵀ[i].
@@ -157,26 +148,24 @@ func fcForwardSparse(l *netLayer, sl *sparseLayer, x, y, xt, t2 []float32, n int
 }
 
 // fcBackwardSparse is fcBackward with the sparse plan: the weight gradient
-// only at the non-zeros (frozen; dw is compact) or dense (splicing), the
-// input gradient dxᵀ[i] = Σ w·dyᵀ[o] over W's column i.
-func fcBackwardSparse(l *netLayer, sl *sparseLayer, x, dy, dx, xt, dw, db, t1, t2 []float32, n int) {
+// only at the non-zeros (frozen; dw is compact, per chunk) or dense over the
+// batch (splicing; computed by the reduction from bdy, as for fcBackward),
+// the input gradient dxᵀ[i] = Σ w·dyᵀ[o] over W's column i.
+func fcBackwardSparse(l *netLayer, sl *sparseLayer, dy, dx, xt, dw, db, bdy []float32, ldb int, t2 []float32, n int) {
 	in, out := l.in, l.out
-	dyt := t1[:out*n]
-	transpose(dyt, dy, n, out)
+	transposeTo(bdy, ldb, dy, n, out)
 	for o := 0; o < out; o++ {
-		db[o] += sum8(dyt[o*n : (o+1)*n])
+		db[o] += sum8(bdy[o*ldb : o*ldb+n])
 	}
 	if sl.frozen {
-		sl.fwd.sddmm(dyt, n, xt[:in*n], n, n, dw)
-	} else {
-		gemmSet(out, in, n, dyt, n, x, in, dw, in) // see engine.dwOverwrites
+		sl.fwd.sddmm(bdy, ldb, xt[:in*n], n, n, dw)
 	}
 	if dx == nil {
 		return
 	}
 	dxt := t2[:in*n]
 	clear(dxt)
-	sl.bwd.spmm(dyt, n, dxt, n, n)
+	sl.bwd.spmm(bdy, ldb, dxt, n, n)
 	transpose(dx, dxt, in, n)
 }
 

@@ -35,7 +35,7 @@ func TestSparseProducts(t *testing.T) {
 		}
 	}
 	w := randSlice(r, rows*cols)
-	for _, width := range []int{1, 5, 32, 40, 64, 96, 579} {
+	for _, width := range []int{1, 5, 16, 21, 32, 40, 64, 96, 112, 579} {
 		for _, byCol := range []bool{false, true} {
 			s := newSparse(keep, rows, cols, byCol)
 			for t, i := range s.pos {
