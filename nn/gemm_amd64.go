@@ -228,6 +228,24 @@ func spDotAsm(idx []int32, src []float32, ld int, row []float32, out []float32) 
 }
 
 //go:noescape
+func finiteKernel(v *float32, n int, acc *float32)
+
+// finiteVec reports whether the first 8·⌊len(v)/8⌋ values are finite, on the
+// kernel; done is false (nothing checked) without the AVX2 kernels.
+func finiteVec(v []float32) (ok, done bool) {
+	if !useAsm {
+		return false, false
+	}
+	n := len(v) &^ 7
+	if n == 0 {
+		return true, true
+	}
+	var acc [8]float32
+	finiteKernel(&v[0], n, &acc[0])
+	return acc == [8]float32{}, true
+}
+
+//go:noescape
 func reluKernel(y *float32, n int)
 
 //go:noescape

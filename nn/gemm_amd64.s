@@ -1029,3 +1029,27 @@ sp16_store:
 	VMOVUPS Y1, 32(DX)
 	VZEROUPPER
 	RET
+
+// func finiteKernel(v *float32, n int, acc *float32)
+// acc[0:8] = Σ over i < n (a multiple of 8) of v[i] − v[i], eight lanes at
+// a time: every lane is 0 exactly when every v[i] is finite (finite in
+// train.go).
+TEXT ·finiteKernel(SB), NOSPLIT, $0-24
+	MOVQ v+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ acc+16(FP), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	SHRQ $3, CX
+	JZ finite_done
+finite_loop:
+	VMOVUPS (SI), Y2
+	VSUBPS Y2, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	ADDQ $32, SI
+	DECQ CX
+	JNZ finite_loop
+finite_done:
+	VMOVUPS Y0, (DX)
+	VZEROUPPER
+	RET

@@ -266,9 +266,15 @@ func (e *engine) weightGradFinite(pi int) bool {
 }
 
 // finite reports whether every value is finite: v−v is 0 for finite v and
-// NaN otherwise, so accumulated sums decide (four of them, to shorten the
-// dependency chain).
+// NaN otherwise, so accumulated sums decide (eight lanes on the vector
+// kernel, four scalar sums elsewhere and for the tail).
 func finite(v []float32) bool {
+	if ok, done := finiteVec(v); done {
+		if !ok {
+			return false
+		}
+		v = v[len(v)&^7:]
+	}
 	var s0, s1, s2, s3 float32
 	i := 0
 	for ; i+4 <= len(v); i += 4 {
