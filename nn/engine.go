@@ -40,7 +40,6 @@ type scratch struct {
 	dact [][]float32   // gradients of act
 	col  [][]float32   // conv layers: chunk×K×P im2col matrices
 	arg  [][]int32     // pool layers: chunk×out argmax positions
-	xt   [][]float32   // sparse fc layers: the transposed input (in×chunk), kept for the weight gradient
 	dc   []*directBufs // direct sparse conv layers' buffers
 	t1   []float32     // transposes and column gradients
 	t2   []float32
@@ -71,12 +70,15 @@ type engine struct {
 	// sample, chunk c at row c·chunkSize; the chunks' act[li] point into it)
 	// and output gradients transposed, bdy[li] (l.out rows of stride ldb),
 	// for the weight gradient over the batch.
-	bx, bdy [][]float32
-	ldb     int
-	layerOf []int  // per param: its layer index
-	gradOK  []bool // per reduction block: its weight gradient is finite
-	workers int
-	pool    *workerPool
+	// bxt[li]: for fc layers on the sparse plan, the batch's inputs
+	// transposed (l.in rows of stride ldb), for the forward product and the
+	// compact weight gradient.
+	bx, bdy, bxt [][]float32
+	ldb          int
+	layerOf      []int  // per param: its layer index
+	gradOK       []bool // per reduction block: its weight gradient is finite
+	workers      int
+	pool         *workerPool
 
 	// per-call inputs
 	ds       *Dataset
@@ -124,7 +126,7 @@ func newEngine(m *Model, maxBatch, workers int) *engine {
 		if l.s.Kind == FC {
 			bx, bdy = make([]float32, e.ldb*l.in), make([]float32, l.out*e.ldb)
 		}
-		e.bx, e.bdy = append(e.bx, bx), append(e.bdy, bdy)
+		e.bx, e.bdy, e.bxt = append(e.bx, bx), append(e.bdy, bdy), append(e.bxt, nil)
 		if l.pi >= 0 {
 			e.layerOf = append(e.layerOf, len(e.bx)-1)
 		}
@@ -194,7 +196,7 @@ func (e *engine) newScratch() *scratch {
 			t = max(t, chunkSize*max(l.in, l.out))
 		}
 		s.col, s.arg = append(s.col, col), append(s.arg, arg)
-		s.xt, s.dc = append(s.xt, nil), append(s.dc, nil)
+		s.dc = append(s.dc, nil)
 	}
 	last := e.layers[len(e.layers)-1]
 	s.act = append(s.act, make([]float32, chunkSize*last.out))
@@ -302,7 +304,7 @@ func (e *engine) forward(li int, s *scratch, n int) {
 	case e.sparse(l.pi) != nil && l.s.Kind == Conv:
 		convForwardSparse(l, e.sp[l.pi], x, y, s.col[li], n)
 	case e.sparse(l.pi) != nil:
-		fcForwardSparse(l, e.sp[l.pi], x, y, s.xt[li], s.t2, n)
+		fcForwardSparse(l, e.sp[l.pi], x, y, e.bxt[li][s.lo:], e.ldb, s.t2, n)
 	case l.s.Kind == Conv:
 		convForward(l, e.eff[l.pi], x, y, s.col[li], n)
 	default:
@@ -352,7 +354,7 @@ func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
 	case e.sparse(l.pi) != nil && l.s.Kind == Conv:
 		convBackwardSparse(l, e.sp[l.pi], dy, dx, s.col[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
 	case e.sparse(l.pi) != nil:
-		fcBackwardSparse(l, e.sp[l.pi], dy, dx, s.xt[li], cg.w[l.pi], cg.b[l.pi], e.bdy[li][s.lo:], e.ldb, s.t2, n)
+		fcBackwardSparse(l, e.sp[l.pi], dy, dx, cg.b[l.pi], e.bdy[li][s.lo:], e.ldb, s.t2, n)
 	case l.s.Kind == Conv:
 		convBackward(l, e.wt[l.pi], dy, dx, s.col[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
 	default:
@@ -408,7 +410,14 @@ func (e *engine) reduceBlock(_, b int) {
 		// Compact gradient of the stored weights: sum, update those
 		// weights, and write Param.Grad at their positions.
 		g := e.gsum[blk.pi]
-		sumChunks(g, e.chunks[:e.nChunks], blk.pi, false, blk.lo, blk.hi)
+		if p.Kind == FC {
+			// Over the batch: g[t] = dyᵀ[row]·xᵀ[col] for the block's entries.
+			li := e.layerOf[blk.pi]
+			clear(g[blk.lo:blk.hi])
+			sl.fwd.sddmmRange(e.bdy[li], e.ldb, e.bxt[li], e.ldb, len(e.idx), g, blk.lo, blk.hi)
+		} else {
+			sumChunks(g, e.chunks[:e.nChunks], blk.pi, false, blk.lo, blk.hi)
+		}
 		e.gradOK[b] = finite(g[blk.lo:blk.hi])
 		pos := sl.fwd.pos[blk.lo:blk.hi]
 		if e.opt != nil {

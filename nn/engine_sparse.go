@@ -67,16 +67,16 @@ func (e *engine) enableSparse(frozen bool) {
 		}
 		e.sp[l.pi] = sl
 		if frozen {
-			for _, cg := range e.chunks {
-				cg.w[l.pi] = make([]float32, nnz)
+			if l.s.Kind != FC { // fc: one product over the batch (reduceBlock)
+				for _, cg := range e.chunks {
+					cg.w[l.pi] = make([]float32, nnz)
+				}
 			}
 			e.gsum[l.pi] = make([]float32, nnz)
 			clear(p.Grad)
 		}
 		if l.s.Kind == FC {
-			for _, s := range e.scr {
-				s.xt[li] = make([]float32, chunkSize*l.in)
-			}
+			e.bxt[li] = make([]float32, l.in*e.ldb)
 		}
 		if l.s.Kind == Conv && frozen && l.s.StrideOr1() == 1 {
 			sl.direct = newDirect(&l.s, p.Mask)
@@ -131,11 +131,13 @@ func (e *engine) batchDW(pi int) bool {
 }
 
 // fcForwardSparse is fcForward with W as CSR: yᵀ[o] = b[o] + Σ w·xᵀ[i].
-// xt keeps the transposed input for the weight gradient.
-func fcForwardSparse(l *netLayer, sl *sparseLayer, x, y, xt, t2 []float32, n int) {
+// The transposed input goes to xt (in rows of stride ldx; the caller passes
+// the chunk's column offset), where the reduction finds the whole batch's
+// for the weight gradient.
+func fcForwardSparse(l *netLayer, sl *sparseLayer, x, y, xt []float32, ldx int, t2 []float32, n int) {
 	in, out := l.in, l.out
-	xt, yt := xt[:in*n], t2[:out*n]
-	transpose(xt, x, n, in)
+	yt := t2[:out*n]
+	transposeTo(xt, ldx, x, n, in)
 	b := l.param.Bias
 	for o := 0; o < out; o++ {
 		row := yt[o*n : (o+1)*n]
@@ -143,22 +145,20 @@ func fcForwardSparse(l *netLayer, sl *sparseLayer, x, y, xt, t2 []float32, n int
 			row[j] = b[o]
 		}
 	}
-	sl.fwd.spmm(xt, n, yt, n, n)
+	sl.fwd.spmm(xt, ldx, yt, n, n)
 	transpose(y, yt, out, n)
 }
 
-// fcBackwardSparse is fcBackward with the sparse plan: the weight gradient
-// only at the non-zeros (frozen; dw is compact, per chunk) or dense over the
-// batch (splicing; computed by the reduction from bdy, as for fcBackward),
-// the input gradient dxᵀ[i] = Σ w·dyᵀ[o] over W's column i.
-func fcBackwardSparse(l *netLayer, sl *sparseLayer, dy, dx, xt, dw, db, bdy []float32, ldb int, t2 []float32, n int) {
+// fcBackwardSparse is fcBackward with the sparse plan: it stores dyᵀ into
+// bdy and accumulates db like fcBackward (the reduction computes the weight
+// gradient over the batch: only at the non-zeros when frozen, dense with
+// splicing) and computes the input gradient dxᵀ[i] = Σ w·dyᵀ[o] over W's
+// column i.
+func fcBackwardSparse(l *netLayer, sl *sparseLayer, dy, dx, db, bdy []float32, ldb int, t2 []float32, n int) {
 	in, out := l.in, l.out
 	transposeTo(bdy, ldb, dy, n, out)
 	for o := 0; o < out; o++ {
 		db[o] += sum8(bdy[o*ldb : o*ldb+n])
-	}
-	if sl.frozen {
-		sl.fwd.sddmm(bdy, ldb, xt[:in*n], n, n, dw)
 	}
 	if dx == nil {
 		return
