@@ -49,7 +49,7 @@ type scratch struct {
 
 // chunkGrad holds the gradient sums and statistics of one chunk.
 type chunkGrad struct {
-	w, b    [][]float32 // per param; w[pi] is nil when batchDW(pi)
+	w, b    [][]float32 // per param; w[pi] is nil for fc layers (see bx)
 	loss    float64
 	correct int
 	bad     string // first layer whose output was non-finite, if the loss was
@@ -66,13 +66,12 @@ type engine struct {
 	eff    [][]float32 // per param: effective weights for this step
 	sp     []*sparseLayer
 	gsum   [][]float32 // per frozen sparse param: the summed compact gradient
-	// Per fc layer li: the batch's inputs bx[li] (rows of l.in, one per
-	// sample, chunk c at row c·chunkSize; the chunks' act[li] point into it)
-	// and output gradients transposed, bdy[li] (l.out rows of stride ldb),
-	// for the weight gradient over the batch.
-	// bxt[li]: for fc layers on the sparse plan, the batch's inputs
-	// transposed (l.in rows of stride ldb), for the forward product and the
-	// compact weight gradient.
+	// Per fc layer li, what the reduction needs for the weight gradient
+	// over the whole batch: the batch's inputs bx[li] (rows of l.in, one
+	// per sample, chunk c at row c·chunkSize; the chunks' act[li] point
+	// into it), its output gradients transposed bdy[li] (l.out rows of
+	// stride ldb) and, on the sparse plan, its inputs transposed bxt[li]
+	// (l.in rows of stride ldb; also the forward product's operand).
 	bx, bdy, bxt [][]float32
 	ldb          int
 	layerOf      []int  // per param: its layer index
