@@ -166,6 +166,12 @@ func (e *engine) planBlocks() {
 		n, step := len(p.W), reduceBlockSize
 		if sl := e.sp[pi]; sl != nil && sl.frozen {
 			n = sl.fwd.nnz()
+			if p.Kind == FC {
+				// Each entry is a dot product over the batch here, not a
+				// sum of chunk values: smaller blocks, or one worker
+				// would compute a whole layer's gradient alone.
+				step = sparseFCBlockSize
+			}
 		}
 		if e.batchDW(pi) {
 			step = max(4, reduceBlockSize/p.Cols()&^3) * p.Cols()
@@ -445,8 +451,14 @@ func (e *engine) reduceBlock(_, b int) {
 }
 
 // reduceBlockSize is the number of weights per unit of the parallel
-// reduction (a multiple of 16: whole cache lines per unit).
-const reduceBlockSize = 1 << 14
+// reduction (a multiple of 16: whole cache lines per unit);
+// sparseFCBlockSize the number of stored weights per unit of a frozen
+// sparse fc layer, whose gradient the unit computes (64 multiply-adds per
+// entry at a batch of 64).
+const (
+	reduceBlockSize   = 1 << 14
+	sparseFCBlockSize = 1 << 10
+)
 
 // block is a range [lo, hi) of one parameter's weights.
 type block struct{ pi, lo, hi int }
