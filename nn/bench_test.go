@@ -97,3 +97,15 @@ func BenchmarkConvForward(b *testing.B) {
 	}
 	b.ReportMetric(2*float64(l.s.MACs()*chunkSize)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
+
+// BenchmarkTrainStepOneWorker runs the step benchmarks on one worker: the
+// compute alone, without the other core's share or any waiting for it.
+func BenchmarkTrainStepOneWorker(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		model string
+		dens  float64
+	}{{"LeNet5", "lenet-5", 0}, {"LeNet5Sparse4", "lenet-5", 0.04}, {"LeNet300", "lenet-300-100", 0}, {"LeNet300Sparse4", "lenet-300-100", 0.04}} {
+		b.Run(c.name, func(b *testing.B) { benchStepMasked(b, c.model, 64, 1, c.dens, false) })
+	}
+}

@@ -6,10 +6,15 @@ import "math"
 // form, so the chunk is the GEMM's n dimension (16 = one micro-kernel tile):
 //
 //	yᵀ[O×n] = W[O×I] · xᵀ[I×n] + bias
-//	dW[O×I] += dyᵀ[O×n] · x[n×I],   dxᵀ[I×n] = Wᵀ[I×O] · dyᵀ[O×n]
+//	dx[n×I] = dy[n×O] · W[O×I]
 //
 // Activations stay sample-major between layers; the transposes cost O(I·n)
-// against the product's O(O·I·n).
+// against the product's O(O·I·n). The weight gradient dW[O×I] = dyᵀ[O×B] ·
+// x[B×I] is one product over the whole batch of B samples, computed in row
+// blocks by the reduction (engine.reduceBlock) from the batch-wide x and dyᵀ
+// the chunks leave behind: no per-chunk gradient buffers, no chunk sum, and
+// every weight's gradient is one sum over the batch in sample order, so the
+// result does not depend on which worker ran which chunk.
 
 // fcForward computes y (n×O) from x (n×I); t1 and t2 are scratch of at least
 // n·max(I,O).
@@ -28,22 +33,19 @@ func fcForward(l *netLayer, w, x, y, t1, t2 []float32, n int) {
 	transpose(y, yt, out, n)
 }
 
-// fcBackward writes dw (not accumulated: one call per chunk), accumulates db, and writes dx (when non-nil) from dy;
-// wt is Wᵀ (I×O).
-func fcBackward(l *netLayer, wt, x, dy, dx, dw, db, t1, t2 []float32, n int) {
+// fcBackward stores dyᵀ into columns [0, n) of bdy (O rows of stride ldb;
+// the caller passes the chunk's column offset), accumulates db, and writes
+// dx (when non-nil) from dy and the effective weights w (O×I).
+func fcBackward(l *netLayer, w, dy, dx, db, bdy []float32, ldb, n int) {
 	in, out := l.in, l.out
-	dyt := t1[:out*n]
-	transpose(dyt, dy, n, out)
+	transposeTo(bdy, ldb, dy, n, out)
 	for o := 0; o < out; o++ {
-		db[o] += sum8(dyt[o*n : (o+1)*n])
+		db[o] += sum8(bdy[o*ldb : o*ldb+n])
 	}
-	gemmSet(out, in, n, dyt, n, x, in, dw, in) // the chunk's dw (see engine.dwOverwrites)
 	if dx == nil {
 		return
 	}
-	dxt := t2[:in*n]
-	gemmSet(in, n, out, wt, out, dyt, n, dxt, n)
-	transpose(dx, dxt, in, n)
+	gemmSet(n, in, out, dy, out, w, in, dx, in)
 }
 
 // softmaxCE computes, for each of the chunk's samples, the softmax

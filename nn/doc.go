@@ -13,9 +13,11 @@
 //
 // Every layer is lowered to one float32 matrix product (im2col for
 // convolutions), computed with AVX2/FMA micro-kernels on amd64 and a tiled
-// Go kernel elsewhere. A mini-batch is cut into fixed chunks of 32 samples
-// run in parallel; chunk gradients are summed in chunk order, so training is
-// bit-identical for a given seed whatever the number of workers. When Train
+// Go kernel elsewhere. A mini-batch is cut into fixed chunks of 16 samples
+// that the workers claim; conv gradients are summed in chunk order and fc
+// weight gradients are one product over the batch cut into row blocks, so
+// training is bit-identical for a given seed whatever the number of
+// workers. When Train
 // retrains a pruned model, layers whose mask density is low enough run on
 // sparse kernels instead (work proportional to the non-zeros; stride-1
 // convolutions without im2col), with results equal to the dense kernels'

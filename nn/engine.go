@@ -8,12 +8,16 @@ import (
 )
 
 // chunkSize is the number of samples one worker pushes through the network
-// at a time. A mini-batch is cut into fixed chunks whose gradients are summed
-// in chunk order, so results are bit-identical for any number of workers.
-// 32 is two widths of the GEMM micro-kernel (fc layers run with the chunk as
-// the GEMM's n dimension) and splits the default batch of 64 evenly over two
-// cores while keeping few per-chunk gradient buffers to reduce.
-const chunkSize = 32
+// at a time: the unit of work the workers claim. A mini-batch is cut into
+// fixed chunks whose conv and bias gradients are summed in chunk order (fc
+// weight gradients are one product over the batch, see dense.go), so
+// results are bit-identical for any number of workers. 16 is one width of
+// the GEMM micro-kernel (fc layers run with the chunk as the GEMM's n
+// dimension) and cuts the default batch of 64 into 4 units, so a worker the
+// OS deschedules mid-step holds up at most a quarter of the batch while the
+// other core takes the rest; only the small conv gradients are kept per
+// chunk.
+const chunkSize = 16
 
 // netLayer is one layer of the engine's plan.
 type netLayer struct {
@@ -38,15 +42,16 @@ type scratch struct {
 	dact [][]float32   // gradients of act
 	col  [][]float32   // conv layers: chunk×K×P im2col matrices
 	arg  [][]int32     // pool layers: chunk×out argmax positions
-	xt   [][]float32   // sparse fc layers: the transposed input (in×chunk), kept for the weight gradient
 	dc   []*directBufs // direct sparse conv layers' buffers
 	t1   []float32     // transposes and column gradients
 	t2   []float32
+	own  [][]float32 // act[l] as allocated, for layers whose act[l] is set per chunk
+	lo   int         // the current chunk's first sample within the batch
 }
 
 // chunkGrad holds the gradient sums and statistics of one chunk.
 type chunkGrad struct {
-	w, b    [][]float32 // per param
+	w, b    [][]float32 // per param; w[pi] is nil for fc layers (see bx)
 	loss    float64
 	correct int
 	bad     string // first layer whose output was non-finite, if the loss was
@@ -55,16 +60,26 @@ type chunkGrad struct {
 // engine runs forward and backward passes of a model over chunks, in
 // parallel across workers.
 type engine struct {
-	m       *Model
-	layers  []netLayer
-	scr     []*scratch
-	chunks  []*chunkGrad
-	wt      [][]float32 // per param: transposed effective weights (in×out)
-	eff     [][]float32 // per param: effective weights for this step
-	sp      []*sparseLayer
-	gsum    [][]float32 // per frozen sparse param: the summed compact gradient
-	workers int
-	pool    *workerPool
+	m      *Model
+	layers []netLayer
+	scr    []*scratch
+	chunks []*chunkGrad
+	wt     [][]float32 // per param: transposed effective weights (in×out)
+	eff    [][]float32 // per param: effective weights for this step
+	sp     []*sparseLayer
+	gsum   [][]float32 // per frozen sparse param: the summed compact gradient
+	// Per fc layer li, what the reduction needs for the weight gradient
+	// over the whole batch: the batch's inputs bx[li] (rows of l.in, one
+	// per sample, chunk c at row c·chunkSize; the chunks' act[li] point
+	// into it), its output gradients transposed bdy[li] (l.out rows of
+	// stride ldb) and, on the sparse plan, its inputs transposed bxt[li]
+	// (l.in rows of stride ldb; also the forward product's operand).
+	bx, bdy, bxt [][]float32
+	ldb          int
+	layerOf      []int  // per param: its layer index
+	gradOK       []bool // per reduction block: its weight gradient is finite
+	workers      int
+	pool         *workerPool
 
 	// per-call inputs
 	ds       *Dataset
@@ -106,13 +121,28 @@ func newEngine(m *Model, maxBatch, workers int) *engine {
 	for i := 0; i+1 < len(e.layers); i++ {
 		e.layers[i].maskedByPool = e.layers[i].relu && pool2x2Tiles(&e.layers[i+1].s)
 	}
+	e.ldb = nc * chunkSize
+	for _, l := range e.layers {
+		var bx, bdy []float32
+		if l.s.Kind == network.FC {
+			bx, bdy = make([]float32, e.ldb*l.in), make([]float32, l.out*e.ldb)
+		}
+		e.bx, e.bdy, e.bxt = append(e.bx, bx), append(e.bdy, bdy), append(e.bxt, nil)
+		if l.pi >= 0 {
+			e.layerOf = append(e.layerOf, len(e.bx)-1)
+		}
+	}
 	for range workers {
 		e.scr = append(e.scr, e.newScratch())
 	}
 	for range nc {
 		cg := &chunkGrad{}
 		for _, p := range m.params {
-			cg.w = append(cg.w, make([]float32, len(p.W)))
+			var w []float32
+			if p.Kind != network.FC {
+				w = make([]float32, len(p.W))
+			}
+			cg.w = append(cg.w, w)
 			cg.b = append(cg.b, make([]float32, len(p.Bias)))
 		}
 		e.chunks = append(e.chunks, cg)
@@ -129,18 +159,30 @@ func newEngine(m *Model, maxBatch, workers int) *engine {
 }
 
 // planBlocks cuts every parameter's weight gradient (the compact one of a
-// frozen sparse layer) into the units of the parallel reduction.
+// frozen sparse layer) into the units of the parallel reduction; a batch
+// weight gradient (batchDW) is cut at whole rows, a multiple of 4 (the
+// micro-kernel's height) except the last block.
 func (e *engine) planBlocks() {
 	e.blocks = e.blocks[:0]
 	for pi, p := range e.m.params {
-		n := len(p.W)
+		n, step := len(p.W), reduceBlockSize
 		if sl := e.sp[pi]; sl != nil && sl.frozen {
 			n = sl.fwd.nnz()
+			if p.Kind == network.FC {
+				// Each entry is a dot product over the batch here, not a
+				// sum of chunk values: smaller blocks, or one worker
+				// would compute a whole layer's gradient alone.
+				step = sparseFCBlockSize
+			}
 		}
-		for lo := 0; lo < n; lo += reduceBlockSize {
-			e.blocks = append(e.blocks, block{pi, lo, min(lo+reduceBlockSize, n)})
+		if e.batchDW(pi) {
+			step = max(4, reduceBlockSize/p.Cols()&^3) * p.Cols()
+		}
+		for lo := 0; lo < n; lo += step {
+			e.blocks = append(e.blocks, block{pi, lo, min(lo+step, n)})
 		}
 	}
+	e.gradOK = make([]bool, len(e.blocks))
 }
 
 func (e *engine) newScratch() *scratch {
@@ -161,12 +203,13 @@ func (e *engine) newScratch() *scratch {
 			t = max(t, chunkSize*max(l.in, l.out))
 		}
 		s.col, s.arg = append(s.col, col), append(s.arg, arg)
-		s.xt, s.dc = append(s.xt, nil), append(s.dc, nil)
+		s.dc = append(s.dc, nil)
 	}
 	last := e.layers[len(e.layers)-1]
 	s.act = append(s.act, make([]float32, chunkSize*last.out))
 	s.dact = append(s.dact, make([]float32, chunkSize*last.out))
 	s.t1, s.t2 = make([]float32, t), make([]float32, t)
+	s.own = append([][]float32(nil), s.act...)
 	return s
 }
 
@@ -182,8 +225,8 @@ func (e *engine) prepare(backward bool) {
 			continue
 		}
 		e.eff[i] = p.effective()
-		if !backward || i == 0 {
-			continue
+		if !backward || i == 0 || p.Kind == network.FC {
+			continue // fc input gradients use W itself (fcBackward)
 		}
 		if len(e.wt[i]) != len(p.W) {
 			e.wt[i] = make([]float32, len(p.W))
@@ -206,11 +249,21 @@ func (e *engine) run(ds *Dataset, idx []int, backward bool) {
 func (e *engine) runUnit(w, c int) {
 	lo := c * chunkSize
 	hi := min(lo+chunkSize, len(e.idx))
-	e.runChunk(e.scr[w], e.chunks[c], e.idx[lo:hi])
+	e.runChunk(e.scr[w], e.chunks[c], lo, e.idx[lo:hi])
 }
 
-func (e *engine) runChunk(s *scratch, cg *chunkGrad, idx []int) {
+// runChunk pushes the samples idx, which start at sample lo of the batch,
+// through the network with scratch s, and back into cg when backward.
+func (e *engine) runChunk(s *scratch, cg *chunkGrad, lo int, idx []int) {
 	n, sz := len(idx), e.ds.sampleSize()
+	s.lo = lo
+	for li, l := range e.layers {
+		if bx := e.bx[li]; bx != nil {
+			s.act[li] = bx[lo*l.in : (lo+chunkSize)*l.in]
+		} else {
+			s.act[li] = s.own[li]
+		}
+	}
 	for j, i := range idx {
 		copy(s.act[0][j*sz:(j+1)*sz], e.ds.X[i*sz:(i+1)*sz])
 	}
@@ -227,9 +280,7 @@ func (e *engine) runChunk(s *scratch, cg *chunkGrad, idx []int) {
 		return
 	}
 	for pi := range cg.w {
-		if !e.dwOverwrites(pi) {
-			clear(cg.w[pi])
-		}
+		clear(cg.w[pi])
 		clear(cg.b[pi])
 	}
 	for li := L - 1; li >= 0; li-- {
@@ -260,7 +311,7 @@ func (e *engine) forward(li int, s *scratch, n int) {
 	case e.sparse(l.pi) != nil && l.s.Kind == network.Conv:
 		convForwardSparse(l, e.sp[l.pi], x, y, s.col[li], n)
 	case e.sparse(l.pi) != nil:
-		fcForwardSparse(l, e.sp[l.pi], x, y, s.xt[li], s.t2, n)
+		fcForwardSparse(l, e.sp[l.pi], x, y, e.bxt[li][s.lo:], e.ldb, s.t2, n)
 	case l.s.Kind == network.Conv:
 		convForward(l, e.eff[l.pi], x, y, s.col[li], n)
 	default:
@@ -292,7 +343,7 @@ func reluMask(y, dy []float32) {
 
 func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
 	l := &e.layers[li]
-	x, y := s.act[li][:n*l.in], s.act[li+1][:n*l.out]
+	y := s.act[li+1][:n*l.out]
 	dx, dy := s.dact[li][:n*l.in], s.dact[li+1][:n*l.out]
 	if l.relu && !l.maskedByPool {
 		reluMaskFast(y, dy)
@@ -310,11 +361,11 @@ func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
 	case e.sparse(l.pi) != nil && l.s.Kind == network.Conv:
 		convBackwardSparse(l, e.sp[l.pi], dy, dx, s.col[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
 	case e.sparse(l.pi) != nil:
-		fcBackwardSparse(l, e.sp[l.pi], x, dy, dx, s.xt[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
+		fcBackwardSparse(l, e.sp[l.pi], dy, dx, cg.b[l.pi], e.bdy[li][s.lo:], e.ldb, s.t2, n)
 	case l.s.Kind == network.Conv:
 		convBackward(l, e.wt[l.pi], dy, dx, s.col[li], cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
 	default:
-		fcBackward(l, e.wt[l.pi], x, dy, dx, cg.w[l.pi], cg.b[l.pi], s.t1, s.t2, n)
+		fcBackward(l, e.eff[l.pi], dy, dx, cg.b[l.pi], e.bdy[li][s.lo:], e.ldb, n)
 	}
 }
 
@@ -345,16 +396,36 @@ func (e *engine) reduce() (loss float64, correct int) {
 	return loss, correct
 }
 
-// reduceBlock sums block b of the weight gradients and, with an optimiser,
+// reduceBlock sums (or, for a batch weight gradient, computes) block b of
+// the weight gradients, notes whether it is finite and, with an optimiser,
 // updates those weights while they are in cache.
 func (e *engine) reduceBlock(_, b int) {
 	blk := e.blocks[b]
 	p := e.m.params[blk.pi]
+	if e.batchDW(blk.pi) {
+		// dW[r0:r1] = dyᵀ[r0:r1]·x over the batch's samples.
+		li, cols := e.layerOf[blk.pi], p.Cols()
+		r0, r1 := blk.lo/cols, blk.hi/cols
+		gemmSet(r1-r0, cols, len(e.idx), e.bdy[li][r0*e.ldb:], e.ldb, e.bx[li], cols, p.Grad[blk.lo:blk.hi], cols)
+		e.gradOK[b] = finite(p.Grad[blk.lo:blk.hi])
+		if e.opt != nil {
+			e.opt.updateRange(blk.pi, p, blk.lo, blk.hi)
+		}
+		return
+	}
 	if sl := e.sparse(blk.pi); sl != nil && sl.frozen {
 		// Compact gradient of the stored weights: sum, update those
 		// weights, and write Param.Grad at their positions.
 		g := e.gsum[blk.pi]
-		sumChunks(g, e.chunks[:e.nChunks], blk.pi, false, blk.lo, blk.hi)
+		if p.Kind == network.FC {
+			// Over the batch: g[t] = dyᵀ[row]·xᵀ[col] for the block's entries.
+			li := e.layerOf[blk.pi]
+			clear(g[blk.lo:blk.hi])
+			sl.fwd.sddmmRange(e.bdy[li], e.ldb, e.bxt[li], e.ldb, len(e.idx), g, blk.lo, blk.hi)
+		} else {
+			sumChunks(g, e.chunks[:e.nChunks], blk.pi, false, blk.lo, blk.hi)
+		}
+		e.gradOK[b] = finite(g[blk.lo:blk.hi])
 		pos := sl.fwd.pos[blk.lo:blk.hi]
 		if e.opt != nil {
 			e.opt.updateAt(blk.pi, p, pos, g[blk.lo:blk.hi])
@@ -370,18 +441,26 @@ func (e *engine) reduceBlock(_, b int) {
 		lo, hi := blk.lo, blk.hi
 		if sumUpdate2(p.W[lo:hi], e.chunks[0].w[blk.pi][lo:hi], e.chunks[1].w[blk.pi][lo:hi], p.Grad[lo:hi],
 			o.vw[blk.pi][lo:hi], o.inv, o.wd, o.mom, o.eta) {
+			e.gradOK[b] = finite(p.Grad[lo:hi])
 			return
 		}
 	}
 	sumChunks(p.Grad, e.chunks[:e.nChunks], blk.pi, false, blk.lo, blk.hi)
+	e.gradOK[b] = finite(p.Grad[blk.lo:blk.hi])
 	if e.opt != nil {
 		e.opt.updateRange(blk.pi, p, blk.lo, blk.hi)
 	}
 }
 
 // reduceBlockSize is the number of weights per unit of the parallel
-// reduction (a multiple of 16: whole cache lines per unit).
-const reduceBlockSize = 1 << 14
+// reduction (a multiple of 16: whole cache lines per unit);
+// sparseFCBlockSize the number of stored weights per unit of a frozen
+// sparse fc layer, whose gradient the unit computes (64 multiply-adds per
+// entry at a batch of 64).
+const (
+	reduceBlockSize   = 1 << 14
+	sparseFCBlockSize = 1 << 10
+)
 
 // block is a range [lo, hi) of one parameter's weights.
 type block struct{ pi, lo, hi int }

@@ -69,16 +69,16 @@ func (e *engine) enableSparse(frozen bool) {
 		}
 		e.sp[l.pi] = sl
 		if frozen {
-			for _, cg := range e.chunks {
-				cg.w[l.pi] = make([]float32, nnz)
+			if l.s.Kind != network.FC { // fc: one product over the batch (reduceBlock)
+				for _, cg := range e.chunks {
+					cg.w[l.pi] = make([]float32, nnz)
+				}
 			}
 			e.gsum[l.pi] = make([]float32, nnz)
 			clear(p.Grad)
 		}
 		if l.s.Kind == network.FC {
-			for _, s := range e.scr {
-				s.xt[li] = make([]float32, chunkSize*l.in)
-			}
+			e.bxt[li] = make([]float32, l.in*e.ldb)
 		}
 		if l.s.Kind == network.Conv && frozen && l.s.StrideOr1() == 1 {
 			sl.direct = newDirect(&l.s, p.Mask)
@@ -124,29 +124,22 @@ func (e *engine) reluDone(pi int) bool {
 	return sl != nil && sl.direct != nil
 }
 
-// dwOverwrites reports whether param pi's backward pass writes its chunk
-// weight gradient whole (fc layers on a dense weight gradient: one product
-// per chunk), so the chunk buffer needs no clearing first.
-func (e *engine) dwOverwrites(pi int) bool {
+// batchDW reports whether param pi's weight gradient is one product over
+// the batch computed by the reduction (fc layers with a dense weight
+// gradient, see dense.go) rather than summed from per-chunk buffers.
+func (e *engine) batchDW(pi int) bool {
 	sl := e.sp[pi]
 	return e.m.params[pi].Kind == network.FC && (sl == nil || !sl.frozen)
 }
 
-// weightGrad returns the gradient the optimiser applied last for param pi:
-// the compact sum of a frozen sparse layer, else Param.Grad.
-func (e *engine) weightGrad(pi int) []float32 {
-	if sl := e.sp[pi]; sl != nil && sl.frozen {
-		return e.gsum[pi]
-	}
-	return e.m.params[pi].Grad
-}
-
 // fcForwardSparse is fcForward with W as CSR: yᵀ[o] = b[o] + Σ w·xᵀ[i].
-// xt keeps the transposed input for the weight gradient.
-func fcForwardSparse(l *netLayer, sl *sparseLayer, x, y, xt, t2 []float32, n int) {
+// The transposed input goes to xt (in rows of stride ldx; the caller passes
+// the chunk's column offset), where the reduction finds the whole batch's
+// for the weight gradient.
+func fcForwardSparse(l *netLayer, sl *sparseLayer, x, y, xt []float32, ldx int, t2 []float32, n int) {
 	in, out := l.in, l.out
-	xt, yt := xt[:in*n], t2[:out*n]
-	transpose(xt, x, n, in)
+	yt := t2[:out*n]
+	transposeTo(xt, ldx, x, n, in)
 	b := l.param.Bias
 	for o := 0; o < out; o++ {
 		row := yt[o*n : (o+1)*n]
@@ -154,31 +147,27 @@ func fcForwardSparse(l *netLayer, sl *sparseLayer, x, y, xt, t2 []float32, n int
 			row[j] = b[o]
 		}
 	}
-	sl.fwd.spmm(xt, n, yt, n, n)
+	sl.fwd.spmm(xt, ldx, yt, n, n)
 	transpose(y, yt, out, n)
 }
 
-// fcBackwardSparse is fcBackward with the sparse plan: the weight gradient
-// only at the non-zeros (frozen; dw is compact) or dense (splicing), the
-// input gradient dxᵀ[i] = Σ w·dyᵀ[o] over W's column i.
-func fcBackwardSparse(l *netLayer, sl *sparseLayer, x, dy, dx, xt, dw, db, t1, t2 []float32, n int) {
+// fcBackwardSparse is fcBackward with the sparse plan: it stores dyᵀ into
+// bdy and accumulates db like fcBackward (the reduction computes the weight
+// gradient over the batch: only at the non-zeros when frozen, dense with
+// splicing) and computes the input gradient dxᵀ[i] = Σ w·dyᵀ[o] over W's
+// column i.
+func fcBackwardSparse(l *netLayer, sl *sparseLayer, dy, dx, db, bdy []float32, ldb int, t2 []float32, n int) {
 	in, out := l.in, l.out
-	dyt := t1[:out*n]
-	transpose(dyt, dy, n, out)
+	transposeTo(bdy, ldb, dy, n, out)
 	for o := 0; o < out; o++ {
-		db[o] += sum8(dyt[o*n : (o+1)*n])
-	}
-	if sl.frozen {
-		sl.fwd.sddmm(dyt, n, xt[:in*n], n, n, dw)
-	} else {
-		gemmSet(out, in, n, dyt, n, x, in, dw, in) // see engine.dwOverwrites
+		db[o] += sum8(bdy[o*ldb : o*ldb+n])
 	}
 	if dx == nil {
 		return
 	}
 	dxt := t2[:in*n]
 	clear(dxt)
-	sl.bwd.spmm(dyt, n, dxt, n, n)
+	sl.bwd.spmm(bdy, ldb, dxt, n, n)
 	transpose(dx, dxt, in, n)
 }
 

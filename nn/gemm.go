@@ -145,11 +145,19 @@ func axpy(alpha float32, x, y []float32) {
 }
 
 // transpose writes the transpose of the r×c row-major matrix src into dst
-// (c×r). Four source rows are walked together so each destination row gets
-// four contiguous values per step; columns are taken in blocks of 64 so the
-// destination lines stay in cache.
-func transpose(dst, src []float32, r, c int) {
+// (c×r).
+func transpose(dst, src []float32, r, c int) { transposeTo(dst, r, src, r, c) }
+
+// transposeTo writes the transpose of the r×c row-major matrix src into the
+// c×r matrix at dst with row stride ldd ≥ r. Four source rows are walked
+// together so each destination row gets four contiguous values per step;
+// columns are taken in blocks of 64 so the destination lines stay in cache.
+func transposeTo(dst []float32, ldd int, src []float32, r, c int) {
 	const blk = 64
+	if r == 0 || c == 0 {
+		return
+	}
+	_ = dst[(c-1)*ldd+r-1]
 	i := 0
 	for ; i+4 <= r; i += 4 {
 		s0 := src[i*c : i*c+c]
@@ -158,14 +166,14 @@ func transpose(dst, src []float32, r, c int) {
 		s3 := src[(i+3)*c : (i+3)*c+c]
 		for j0 := 0; j0 < c; j0 += blk {
 			for j := j0; j < min(j0+blk, c); j++ {
-				d := dst[j*r+i : j*r+i+4]
+				d := dst[j*ldd+i : j*ldd+i+4]
 				d[0], d[1], d[2], d[3] = s0[j], s1[j], s2[j], s3[j]
 			}
 		}
 	}
 	for ; i < r; i++ {
 		for j, v := range src[i*c : i*c+c] {
-			dst[j*r+i] = v
+			dst[j*ldd+i] = v
 		}
 	}
 }

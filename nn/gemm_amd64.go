@@ -181,6 +181,11 @@ func gemmNTAsm(m, n, k, nimg int, a []float32, lda, astr int, b []float32, ldb, 
 //go:noescape
 func spRow32(nnz int, vals *float32, idx *int32, src *float32, ld int, dst *float32)
 
+// spRow16 computes dst[0:16] += Σ_t vals[t]·src[idx[t]·ld:][0:16].
+//
+//go:noescape
+func spRow16(nnz int, vals *float32, idx *int32, src *float32, ld int, dst *float32)
+
 // spRow64 computes dst[0:64] += Σ_t vals[t]·src[idx[t]·ld:][0:64].
 //
 //go:noescape
@@ -191,8 +196,8 @@ func spRow64(nnz int, vals *float32, idx *int32, src *float32, ld int, dst *floa
 //go:noescape
 func spDot(nnz int, idx *int32, src *float32, ld int, row *float32, len8 int, out *float32)
 
-// spRowAsm is spRowAdd on the kernels: 64- then 32-column blocks, the rest
-// in Go.
+// spRowAsm is spRowAdd on the kernels: 64-, then 32-, then 16-column
+// blocks, the rest in Go.
 func spRowAsm(vals []float32, idx []int32, src []float32, ld int, dst []float32) {
 	w, off := len(dst), 0
 	for ; off+64 <= w; off += 64 {
@@ -201,6 +206,10 @@ func spRowAsm(vals []float32, idx []int32, src []float32, ld int, dst []float32)
 	if off+32 <= w {
 		spRow32(len(vals), &vals[0], &idx[0], &src[off], ld, &dst[off])
 		off += 32
+	}
+	if off+16 <= w {
+		spRow16(len(vals), &vals[0], &idx[0], &src[off], ld, &dst[off])
+		off += 16
 	}
 	if off < w {
 		spRowGo(vals, idx, src[off:], ld, dst[off:])
@@ -216,6 +225,24 @@ func spDotAsm(idx []int32, src []float32, ld int, row []float32, out []float32) 
 	if t := l8 * 8; t < len(row) {
 		spDotGo(idx, src[t:], ld, row[t:], out)
 	}
+}
+
+//go:noescape
+func finiteKernel(v *float32, n int, acc *float32)
+
+// finiteVec reports whether the first 8·⌊len(v)/8⌋ values are finite, on the
+// kernel; done is false (nothing checked) without the AVX2 kernels.
+func finiteVec(v []float32) (ok, done bool) {
+	if !useAsm {
+		return false, false
+	}
+	n := len(v) &^ 7
+	if n == 0 {
+		return true, true
+	}
+	var acc [8]float32
+	finiteKernel(&v[0], n, &acc[0])
+	return acc == [8]float32{}, true
 }
 
 //go:noescape

@@ -952,3 +952,104 @@ brows_store:
 brows_done:
 	VZEROUPPER
 	RET
+
+// func spRow16(nnz int, vals *float32, idx *int32, src *float32, ld int, dst *float32)
+// dst[0:16] += Σ_t vals[t]·src[idx[t]·ld : idx[t]·ld+16]. Terms t mod 4
+// go to four accumulator pairs (four FMA chains per vector), summed at the
+// end as (s0 + s1) + (s2 + s3), s0 starting from dst.
+TEXT ·spRow16(SB), NOSPLIT, $0-48
+	MOVQ nnz+0(FP), CX
+	MOVQ vals+8(FP), SI
+	MOVQ idx+16(FP), DI
+	MOVQ src+24(FP), R8
+	MOVQ ld+32(FP), R9
+	MOVQ dst+40(FP), DX
+	SHLQ $2, R9
+	VMOVUPS (DX), Y0
+	VMOVUPS 32(DX), Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	CMPQ CX, $4
+	JLT sp16_tail
+sp16_quad:
+	MOVLQSX (DI), AX
+	IMULQ R9, AX
+	ADDQ R8, AX
+	MOVLQSX 4(DI), BX
+	IMULQ R9, BX
+	ADDQ R8, BX
+	MOVLQSX 8(DI), R10
+	IMULQ R9, R10
+	ADDQ R8, R10
+	MOVLQSX 12(DI), R11
+	IMULQ R9, R11
+	ADDQ R8, R11
+	VBROADCASTSS (SI), Y8
+	VBROADCASTSS 4(SI), Y9
+	VBROADCASTSS 8(SI), Y10
+	VBROADCASTSS 12(SI), Y11
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS 32(AX), Y8, Y1
+	VFMADD231PS (BX), Y9, Y2
+	VFMADD231PS 32(BX), Y9, Y3
+	VFMADD231PS (R10), Y10, Y4
+	VFMADD231PS 32(R10), Y10, Y5
+	VFMADD231PS (R11), Y11, Y6
+	VFMADD231PS 32(R11), Y11, Y7
+	ADDQ $16, SI
+	ADDQ $16, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE sp16_quad
+sp16_tail:
+	TESTQ CX, CX
+	JE sp16_store
+	MOVLQSX (DI), AX
+	IMULQ R9, AX
+	ADDQ R8, AX
+	VBROADCASTSS (SI), Y8
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS 32(AX), Y8, Y1
+	ADDQ $4, SI
+	ADDQ $4, DI
+	DECQ CX
+	JMP sp16_tail
+sp16_store:
+	VADDPS Y2, Y0, Y0
+	VADDPS Y3, Y1, Y1
+	VADDPS Y6, Y4, Y4
+	VADDPS Y7, Y5, Y5
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VZEROUPPER
+	RET
+
+// func finiteKernel(v *float32, n int, acc *float32)
+// acc[0:8] = Σ over i < n (a multiple of 8) of v[i] − v[i], eight lanes at
+// a time: every lane is 0 exactly when every v[i] is finite (finite in
+// train.go).
+TEXT ·finiteKernel(SB), NOSPLIT, $0-24
+	MOVQ v+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ acc+16(FP), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	SHRQ $3, CX
+	JZ finite_done
+finite_loop:
+	VMOVUPS (SI), Y2
+	VSUBPS Y2, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	ADDQ $32, SI
+	DECQ CX
+	JNZ finite_loop
+finite_done:
+	VMOVUPS Y0, (DX)
+	VZEROUPPER
+	RET

@@ -1,5 +1,7 @@
 package nn
 
+import "sort"
+
 // Sparse products for retraining a pruned network (see engine.go's sparse
 // plan). A weight matrix W (rows×cols, row-major) whose mask is frozen is
 // held as the compressed rows (CSR) and compressed columns (CSC) of its
@@ -87,13 +89,20 @@ func (s *sparseMat) spmm(src []float32, ld int, dst []float32, ldd, width int) {
 // idx[t]·ld+width] for every entry t (in line l) of s: the gradient of the
 // stored weights only.
 func (s *sparseMat) sddmm(a []float32, lda int, src []float32, ld, width int, out []float32) {
+	s.sddmmRange(a, lda, src, ld, width, out, 0, s.nnz())
+}
+
+// sddmmRange is sddmm for the entries t in [lo, hi) only (a unit of the
+// parallel reduction).
+func (s *sparseMat) sddmmRange(a []float32, lda int, src []float32, ld, width int, out []float32, lo, hi int) {
 	s.check(src, ld, width)
-	for l := 0; l+1 < len(s.ptr); l++ {
-		lo, hi := s.ptr[l], s.ptr[l+1]
-		if lo == hi {
-			continue
+	lines := len(s.ptr) - 1
+	l := sort.Search(lines, func(l int) bool { return int(s.ptr[l+1]) > lo })
+	for ; l < lines && int(s.ptr[l]) < hi; l++ {
+		t0, t1 := max(int(s.ptr[l]), lo), min(int(s.ptr[l+1]), hi)
+		if t0 < t1 {
+			spDotAdd(s.idx[t0:t1], src, ld, a[l*lda:l*lda+width], out[t0:t1])
 		}
-		spDotAdd(s.idx[lo:hi], src, ld, a[l*lda:l*lda+width], out[lo:hi])
 	}
 }
 

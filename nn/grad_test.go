@@ -108,3 +108,32 @@ func TestReLU(t *testing.T) {
 		}
 	}
 }
+
+// TestFinite puts a NaN, +Inf or −Inf at every position of slices of
+// several lengths (vector body and scalar tail) and checks that finite
+// notices it, and that it accepts all-finite slices (large values, −0).
+func TestFinite(t *testing.T) {
+	bad := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
+	for _, n := range []int{0, 1, 7, 8, 9, 16, 37} {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(i)*1e36 - 1e37
+		}
+		if n > 0 {
+			v[0] = float32(math.Copysign(0, -1))
+		}
+		if !finite(v) {
+			t.Fatalf("n=%d: finite values reported non-finite", n)
+		}
+		for i := range v {
+			for _, b := range bad {
+				old := v[i]
+				v[i] = b
+				if finite(v) {
+					t.Fatalf("n=%d: %v at %d not noticed", n, b, i)
+				}
+				v[i] = old
+			}
+		}
+	}
+}

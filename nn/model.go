@@ -138,7 +138,7 @@ func newModel(arch network.Network) (*Model, error) {
 
 // MaxSampleFloats bounds the float32 working memory one sample needs in
 // training and evaluation (sampleFloats): 2^20 values, 4 MiB, about 12 times
-// LeNet-5's. Each worker holds it for 32 samples (chunkSize), so a model file
+// LeNet-5's. Each worker holds it for chunkSize samples, so a model file
 // whose layers are legal but enormous fails at load with one line instead of
 // exhausting memory later.
 const MaxSampleFloats = 1 << 20

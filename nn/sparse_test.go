@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/dcsim/dcsim/network"
@@ -37,7 +38,7 @@ func TestSparseProducts(t *testing.T) {
 		}
 	}
 	w := randSlice(r, rows*cols)
-	for _, width := range []int{1, 5, 32, 40, 64, 96, 579} {
+	for _, width := range []int{1, 5, 16, 21, 32, 40, 64, 96, 112, 579} {
 		for _, byCol := range []bool{false, true} {
 			s := newSparse(keep, rows, cols, byCol)
 			for t, i := range s.pos {
@@ -84,6 +85,14 @@ func TestSparseProducts(t *testing.T) {
 						t.Fatalf("sddmm width %d byCol %v: entry %d = %v, want %v", width, byCol, e, out[e], want)
 					}
 				}
+			}
+			// The same in ranges of entries that split lines: bit for bit.
+			pieces := append([]float32(nil), out0...)
+			for lo := 0; lo < s.nnz(); lo += 7 {
+				s.sddmmRange(a, ld, src, ld, width, pieces, lo, min(lo+7, s.nnz()))
+			}
+			if !slices.Equal(pieces, out) {
+				t.Fatalf("sddmm width %d byCol %v: in ranges of 7 entries, results differ from whole", width, byCol)
 			}
 		}
 	}

@@ -260,19 +260,45 @@ func (e *engine) checkFinite(loss float64, epoch, step int) error {
 		return fmt.Errorf("training diverged at epoch %d, step %d: layer %s: non-finite output (loss %g); lower the learning rate", epoch, step, bad, loss)
 	}
 	for pi, p := range e.m.params {
-		if !finite(e.weightGrad(pi)) || !finite(p.BiasGrad) {
+		if !e.weightGradFinite(pi) || !finite(p.BiasGrad) {
 			return fmt.Errorf("training diverged at epoch %d, step %d: layer %s: non-finite gradient; lower the learning rate", epoch, step, p.Layer)
 		}
 	}
 	return nil
 }
 
-// finite reports whether every value is finite: v−v is 0 for finite v and
-// NaN otherwise, so one accumulated sum decides.
-func finite(v []float32) bool {
-	var s float32
-	for _, x := range v {
-		s += x - x
+// weightGradFinite reports whether param pi's weight gradient of the last
+// reduction was finite, from the flags its blocks set.
+func (e *engine) weightGradFinite(pi int) bool {
+	for b, blk := range e.blocks {
+		if blk.pi == pi && !e.gradOK[b] {
+			return false
+		}
 	}
-	return s == 0
+	return true
+}
+
+// finite reports whether every value is finite: v−v is 0 for finite v and
+// NaN otherwise, so accumulated sums decide (eight lanes on the vector
+// kernel, four scalar sums elsewhere and for the tail).
+func finite(v []float32) bool {
+	if ok, done := finiteVec(v); done {
+		if !ok {
+			return false
+		}
+		v = v[len(v)&^7:]
+	}
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(v); i += 4 {
+		w := v[i : i+4 : i+4]
+		s0 += w[0] - w[0]
+		s1 += w[1] - w[1]
+		s2 += w[2] - w[2]
+		s3 += w[3] - w[3]
+	}
+	for ; i < len(v); i++ {
+		s0 += v[i] - v[i]
+	}
+	return s0 == 0 && s1 == 0 && s2 == 0 && s3 == 0
 }
