@@ -87,7 +87,7 @@ A budget no candidate meets is an error naming the closest candidate.`,
 	fl.StringVar(&f.s.Objective, "objective", codesign.Latency, "minimised among admissible candidates: "+strings.Join(codesign.Objectives(), ", "))
 	fl.Float64Var(&f.maxDrop, "max-drop", codesign.DefaultMaxDrop,
 		"proxy accuracy a candidate may lose against global-threshold pruning of its size (fraction)")
-	fl.StringVar(&f.s.Search, "search", codesign.Grid, "search strategy: "+strings.Join(codesign.Searches(), ", "))
+	fl.StringVar(&f.s.Search, "search", codesign.Walk, "search strategy: "+strings.Join(codesign.Searches(), ", "))
 	fl.IntVar(&f.s.ProxyTrainImages, "proxy-images", codesign.DefaultProxyTrainImages, "training images of each candidate's proxy fine-tune")
 	fl.IntVar(&f.s.ValImages, "val-images", codesign.DefaultValImages,
 		"test images (the first N, at most half) held out to choose; the rest measure the comparison")

@@ -34,7 +34,7 @@ func codesignModel(t *testing.T) string {
 func tinyCodesign(model string, extra ...string) []string {
 	args := []string{"codesign", "--in", model, "--accel", cfg + "accelerators/eie.yaml",
 		"--conv-keep", "0.2,1", "--fc-keep", "0.05,0.5", "--train-limit", "160", "--test-limit", "32",
-		"--saliency-images", "64", "--proxy-images", "32", "--val-images", "64", "--min-keep", "0.01", "--global-keep", "0.1",
+		"--saliency-images", "64", "--proxy-images", "32", "--val-images", "64", "--min-keep", "0.01", "--global-keep", "0.1", "--search", "grid",
 		"--no-retrain", "--workers", "1"}
 	return append(args, extra...)
 }

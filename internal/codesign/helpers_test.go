@@ -86,6 +86,6 @@ func testSpec(t testing.TB) *accel.Spec {
 // tinySettings is a 2×2 grid with a small proxy.
 func tinySettings() Settings {
 	return Settings{ConvKeeps: []float64{0.2, 1}, FCKeeps: []float64{0.05, 0.5}, Workloads: testWorkloads,
-		ProxyTrainImages: 64, ValImages: 64, MaxDrop: 0.5, MinKeep: 0.01, GlobalKeeps: []float64{0.1},
+		ProxyTrainImages: 64, ValImages: 64, MaxDrop: 0.5, MinKeep: 0.01, GlobalKeeps: []float64{0.1}, Search: Grid,
 		Seed: 1, Workers: 1}
 }

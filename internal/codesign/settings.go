@@ -142,7 +142,7 @@ type Settings struct {
 	// interpolated in log(weights), are every candidate's reference. Nil
 	// means DefaultGlobalKeeps.
 	GlobalKeeps []float64
-	// Search is "grid" (default), "halving" or "walk".
+	// Search is "walk" (default), "grid" or "halving".
 	Search string
 	// WalkSteps bounds the per-layer walk; 0 means DefaultWalkSteps.
 	WalkSteps int
@@ -278,7 +278,7 @@ func (s Settings) withDefaults() Settings {
 		s.Objective = Latency
 	}
 	if s.Search == "" {
-		s.Search = Grid
+		s.Search = Walk
 	}
 	if s.MaxDrop == 0 {
 		s.MaxDrop = DefaultMaxDrop
