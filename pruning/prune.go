@@ -155,7 +155,11 @@ func pruneRound(m *nn.Model, train *nn.Dataset, s Settings, gs []group, r int) (
 	rd := Round{Round: r, Phase: PhasePrune}
 	t0 := time.Now()
 	ps := m.Params()
-	scores, err := Scores(m, ps, train, s)
+	data := train
+	if s.SaliencyImages > 0 && s.SaliencyImages < train.N {
+		data = train.Subset(s.SaliencyImages)
+	}
+	scores, err := Scores(m, ps, data, s)
 	if err != nil {
 		return rd, err
 	}

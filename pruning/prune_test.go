@@ -385,3 +385,36 @@ func TestSensitivityKeepsPrunedWeights(t *testing.T) {
 		t.Error("fc2 mask not restored")
 	}
 }
+
+// TestPruneSaliencyImages: a round scores the weights on the first
+// SaliencyImages training images only — its masks are those the same
+// images' scores give — and a negative count is an error.
+func TestPruneSaliencyImages(t *testing.T) {
+	train, _ := testData(t, 200)
+	m := trained(t, "lenet-300-100", train, 1)
+	s := Settings{Keep: 0.2, Rounds: 1, RetrainEpochs: 1, FinalEpochs: -1, SaliencyImages: 50, Seed: 1}
+	want := m.Clone()
+	ws, err := s.withDefaults(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, err := Scores(want, want.Params(), train.Subset(50), ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, err := SelectGlobal(scores, 0.2, ws.MinLayerDensity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Prune(m, train, nil, s); err != nil {
+		t.Fatal(err)
+	}
+	for l, p := range m.Params() {
+		if !slices.Equal(p.Mask, th.Masks[l]) {
+			t.Errorf("%s: mask differs from the 50-image saliency's", p.Layer)
+		}
+	}
+	if err := (Settings{Keep: 0.5, SaliencyImages: -1}).Validate(); err == nil || !strings.Contains(err.Error(), "saliency-images") {
+		t.Errorf("negative saliency images: %v", err)
+	}
+}

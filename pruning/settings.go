@@ -77,6 +77,9 @@ type Settings struct {
 	// layer keeps regardless of the threshold; 0 means
 	// DefaultMinLayerDensity.
 	MinLayerDensity float64
+	// SaliencyImages limits each round's saliency pass to the first that
+	// many training images; 0 means all of them.
+	SaliencyImages int
 	// SaliencyBatch is the batch size of the gradient pass; 0 means the
 	// training batch size, or 1 (per-sample gradients) with Accumulate
 	// "fisher". With a batch B > 1, "fisher" and "obd" sum squared batch
@@ -175,7 +178,8 @@ func (s Settings) ValidateSchedule() error {
 	for _, f := range []struct {
 		name string
 		v    int
-	}{{"rounds", s.Rounds}, {"retrain-epochs", s.RetrainEpochs}, {"saliency-batch", s.SaliencyBatch}} {
+	}{{"rounds", s.Rounds}, {"retrain-epochs", s.RetrainEpochs}, {"saliency-batch", s.SaliencyBatch},
+		{"saliency-images", s.SaliencyImages}} {
 		if f.v < 0 {
 			return fmt.Errorf("%s: must be ≥ 0, got %d", f.name, f.v)
 		}

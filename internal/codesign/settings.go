@@ -157,7 +157,9 @@ type Settings struct {
 	// Prune is the schedule of every real retraining (rounds, epochs,
 	// learning rate, criterion); its keep fields are set by Run. Zero
 	// Rounds, RetrainEpochs and FinalEpochs mean DefaultRounds,
-	// DefaultRetrainEpochs and DefaultFinalEpochs (FinalEpochs < 0: none).
+	// DefaultRetrainEpochs and DefaultFinalEpochs (FinalEpochs < 0: none);
+	// a zero SaliencyImages means SaliencyImages above (each round scores
+	// the weights on the same images the candidates' masks came from).
 	Prune pruning.Settings
 	// Cluster configures clustering of the chosen candidate; zero caps
 	// mean Bits of the chosen candidate, else DefaultConvBits/DefaultFCBits.
@@ -306,6 +308,9 @@ func (s Settings) withDefaults() Settings {
 	}
 	if s.Prune.FinalEpochs == 0 {
 		s.Prune.FinalEpochs = DefaultFinalEpochs
+	}
+	if s.Prune.SaliencyImages == 0 {
+		s.Prune.SaliencyImages = s.SaliencyImages
 	}
 	if len(s.Bits) == 0 {
 		s.Bits = []Bits{{}}
