@@ -96,7 +96,8 @@ const ProxyLRScale = 0.4
 
 // tuneSettings are the proxy fine-tune's training settings: the retraining
 // settings of s.Prune (rate ProxyLRScale × dense when unset; with a codebook
-// clustering.DefaultFinetuneLRScale × dense), one pass, masks frozen.
+// clustering.DefaultFinetuneLRScale × dense), one pass, masks frozen; the
+// zero fields nn.Train fills with the architecture's defaults.
 func tuneSettings(m *nn.Model, s Settings, codebook bool) nn.TrainSettings {
 	d := nn.DefaultTrainSettings(m.Arch.Name)
 	t := s.Prune.Train
@@ -110,12 +111,8 @@ func tuneSettings(m *nn.Model, s Settings, codebook bool) nn.TrainSettings {
 	case t.LR == 0:
 		t.LR = d.LR * ProxyLRScale
 	}
-	if t.Momentum == 0 {
-		t.Momentum = d.Momentum
-	}
-	if t.WeightDecay == 0 {
-		t.WeightDecay = d.WeightDecay
-	}
+	// Zero momentum and weight decay mean the architecture's defaults in
+	// nn.Train itself (nn.None turns them off).
 	t.Epochs, t.Seed, t.Workers = 1, s.Seed, s.Workers
 	t.UpdatePruned, t.FinetuneCodebook = false, codebook
 	t.Progress, t.OnEpoch = nil, nil
