@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -40,9 +41,9 @@ type Figure struct {
 	Legend plot.Legend
 }
 
-// newFigure returns a figure with the report's font sizes and an empty
+// NewFigure returns a figure with the report's font sizes and an empty
 // legend.
-func newFigure(title, xlabel, ylabel string) *Figure {
+func NewFigure(title, xlabel, ylabel string) *Figure {
 	p := plot.New()
 	p.Title.Text = title
 	p.Title.TextStyle.Font = font.From(plot.DefaultFont, titleSize)
@@ -211,4 +212,15 @@ func layerAxis(p *plot.Plot, names []string) {
 	if every > 1 {
 		p.X.Label.Text = fmt.Sprintf("layer (network order; one name in %d shown)", every)
 	}
+}
+
+// SaveFigure writes f to path as PNG or SVG by its extension, atomically,
+// at the report's figure size.
+func SaveFigure(f *Figure, path string) error {
+	ext := strings.TrimPrefix(filepath.Ext(path), ".")
+	wt, err := f.WriterTo(figW, figH, ext)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return WriteFileAtomic(path, func(w io.Writer) error { _, err := wt.WriteTo(w); return err })
 }

@@ -66,7 +66,7 @@ func groups(pts []DesignPoint) ([]string, map[string][]DesignPoint) {
 // drawn last, on top of every point: a black line over a white halo with
 // ringed points, visible over 10 000 points. The legend is beside the data.
 func ParetoPlot(title string, pts []DesignPoint) (*Figure, error) {
-	f := newFigure(title, "latency (µs, log)", "energy per inference (µJ, log)")
+	f := NewFigure(title, "latency (µs, log)", "energy per inference (µJ, log)")
 	p := f.Plot
 	// Sweep records arrive in completion order; sort so the figure (draw
 	// order, colours, markers) depends only on the set of points.
@@ -276,7 +276,7 @@ func LayerEnergyPlot(r sim.Result) (*Figure, error) {
 	if len(r.Layers) == 0 {
 		return nil, fmt.Errorf("per-layer energy plot: %s has no layers", r.Network)
 	}
-	f := newFigure(fmt.Sprintf("energy per layer: %s on %s", r.Network, r.Accelerator), "", "energy per inference (µJ)")
+	f := NewFigure(fmt.Sprintf("energy per layer: %s on %s", r.Network, r.Accelerator), "", "energy per inference (µJ)")
 	p := f.Plot
 	lvs := make([]sim.LevelEnergy, len(r.Layers))
 	split := true
@@ -330,7 +330,7 @@ func UtilizationPlot(r sim.Result) (*Figure, error) {
 	if len(r.Layers) == 0 {
 		return nil, fmt.Errorf("utilisation plot: %s has no layers", r.Network)
 	}
-	f := newFigure(fmt.Sprintf("utilisation per layer: %s on %s", r.Network, r.Accelerator), "", "utilisation (%)")
+	f := NewFigure(fmt.Sprintf("utilisation per layer: %s on %s", r.Network, r.Accelerator), "", "utilisation (%)")
 	p := f.Plot
 	plain := make(plotter.Values, len(r.Layers))
 	dw := make(plotter.Values, len(r.Layers))

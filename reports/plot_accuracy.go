@@ -145,7 +145,7 @@ func parseCodesignRow(raw []byte) (CodesignRow, error) {
 // each point labelled with its name. The axes fit the data; a single point
 // still gets ticks.
 func AccuracyPlot(title string, sets ...CodesignSet) (*Figure, error) {
-	f := newFigure(title, "compression ratio (×, log)", "test accuracy (%)")
+	f := NewFigure(title, "compression ratio (×, log)", "test accuracy (%)")
 	p := f.Plot
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = siTicks{}

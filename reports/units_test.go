@@ -90,7 +90,7 @@ func TestLayerAxisThinning(t *testing.T) {
 		for i := range names {
 			names[i] = fmt.Sprintf("layer%d", i)
 		}
-		f := newFigure("t", "", "")
+		f := NewFigure("t", "", "")
 		layerAxis(f.Plot, names)
 		ticks := f.Plot.X.Tick.Marker.Ticks(f.Plot.X.Min, f.Plot.X.Max)
 		labelled := 0

@@ -141,7 +141,7 @@ func whatif(c config, net, profPath string, stdout io.Writer) error {
 		return err
 	}
 	for _, ext := range []string{"png", "svg"} {
-		if err := reports.SavePlot(p, filepath.Join(c.out, net+"-latency."+ext)); err != nil {
+		if err := reports.SaveFigure(p, filepath.Join(c.out, net+"-latency."+ext)); err != nil {
 			return err
 		}
 	}
@@ -229,14 +229,13 @@ func fill(w *sim.Workload, kind sim.Kind, keep float64) {
 
 // latencyPlot draws latency against conv keep, one line per accelerator,
 // at the last FC keep of the grid.
-func latencyPlot(net string, c config, curves map[string][]cell) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s: latency vs conv keep (FC keep %g)", net, c.fcKeeps[len(c.fcKeeps)-1])
-	p.X.Label.Text = "conv keep (fraction of conv weights)"
-	p.Y.Label.Text = "latency (µs, log)"
+func latencyPlot(net string, c config, curves map[string][]cell) (*reports.Figure, error) {
+	f := reports.NewFigure(fmt.Sprintf("%s: latency vs conv keep (FC keep %g)", net, c.fcKeeps[len(c.fcKeeps)-1]),
+		"conv keep (fraction of conv weights)", "latency (µs, log)")
+	p := f.Plot
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = ticks125{}
-	p.Legend.Top = false // bottom right: the fast, pruned corner is bottom left
+	p.X.Tick.Marker = keepTicks(c.convKeeps)
 	for i, a := range c.accels {
 		pts := make(plotter.XYs, len(c.convKeeps))
 		for j, ck := range c.convKeeps {
@@ -251,10 +250,26 @@ func latencyPlot(net string, c config, curves map[string][]cell) (*plot.Plot, er
 		l.Width = vg.Points(1.5)
 		s.Shape = plotutil.Shape(i)
 		p.Add(l, s)
-		p.Legend.Add(a, l, s)
+		f.Legend.Add(a, l, s)
 	}
 	p.Add(plotter.NewGrid())
-	return p, nil
+	// Room round the data: no point on the frame.
+	p.Y.Min, p.Y.Max = p.Y.Min/1.15, p.Y.Max*1.15
+	p.X.Min, p.X.Max = p.X.Min-0.03, p.X.Max+0.03
+	return f, nil
+}
+
+// keepTicks labels every keep of the grid on the x axis.
+type keepTicks []float64
+
+func (k keepTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	for _, v := range k {
+		if v >= lo && v <= hi {
+			ts = append(ts, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
+		}
+	}
+	return ts
 }
 
 // ticks125 labels 1, 2 and 5 times each power of ten on a log axis.
