@@ -83,6 +83,22 @@ func TestCodesignBudgetUnmet(t *testing.T) {
 	}
 }
 
+// TestCodesignMinKeepUnmet: a size floor no candidate reaches is exit 2
+// with one line naming --min-keep.
+func TestCodesignMinKeepUnmet(t *testing.T) {
+	args := tinyCodesign(codesignModel(t), "--max-drop", "0.9")
+	for i, a := range args {
+		if a == "--min-keep" {
+			args[i+1] = "1"
+		}
+	}
+	out, errs, code := run(t, args...)
+	lines := strings.Split(strings.TrimSpace(errs), "\n")
+	if code != ExitInput || out != "" || !strings.Contains(lines[len(lines)-1], "--min-keep 1") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
 // TestCodesignJSON: two budgets combine (both must hold); the JSON document
 // holds the candidates, the front and the choice; the same seed gives the
 // same bytes.
