@@ -73,7 +73,7 @@ func ClusterModel(m *nn.Model, s ModelSettings) (ModelReport, error) {
 		surv := survivors(p.W, mask)
 		lr := LayerReport{Layer: p.Layer, Kind: p.Kind, Weights: len(p.W), Nonzero: len(surv)}
 		if len(surv) > 0 {
-			cb, err := Cluster(surv, s.forLayer(p))
+			cb, err := Cluster(surv, s.forLayer(p, mask != nil))
 			if err != nil {
 				return ModelReport{}, fmt.Errorf("layer %s: %w", p.Layer, err)
 			}
@@ -111,8 +111,9 @@ func apply(p *nn.Param, mask []float32, cb Codebook) {
 	}
 }
 
-func (s ModelSettings) forLayer(p *nn.Param) Settings {
+func (s ModelSettings) forLayer(p *nn.Param, sparse bool) Settings {
 	ls := s.Settings
+	ls.ReserveZero = ls.ReserveZero || sparse
 	switch {
 	case p.Kind == nn.Conv && s.ConvMaxBits != 0:
 		ls.MaxBits = s.ConvMaxBits

@@ -23,14 +23,23 @@ type Layer struct {
 	// addresses every symbol. Ignored for unclustered layers.
 	IndexBits int
 	RelBits   int // relative-index width for the sparse format, 1–16
-	Biases    int
-	Huffman   bool // also compute the Huffman-coded size
+	// Rows is the number of rows of the weight matrix (output channels:
+	// the tensor is [Rows, Weights/Rows]); it is needed only for
+	// ColumnMajor. ColumnMajor stores a sparse layer's entries column by
+	// column (compressed sparse column, as EIE stores FC layers) instead of
+	// in the flat row-major order of the tensor (compressed sparse row);
+	// Deep Compression allows either (Han, Mao & Dally 2016, §2).
+	Rows        int
+	ColumnMajor bool
+	Biases      int
+	Huffman     bool // also compute the Huffman-coded size
 }
 
 // LayerBits is the storage of one layer, in bits.
 type LayerBits struct {
 	Sparse       bool  // stored as (relative index, value) entries
 	RelBits      int   // relative-index width used (sparse only)
+	ColumnMajor  bool  // entries stored column by column (sparse only)
 	Nonzero      int   // surviving weights
 	Padding      int   // filler entries inserted where a gap overflows RelBits
 	Symbols      int   // codebook entries stored (k, +1 for a zero filler value when needed)
@@ -46,7 +55,8 @@ type LayerBits struct {
 	HuffValueBits    int64
 	HuffRelIndexBits int64
 	HuffTotal        int64
-	HuffRelBits      int // relative-index width of the Huffman total
+	HuffRelBits      int  // relative-index width of the Huffman total
+	HuffColumnMajor  bool // entry order of the Huffman total
 }
 
 // LayerStorage counts the bits of one layer in Deep Compression's format
@@ -72,6 +82,7 @@ func LayerStorage(l Layer) (LayerBits, error) {
 	b.Sparse = sparse
 	if sparse {
 		b.RelBits, b.HuffRelBits = l.RelBits, l.RelBits
+		b.ColumnMajor, b.HuffColumnMajor = l.ColumnMajor, l.ColumnMajor
 	}
 	vals, rels := l.streams(sparse)
 	b.Nonzero = l.Weights
@@ -160,6 +171,8 @@ func (l Layer) validate() error {
 		return badInput("storage: mask has %d entries for %d weights", len(l.Mask), l.Weights)
 	case l.Mask != nil && (l.RelBits < 1 || l.RelBits > 16):
 		return badInput("storage: rel_bits %d: must be in 1–16", l.RelBits)
+	case l.ColumnMajor && (l.Rows < 1 || l.Weights%l.Rows != 0):
+		return badInput("storage: column-major order needs rows dividing the %d weights, got %d", l.Weights, l.Rows)
 	case l.Codebook == nil:
 		return nil
 	case len(l.Codebook) == 0:
@@ -195,8 +208,16 @@ func (l Layer) streams(sparse bool) (vals, rels []int32) {
 	}
 	g := 1<<l.RelBits - 1
 	gap := 0
-	for i, m := range l.Mask {
-		if m == 0 {
+	rows, cols := 1, l.Weights
+	if l.ColumnMajor {
+		rows, cols = l.Rows, l.Weights/l.Rows
+	}
+	for k := range l.Mask {
+		i := k // row-major: the flat order
+		if l.ColumnMajor {
+			i = (k%rows)*cols + k/rows
+		}
+		if l.Mask[i] == 0 {
 			gap++
 			continue
 		}

@@ -114,3 +114,47 @@ func TestLayerStorageErrors(t *testing.T) {
 		t.Errorf("pruned index checked: %v", err)
 	}
 }
+
+// Column-major order walks a [rows, cols] mask column by column. A 2×4
+// mask with survivors (0,0) and (1,0): row-major gaps 0 and 3, column-major
+// gaps 0 and 0; with RelBits 1 (gaps 0…1) the row-major gap of 3 costs one
+// filler, the column-major order none.
+func TestLayerStorageColumnMajor(t *testing.T) {
+	mask := maskAt(8, 0, 4)
+	row, err := LayerStorage(Layer{Weights: 8, Mask: mask, RelBits: 1, Rows: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	col, err := LayerStorage(Layer{Weights: 8, Mask: mask, RelBits: 1, Rows: 2, ColumnMajor: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row.Padding != 1 || col.Padding != 0 || !col.ColumnMajor || row.ColumnMajor {
+		t.Errorf("padding row %d col %d (col flag %v), want 1 and 0", row.Padding, col.Padding, col.ColumnMajor)
+	}
+	if col.Total != 2*(32+1) {
+		t.Errorf("column-major total %d, want %d", col.Total, 2*(32+1))
+	}
+	if _, err := LayerStorage(Layer{Weights: 8, Mask: mask, RelBits: 1, Rows: 3, ColumnMajor: true}); err == nil {
+		t.Error("3 rows do not divide 8 weights: want an error")
+	}
+}
+
+// Sparse layers keep one index free for the filler zero: with MaxBits 2 a
+// pruned layer gets at most 3 centroids, so centroids plus zero fit 2 bits.
+func TestClusterModelReservesZero(t *testing.T) {
+	m := prunedLeNet(t, 0.03)
+	rep, err := ClusterModel(m, ModelSettings{Settings: Settings{MaxBits: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := Storage(m, StorageSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range rep.Layers {
+		if l.K > 3 || st.Layers[i].IndexBits > 2 {
+			t.Errorf("%s: k %d, stored index bits %d; want k ≤ 3 and 2 bits", l.Layer, l.K, st.Layers[i].IndexBits)
+		}
+	}
+}

@@ -47,6 +47,7 @@ func main() {
 
 type options struct {
 	net, denseDir, data, runs, out string
+	save                           string // directory for the pruned models ("" = not saved)
 	seeds                          []int64
 	keeps                          []float64
 	criteria                       []string
@@ -141,6 +142,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.data, "data", "", "MNIST directory (default: nn.MNISTDir)")
 	fs.StringVar(&o.runs, "runs", "", "JSON lines of finished runs (default out/seeds/NET-runs.jsonl)")
 	fs.StringVar(&o.out, "out", "", "summary JSON (default out/seeds/NET-summary.json)")
+	fs.StringVar(&o.save, "save", "", "also save every pruned model as DIR/NET-sSEED-CRIT-kKEEP.npz (before clustering)")
 	fs.BoolVar(&o.list, "summary-only", false, "do not run anything: summarise the runs file as it is")
 	fs.IntVar(&o.s.Rounds, "rounds", 0, "override: pruning rounds")
 	fs.IntVar(&o.s.RetrainEpochs, "retrain-epochs", 0, "override: retraining epochs per round")
@@ -366,6 +368,15 @@ func pruneRun(o options, dense *nn.Model, denseAcc float64, seed int64, keep flo
 		r.Layers[l.Name] = l.Density
 	}
 	fmt.Fprintf(stderr, "   %.2f%% (%+.2f pts) in %.0f s\n", 100*r.Accuracy, 100*(r.Accuracy-denseAcc), r.Seconds)
+	if o.save != "" {
+		if err := os.MkdirAll(o.save, 0o755); err != nil {
+			return Run{}, err
+		}
+		path := filepath.Join(o.save, fmt.Sprintf("%s-s%d-%s-k%g.npz", o.net, seed, crit, keep))
+		if err := nn.SaveModel(path, m, rep.Meta()); err != nil {
+			return Run{}, fmt.Errorf("seed %d: %w", seed, err)
+		}
+	}
 	if keep == o.clusterKeep && crit == o.criteria[0] {
 		t0 := time.Now()
 		if _, err := clustering.ClusterModel(m, clustering.ModelSettings{Settings: clustering.Settings{Seed: seed}}); err != nil {
