@@ -152,7 +152,8 @@ func TestStorageModel(t *testing.T) {
 	}
 	var sum int64
 	for i, p := range m.Params() {
-		b, _ := LayerStorage(Layer{Weights: len(p.W), Mask: p.Mask, Codebook: p.Codebook, Index: p.Index, RelBits: DefaultRelBitsFC, Biases: len(p.Bias)})
+		// ClusterModel leaves codebooks and biases in half precision.
+		b, _ := LayerStorage(Layer{Weights: len(p.W), Mask: p.Mask, Codebook: p.Codebook, Index: p.Index, RelBits: DefaultRelBitsFC, Biases: len(p.Bias), HalfValues: true})
 		if b.Total != st.Layers[i].Total {
 			t.Errorf("%s: %d bits, LayerStorage says %d", p.Layer, st.Layers[i].Total, b.Total)
 		}

@@ -67,6 +67,7 @@ func Storage(m *nn.Model, s StorageSettings) (ModelStorage, error) {
 		l := Layer{Weights: len(p.W), Mask: p.Mask, RelBits: rel, Rows: p.Shape[0], Biases: len(p.Bias), Huffman: s.Huffman}
 		if p.Codebook != nil {
 			l.Codebook, l.Index = p.Codebook, p.Index
+			l.HalfValues = isHalf(p.Codebook) && isHalf(p.Bias)
 		}
 		b, err := layerBits(l, s.AutoRelBits)
 		if err != nil {

@@ -32,7 +32,11 @@ type Layer struct {
 	Rows        int
 	ColumnMajor bool
 	Biases      int
-	Huffman     bool // also compute the Huffman-coded size
+	// HalfValues stores the codebook entries and the biases in half
+	// precision (HalfBits each) instead of ValueBits; Storage sets it for a
+	// clustered layer whose codebook and biases are all binary16 values.
+	HalfValues bool
+	Huffman    bool // also compute the Huffman-coded size
 }
 
 // LayerBits is the storage of one layer, in bits.
@@ -103,8 +107,12 @@ func LayerStorage(l Layer) (LayerBits, error) {
 	if sparse {
 		b.RelIndexBits = entries * int64(l.RelBits)
 	}
-	b.CodebookBits = int64(b.Symbols) * ValueBits
-	b.BiasBits = int64(l.Biases) * ValueBits
+	vb := int64(ValueBits)
+	if l.HalfValues {
+		vb = HalfBits
+	}
+	b.CodebookBits = int64(b.Symbols) * vb
+	b.BiasBits = int64(l.Biases) * vb
 	b.Total = b.ValueBits + b.RelIndexBits + b.CodebookBits + b.BiasBits
 	if l.Huffman {
 		if err := b.huffman(l, vals, rels); err != nil {
@@ -173,6 +181,8 @@ func (l Layer) validate() error {
 		return badInput("storage: rel_bits %d: must be in 1–16", l.RelBits)
 	case l.ColumnMajor && (l.Rows < 1 || l.Weights%l.Rows != 0):
 		return badInput("storage: column-major order needs rows dividing the %d weights, got %d", l.Weights, l.Rows)
+	case l.HalfValues && l.Codebook == nil:
+		return badInput("storage: half-precision values need a codebook")
 	case l.Codebook == nil:
 		return nil
 	case len(l.Codebook) == 0:

@@ -158,3 +158,36 @@ func TestClusterModelReservesZero(t *testing.T) {
 		}
 	}
 }
+
+// RoundHalf gives binary16 values: 1 + 2^-11 is a tie between 1 and
+// 1 + 2^-10 and rounds to even (1); 1 + 3·2^-11 rounds up to 1 + 2^-9
+// (even); 2^-24 is the smallest subnormal half; 65504 the largest.
+func TestRoundHalf(t *testing.T) {
+	for _, c := range []struct{ in, want float32 }{
+		{1, 1}, {1 + 0x1p-11, 1}, {1 + 3*0x1p-11, 1 + 0x1p-9}, {-1 - 3*0x1p-11, -1 - 0x1p-9},
+		{0x1p-24, 0x1p-24}, {0x1p-26, 0}, {3 * 0x1p-25, 0x1p-23}, {65504, 65504}, {0, 0},
+	} {
+		if got := RoundHalf(c.in); got != c.want {
+			t.Errorf("RoundHalf(%g) = %g, want %g", c.in, got, c.want)
+		}
+	}
+	if !isHalf([]float32{0.5, -2, 0x1p-24}) || isHalf([]float32{0.1}) || isHalf([]float32{70000}) {
+		t.Error("isHalf misclassifies")
+	}
+}
+
+// A clustered layer whose codebook and biases are halves stores them in 16
+// bits: 3 entries·(2+2) + (2 centroids + filler zero)·16 + 2 biases·16.
+func TestLayerStorageHalfValues(t *testing.T) {
+	idx := make([]int32, 10)
+	b, err := LayerStorage(Layer{Weights: 10, Mask: maskAt(10, 0, 5, 9), Codebook: []float32{-1, 1}, Index: idx, RelBits: 2, Biases: 2, HalfValues: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(4*(2+2) + 3*16 + 2*16); b.Total != want {
+		t.Errorf("total %d, want %d", b.Total, want)
+	}
+	if _, err := LayerStorage(Layer{Weights: 10, Mask: maskAt(10, 0), RelBits: 2, HalfValues: true}); err == nil {
+		t.Error("half values without a codebook: want an error")
+	}
+}

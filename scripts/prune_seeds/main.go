@@ -52,7 +52,7 @@ type options struct {
 	keeps                          []float64
 	criteria                       []string
 	clusterKeep                    float64
-	list                           bool
+	list, recluster                bool
 	s                              pruning.Settings // overrides of the defaults (zero = default)
 }
 
@@ -143,6 +143,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.runs, "runs", "", "JSON lines of finished runs (default out/seeds/NET-runs.jsonl)")
 	fs.StringVar(&o.out, "out", "", "summary JSON (default out/seeds/NET-summary.json)")
 	fs.StringVar(&o.save, "save", "", "also save every pruned model as DIR/NET-sSEED-CRIT-kKEEP.npz (before clustering)")
+	fs.BoolVar(&o.recluster, "recluster", false, "redo the clustering of the runs file's clustered runs from the models saved by -save (then summarise)")
 	fs.BoolVar(&o.list, "summary-only", false, "do not run anything: summarise the runs file as it is")
 	fs.IntVar(&o.s.Rounds, "rounds", 0, "override: pruning rounds")
 	fs.IntVar(&o.s.RetrainEpochs, "retrain-epochs", 0, "override: retraining epochs per round")
@@ -261,6 +262,26 @@ func run(args []string, stdout, stderr io.Writer) error {
 	for _, r := range done {
 		have[keyOf(r.Net, r.Seed, r.Keep, r.Criterion, r.Settings)] = r
 	}
+	if o.recluster {
+		if o.save == "" {
+			return fmt.Errorf("-recluster needs -save DIR (where the pruned models are)")
+		}
+		dir, err := nn.MNISTDir(o.data)
+		if err != nil {
+			return err
+		}
+		train, test, err := nn.LoadMNIST(dir)
+		if err != nil {
+			return err
+		}
+		if err := recluster(o, done, train, test, stderr); err != nil {
+			return err
+		}
+		for _, r := range done {
+			have[keyOf(r.Net, r.Seed, r.Keep, r.Criterion, r.Settings)] = r
+		}
+		o.list = true
+	}
 	if !o.list {
 		if err := os.MkdirAll(o.denseDir, 0o755); err != nil {
 			return err
@@ -378,19 +399,76 @@ func pruneRun(o options, dense *nn.Model, denseAcc float64, seed int64, keep flo
 		}
 	}
 	if keep == o.clusterKeep && crit == o.criteria[0] {
-		t0 := time.Now()
-		if _, err := clustering.ClusterModel(m, clustering.ModelSettings{Settings: clustering.Settings{Seed: seed}}); err != nil {
-			return Run{}, fmt.Errorf("seed %d: clustering: %w", seed, err)
-		}
-		acc, _ := nn.Evaluate(m, test)
-		st, err := clustering.Storage(m, clustering.StorageSettings{Huffman: true})
+		c, err := clusterRun(m, seed, denseAcc, train, test, stderr)
 		if err != nil {
-			return Run{}, fmt.Errorf("seed %d: storage: %w", seed, err)
+			return Run{}, err
 		}
-		r.Cluster = &ClusterRun{Accuracy: acc, Ratio: st.CompressionRatio, HuffmanRatio: st.HuffmanRatio, Seconds: time.Since(t0).Seconds()}
-		fmt.Fprintf(stderr, "   clustered: %.2f%% (%+.2f pts), %.1f× (Huffman %.1f×)\n", 100*acc, 100*(acc-denseAcc), st.CompressionRatio, st.HuffmanRatio)
+		r.Cluster = &c
 	}
 	return r, nil
+}
+
+// clusterRun is `dcsim cluster` with its defaults on the pruned model m (in
+// place): birch-kmeans, clustering.DefaultFinetuneEpochs of centroid
+// fine-tuning at clustering.DefaultFinetuneLRScale × the dense rate,
+// codebooks and biases in half precision, storage with per-layer
+// relative-index widths and entry orders.
+func clusterRun(m *nn.Model, seed int64, denseAcc float64, train, test *nn.Dataset, stderr io.Writer) (ClusterRun, error) {
+	t0 := time.Now()
+	if _, err := clustering.ClusterModel(m, clustering.ModelSettings{Settings: clustering.Settings{Seed: seed}}); err != nil {
+		return ClusterRun{}, fmt.Errorf("seed %d: clustering: %w", seed, err)
+	}
+	if e := clustering.DefaultFinetuneEpochs; e > 0 {
+		ts := nn.DefaultTrainSettings(m.Arch.Name)
+		ts.Epochs, ts.Seed, ts.FinetuneCodebook = e, seed, true
+		ts.LR *= clustering.DefaultFinetuneLRScale
+		if _, err := nn.Train(m, train, ts); err != nil {
+			return ClusterRun{}, fmt.Errorf("seed %d: centroid fine-tuning: %w", seed, err)
+		}
+		clustering.RoundModelHalf(m)
+	}
+	acc, _ := nn.Evaluate(m, test)
+	st, err := clustering.Storage(m, clustering.StorageSettings{AutoRelBits: true, Huffman: true})
+	if err != nil {
+		return ClusterRun{}, fmt.Errorf("seed %d: storage: %w", seed, err)
+	}
+	c := ClusterRun{Accuracy: acc, Ratio: st.CompressionRatio, HuffmanRatio: st.HuffmanRatio, Seconds: time.Since(t0).Seconds()}
+	fmt.Fprintf(stderr, "   clustered: %.2f%% (%+.2f pts), %.1f× (Huffman %.1f×)\n", 100*acc, 100*(acc-denseAcc), st.CompressionRatio, st.HuffmanRatio)
+	return c, nil
+}
+
+// recluster redoes the clustering of every run of the runs file that has
+// one (first criterion at -cluster-keep) from the pruned model saved by
+// -save, and rewrites the runs file atomically.
+func recluster(o options, runs []Run, train, test *nn.Dataset, stderr io.Writer) error {
+	for i, r := range runs {
+		if r.Net != o.net || r.Keep != o.clusterKeep || r.Criterion != o.criteria[0] || !slices.Contains(o.seeds, r.Seed) {
+			continue
+		}
+		path := filepath.Join(o.save, fmt.Sprintf("%s-s%d-%s-k%g.npz", r.Net, r.Seed, r.Criterion, r.Keep))
+		m, _, err := nn.LoadModel(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "== recluster %s\n", path)
+		c, err := clusterRun(m, r.Seed, r.DenseAccuracy, train, test, stderr)
+		if err != nil {
+			return err
+		}
+		runs[i].Cluster = &c
+	}
+	return reports.WriteFileAtomic(o.runs, func(w io.Writer) error {
+		for _, r := range runs {
+			b, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			if _, err := w.Write(append(b, '\n')); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 func readRuns(path string) ([]Run, error) {
