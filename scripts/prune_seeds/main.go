@@ -48,6 +48,7 @@ func main() {
 type options struct {
 	net, denseDir, data, runs, out string
 	save                           string // directory for the pruned models ("" = not saved)
+	storage                        string // model whose storage breakdown to print
 	seeds                          []int64
 	keeps                          []float64
 	criteria                       []string
@@ -143,6 +144,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.runs, "runs", "", "JSON lines of finished runs (default out/seeds/NET-runs.jsonl)")
 	fs.StringVar(&o.out, "out", "", "summary JSON (default out/seeds/NET-summary.json)")
 	fs.StringVar(&o.save, "save", "", "also save every pruned model as DIR/NET-sSEED-CRIT-kKEEP.npz (before clustering)")
+	fs.StringVar(&o.storage, "storage", "", "do not run anything: print where the bits of this (clustered) model go, per layer, and exit")
 	fs.BoolVar(&o.recluster, "recluster", false, "redo the clustering of the runs file's clustered runs from the models saved by -save (then summarise)")
 	fs.BoolVar(&o.list, "summary-only", false, "do not run anything: summarise the runs file as it is")
 	fs.IntVar(&o.s.Rounds, "rounds", 0, "override: pruning rounds")
@@ -248,6 +250,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	o, err := parse(args, stderr)
 	if err != nil {
 		return err
+	}
+	if o.storage != "" {
+		return storageBreakdown(o.storage, stdout)
 	}
 	label := settingsLabel(o.s)
 	done, err := readRuns(o.runs)
@@ -469,6 +474,43 @@ func recluster(o options, runs []Run, train, test *nn.Dataset, stderr io.Writer)
 		}
 		return nil
 	})
+}
+
+// storageBreakdown prints, per layer, the bits of a model in the default
+// storage format (per-layer relative-index width and entry order) and in
+// Deep Compression's fixed widths (8 conv / 5 FC bits), with and without
+// Huffman coding.
+func storageBreakdown(path string, w io.Writer) error {
+	m, _, err := nn.LoadModel(path)
+	if err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		name string
+		s    clustering.StorageSettings
+	}{{"fixed widths (8 conv / 5 fc)", clustering.StorageSettings{Huffman: true}},
+		{"per-layer width and order (default)", clustering.StorageSettings{Huffman: true, AutoRelBits: true}}} {
+		st, err := clustering.Storage(m, c.s)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%s: %d bits, %.1f×; Huffman %d bits, %.1f×\n\n", c.name, st.Bits, st.CompressionRatio, st.HuffmanBits, st.HuffmanRatio)
+		fmt.Fprintln(w, "| layer | kept | fillers | index bits | rel. bits (order) | index stream | rel. index stream | codebook | biases | total | Huffman: rel. bits (order), index, rel. index, total |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|---|")
+		order := func(col bool) string {
+			if col {
+				return "col"
+			}
+			return "row"
+		}
+		for _, l := range st.Layers {
+			fmt.Fprintf(w, "| %s | %d | %d | %d | %d (%s) | %d | %d | %d | %d | %d | %d (%s), %d, %d, %d |\n", l.Layer, l.Nonzero, l.Padding,
+				l.IndexBits, l.RelBits, order(l.ColumnMajor), l.ValueBits, l.RelIndexBits, l.CodebookBits, l.BiasBits, l.Total,
+				l.HuffRelBits, order(l.HuffColumnMajor), l.HuffValueBits, l.HuffRelIndexBits, l.HuffTotal)
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
 }
 
 func readRuns(path string) ([]Run, error) {
