@@ -4,8 +4,12 @@
 // with the default pruning.Settings at every keep fraction by every
 // criterion, so saliency and magnitude share the dense model of a seed
 // (paired). The default-criterion model at -cluster-keep is then clustered
-// with the defaults of `dcsim cluster` (birch-kmeans) and its compression
-// ratio is counted with and without Huffman coding.
+// with the defaults of `dcsim cluster` (birch-kmeans, one epoch of centroid
+// fine-tuning, half-precision codebooks and biases) and its compression
+// ratio is counted with and without Huffman coding in the default storage
+// format (per-layer relative-index width and entry order). -save keeps the
+// pruned models, -recluster redoes the clustering from them, -storage FILE
+// prints where a clustered model's bits go.
 //
 // Each finished run is appended as one JSON line to -runs, and runs already
 // there are skipped, so an interrupted experiment resumes. When all runs are
@@ -15,6 +19,7 @@
 //
 //	go run ./scripts/prune_seeds -net lenet-300-100 -seeds 1,2,3
 //	go run ./scripts/prune_seeds -net lenet-5 -seeds 1,2,3 -keeps 0.04,0.02
+//	go run ./scripts/prune_seeds -recluster -save out/seeds/models -seeds 1,2,3 -keeps 0.04 -criteria saliency,magnitude
 package main
 
 import (
