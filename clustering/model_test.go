@@ -169,7 +169,7 @@ func TestStorageModel(t *testing.T) {
 }
 
 // Choosing the relative-index width per layer can only beat every fixed
-// width and order (up to the header per layer).
+// width, order and skipping (up to the header per layer).
 func TestStorageAutoRelBits(t *testing.T) {
 	m := prunedLeNet(t, 0.03)
 	if _, err := ClusterModel(m, ModelSettings{}); err != nil {

@@ -13,17 +13,18 @@ type StorageSettings struct {
 	RelBitsFC   int  // 0 = DefaultRelBitsFC (5)
 	Huffman     bool // also report the Huffman-coded size
 	// AutoRelBits picks, per sparse layer, the relative-index width in
-	// 1–MaxAutoRelBits and the entry order (row- or column-major) that
+	// 1–MaxAutoRelBits, the entry order (row- or column-major) and whether
+	// empty rows and columns are skipped (Layer.SkipEmpty) so as to
 	// minimise the layer's bits (separately for the plain and the
 	// Huffman-coded total), adding AutoRelHeaderBits per layer to store
-	// the width and the order. RelBitsConv and RelBitsFC are then ignored.
+	// the choices. RelBitsConv and RelBitsFC are then ignored.
 	AutoRelBits bool
 }
 
 // Limits of StorageSettings.AutoRelBits.
 const (
 	MaxAutoRelBits    = 12
-	AutoRelHeaderBits = 5 // 4 bits of width, 1 bit of order
+	AutoRelHeaderBits = 6 // 4 bits of width, 1 bit of order, 1 bit of skipping
 )
 
 // LayerStorageReport is one layer's storage in a model.
@@ -101,29 +102,33 @@ func layerBits(l Layer, auto bool) (LayerBits, error) {
 	if l.Rows > 1 && l.Weights%l.Rows == 0 {
 		orders = append(orders, true)
 	}
+	skips := orders // skipping needs the rows, as the column order does
 	for _, col := range orders {
-		for rel := 1; rel <= MaxAutoRelBits; rel++ {
-			l.RelBits, l.ColumnMajor = rel, col
-			b, err := LayerStorage(l)
-			if err != nil {
-				return LayerBits{}, err
+		for _, skip := range skips {
+			for rel := 1; rel <= MaxAutoRelBits; rel++ {
+				l.RelBits, l.ColumnMajor, l.SkipEmpty = rel, col, skip
+				b, err := LayerStorage(l)
+				if err != nil {
+					return LayerBits{}, err
+				}
+				if !b.Sparse {
+					return b, nil
+				}
+				if first || b.Total < best.Total {
+					best = b
+				}
+				if first || b.HuffTotal < bestHuff.HuffTotal {
+					bestHuff = b
+				}
+				first = false
 			}
-			if !b.Sparse {
-				return b, nil
-			}
-			if first || b.Total < best.Total {
-				best = b
-			}
-			if first || b.HuffTotal < bestHuff.HuffTotal {
-				bestHuff = b
-			}
-			first = false
 		}
 	}
 	best.Total += AutoRelHeaderBits
 	if l.Huffman {
 		best.HuffValueBits, best.HuffRelIndexBits = bestHuff.HuffValueBits, bestHuff.HuffRelIndexBits
-		best.HuffRelBits, best.HuffColumnMajor = bestHuff.RelBits, bestHuff.ColumnMajor
+		best.HuffRelBits, best.HuffColumnMajor, best.HuffSkipEmpty = bestHuff.RelBits, bestHuff.ColumnMajor, bestHuff.SkipEmpty
+		best.HuffLiveMapBits = bestHuff.LiveMapBits
 		best.HuffTotal = bestHuff.HuffTotal + AutoRelHeaderBits
 	}
 	return best, nil

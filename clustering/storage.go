@@ -31,7 +31,13 @@ type Layer struct {
 	// Deep Compression allows either (Han, Mao & Dally 2016, §2).
 	Rows        int
 	ColumnMajor bool
-	Biases      int
+	// SkipEmpty stores a bitmap of the rows and of the columns that hold
+	// at least one kept weight (Rows + Weights/Rows bits) and runs the
+	// relative indices over those rows and columns only, so empty rows
+	// (dead output neurons) and empty columns (dead inputs, such as the
+	// always-zero border pixels of MNIST in fc1) cost no gaps. Needs Rows.
+	SkipEmpty bool
+	Biases    int
 	// HalfValues stores the codebook entries and the biases in half
 	// precision (HalfBits each) instead of ValueBits; Storage sets it for a
 	// clustered layer whose codebook and biases are all binary16 values.
@@ -44,6 +50,8 @@ type LayerBits struct {
 	Sparse       bool  // stored as (relative index, value) entries
 	RelBits      int   // relative-index width used (sparse only)
 	ColumnMajor  bool  // entries stored column by column (sparse only)
+	SkipEmpty    bool  // empty rows and columns skipped (sparse only)
+	LiveMapBits  int64 // the live-row and live-column bitmaps (SkipEmpty)
 	Nonzero      int   // surviving weights
 	Padding      int   // filler entries inserted where a gap overflows RelBits
 	Symbols      int   // codebook entries stored (k, +1 for a zero filler value when needed)
@@ -59,8 +67,10 @@ type LayerBits struct {
 	HuffValueBits    int64
 	HuffRelIndexBits int64
 	HuffTotal        int64
-	HuffRelBits      int  // relative-index width of the Huffman total
-	HuffColumnMajor  bool // entry order of the Huffman total
+	HuffRelBits      int   // relative-index width of the Huffman total
+	HuffColumnMajor  bool  // entry order of the Huffman total
+	HuffSkipEmpty    bool  // empty rows and columns skipped in the Huffman total
+	HuffLiveMapBits  int64 // their bitmaps (part of HuffTotal)
 }
 
 // LayerStorage counts the bits of one layer in Deep Compression's format
@@ -87,6 +97,11 @@ func LayerStorage(l Layer) (LayerBits, error) {
 	if sparse {
 		b.RelBits, b.HuffRelBits = l.RelBits, l.RelBits
 		b.ColumnMajor, b.HuffColumnMajor = l.ColumnMajor, l.ColumnMajor
+		b.SkipEmpty, b.HuffSkipEmpty = l.SkipEmpty, l.SkipEmpty
+		if l.SkipEmpty {
+			b.LiveMapBits = int64(l.Rows + l.Weights/l.Rows)
+			b.HuffLiveMapBits = b.LiveMapBits
+		}
 	}
 	vals, rels := l.streams(sparse)
 	b.Nonzero = l.Weights
@@ -113,7 +128,7 @@ func LayerStorage(l Layer) (LayerBits, error) {
 	}
 	b.CodebookBits = int64(b.Symbols) * vb
 	b.BiasBits = int64(l.Biases) * vb
-	b.Total = b.ValueBits + b.RelIndexBits + b.CodebookBits + b.BiasBits
+	b.Total = b.ValueBits + b.RelIndexBits + b.LiveMapBits + b.CodebookBits + b.BiasBits
 	if l.Huffman {
 		if err := b.huffman(l, vals, rels); err != nil {
 			return LayerBits{}, err
@@ -167,7 +182,7 @@ func (b *LayerBits) huffman(l Layer, vals, rels []int32) error {
 		}
 		b.HuffRelIndexBits = r
 	}
-	b.HuffTotal = b.HuffValueBits + b.HuffRelIndexBits + b.CodebookBits + b.BiasBits
+	b.HuffTotal = b.HuffValueBits + b.HuffRelIndexBits + b.LiveMapBits + b.CodebookBits + b.BiasBits
 	return nil
 }
 
@@ -179,8 +194,8 @@ func (l Layer) validate() error {
 		return badInput("storage: mask has %d entries for %d weights", len(l.Mask), l.Weights)
 	case l.Mask != nil && (l.RelBits < 1 || l.RelBits > 16):
 		return badInput("storage: rel_bits %d: must be in 1–16", l.RelBits)
-	case l.ColumnMajor && (l.Rows < 1 || l.Weights%l.Rows != 0):
-		return badInput("storage: column-major order needs rows dividing the %d weights, got %d", l.Weights, l.Rows)
+	case (l.ColumnMajor || l.SkipEmpty) && (l.Rows < 1 || l.Weights%l.Rows != 0):
+		return badInput("storage: column-major order and empty-row skipping need rows dividing the %d weights, got %d", l.Weights, l.Rows)
 	case l.HalfValues && l.Codebook == nil:
 		return badInput("storage: half-precision values need a codebook")
 	case l.Codebook == nil:
@@ -219,17 +234,39 @@ func (l Layer) streams(sparse bool) (vals, rels []int32) {
 	g := 1<<l.RelBits - 1
 	gap := 0
 	rows, cols := 1, l.Weights
-	if l.ColumnMajor {
+	if l.ColumnMajor || l.SkipEmpty {
 		rows, cols = l.Rows, l.Weights/l.Rows
 	}
-	for k := range l.Mask {
-		i := k // row-major: the flat order
-		if l.ColumnMajor {
-			i = (k%rows)*cols + k/rows
+	liveRows, liveCols := make([]int, 0, rows), make([]int, 0, cols)
+	if l.SkipEmpty {
+		rowLive, colLive := make([]bool, rows), make([]bool, cols)
+		for i, m := range l.Mask {
+			if m != 0 {
+				rowLive[i/cols], colLive[i%cols] = true, true
+			}
 		}
+		for r, ok := range rowLive {
+			if ok {
+				liveRows = append(liveRows, r)
+			}
+		}
+		for c, ok := range colLive {
+			if ok {
+				liveCols = append(liveCols, c)
+			}
+		}
+	} else {
+		for r := range rows {
+			liveRows = append(liveRows, r)
+		}
+		for c := range cols {
+			liveCols = append(liveCols, c)
+		}
+	}
+	visit := func(i int) {
 		if l.Mask[i] == 0 {
 			gap++
-			continue
+			return
 		}
 		for gap > g {
 			vals, rels = append(vals, -1), append(rels, int32(g))
@@ -237,6 +274,19 @@ func (l Layer) streams(sparse bool) (vals, rels []int32) {
 		}
 		vals, rels = append(vals, sym(i)), append(rels, int32(gap))
 		gap = 0
+	}
+	if l.ColumnMajor {
+		for _, c := range liveCols {
+			for _, r := range liveRows {
+				visit(r*cols + c)
+			}
+		}
+	} else {
+		for _, r := range liveRows {
+			for _, c := range liveCols {
+				visit(r*cols + c)
+			}
+		}
 	}
 	return vals, rels
 }

@@ -191,3 +191,26 @@ func TestLayerStorageHalfValues(t *testing.T) {
 		t.Error("half values without a codebook: want an error")
 	}
 }
+
+// SkipEmpty runs the relative indices over the live rows and columns only:
+// a 2×4 mask with survivors (0,3) and (1,3) has row-major gaps 3 and 3
+// (RelBits 1: one filler each), but over its only live column gaps 0 and
+// 0, at the cost of a 2 + 4-bit live map: 2·(32+1) + 6 = 72 bits.
+func TestLayerStorageSkipEmpty(t *testing.T) {
+	mask := maskAt(8, 3, 7)
+	plain, err := LayerStorage(Layer{Weights: 8, Mask: mask, RelBits: 1, Rows: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	skip, err := LayerStorage(Layer{Weights: 8, Mask: mask, RelBits: 1, Rows: 2, SkipEmpty: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Padding != 2 || skip.Padding != 0 || skip.LiveMapBits != 6 || skip.Total != 72 || !skip.SkipEmpty {
+		t.Errorf("padding %d / %d, live map %d, total %d; want 2 / 0, 6, 72", plain.Padding, skip.Padding, skip.LiveMapBits, skip.Total)
+	}
+	col, err := LayerStorage(Layer{Weights: 8, Mask: mask, RelBits: 1, Rows: 2, SkipEmpty: true, ColumnMajor: true})
+	if err != nil || col.Total != 72 {
+		t.Errorf("column-major with skipping: %d bits (%v), want 72", col.Total, err)
+	}
+}

@@ -111,7 +111,7 @@ func (f *storageFlags) add(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.s.Huffman, "huffman", false, "also report the Huffman-coded storage")
 	cmd.Flags().IntVar(&f.s.RelBitsConv, "rel-bits-conv", clustering.DefaultRelBitsConv, "relative-index bits of sparse conv layers")
 	cmd.Flags().IntVar(&f.s.RelBitsFC, "rel-bits-fc", clustering.DefaultRelBitsFC, "relative-index bits of sparse FC layers")
-	cmd.Flags().BoolVar(&f.s.AutoRelBits, "auto-rel-bits", true, "choose each layer's relative-index width and entry order to minimise its storage (stored per layer); --rel-bits-conv/--rel-bits-fc turn it off unless it is given")
+	cmd.Flags().BoolVar(&f.s.AutoRelBits, "auto-rel-bits", true, "choose each layer's relative-index width, entry order and skipping of empty rows/columns to minimise its storage (stored per layer); --rel-bits-conv/--rel-bits-fc turn it off unless it is given")
 }
 
 func (f *storageFlags) check() error {

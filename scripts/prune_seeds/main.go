@@ -482,7 +482,8 @@ func recluster(o options, runs []Run, train, test *nn.Dataset, stderr io.Writer)
 }
 
 // storageBreakdown prints, per layer, the bits of a model in the default
-// storage format (per-layer relative-index width and entry order) and in
+// storage format (per-layer relative-index width, entry order and
+// skipping of empty rows and columns) and in
 // Deep Compression's fixed widths (8 conv / 5 FC bits), with and without
 // Huffman coding.
 func storageBreakdown(path string, w io.Writer) error {
@@ -494,24 +495,28 @@ func storageBreakdown(path string, w io.Writer) error {
 		name string
 		s    clustering.StorageSettings
 	}{{"fixed widths (8 conv / 5 fc)", clustering.StorageSettings{Huffman: true}},
-		{"per-layer width and order (default)", clustering.StorageSettings{Huffman: true, AutoRelBits: true}}} {
+		{"per-layer width, order and skipping (default)", clustering.StorageSettings{Huffman: true, AutoRelBits: true}}} {
 		st, err := clustering.Storage(m, c.s)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "%s: %d bits, %.1f×; Huffman %d bits, %.1f×\n\n", c.name, st.Bits, st.CompressionRatio, st.HuffmanBits, st.HuffmanRatio)
-		fmt.Fprintln(w, "| layer | kept | fillers | index bits | rel. bits (order) | index stream | rel. index stream | codebook | biases | total | Huffman: rel. bits (order), index, rel. index, total |")
-		fmt.Fprintln(w, "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|---|")
-		order := func(col bool) string {
+		fmt.Fprintln(w, "| layer | kept | fillers | index bits | rel. bits (order) | index stream | rel. index stream | live map | codebook | biases | total | Huffman: rel. bits (order), index, rel. index, live map, total |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|---|")
+		order := func(col, skip bool) string {
+			o := "row"
 			if col {
-				return "col"
+				o = "col"
 			}
-			return "row"
+			if skip {
+				o += ", skip"
+			}
+			return o
 		}
 		for _, l := range st.Layers {
-			fmt.Fprintf(w, "| %s | %d | %d | %d | %d (%s) | %d | %d | %d | %d | %d | %d (%s), %d, %d, %d |\n", l.Layer, l.Nonzero, l.Padding,
-				l.IndexBits, l.RelBits, order(l.ColumnMajor), l.ValueBits, l.RelIndexBits, l.CodebookBits, l.BiasBits, l.Total,
-				l.HuffRelBits, order(l.HuffColumnMajor), l.HuffValueBits, l.HuffRelIndexBits, l.HuffTotal)
+			fmt.Fprintf(w, "| %s | %d | %d | %d | %d (%s) | %d | %d | %d | %d | %d | %d | %d (%s), %d, %d, %d, %d |\n", l.Layer, l.Nonzero, l.Padding,
+				l.IndexBits, l.RelBits, order(l.ColumnMajor, l.SkipEmpty), l.ValueBits, l.RelIndexBits, l.LiveMapBits, l.CodebookBits, l.BiasBits, l.Total,
+				l.HuffRelBits, order(l.HuffColumnMajor, l.HuffSkipEmpty), l.HuffValueBits, l.HuffRelIndexBits, l.HuffLiveMapBits, l.HuffTotal)
 		}
 		fmt.Fprintln(w)
 	}
