@@ -82,8 +82,10 @@ type LayerBits struct {
 // ⌊g/2^RelBits⌋ filler entries, each a zero value with relative index G. A
 // clustered layer with fillers needs a zero in its codebook; if no centroid
 // is exactly 0 one extra entry is stored. Bits = entries·(IndexBits +
-// RelBits) + codebook entries·32 + biases·32; an unclustered layer stores
-// 32-bit values instead of indices and no codebook.
+// RelBits) + live-row/column bitmaps (SkipEmpty) + codebook entries·32 +
+// biases·32 (16 each with HalfValues); an unclustered layer stores 32-bit
+// values instead of indices and no codebook. Entries follow the flat
+// row-major order, or column-major with ColumnMajor.
 func LayerStorage(l Layer) (LayerBits, error) {
 	if err := l.validate(); err != nil {
 		return LayerBits{}, err
