@@ -41,12 +41,16 @@ func (r *runState) finish(sum *line, k int) []float64 {
 
 // chooseK returns the smallest k whose
 // distortion D(k)/N ≤ (ε·σ)², searched by doubling and then bisection, with
-// k ≤ min(2^MaxBits, number of entries). If no allowed k meets the bound the
+// k ≤ min(2^MaxBits (− 1 with ReserveZero), number of entries). If no allowed k meets the bound the
 // largest is used.
 func (r *runState) chooseK(sum *line) int {
 	budget := r.s.Distortion * r.std
 	budget *= budget * sum.total
-	kmax := min(1<<r.s.MaxBits, sum.len(), r.distinct)
+	kmax := 1 << r.s.MaxBits
+	if r.s.ReserveZero && kmax > 1 {
+		kmax-- // one index stays free for the filler zero
+	}
+	kmax = min(kmax, sum.len(), r.distinct)
 	type result struct {
 		c   []float64
 		sse float64

@@ -137,3 +137,18 @@ func FuzzHuffmanDecode(f *testing.F) {
 		}
 	})
 }
+
+// The code table run-length codes unused symbols: lengths 1,0,0,0,0,0,2,2
+// (max 2 → 2-bit fields): 8 + 2 + (2 + γ(5) = 5) + 2 + 2 = 21 bits instead
+// of 8 + 8·2 = 24.
+func TestTableBitsZeroRuns(t *testing.T) {
+	c := HuffmanCode{Lengths: []uint8{1, 0, 0, 0, 0, 0, 2, 2}}
+	if got := c.TableBits(); got != 21 {
+		t.Errorf("TableBits %d, want 21", got)
+	}
+	for n, want := range map[int]int{1: 1, 2: 3, 3: 3, 4: 5, 7: 5, 8: 7} {
+		if got := eliasGammaBits(n); got != want {
+			t.Errorf("γ(%d) = %d bits, want %d", n, got, want)
+		}
+	}
+}

@@ -153,7 +153,8 @@ func TestStorageModel(t *testing.T) {
 	}
 	var sum int64
 	for i, p := range m.Params() {
-		b, _ := LayerStorage(Layer{Weights: len(p.W), Mask: p.Mask, Codebook: p.Codebook, Index: p.Index, RelBits: DefaultRelBitsFC, Biases: len(p.Bias)})
+		// ClusterModel leaves codebooks and biases in half precision.
+		b, _ := LayerStorage(Layer{Weights: len(p.W), Mask: p.Mask, Codebook: p.Codebook, Index: p.Index, RelBits: DefaultRelBitsFC, Biases: len(p.Bias), HalfValues: true})
 		if b.Total != st.Layers[i].Total {
 			t.Errorf("%s: %d bits, LayerStorage says %d", p.Layer, st.Layers[i].Total, b.Total)
 		}
@@ -169,7 +170,7 @@ func TestStorageModel(t *testing.T) {
 }
 
 // Choosing the relative-index width per layer can only beat every fixed
-// width (up to the 4-bit header per layer).
+// width, order and skipping (up to the header per layer).
 func TestStorageAutoRelBits(t *testing.T) {
 	m := prunedLeNet(t, 0.03)
 	if _, err := ClusterModel(m, ModelSettings{}); err != nil {

@@ -14,16 +14,18 @@ type StorageSettings struct {
 	RelBitsFC   int  // 0 = DefaultRelBitsFC (5)
 	Huffman     bool // also report the Huffman-coded size
 	// AutoRelBits picks, per sparse layer, the relative-index width in
-	// 1–MaxAutoRelBits that minimises the layer's bits (separately for the
-	// plain and the Huffman-coded total), adding AutoRelHeaderBits per
-	// layer to store the width. RelBitsConv and RelBitsFC are then ignored.
+	// 1–MaxAutoRelBits, the entry order (row- or column-major) and whether
+	// empty rows and columns are skipped (Layer.SkipEmpty) so as to
+	// minimise the layer's bits (separately for the plain and the
+	// Huffman-coded total), adding AutoRelHeaderBits per layer to store
+	// the choices. RelBitsConv and RelBitsFC are then ignored.
 	AutoRelBits bool
 }
 
 // Limits of StorageSettings.AutoRelBits.
 const (
 	MaxAutoRelBits    = 12
-	AutoRelHeaderBits = 4
+	AutoRelHeaderBits = 6 // 4 bits of width, 1 bit of order, 1 bit of skipping
 )
 
 // LayerStorageReport is one layer's storage in a model.
@@ -64,9 +66,10 @@ func Storage(m *nn.Model, s StorageSettings) (ModelStorage, error) {
 		if p.Kind == network.Conv {
 			rel = s.RelBitsConv
 		}
-		l := Layer{Weights: len(p.W), Mask: p.Mask, RelBits: rel, Biases: len(p.Bias), Huffman: s.Huffman}
+		l := Layer{Weights: len(p.W), Mask: p.Mask, RelBits: rel, Rows: p.Shape[0], Biases: len(p.Bias), Huffman: s.Huffman}
 		if p.Codebook != nil {
 			l.Codebook, l.Index = p.Codebook, p.Index
+			l.HalfValues = isHalf(p.Codebook) && isHalf(p.Bias)
 		}
 		b, err := layerBits(l, s.AutoRelBits)
 		if err != nil {
@@ -86,35 +89,47 @@ func Storage(m *nn.Model, s StorageSettings) (ModelStorage, error) {
 	return ms, nil
 }
 
-// layerBits is LayerStorage, or with auto the best relative-index width:
-// Total from the width with the fewest plain bits, HuffTotal (and the
-// Huffman fields) from the width with the fewest Huffman-coded bits, each
-// plus AutoRelHeaderBits.
+// layerBits is LayerStorage, or with auto the best relative-index width and
+// entry order: Total from the choice with the fewest plain bits, HuffTotal
+// (and the Huffman fields) from the choice with the fewest Huffman-coded
+// bits, each plus AutoRelHeaderBits.
 func layerBits(l Layer, auto bool) (LayerBits, error) {
 	if !auto || l.Mask == nil {
 		return LayerStorage(l)
 	}
 	var best, bestHuff LayerBits
-	for rel := 1; rel <= MaxAutoRelBits; rel++ {
-		l.RelBits = rel
-		b, err := LayerStorage(l)
-		if err != nil {
-			return LayerBits{}, err
-		}
-		if !b.Sparse {
-			return b, nil
-		}
-		if rel == 1 || b.Total < best.Total {
-			best = b
-		}
-		if rel == 1 || b.HuffTotal < bestHuff.HuffTotal {
-			bestHuff = b
+	first := true
+	orders := []bool{false}
+	if l.Rows > 1 && l.Weights%l.Rows == 0 {
+		orders = append(orders, true)
+	}
+	skips := orders // skipping needs the rows, as the column order does
+	for _, col := range orders {
+		for _, skip := range skips {
+			for rel := 1; rel <= MaxAutoRelBits; rel++ {
+				l.RelBits, l.ColumnMajor, l.SkipEmpty = rel, col, skip
+				b, err := LayerStorage(l)
+				if err != nil {
+					return LayerBits{}, err
+				}
+				if !b.Sparse {
+					return b, nil
+				}
+				if first || b.Total < best.Total {
+					best = b
+				}
+				if first || b.HuffTotal < bestHuff.HuffTotal {
+					bestHuff = b
+				}
+				first = false
+			}
 		}
 	}
 	best.Total += AutoRelHeaderBits
 	if l.Huffman {
 		best.HuffValueBits, best.HuffRelIndexBits = bestHuff.HuffValueBits, bestHuff.HuffRelIndexBits
-		best.HuffRelBits = bestHuff.RelBits
+		best.HuffRelBits, best.HuffColumnMajor, best.HuffSkipEmpty = bestHuff.RelBits, bestHuff.ColumnMajor, bestHuff.SkipEmpty
+		best.HuffLiveMapBits = bestHuff.LiveMapBits
 		best.HuffTotal = bestHuff.HuffTotal + AutoRelHeaderBits
 	}
 	return best, nil

@@ -52,6 +52,13 @@ type Settings struct {
 	Restarts int
 	// Seed seeds the random choices; equal seeds give identical codebooks.
 	Seed int64
+	// ReserveZero keeps one of the 2^MaxBits indices free for the zero
+	// value of the sparse format's filler entries, so the adaptive k is at
+	// most 2^MaxBits − 1 and k centroids plus the zero still fit MaxBits
+	// index bits (a pruned layer's k = 2^b centroids plus the filler zero
+	// would need b+1 bits). ClusterModel sets it for pruned layers. A fixed
+	// K is not changed.
+	ReserveZero bool
 }
 
 // Stats describes one clustering run.

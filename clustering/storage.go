@@ -23,14 +23,35 @@ type Layer struct {
 	// addresses every symbol. Ignored for unclustered layers.
 	IndexBits int
 	RelBits   int // relative-index width for the sparse format, 1–16
+	// Rows is the number of rows of the weight matrix (output channels:
+	// the tensor is [Rows, Weights/Rows]); it is needed only for
+	// ColumnMajor. ColumnMajor stores a sparse layer's entries column by
+	// column (compressed sparse column, as EIE stores FC layers) instead of
+	// in the flat row-major order of the tensor (compressed sparse row);
+	// Deep Compression allows either (Han, Mao & Dally 2016, §2).
+	Rows        int
+	ColumnMajor bool
+	// SkipEmpty stores a bitmap of the rows and of the columns that hold
+	// at least one kept weight (Rows + Weights/Rows bits) and runs the
+	// relative indices over those rows and columns only, so empty rows
+	// (dead output neurons) and empty columns (dead inputs, such as the
+	// always-zero border pixels of MNIST in fc1) cost no gaps. Needs Rows.
+	SkipEmpty bool
 	Biases    int
-	Huffman   bool // also compute the Huffman-coded size
+	// HalfValues stores the codebook entries and the biases in half
+	// precision (HalfBits each) instead of ValueBits; Storage sets it for a
+	// clustered layer whose codebook and biases are all binary16 values.
+	HalfValues bool
+	Huffman    bool // also compute the Huffman-coded size
 }
 
 // LayerBits is the storage of one layer, in bits.
 type LayerBits struct {
 	Sparse       bool  // stored as (relative index, value) entries
 	RelBits      int   // relative-index width used (sparse only)
+	ColumnMajor  bool  // entries stored column by column (sparse only)
+	SkipEmpty    bool  // empty rows and columns skipped (sparse only)
+	LiveMapBits  int64 // the live-row and live-column bitmaps (SkipEmpty)
 	Nonzero      int   // surviving weights
 	Padding      int   // filler entries inserted where a gap overflows RelBits
 	Symbols      int   // codebook entries stored (k, +1 for a zero filler value when needed)
@@ -46,7 +67,10 @@ type LayerBits struct {
 	HuffValueBits    int64
 	HuffRelIndexBits int64
 	HuffTotal        int64
-	HuffRelBits      int // relative-index width of the Huffman total
+	HuffRelBits      int   // relative-index width of the Huffman total
+	HuffColumnMajor  bool  // entry order of the Huffman total
+	HuffSkipEmpty    bool  // empty rows and columns skipped in the Huffman total
+	HuffLiveMapBits  int64 // their bitmaps (part of HuffTotal)
 }
 
 // LayerStorage counts the bits of one layer in Deep Compression's format
@@ -58,8 +82,10 @@ type LayerBits struct {
 // ⌊g/2^RelBits⌋ filler entries, each a zero value with relative index G. A
 // clustered layer with fillers needs a zero in its codebook; if no centroid
 // is exactly 0 one extra entry is stored. Bits = entries·(IndexBits +
-// RelBits) + codebook entries·32 + biases·32; an unclustered layer stores
-// 32-bit values instead of indices and no codebook.
+// RelBits) + live-row/column bitmaps (SkipEmpty) + codebook entries·32 +
+// biases·32 (16 each with HalfValues); an unclustered layer stores 32-bit
+// values instead of indices and no codebook. Entries follow the flat
+// row-major order, or column-major with ColumnMajor.
 func LayerStorage(l Layer) (LayerBits, error) {
 	if err := l.validate(); err != nil {
 		return LayerBits{}, err
@@ -72,6 +98,12 @@ func LayerStorage(l Layer) (LayerBits, error) {
 	b.Sparse = sparse
 	if sparse {
 		b.RelBits, b.HuffRelBits = l.RelBits, l.RelBits
+		b.ColumnMajor, b.HuffColumnMajor = l.ColumnMajor, l.ColumnMajor
+		b.SkipEmpty, b.HuffSkipEmpty = l.SkipEmpty, l.SkipEmpty
+		if l.SkipEmpty {
+			b.LiveMapBits = int64(l.Rows + l.Weights/l.Rows)
+			b.HuffLiveMapBits = b.LiveMapBits
+		}
 	}
 	vals, rels := l.streams(sparse)
 	b.Nonzero = l.Weights
@@ -92,9 +124,13 @@ func LayerStorage(l Layer) (LayerBits, error) {
 	if sparse {
 		b.RelIndexBits = entries * int64(l.RelBits)
 	}
-	b.CodebookBits = int64(b.Symbols) * ValueBits
-	b.BiasBits = int64(l.Biases) * ValueBits
-	b.Total = b.ValueBits + b.RelIndexBits + b.CodebookBits + b.BiasBits
+	vb := int64(ValueBits)
+	if l.HalfValues {
+		vb = HalfBits
+	}
+	b.CodebookBits = int64(b.Symbols) * vb
+	b.BiasBits = int64(l.Biases) * vb
+	b.Total = b.ValueBits + b.RelIndexBits + b.LiveMapBits + b.CodebookBits + b.BiasBits
 	if l.Huffman {
 		if err := b.huffman(l, vals, rels); err != nil {
 			return LayerBits{}, err
@@ -148,7 +184,7 @@ func (b *LayerBits) huffman(l Layer, vals, rels []int32) error {
 		}
 		b.HuffRelIndexBits = r
 	}
-	b.HuffTotal = b.HuffValueBits + b.HuffRelIndexBits + b.CodebookBits + b.BiasBits
+	b.HuffTotal = b.HuffValueBits + b.HuffRelIndexBits + b.LiveMapBits + b.CodebookBits + b.BiasBits
 	return nil
 }
 
@@ -160,6 +196,10 @@ func (l Layer) validate() error {
 		return badInput("storage: mask has %d entries for %d weights", len(l.Mask), l.Weights)
 	case l.Mask != nil && (l.RelBits < 1 || l.RelBits > 16):
 		return badInput("storage: rel_bits %d: must be in 1–16", l.RelBits)
+	case (l.ColumnMajor || l.SkipEmpty) && (l.Rows < 1 || l.Weights%l.Rows != 0):
+		return badInput("storage: column-major order and empty-row skipping need rows dividing the %d weights, got %d", l.Weights, l.Rows)
+	case l.HalfValues && l.Codebook == nil:
+		return badInput("storage: half-precision values need a codebook")
 	case l.Codebook == nil:
 		return nil
 	case len(l.Codebook) == 0:
@@ -195,10 +235,40 @@ func (l Layer) streams(sparse bool) (vals, rels []int32) {
 	}
 	g := 1<<l.RelBits - 1
 	gap := 0
-	for i, m := range l.Mask {
-		if m == 0 {
+	rows, cols := 1, l.Weights
+	if l.ColumnMajor || l.SkipEmpty {
+		rows, cols = l.Rows, l.Weights/l.Rows
+	}
+	liveRows, liveCols := make([]int, 0, rows), make([]int, 0, cols)
+	if l.SkipEmpty {
+		rowLive, colLive := make([]bool, rows), make([]bool, cols)
+		for i, m := range l.Mask {
+			if m != 0 {
+				rowLive[i/cols], colLive[i%cols] = true, true
+			}
+		}
+		for r, ok := range rowLive {
+			if ok {
+				liveRows = append(liveRows, r)
+			}
+		}
+		for c, ok := range colLive {
+			if ok {
+				liveCols = append(liveCols, c)
+			}
+		}
+	} else {
+		for r := range rows {
+			liveRows = append(liveRows, r)
+		}
+		for c := range cols {
+			liveCols = append(liveCols, c)
+		}
+	}
+	visit := func(i int) {
+		if l.Mask[i] == 0 {
 			gap++
-			continue
+			return
 		}
 		for gap > g {
 			vals, rels = append(vals, -1), append(rels, int32(g))
@@ -206,6 +276,19 @@ func (l Layer) streams(sparse bool) (vals, rels []int32) {
 		}
 		vals, rels = append(vals, sym(i)), append(rels, int32(gap))
 		gap = 0
+	}
+	if l.ColumnMajor {
+		for _, c := range liveCols {
+			for _, r := range liveRows {
+				visit(r*cols + c)
+			}
+		}
+	} else {
+		for _, r := range liveRows {
+			for _, c := range liveCols {
+				visit(r*cols + c)
+			}
+		}
 	}
 	return vals, rels
 }

@@ -114,3 +114,103 @@ func TestLayerStorageErrors(t *testing.T) {
 		t.Errorf("pruned index checked: %v", err)
 	}
 }
+
+// Column-major order walks a [rows, cols] mask column by column. A 2×4
+// mask with survivors (0,0) and (1,0): row-major gaps 0 and 3, column-major
+// gaps 0 and 0; with RelBits 1 (gaps 0…1) the row-major gap of 3 costs one
+// filler, the column-major order none.
+func TestLayerStorageColumnMajor(t *testing.T) {
+	mask := maskAt(8, 0, 4)
+	row, err := LayerStorage(Layer{Weights: 8, Mask: mask, RelBits: 1, Rows: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	col, err := LayerStorage(Layer{Weights: 8, Mask: mask, RelBits: 1, Rows: 2, ColumnMajor: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row.Padding != 1 || col.Padding != 0 || !col.ColumnMajor || row.ColumnMajor {
+		t.Errorf("padding row %d col %d (col flag %v), want 1 and 0", row.Padding, col.Padding, col.ColumnMajor)
+	}
+	if col.Total != 2*(32+1) {
+		t.Errorf("column-major total %d, want %d", col.Total, 2*(32+1))
+	}
+	if _, err := LayerStorage(Layer{Weights: 8, Mask: mask, RelBits: 1, Rows: 3, ColumnMajor: true}); err == nil {
+		t.Error("3 rows do not divide 8 weights: want an error")
+	}
+}
+
+// Sparse layers keep one index free for the filler zero: with MaxBits 2 a
+// pruned layer gets at most 3 centroids, so centroids plus zero fit 2 bits.
+func TestClusterModelReservesZero(t *testing.T) {
+	m := prunedLeNet(t, 0.03)
+	rep, err := ClusterModel(m, ModelSettings{Settings: Settings{MaxBits: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := Storage(m, StorageSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range rep.Layers {
+		if l.K > 3 || st.Layers[i].IndexBits > 2 {
+			t.Errorf("%s: k %d, stored index bits %d; want k ≤ 3 and 2 bits", l.Layer, l.K, st.Layers[i].IndexBits)
+		}
+	}
+}
+
+// RoundHalf gives binary16 values: 1 + 2^-11 is a tie between 1 and
+// 1 + 2^-10 and rounds to even (1); 1 + 3·2^-11 rounds up to 1 + 2^-9
+// (even); 2^-24 is the smallest subnormal half; 65504 the largest.
+func TestRoundHalf(t *testing.T) {
+	for _, c := range []struct{ in, want float32 }{
+		{1, 1}, {1 + 0x1p-11, 1}, {1 + 3*0x1p-11, 1 + 0x1p-9}, {-1 - 3*0x1p-11, -1 - 0x1p-9},
+		{0x1p-24, 0x1p-24}, {0x1p-26, 0}, {3 * 0x1p-25, 0x1p-23}, {65504, 65504}, {0, 0},
+	} {
+		if got := RoundHalf(c.in); got != c.want {
+			t.Errorf("RoundHalf(%g) = %g, want %g", c.in, got, c.want)
+		}
+	}
+	if !isHalf([]float32{0.5, -2, 0x1p-24}) || isHalf([]float32{0.1}) || isHalf([]float32{70000}) {
+		t.Error("isHalf misclassifies")
+	}
+}
+
+// A clustered layer whose codebook and biases are halves stores them in 16
+// bits: 3 entries·(2+2) + (2 centroids + filler zero)·16 + 2 biases·16.
+func TestLayerStorageHalfValues(t *testing.T) {
+	idx := make([]int32, 10)
+	b, err := LayerStorage(Layer{Weights: 10, Mask: maskAt(10, 0, 5, 9), Codebook: []float32{-1, 1}, Index: idx, RelBits: 2, Biases: 2, HalfValues: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(4*(2+2) + 3*16 + 2*16); b.Total != want {
+		t.Errorf("total %d, want %d", b.Total, want)
+	}
+	if _, err := LayerStorage(Layer{Weights: 10, Mask: maskAt(10, 0), RelBits: 2, HalfValues: true}); err == nil {
+		t.Error("half values without a codebook: want an error")
+	}
+}
+
+// SkipEmpty runs the relative indices over the live rows and columns only:
+// a 2×4 mask with survivors (0,3) and (1,3) has row-major gaps 3 and 3
+// (RelBits 1: one filler each), but over its only live column gaps 0 and
+// 0, at the cost of a 2 + 4-bit live map: 2·(32+1) + 6 = 72 bits.
+func TestLayerStorageSkipEmpty(t *testing.T) {
+	mask := maskAt(8, 3, 7)
+	plain, err := LayerStorage(Layer{Weights: 8, Mask: mask, RelBits: 1, Rows: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	skip, err := LayerStorage(Layer{Weights: 8, Mask: mask, RelBits: 1, Rows: 2, SkipEmpty: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Padding != 2 || skip.Padding != 0 || skip.LiveMapBits != 6 || skip.Total != 72 || !skip.SkipEmpty {
+		t.Errorf("padding %d / %d, live map %d, total %d; want 2 / 0, 6, 72", plain.Padding, skip.Padding, skip.LiveMapBits, skip.Total)
+	}
+	col, err := LayerStorage(Layer{Weights: 8, Mask: mask, RelBits: 1, Rows: 2, SkipEmpty: true, ColumnMajor: true})
+	if err != nil || col.Total != 72 {
+		t.Errorf("column-major with skipping: %d bits (%v), want 72", col.Total, err)
+	}
+}

@@ -36,7 +36,7 @@ func ExamplePrune() {
 	}
 	// Output:
 	// kept 26620 of 266200 weights
-	// prune 1: keep target 0.2125, density 0.2125
+	// prune 1: keep target 0.3162, density 0.3162
 	// prune 2: keep target 0.1000, density 0.1000
 	// finetune 3: keep target 0.0000, density 0.1000
 }

@@ -5,7 +5,8 @@ Loads a dense dcsim model file (so both tools start from the same weights and
 the same dense accuracy), then prunes with
 torch.nn.utils.prune.global_unstructured(L1Unstructured) over every conv and
 fc weight in rounds on dcsim's schedule: the keep fraction of round r follows
-the cubic schedule (Zhu & Gupta 2017) from 1 to --keep over --rounds rounds,
+the --schedule (geometric, dcsim's default: keep_r = keep^(r/rounds); or
+cubic, Zhu & Gupta 2017) from 1 to --keep over --rounds rounds,
 and each round is followed by --retrain-epochs of SGD (momentum 0.9, the
 dense weight decay, per-step cosine learning rate restarted every round),
 then --final-epochs of fine-tuning (default: the dense training epochs),
@@ -51,6 +52,11 @@ def cubic(k0, kf, rounds):
     return [1 - (sf + (s0 - sf) * (1 - r / rounds) ** 3) for r in range(1, rounds + 1)]
 
 
+def geometric(k0, kf, rounds):
+    """Keep fraction after each round, as pruning.KeepSchedule("geometric")."""
+    return [kf if r == rounds else k0 * (kf / k0) ** (r / rounds) for r in range(1, rounds + 1)]
+
+
 def evaluate(model, x, y):
     model.eval()
     with torch.no_grad():
@@ -80,6 +86,8 @@ def main():
     ap.add_argument("--in", dest="inp", required=True, help="dense dcsim model (.npz)")
     ap.add_argument("--keep", type=float, required=True, help="fraction kept; PyTorch's amount is 1 - keep")
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--schedule", choices=["geometric", "cubic"], default="geometric",
+                    help="keep schedule over the rounds (dcsim's default: geometric)")
     ap.add_argument("--retrain-epochs", type=int, default=2)
     ap.add_argument("--final-epochs", type=int, default=-1,
                     help="fine-tuning epochs (default: the dense training epochs, as dcsim; 0 = none)")
@@ -112,7 +120,8 @@ def main():
     total = sum(m.weight.numel() for m, _ in params)
     t0 = time.perf_counter()
     rounds = []
-    for r, k in enumerate(cubic(1.0, a.keep, a.rounds), 1):
+    schedule = geometric if a.schedule == "geometric" else cubic
+    for r, k in enumerate(schedule(1.0, a.keep, a.rounds), 1):
         # Prune round(keep·N) weights in all, as pruning.SelectGlobal keeps.
         kept_now = sum(int(m.weight_mask.sum().item()) if hasattr(m, "weight_mask") else m.weight.numel()
                        for m, _ in params)

@@ -58,7 +58,7 @@ sum of its members' gradients). Reports storage and compression ratio.`,
 	fl.IntVar(&f.s.ConvMaxBits, "conv-max-bits", 0, "cap on index bits for conv layers (default --max-bits)")
 	fl.IntVar(&f.s.FCMaxBits, "fc-max-bits", 0, "cap on index bits for FC layers (default --max-bits)")
 	fl.Float64Var(&f.s.Distortion, "distortion", 0, "adaptive rule: smallest k with RMS error ≤ distortion·σ of the layer")
-	fl.IntVar(&f.finetuneEpochs, "finetune-epochs", 0, "epochs of centroid fine-tuning (0 = none)")
+	fl.IntVar(&f.finetuneEpochs, "finetune-epochs", clustering.DefaultFinetuneEpochs, "epochs of centroid fine-tuning (0 = none)")
 	fl.Float64Var(&f.lr, "lr", 0, "fine-tuning learning rate (default 0.1 × the dense rate)")
 	f.storage.add(cmd)
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for K-Means++ and fine-tuning shuffles")
@@ -179,6 +179,7 @@ func (f *clusterFlags) finetune(e *env, m *nn.Model, train, test *nn.Dataset) (f
 	if err != nil {
 		return 0, err
 	}
+	clustering.RoundModelHalf(m) // centroids and biases back to half precision
 	acc, _, err := f.data.evaluate(m, test)
 	if err == nil {
 		fmt.Fprintf(e.stderr, "fine-tuned centroids: %d epochs, test accuracy %.2f%%\n", s.Epochs, 100*acc)

@@ -98,20 +98,27 @@ func summarize(m *nn.Model, acc, loss float64, ss clustering.StorageSettings) (r
 }
 
 // storageFlags choose how model storage is counted (Deep Compression's
-// format: relative indices of 8 bits for conv and 5 for FC layers by
-// default).
+// format; by default each sparse layer's relative-index width and entry
+// order are chosen to minimise its bits, --rel-bits-conv/--rel-bits-fc fix
+// them, Deep Compression's are 8 and 5).
 type storageFlags struct {
-	s clustering.StorageSettings
+	s   clustering.StorageSettings
+	cmd *cobra.Command
 }
 
 func (f *storageFlags) add(cmd *cobra.Command) {
+	f.cmd = cmd
 	cmd.Flags().BoolVar(&f.s.Huffman, "huffman", false, "also report the Huffman-coded storage")
 	cmd.Flags().IntVar(&f.s.RelBitsConv, "rel-bits-conv", clustering.DefaultRelBitsConv, "relative-index bits of sparse conv layers")
 	cmd.Flags().IntVar(&f.s.RelBitsFC, "rel-bits-fc", clustering.DefaultRelBitsFC, "relative-index bits of sparse FC layers")
-	cmd.Flags().BoolVar(&f.s.AutoRelBits, "auto-rel-bits", false, "choose each layer's relative-index width to minimise its storage (width stored per layer)")
+	cmd.Flags().BoolVar(&f.s.AutoRelBits, "auto-rel-bits", true, "choose each layer's relative-index width, entry order and skipping of empty rows/columns to minimise its storage (stored per layer); --rel-bits-conv/--rel-bits-fc turn it off unless it is given")
 }
 
 func (f *storageFlags) check() error {
+	if f.cmd != nil && !f.cmd.Flags().Changed("auto-rel-bits") &&
+		(f.cmd.Flags().Changed("rel-bits-conv") || f.cmd.Flags().Changed("rel-bits-fc")) {
+		f.s.AutoRelBits = false // fixed widths asked for
+	}
 	for _, b := range []struct {
 		flag string
 		v    int

@@ -4,8 +4,12 @@
 // with the default pruning.Settings at every keep fraction by every
 // criterion, so saliency and magnitude share the dense model of a seed
 // (paired). The default-criterion model at -cluster-keep is then clustered
-// with the defaults of `dcsim cluster` (birch-kmeans) and its compression
-// ratio is counted with and without Huffman coding.
+// with the defaults of `dcsim cluster` (birch-kmeans, one epoch of centroid
+// fine-tuning, half-precision codebooks and biases) and its compression
+// ratio is counted with and without Huffman coding in the default storage
+// format (per-layer relative-index width and entry order). -save keeps the
+// pruned models, -recluster redoes the clustering from them, -storage FILE
+// prints where a clustered model's bits go.
 //
 // Each finished run is appended as one JSON line to -runs, and runs already
 // there are skipped, so an interrupted experiment resumes. When all runs are
@@ -15,6 +19,7 @@
 //
 //	go run ./scripts/prune_seeds -net lenet-300-100 -seeds 1,2,3
 //	go run ./scripts/prune_seeds -net lenet-5 -seeds 1,2,3 -keeps 0.04,0.02
+//	go run ./scripts/prune_seeds -recluster -save out/seeds/models -seeds 1,2,3 -keeps 0.04 -criteria saliency,magnitude
 package main
 
 import (
@@ -48,11 +53,13 @@ func main() {
 
 type options struct {
 	net, denseDir, data, runs, out string
+	save                           string // directory for the pruned models ("" = not saved)
+	storage                        string // model whose storage breakdown to print
 	seeds                          []int64
 	keeps                          []float64
 	criteria                       []string
 	clusterKeep                    float64
-	list                           bool
+	list, recluster                bool
 	s                              pruning.Settings // overrides of the defaults (zero = default)
 }
 
@@ -142,6 +149,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.data, "data", "", "MNIST directory (default: nn.MNISTDir)")
 	fs.StringVar(&o.runs, "runs", "", "JSON lines of finished runs (default out/seeds/NET-runs.jsonl)")
 	fs.StringVar(&o.out, "out", "", "summary JSON (default out/seeds/NET-summary.json)")
+	fs.StringVar(&o.save, "save", "", "also save every pruned model as DIR/NET-sSEED-CRIT-kKEEP.npz (before clustering)")
+	fs.StringVar(&o.storage, "storage", "", "do not run anything: print where the bits of this (clustered) model go, per layer, and exit")
+	fs.BoolVar(&o.recluster, "recluster", false, "redo the clustering of the runs file's clustered runs from the models saved by -save (then summarise)")
 	fs.BoolVar(&o.list, "summary-only", false, "do not run anything: summarise the runs file as it is")
 	fs.IntVar(&o.s.Rounds, "rounds", 0, "override: pruning rounds")
 	fs.IntVar(&o.s.RetrainEpochs, "retrain-epochs", 0, "override: retraining epochs per round")
@@ -247,6 +257,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.storage != "" {
+		return storageBreakdown(o.storage, stdout)
+	}
 	label := settingsLabel(o.s)
 	done, err := readRuns(o.runs)
 	if err != nil {
@@ -259,6 +272,26 @@ func run(args []string, stdout, stderr io.Writer) error {
 	have := map[string]Run{}
 	for _, r := range done {
 		have[keyOf(r.Net, r.Seed, r.Keep, r.Criterion, r.Settings)] = r
+	}
+	if o.recluster {
+		if o.save == "" {
+			return fmt.Errorf("-recluster needs -save DIR (where the pruned models are)")
+		}
+		dir, err := nn.MNISTDir(o.data)
+		if err != nil {
+			return err
+		}
+		train, test, err := nn.LoadMNIST(dir)
+		if err != nil {
+			return err
+		}
+		if err := recluster(o, done, train, test, stderr); err != nil {
+			return err
+		}
+		for _, r := range done {
+			have[keyOf(r.Net, r.Seed, r.Keep, r.Criterion, r.Settings)] = r
+		}
+		o.list = true
 	}
 	if !o.list {
 		if err := os.MkdirAll(o.denseDir, 0o755); err != nil {
@@ -367,20 +400,128 @@ func pruneRun(o options, dense *nn.Model, denseAcc float64, seed int64, keep flo
 		r.Layers[l.Name] = l.Density
 	}
 	fmt.Fprintf(stderr, "   %.2f%% (%+.2f pts) in %.0f s\n", 100*r.Accuracy, 100*(r.Accuracy-denseAcc), r.Seconds)
+	if o.save != "" {
+		if err := os.MkdirAll(o.save, 0o755); err != nil {
+			return Run{}, err
+		}
+		path := filepath.Join(o.save, fmt.Sprintf("%s-s%d-%s-k%g.npz", o.net, seed, crit, keep))
+		if err := nn.SaveModel(path, m, rep.Meta()); err != nil {
+			return Run{}, fmt.Errorf("seed %d: %w", seed, err)
+		}
+	}
 	if keep == o.clusterKeep && crit == o.criteria[0] {
-		t0 := time.Now()
-		if _, err := clustering.ClusterModel(m, clustering.ModelSettings{Settings: clustering.Settings{Seed: seed}}); err != nil {
-			return Run{}, fmt.Errorf("seed %d: clustering: %w", seed, err)
-		}
-		acc, _ := nn.Evaluate(m, test)
-		st, err := clustering.Storage(m, clustering.StorageSettings{Huffman: true})
+		c, err := clusterRun(m, seed, denseAcc, train, test, stderr)
 		if err != nil {
-			return Run{}, fmt.Errorf("seed %d: storage: %w", seed, err)
+			return Run{}, err
 		}
-		r.Cluster = &ClusterRun{Accuracy: acc, Ratio: st.CompressionRatio, HuffmanRatio: st.HuffmanRatio, Seconds: time.Since(t0).Seconds()}
-		fmt.Fprintf(stderr, "   clustered: %.2f%% (%+.2f pts), %.1f× (Huffman %.1f×)\n", 100*acc, 100*(acc-denseAcc), st.CompressionRatio, st.HuffmanRatio)
+		r.Cluster = &c
 	}
 	return r, nil
+}
+
+// clusterRun is `dcsim cluster` with its defaults on the pruned model m (in
+// place): birch-kmeans, clustering.DefaultFinetuneEpochs of centroid
+// fine-tuning at clustering.DefaultFinetuneLRScale × the dense rate,
+// codebooks and biases in half precision, storage with per-layer
+// relative-index widths and entry orders.
+func clusterRun(m *nn.Model, seed int64, denseAcc float64, train, test *nn.Dataset, stderr io.Writer) (ClusterRun, error) {
+	t0 := time.Now()
+	if _, err := clustering.ClusterModel(m, clustering.ModelSettings{Settings: clustering.Settings{Seed: seed}}); err != nil {
+		return ClusterRun{}, fmt.Errorf("seed %d: clustering: %w", seed, err)
+	}
+	if e := clustering.DefaultFinetuneEpochs; e > 0 {
+		ts := nn.DefaultTrainSettings(m.Arch.Name)
+		ts.Epochs, ts.Seed, ts.FinetuneCodebook = e, seed, true
+		ts.LR *= clustering.DefaultFinetuneLRScale
+		if _, err := nn.Train(m, train, ts); err != nil {
+			return ClusterRun{}, fmt.Errorf("seed %d: centroid fine-tuning: %w", seed, err)
+		}
+		clustering.RoundModelHalf(m)
+	}
+	acc, _ := nn.Evaluate(m, test)
+	st, err := clustering.Storage(m, clustering.StorageSettings{AutoRelBits: true, Huffman: true})
+	if err != nil {
+		return ClusterRun{}, fmt.Errorf("seed %d: storage: %w", seed, err)
+	}
+	c := ClusterRun{Accuracy: acc, Ratio: st.CompressionRatio, HuffmanRatio: st.HuffmanRatio, Seconds: time.Since(t0).Seconds()}
+	fmt.Fprintf(stderr, "   clustered: %.2f%% (%+.2f pts), %.1f× (Huffman %.1f×)\n", 100*acc, 100*(acc-denseAcc), st.CompressionRatio, st.HuffmanRatio)
+	return c, nil
+}
+
+// recluster redoes the clustering of every run of the runs file that has
+// one (first criterion at -cluster-keep) from the pruned model saved by
+// -save, and rewrites the runs file atomically.
+func recluster(o options, runs []Run, train, test *nn.Dataset, stderr io.Writer) error {
+	for i, r := range runs {
+		if r.Net != o.net || r.Keep != o.clusterKeep || r.Criterion != o.criteria[0] || !slices.Contains(o.seeds, r.Seed) {
+			continue
+		}
+		path := filepath.Join(o.save, fmt.Sprintf("%s-s%d-%s-k%g.npz", r.Net, r.Seed, r.Criterion, r.Keep))
+		m, _, err := nn.LoadModel(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "== recluster %s\n", path)
+		c, err := clusterRun(m, r.Seed, r.DenseAccuracy, train, test, stderr)
+		if err != nil {
+			return err
+		}
+		runs[i].Cluster = &c
+	}
+	return reports.WriteFileAtomic(o.runs, func(w io.Writer) error {
+		for _, r := range runs {
+			b, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			if _, err := w.Write(append(b, '\n')); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// storageBreakdown prints, per layer, the bits of a model in the default
+// storage format (per-layer relative-index width, entry order and
+// skipping of empty rows and columns) and in
+// Deep Compression's fixed widths (8 conv / 5 FC bits), with and without
+// Huffman coding.
+func storageBreakdown(path string, w io.Writer) error {
+	m, _, err := nn.LoadModel(path)
+	if err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		name string
+		s    clustering.StorageSettings
+	}{{"fixed widths (8 conv / 5 fc)", clustering.StorageSettings{Huffman: true}},
+		{"per-layer width, order and skipping (default)", clustering.StorageSettings{Huffman: true, AutoRelBits: true}}} {
+		st, err := clustering.Storage(m, c.s)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%s: %d bits, %.1f×; Huffman %d bits, %.1f×\n\n", c.name, st.Bits, st.CompressionRatio, st.HuffmanBits, st.HuffmanRatio)
+		fmt.Fprintln(w, "| layer | kept | fillers | index bits | rel. bits (order) | index stream | rel. index stream | live map | codebook | biases | total | Huffman: rel. bits (order), index, rel. index, live map, total |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|---|")
+		order := func(col, skip bool) string {
+			o := "row"
+			if col {
+				o = "col"
+			}
+			if skip {
+				o += ", skip"
+			}
+			return o
+		}
+		for _, l := range st.Layers {
+			fmt.Fprintf(w, "| %s | %d | %d | %d | %d (%s) | %d | %d | %d | %d | %d | %d | %d (%s), %d, %d, %d, %d |\n", l.Layer, l.Nonzero, l.Padding,
+				l.IndexBits, l.RelBits, order(l.ColumnMajor, l.SkipEmpty), l.ValueBits, l.RelIndexBits, l.LiveMapBits, l.CodebookBits, l.BiasBits, l.Total,
+				l.HuffRelBits, order(l.HuffColumnMajor, l.HuffSkipEmpty), l.HuffValueBits, l.HuffRelIndexBits, l.HuffLiveMapBits, l.HuffTotal)
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
 }
 
 func readRuns(path string) ([]Run, error) {

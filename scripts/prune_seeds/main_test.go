@@ -1,9 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/nn"
 )
 
 func TestStatAndVerdict(t *testing.T) {
@@ -60,5 +65,50 @@ func TestRunsFileRoundTrip(t *testing.T) {
 	got, err := readRuns(path)
 	if err != nil || len(got) != 2 || got[1].Seed != 2 {
 		t.Fatalf("readRuns: %v, %+v", err, got)
+	}
+}
+
+// -storage prints both formats for a clustered model, and the per-layer
+// format is the smaller.
+func TestStorageBreakdown(t *testing.T) {
+	arch, err := nn.Zoo("lenet-300-100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := nn.NewModel(arch, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range m.Params() {
+		p.Mask = make([]float32, len(p.W))
+		for i := range p.Mask {
+			if i%40 == 0 { // gaps of 39 overflow 5-bit relative indices
+				p.Mask[i] = 1
+			}
+		}
+	}
+	if _, err := clustering.ClusterModel(m, clustering.ModelSettings{}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "m.npz")
+	if err := nn.SaveModel(path, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := storageBreakdown(path, &out); err != nil {
+		t.Fatal(err)
+	}
+	var fixed, auto int64
+	var fr, ar float64
+	for _, line := range strings.Split(out.String(), "\n") {
+		if strings.HasPrefix(line, "fixed widths") {
+			fmt.Sscanf(line[strings.Index(line, ": ")+2:], "%d bits, %g", &fixed, &fr)
+		}
+		if strings.HasPrefix(line, "per-layer width") {
+			fmt.Sscanf(line[strings.Index(line, ": ")+2:], "%d bits, %g", &auto, &ar)
+		}
+	}
+	if fixed == 0 || auto == 0 || auto >= fixed || strings.Count(out.String(), "| fc1 |") != 2 {
+		t.Errorf("fixed %d bits, per-layer %d bits; output:\n%s", fixed, auto, out.String())
 	}
 }
