@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -71,7 +72,7 @@ func TestRunsFileRoundTrip(t *testing.T) {
 // -storage prints both formats for a clustered model, and the per-layer
 // format is the smaller.
 func TestStorageBreakdown(t *testing.T) {
-	arch, err := nn.Zoo("lenet-300-100")
+	arch, err := network.Zoo("lenet-300-100")
 	if err != nil {
 		t.Fatal(err)
 	}
