@@ -54,8 +54,9 @@ func cost(m *nn.Model, spec *accel.Spec, c *Candidate, s Settings) error {
 	return nil
 }
 
-// measure returns m's size (pruning.Summarize, clustering.Storage) and its
-// simulated latency and energy on spec; accuracy is left to the caller.
+// measure returns m's size (pruning.Summarize, clustering.Storage as dcsim
+// cluster counts it) and its simulated latency and energy on spec;
+// accuracy is left to the caller.
 func measure(m *nn.Model, spec *accel.Spec, s Settings) (Row, error) {
 	var r Row
 	layers, total := pruning.Summarize(m)
@@ -70,7 +71,9 @@ func measure(m *nn.Model, spec *accel.Spec, s Settings) (Row, error) {
 		all[k] += l.Weights
 	}
 	r.ConvDensity, r.FCDensity = ratio(kept[0], all[0]), ratio(kept[1], all[1])
-	st, err := clustering.Storage(m, clustering.StorageSettings{})
+	// Stored as dcsim cluster stores it by default: each layer's
+	// relative-index width and entry order chosen to minimise its bits.
+	st, err := clustering.Storage(m, clustering.StorageSettings{AutoRelBits: true})
 	if err != nil {
 		return r, fmt.Errorf("storage: %w", err)
 	}
