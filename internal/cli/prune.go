@@ -192,7 +192,8 @@ func runPrune(e *env, cmd *cobra.Command, f *pruneFlags) error {
 	// phase (zeroing shadow values does not change effective weights).
 	last := rep.Rounds[len(rep.Rounds)-1]
 	acc, loss := last.Accuracy, last.Loss
-	sum, err := summarize(m, acc, loss, clustering.StorageSettings{})
+	// Storage counted as dcsim cluster and codesign count it.
+	sum, err := summarize(m, acc, loss, clustering.StorageSettings{AutoRelBits: true})
 	if err != nil {
 		return internal(err)
 	}

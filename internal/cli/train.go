@@ -181,7 +181,8 @@ func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {
 	if err != nil {
 		return input(err)
 	}
-	sum, err := summarize(m, acc, loss, clustering.StorageSettings{})
+	// Storage counted as dcsim cluster and codesign count it.
+	sum, err := summarize(m, acc, loss, clustering.StorageSettings{AutoRelBits: true})
 	if err != nil {
 		return internal(err)
 	}
