@@ -89,8 +89,8 @@ func choose(cs []Candidate, floor float64, s Settings) (int, error) {
 	closest, accurate := -1, false
 	for i := range cs {
 		c := &cs[i]
-		big := float64(c.Weights) >= floor-0.5
-		okAcc := big && c.Accuracy >= c.Reference-s.MaxDrop-1e-12
+		big := bigEnough(c, floor)
+		okAcc := big && withinTolerance(c, s.MaxDrop)
 		c.Admissible = okAcc && s.Budget.excess(c) <= 1
 		if okAcc && (closest < 0 || !accurate || s.Budget.excess(c) < s.Budget.excess(&cs[closest])) {
 			closest, accurate = i, true
@@ -111,6 +111,16 @@ func choose(cs []Candidate, floor float64, s Settings) (int, error) {
 	}
 	return -1, &BudgetError{Budget: s.Budget, MaxDrop: s.MaxDrop, MinWeights: int64(math.Ceil(floor - 0.5)),
 		Closest: cs[closest], AccurateNone: !accurate}
+}
+
+// bigEnough reports whether c keeps at least floor weights (floor is
+// MinKeep × all weights, not rounded).
+func bigEnough(c *Candidate, floor float64) bool { return float64(c.Weights) >= floor-0.5 }
+
+// withinTolerance reports whether c's proxy accuracy is within maxDrop of its
+// reference.
+func withinTolerance(c *Candidate, maxDrop float64) bool {
+	return c.Accuracy >= c.Reference-maxDrop-1e-12
 }
 
 // margin is c's proxy accuracy above its reference.

@@ -166,10 +166,7 @@ func enumerate(m *nn.Model, sal [][]float32, s Settings) ([]Candidate, error) {
 // layers at each keep of s.GlobalKeeps, as pruning.Prune with Keep sets
 // masks.
 func ladder(m *nn.Model, sal [][]float32, s Settings) ([]Candidate, error) {
-	minD := s.Prune.MinLayerDensity
-	if minD == 0 {
-		minD = pruning.DefaultMinLayerDensity
-	}
+	minD := s.Prune.MinLayerDensity // filled by withDefaults
 	ps := m.Params()
 	var cs []Candidate
 	for _, k := range s.GlobalKeeps {

@@ -140,28 +140,25 @@ func Explore(dense *nn.Model, spec *accel.Spec, train, val *nn.Dataset, s Settin
 		return nil, err
 	}
 	floor := s.MinKeep * float64(weightsOf(dense))
-	var live, small []int
-	for i := range cs {
-		switch {
-		case cs[i].Series == "global":
-		case float64(cs[i].Weights) < floor-0.5:
-			small = append(small, i)
-		default:
-			live = append(live, i)
-		}
-	}
 	// The ladder gets the full proxy (it is every candidate's reference);
 	// candidates below MinKeep cannot be chosen and get the one-shot only.
-	for i := range cs[len(cs)-len(lad):] {
-		if err := proxyAccuracy(dense, &cs[len(cs)-len(lad)+i], data, s.ProxyTrainImages, s); err != nil {
+	start = time.Now()
+	var live []int
+	for i := range cs {
+		images := s.ProxyTrainImages
+		switch {
+		case cs[i].Series != "global" && bigEnough(&cs[i], floor):
+			live = append(live, i)
+			continue
+		case cs[i].Series != "global":
+			images = 0
+		}
+		if err := proxyAccuracy(dense, &cs[i], data, images, s); err != nil {
 			return nil, err
 		}
 	}
-	for _, i := range small {
-		if err := proxyAccuracy(dense, &cs[i], data, 0, s); err != nil {
-			return nil, err
-		}
-	}
+	s.logf("proxy: %d global-threshold rungs, %d candidates below min-keep one-shot (%.1f s)",
+		len(lad), len(cs)-len(lad)-len(live), time.Since(start).Seconds())
 	if err := search(dense, cs, live, data, s); err != nil {
 		return nil, err
 	}

@@ -309,6 +309,9 @@ func (s Settings) withDefaults() Settings {
 	if s.Prune.FinalEpochs == 0 {
 		s.Prune.FinalEpochs = DefaultFinalEpochs
 	}
+	if s.Prune.MinLayerDensity == 0 {
+		s.Prune.MinLayerDensity = pruning.DefaultMinLayerDensity
+	}
 	if s.Prune.SaliencyImages == 0 {
 		s.Prune.SaliencyImages = s.SaliencyImages
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/dcsim/dcsim/accel"
 	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
-	"github.com/dcsim/dcsim/pruning"
 )
 
 // The per-layer walk (Search "walk"). Two class thresholds cannot say that
@@ -42,10 +41,7 @@ func walk(dense *nn.Model, spec *accel.Spec, sal [][]float32, cs []Candidate, da
 	}
 	ref := reference(cs)
 	cur := cs[from]
-	minD := s.Prune.MinLayerDensity
-	if minD == 0 {
-		minD = pruning.DefaultMinLayerDensity
-	}
+	minD := s.Prune.MinLayerDensity // filled by withDefaults
 	ps := dense.Params()
 	tried := 0
 	// A move an earlier step already tried (the same mask in every layer)
@@ -96,7 +92,7 @@ func walkStart(cs []Candidate, floor float64, s Settings) int {
 	best := -1
 	for i := range cs {
 		c := &cs[i]
-		if c.Series != "candidates" || float64(c.Weights) < floor-0.5 || c.Accuracy < c.Reference-s.MaxDrop-1e-12 {
+		if c.Series != "candidates" || !bigEnough(c, floor) || !withinTolerance(c, s.MaxDrop) {
 			continue
 		}
 		if best < 0 || better(s.Objective, c, &cs[best]) {
@@ -184,7 +180,7 @@ func bestMove(cur *Candidate, moves []Candidate, floor float64, s Settings) int 
 	for i := range moves {
 		c := &moves[i]
 		gain := objective(s.Objective, cur) - objective(s.Objective, c)
-		if c.Accuracy < c.Reference-s.MaxDrop-1e-12 || gain <= 0 {
+		if !withinTolerance(c, s.MaxDrop) || gain <= 0 {
 			continue
 		}
 		score := gain / max(cur.Accuracy-c.Accuracy, floor)
