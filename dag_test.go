@@ -12,29 +12,30 @@ const module = "github.com/dcsim/dcsim"
 // allowed is the import DAG of docs/architecture.md: each package and the
 // project packages it may depend on, directly or transitively.
 var allowed = map[string][]string{
+	"configs":             {},
 	"internal/fileio":     {},
 	"internal/strictyaml": {},
 	"internal/atomicfile": {},
-	"accel":               {"internal/fileio", "internal/strictyaml"},
+	"accel":               {"configs", "internal/fileio", "internal/strictyaml"},
 	"network":             {"internal/fileio"},
-	"sim":                 {"accel", "network", "internal/fileio", "internal/strictyaml"},
+	"sim":                 {"accel", "configs", "network", "internal/fileio", "internal/strictyaml"},
 	"internal/experiment": {"pruning", "nn", "network", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
 	"nn":                  {"network", "internal/atomicfile", "internal/fileio"},
 	"pruning":             {"nn", "network", "internal/atomicfile", "internal/fileio"},
 	"clustering":          {"nn", "network", "internal/atomicfile", "internal/fileio"},
-	"reports":             {"sim", "accel", "network", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
+	"reports":             {"sim", "accel", "configs", "network", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
 	"onnx/onnxpb":         {},
 	"onnx":                {"nn", "network", "onnx/onnxpb", "internal/atomicfile", "internal/fileio"},
-	"internal/workload":   {"nn", "network", "sim", "accel", "clustering", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
-	"internal/sweep":      {"internal/workload", "clustering", "accel", "sim", "nn", "network", "reports", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
-	"internal/codesign":   {"accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
-	"internal/cli":        {"internal/workload", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment"},
-	"":                    {"internal/workload", "internal/cli", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment"},
+	"internal/workload":   {"nn", "network", "sim", "accel", "configs", "clustering", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
+	"internal/sweep":      {"internal/workload", "clustering", "accel", "configs", "sim", "nn", "network", "reports", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
+	"internal/codesign":   {"accel", "configs", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
+	"internal/cli":        {"internal/workload", "accel", "configs", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment"},
+	"":                    {"internal/workload", "internal/cli", "accel", "configs", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment"},
 }
 
 // commandLayer are the project packages a command-layer program (scripts/...)
 // may use: everything but the CLI itself.
-var commandLayer = []string{"internal/workload", "internal/fileio", "internal/strictyaml", "internal/experiment", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "scripts/internal/proctime"}
+var commandLayer = []string{"internal/workload", "internal/fileio", "internal/strictyaml", "internal/experiment", "accel", "configs", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "scripts/internal/proctime"}
 
 // allowedFor returns the allowed dependencies of a package, treating every
 // program under scripts/ as part of the command layer.
@@ -81,7 +82,7 @@ func TestImportDAG(t *testing.T) {
 			t.Errorf("%s depends on %v; allowed: %v", pkgName(rel), bad, ok)
 		}
 	}
-	for _, core := range []string{"accel", "sim", "nn", "network", "reports", "internal/cli"} {
+	for _, core := range []string{"accel", "configs", "sim", "nn", "network", "reports", "internal/cli"} {
 		if !seen[core] {
 			t.Errorf("package %s missing from go list output", core)
 		}

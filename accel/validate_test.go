@@ -36,6 +36,7 @@ func TestValidateGoSpec(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := DefaultSpec()
+			s.src = nil // built in Go: no file
 			c.mutate(s)
 			err := s.Validate()
 			switch {

@@ -27,8 +27,9 @@ func newAccel(e *env) *cobra.Command {
 		Long: `show loads an accelerator YAML file or SCALE-Sim .cfg, fills every default and
 prints the complete spec as YAML, then the energy per action (pJ; static in mW)
 with where each value comes from: the file's line, or the rule its default
-follows (configs/README.md). FILE may also be a preset name (dcsim's
-built-in accelerators: ` + joinNames(accel.PresetNames()) + `).`,
+follows (configs/README.md). FILE may also be the name of a built-in
+accelerator (` + joinNames(accel.PresetNames()) + `: the files of
+configs/accelerators, built into the binary) when no file of that name exists.`,
 		Example: "  dcsim accel show configs/accelerators/eie.yaml\n  dcsim accel show scale.cfg --format json",
 		Args:    cobra.ExactArgs(1),
 		RunE:    func(cmd *cobra.Command, args []string) error { return runAccelShow(e, args[0], &out) },
@@ -54,11 +55,9 @@ func runAccelShow(e *env, path string, out *outputFlags) error {
 	if err != nil {
 		return err
 	}
-	spec, err := accel.Preset(path)
+	spec, err := e.loadSpec(path)
 	if err != nil {
-		if spec, err = e.loadSpec(path); err != nil {
-			return err
-		}
+		return err
 	}
 	energy := spec.EnergyTable()
 	t := reports.Table{Title: "energy per action: " + spec.Name, Header: []string{"action", "energy", "source"}, Left: 1, LeftAlso: []int{2}}

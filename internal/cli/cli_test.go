@@ -86,6 +86,7 @@ func TestDeterministic(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	cases := []badInputCase{
 		{"missing accel", []string{"simulate", "--accel", "testdata/nope.yaml"}, "testdata/nope.yaml"},
+		{"unknown preset", []string{"simulate", "--accel", "scnnn"}, "open scnnn: no such file or directory (nor is it a built-in accelerator: dcnn, edge-16x16, eie,"},
 		{"yaml typo", []string{"simulate", "--accel", "testdata/typo.yaml"}, "testdata/typo.yaml:6: array.colls"},
 		{"unknown dataflow", []string{"simulate", "--accel", "testdata/baddataflow.yaml"}, "testdata/baddataflow.yaml:7: array.dataflow"},
 		{"negative rows", []string{"simulate", "--accel", "testdata/negrows.yaml"}, "testdata/negrows.yaml:5: array.rows"},
@@ -248,5 +249,18 @@ func TestCLIMessages(t *testing.T) {
 		if code != 2 || errs != c.want {
 			t.Errorf("%v: exit %d, stderr %q; want 2, %q", c.args, code, errs, c.want)
 		}
+	}
+}
+
+// TestAccelPresetName: --accel NAME runs the built-in accelerator of that
+// name exactly as its file in configs/accelerators does.
+func TestAccelPresetName(t *testing.T) {
+	byFile, _, code := run(t, "simulate", "--network", "testdata/tiny.csv", "--accel", cfg+"accelerators/scnn-eie.yaml", "--format", "json")
+	if code != 0 {
+		t.Fatalf("by file: exit %d", code)
+	}
+	byName, errs, code := run(t, "simulate", "--network", "testdata/tiny.csv", "--accel", "scnn-eie", "--format", "json")
+	if code != 0 || byName != byFile {
+		t.Fatalf("by name: exit %d, stderr %q, same output as the file: %v", code, errs, byName == byFile)
 	}
 }

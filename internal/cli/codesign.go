@@ -74,7 +74,7 @@ A budget no candidate meets is an error naming the closest candidate.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.in, "in", "", "trained model (.npz or .onnx)")
-	fl.StringVar(&f.accel, "accel", "", "accelerator YAML (default: built-in systolic-32x32)")
+	fl.StringVar(&f.accel, "accel", "", "accelerator YAML or built-in name (scnn, scnn-eie, eie, ...) (default: systolic-32x32)")
 	fl.Float64Var(&f.s.Budget.MaxLatencyUS, "max-latency-us", 0, "latency budget in µs (0 = none)")
 	fl.Float64Var(&f.s.Budget.MaxEnergyUJ, "max-energy-uj", 0, "energy budget in µJ per inference (0 = none)")
 	fl.Int64Var(&f.s.Budget.MaxParams, "max-params", 0, "parameter budget: kept weights + biases (0 = none)")

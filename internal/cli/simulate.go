@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
+	"os"
+	"slices"
 	"strings"
 
 	"github.com/dcsim/dcsim/accel"
@@ -50,7 +54,7 @@ Without flags it runs AlexNet on the built-in 32x32 weight-stationary array
 			return runSimulate(e, f)
 		},
 	}
-	cmd.Flags().StringVar(&f.accel, "accel", "", "accelerator YAML or SCALE-Sim .cfg (default: built-in systolic-32x32)")
+	cmd.Flags().StringVar(&f.accel, "accel", "", "accelerator YAML, SCALE-Sim .cfg or built-in name (scnn, eie, ...; `dcsim accel show NAME`) (default: systolic-32x32)")
 	cmd.Flags().StringVar(&f.network, "network", "alexnet",
 		"zoo name ("+strings.Join(network.ZooNames(), ", ")+"), SCALE-Sim topology .csv, dcsim model .npz, or ONNX model .onnx")
 	cmd.Flags().StringVar(&f.compression, "compression", "", "compression profile YAML (per-layer densities and index bits)")
@@ -70,15 +74,17 @@ Without flags it runs AlexNet on the built-in 32x32 weight-stationary array
 }
 
 // loadSpec loads --accel: accelerator YAML, a SCALE-Sim .cfg (what it
-// could not map is noted on stderr), or the built-in default spec when path
-// is empty.
+// could not map is noted on stderr), a built-in preset's name when no file
+// of that name exists, or the built-in default spec when path is empty.
 func (e *env) loadSpec(path string) (*accel.Spec, error) {
 	if path == "" {
 		return accel.DefaultSpec(), nil
 	}
 	var s *accel.Spec
 	var err error
-	if accel.IsSCALESimCfg(path) {
+	if _, statErr := os.Stat(path); errors.Is(statErr, fs.ErrNotExist) && slices.Contains(accel.PresetNames(), path) {
+		s, err = accel.Preset(path)
+	} else if accel.IsSCALESimCfg(path) {
 		var notes []string
 		s, notes, err = accel.LoadSCALESimCfg(path)
 		for _, n := range notes {
@@ -86,6 +92,9 @@ func (e *env) loadSpec(path string) (*accel.Spec, error) {
 		}
 	} else {
 		s, err = accel.Load(path)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w (nor is it a built-in accelerator: %s)", err, strings.Join(accel.PresetNames(), ", "))
 	}
 	if err != nil {
 		return nil, err
