@@ -243,7 +243,9 @@ func runCodesign(e *env, f *codesignFlags) error {
 	if err != nil {
 		return input(err)
 	}
-	render := func(out io.Writer) error { return reports.Render(out, format, res, res.Tables()...) }
+	render := func(out io.Writer) error {
+		return reports.Render(out, format, codesignDoc{codesignFormat, res}, res.Tables()...)
+	}
 	if f.output.out != "" {
 		if err := writeFileAtomic(f.output.out, render); err != nil {
 			return err

@@ -9,9 +9,30 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/dcsim/dcsim/internal/codesign"
 	"github.com/dcsim/dcsim/reports"
+	"github.com/dcsim/dcsim/sim"
 	"github.com/spf13/cobra"
 )
+
+// The "format" key of the JSON documents `dcsim report` reads, so it tells
+// them apart by name and version rather than by shape.
+const (
+	simulateFormat = "dcsim-simulate/1"
+	codesignFormat = "dcsim-codesign/1"
+)
+
+// simulateDoc is simulate's JSON document: the result with its format.
+type simulateDoc struct {
+	Format string `json:"format"`
+	sim.Result
+}
+
+// codesignDoc is codesign's JSON document: the result with its format.
+type codesignDoc struct {
+	Format string `json:"format"`
+	*codesign.Result
+}
 
 // outputFlags are the --format and --out flags shared by every command that
 // prints results.

@@ -248,6 +248,7 @@ func TestReliabilityBadInput(t *testing.T) {
 		{"13 duplicate eval", []string{"eval", "--in", fx.dup}, fx.dup + ": fc1.weight: duplicate entry"},
 		{"13 duplicate simulate", []string{"simulate", "--network", fx.dup}, fx.dup + ": fc1.weight: duplicate entry"},
 		// 15. A codesign file with no rows.
+		{"15 report future format", []string{"report", "--in", fx.write(t, "future.json", `{"format": "dcsim-simulate/9", "layers": []}`), "--out", filepath.Join(dir, "r15f")}, `future.json: format "dcsim-simulate/9": this dcsim reads dcsim-simulate/1, dcsim-codesign/1 and sweep JSONL`},
 		{"15 report []", []string{"report", "--in", fx.write(t, "empty.json", "[]\n"), "--out", filepath.Join(dir, "r15")}, "empty.json: no codesign rows"},
 		{"15 report {candidates: []}", []string{"report", "--in", fx.write(t, "nocand.json", `{"candidates": []}`), "--out", filepath.Join(dir, "r15b")}, "nocand.json: no codesign rows"},
 		// 16. Messages in the file:line: field: what form.

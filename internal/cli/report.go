@@ -40,7 +40,9 @@ CSV tables (each file written atomically), and prints the tables:
   with accuracy or test_accuracy and
   compression_ratio; docs/sweeps.md)
 
-The kind of each --in file is detected from its content.`,
+The kind of each --in file is detected from its content: the sweep header, the
+"format" key simulate and codesign JSON carry (dcsim-simulate/1,
+dcsim-codesign/1), else its shape.`,
 		Example: `  dcsim report --in results.jsonl --out report/
   dcsim simulate --network vgg-16 --format json > vgg.json
   dcsim report --in results.jsonl --in vgg.json --in candidates.jsonl --out report/`,
@@ -107,21 +109,45 @@ func readReportInput(d *reports.ReportData, in string) error {
 	if strings.HasSuffix(strings.ToLower(in), ".csv") {
 		return fmt.Errorf("%s: report reads sweep results as JSONL (run the sweep with --out results.jsonl)", in)
 	}
+	var doc struct {
+		Format string `json:"format"`
+	}
+	_ = json.Unmarshal(data, &doc) // not an object, or no format: told by shape below
+	switch {
+	case doc.Format == simulateFormat:
+		return addSimulate(d, data, in)
+	case doc.Format == codesignFormat:
+		return addCodesign(d, data, in)
+	case strings.HasPrefix(doc.Format, "dcsim-"):
+		return fmt.Errorf("%s: format %q: this dcsim reads %s, %s and sweep JSONL", in, doc.Format, simulateFormat, codesignFormat)
+	}
+	// Files written before results carried a format, and codesign rows
+	// a user wrote: told apart by shape.
 	var res struct {
 		sim.Result
 		Total *json.RawMessage `json:"total"`
 	}
 	if json.Unmarshal(data, &res) == nil && res.Layers != nil && res.Total != nil && res.Accelerator != "" {
-		var r sim.Result
-		if err := json.Unmarshal(data, &r); err != nil {
-			return fmt.Errorf("%s: %w", in, err)
-		}
-		if err := checkSimResult(r); err != nil {
-			return fmt.Errorf("%s: %w", in, err)
-		}
-		d.Layers = append(d.Layers, r)
-		return nil
+		return addSimulate(d, data, in)
 	}
+	return addCodesign(d, data, in)
+}
+
+// addSimulate adds a simulate JSON result to d.
+func addSimulate(d *reports.ReportData, data []byte, in string) error {
+	var r sim.Result
+	if err := json.Unmarshal(data, &r); err != nil {
+		return fmt.Errorf("%s: %w", in, err)
+	}
+	if err := checkSimResult(r); err != nil {
+		return fmt.Errorf("%s: %w", in, err)
+	}
+	d.Layers = append(d.Layers, r)
+	return nil
+}
+
+// addCodesign adds codesign results (or candidate rows) to d.
+func addCodesign(d *reports.ReportData, data []byte, in string) error {
 	rows, err := reports.ReadCodesign(bytes.NewReader(data), in)
 	if err != nil {
 		return fmt.Errorf("%v (not sweep results or simulate JSON either)", err)

@@ -169,7 +169,7 @@ func runSimulate(e *env, f *simulateFlags) error {
 		if format == reports.CSV {
 			tbls = []reports.Table{reports.SimulateCSV(res)}
 		}
-		return reports.Render(out, format, res, tbls...)
+		return reports.Render(out, format, simulateDoc{simulateFormat, res}, tbls...)
 	}
 	if f.output.out != "" {
 		if err := writeFileAtomic(f.output.out, render); err != nil {
