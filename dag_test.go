@@ -15,6 +15,7 @@ var allowed = map[string][]string{
 	"internal/fileio":     {},
 	"internal/strictyaml": {},
 	"internal/atomicfile": {},
+	"internal/proctime":   {},
 	"accel":               {"internal/fileio", "internal/strictyaml"},
 	"network":             {"internal/fileio"},
 	"sim":                 {"accel", "network", "internal/fileio", "internal/strictyaml"},
@@ -28,13 +29,13 @@ var allowed = map[string][]string{
 	"internal/workload":   {"nn", "network", "sim", "accel", "clustering", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
 	"internal/sweep":      {"internal/workload", "clustering", "accel", "sim", "nn", "network", "reports", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
 	"internal/codesign":   {"accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
-	"internal/cli":        {"internal/workload", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment"},
-	"":                    {"internal/workload", "internal/cli", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment"},
+	"internal/cli":        {"internal/workload", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment", "internal/proctime"},
+	"":                    {"internal/workload", "internal/cli", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment", "internal/proctime"},
 }
 
 // commandLayer are the project packages a command-layer program (scripts/...)
 // may use: everything but the CLI itself.
-var commandLayer = []string{"internal/workload", "internal/fileio", "internal/strictyaml", "internal/experiment", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "scripts/internal/proctime"}
+var commandLayer = []string{"internal/workload", "internal/fileio", "internal/strictyaml", "internal/experiment", "accel", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/proctime"}
 
 // allowedFor returns the allowed dependencies of a package, treating every
 // program under scripts/ as part of the command layer.
