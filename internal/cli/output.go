@@ -29,7 +29,8 @@ func (o *outputFlags) add(cmd *cobra.Command, outHelp string) {
 
 // parse checks the --format value before any work is done.
 func (o *outputFlags) parse() (reports.Format, error) {
-	return reports.ParseFormat(o.format)
+	f, err := reports.ParseFormat(o.format)
+	return f, flagError(err, valueFields)
 }
 
 // emit renders doc/tables in format f to stdout.

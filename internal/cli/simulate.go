@@ -106,7 +106,7 @@ func runSimulate(e *env, f *simulateFlags) error {
 	}
 	view, err := reports.ParseView(f.view)
 	if err != nil {
-		return err
+		return flagError(err, valueFields)
 	}
 	spec, err := e.loadSpec(f.accel)
 	if err != nil {

@@ -88,7 +88,7 @@ func runSweep(ctx context.Context, e *env, f *sweepFlags) error {
 	}
 	shard, err := sweep.ParseShard(f.shard)
 	if err != nil {
-		return err
+		return flagError(err, valueFields)
 	}
 	if !f.dryRun && !f.resume {
 		if _, err := os.Stat(f.output.out); err == nil {
