@@ -112,7 +112,7 @@ func CleanStale(path string) {
 func stale(full, mid string) bool {
 	if pidText, _, ok := strings.Cut(mid, "-"); ok {
 		if pid, err := strconv.Atoi(pidText); err == nil && pid > 0 {
-			return !running(pid)
+			return pid != os.Getpid() && !running(pid)
 		}
 	}
 	fi, err := os.Stat(full)

@@ -4,16 +4,12 @@ package atomicfile
 
 import (
 	"errors"
-	"os"
 	"syscall"
 )
 
 // running reports whether a process with this ID exists (signal 0 checks
 // without sending anything; EPERM means it exists under another user).
 func running(pid int) bool {
-	if pid == os.Getpid() {
-		return true
-	}
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }

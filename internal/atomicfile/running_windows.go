@@ -10,9 +10,6 @@ import (
 // opens a handle to it, which fails when there is no such process; access
 // denied means it exists under another user.
 func running(pid int) bool {
-	if pid == os.Getpid() {
-		return true
-	}
 	p, err := os.FindProcess(pid)
 	if err != nil {
 		return errors.Is(err, syscall.ERROR_ACCESS_DENIED)
