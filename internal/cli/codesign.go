@@ -240,7 +240,7 @@ func runCodesign(e *env, f *codesignFlags) error {
 	}
 	render := func(out io.Writer) error { return reports.Render(out, format, res, res.Tables()...) }
 	if f.output.out != "" {
-		if err := writeFileAtomic(f.output.out, render); err != nil {
+		if err := reports.WriteFileAtomic(f.output.out, render); err != nil {
 			return err
 		}
 	}

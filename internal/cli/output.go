@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -43,13 +42,6 @@ func (e *env) emit(f reports.Format, doc any, tables ...reports.Table) error {
 		return internal(err)
 	}
 	return nil
-}
-
-// writeFileAtomic writes data to path atomically (reports.WriteFileAtomic),
-// so an interrupted run never leaves a half-written file behind. Its
-// failures are *fs.PathError naming path: bad input (exit status 2).
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	return reports.WriteFileAtomic(path, write)
 }
 
 // checkOut checks, before any work, that an output file can be written at

@@ -163,7 +163,7 @@ func runSimulate(e *env, f *simulateFlags) error {
 		return reports.Render(out, format, res, tbls...)
 	}
 	if f.output.out != "" {
-		if err := writeFileAtomic(f.output.out, render); err != nil {
+		if err := reports.WriteFileAtomic(f.output.out, render); err != nil {
 			return err
 		}
 	}
