@@ -119,24 +119,26 @@ const None = -1.0
 // Validate checks s without a model. Its errors are *fielderr.Error
 // naming the field as a pruning experiment's train section spells it
 // ("lr", "weight_decay"), so callers place it (fielderr.In "train") or map
-// it to a flag (fielderr.Rename).
+// it to a flag (fielderr.Rename). The messages do not say what 0 means:
+// that is the Go meaning (the TrainSettings doc), while an experiment file
+// and the command line give an explicit 0 their own.
 func (s TrainSettings) Validate() error {
 	switch {
 	case s.Epochs < 0:
-		return fielderr.Errorf("epochs", "must be ≥ 0 (0 = default), got %d", s.Epochs)
+		return fielderr.Errorf("epochs", "must be ≥ 0, got %d", s.Epochs)
 	case s.BatchSize < 0:
-		return fielderr.Errorf("batch", "must be ≥ 0 (0 = default), got %d", s.BatchSize)
+		return fielderr.Errorf("batch", "must be ≥ 0, got %d", s.BatchSize)
 	case !(s.LR >= 0) || math.IsInf(s.LR, 0):
-		return fielderr.Errorf("lr", "must be a number ≥ 0 (0 = default), got %g", s.LR)
+		return fielderr.Errorf("lr", "must be a number ≥ 0, got %g", s.LR)
 	case !(s.Momentum < 1):
-		return fielderr.Errorf("momentum", "must be < 1 (0 = default, negative = none), got %g", s.Momentum)
+		return fielderr.Errorf("momentum", "must be < 1, got %g", s.Momentum)
 	case math.IsNaN(s.WeightDecay) || math.IsInf(s.WeightDecay, 0):
-		return fielderr.Errorf("weight_decay", "must be a finite number (0 = default, negative = none), got %g", s.WeightDecay)
+		return fielderr.Errorf("weight_decay", "must be a finite number, got %g", s.WeightDecay)
 	case s.Workers < 0:
 		return fielderr.Errorf("workers", "must be ≥ 0 (0 = all CPUs), got %d", s.Workers)
 	}
 	if _, ok := schedules[s.Schedule]; !ok && s.Schedule != "" {
-		return fielderr.Errorf("schedule", "%q unknown (valid: %s)", s.Schedule, strings.Join(Schedules(), ", "))
+		return fielderr.Errorf("schedule", "%q: unknown (valid: %s)", s.Schedule, strings.Join(Schedules(), ", "))
 	}
 	return nil
 }

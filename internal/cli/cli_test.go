@@ -109,7 +109,7 @@ func TestBadInput(t *testing.T) {
 		{"eval no model", []string{"eval"}, "--in"},
 		{"train momentum 1", []string{"train", "--momentum", "1"}, "dcsim: --momentum: must be < 1"},
 		{"train weight decay NaN", []string{"train", "--weight-decay", "NaN"}, "dcsim: --weight-decay: must be a finite number"},
-		{"train unknown schedule", []string{"train", "--schedule", "linear"}, `dcsim: --schedule: "linear" unknown (valid: constant, cosine, step)`},
+		{"train unknown schedule", []string{"train", "--schedule", "linear"}, `dcsim: --schedule: "linear": unknown (valid: constant, cosine, step)`},
 		// pruning.Settings errors name its fields; the CLI names the flags.
 		{"prune no keep", []string{"prune", "--in", "x.npz"}, "dcsim: --keep: required (give --keep, or --conv-keep and --fc-keep)"},
 		{"prune keep out of range", []string{"prune", "--in", "x.npz", "--keep", "1.5"}, "dcsim: --keep: must be in (0,1], got 1.5"},
