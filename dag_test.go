@@ -14,28 +14,30 @@ const module = "github.com/dcsim/dcsim"
 var allowed = map[string][]string{
 	"configs":             {},
 	"internal/fileio":     {},
-	"internal/strictyaml": {},
+	"internal/fielderr":   {},
+	"internal/strictyaml": {"internal/fielderr"},
 	"internal/atomicfile": {},
-	"accel":               {"configs", "internal/fileio", "internal/strictyaml"},
+	"internal/proctime":   {},
+	"accel":               {"configs", "internal/fileio", "internal/strictyaml", "internal/fielderr"},
 	"network":             {"internal/fileio"},
-	"sim":                 {"accel", "configs", "network", "internal/fileio", "internal/strictyaml"},
-	"internal/experiment": {"pruning", "nn", "network", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
-	"nn":                  {"network", "internal/atomicfile", "internal/fileio"},
-	"pruning":             {"nn", "network", "internal/atomicfile", "internal/fileio"},
-	"clustering":          {"nn", "network", "internal/atomicfile", "internal/fileio"},
-	"reports":             {"sim", "accel", "configs", "network", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
+	"sim":                 {"accel", "configs", "network", "internal/fileio", "internal/strictyaml", "internal/fielderr"},
+	"internal/experiment": {"pruning", "nn", "network", "internal/atomicfile", "internal/fileio", "internal/strictyaml", "internal/fielderr"},
+	"nn":                  {"network", "internal/atomicfile", "internal/fileio", "internal/fielderr"},
+	"pruning":             {"nn", "network", "internal/atomicfile", "internal/fileio", "internal/fielderr"},
+	"clustering":          {"nn", "network", "internal/atomicfile", "internal/fileio", "internal/fielderr"},
+	"reports":             {"sim", "accel", "configs", "network", "internal/atomicfile", "internal/fileio", "internal/strictyaml", "internal/fielderr"},
 	"onnx/onnxpb":         {},
-	"onnx":                {"nn", "network", "onnx/onnxpb", "internal/atomicfile", "internal/fileio"},
-	"internal/workload":   {"nn", "network", "sim", "accel", "configs", "clustering", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
-	"internal/sweep":      {"internal/workload", "clustering", "accel", "configs", "sim", "nn", "network", "reports", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
-	"internal/codesign":   {"accel", "configs", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/atomicfile", "internal/fileio", "internal/strictyaml"},
-	"internal/cli":        {"internal/workload", "accel", "configs", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment"},
-	"":                    {"internal/workload", "internal/cli", "accel", "configs", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment"},
+	"onnx":                {"nn", "network", "onnx/onnxpb", "internal/atomicfile", "internal/fileio", "internal/fielderr"},
+	"internal/workload":   {"nn", "network", "sim", "accel", "configs", "clustering", "internal/atomicfile", "internal/fileio", "internal/strictyaml", "internal/fielderr"},
+	"internal/sweep":      {"internal/workload", "clustering", "accel", "configs", "sim", "nn", "network", "reports", "internal/atomicfile", "internal/fileio", "internal/strictyaml", "internal/fielderr"},
+	"internal/codesign":   {"accel", "configs", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/atomicfile", "internal/fileio", "internal/strictyaml", "internal/fielderr"},
+	"internal/cli":        {"internal/workload", "accel", "configs", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment", "internal/proctime", "internal/fielderr"},
+	"":                    {"internal/workload", "internal/cli", "accel", "configs", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/fileio", "internal/strictyaml", "internal/experiment", "internal/proctime", "internal/fielderr"},
 }
 
 // commandLayer are the project packages a command-layer program (scripts/...)
 // may use: everything but the CLI itself.
-var commandLayer = []string{"internal/workload", "internal/fileio", "internal/strictyaml", "internal/experiment", "accel", "configs", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "scripts/internal/proctime"}
+var commandLayer = []string{"internal/workload", "internal/fileio", "internal/strictyaml", "internal/experiment", "accel", "configs", "sim", "nn", "network", "pruning", "clustering", "reports", "internal/sweep", "internal/codesign", "internal/atomicfile", "onnx", "onnx/onnxpb", "internal/proctime", "internal/fielderr"}
 
 // allowedFor returns the allowed dependencies of a package, treating every
 // program under scripts/ as part of the command layer.

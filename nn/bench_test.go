@@ -3,6 +3,7 @@ package nn
 import (
 	"testing"
 
+	"github.com/dcsim/dcsim/internal/proctime"
 	"github.com/dcsim/dcsim/network"
 )
 
@@ -43,7 +44,7 @@ func benchStepMasked(b *testing.B, name string, batch, workers int, density floa
 		idx[i] = i
 	}
 	b.ReportAllocs()
-	c0 := cpuTime()
+	c0 := proctime.CPU()
 	for b.Loop() {
 		opt.setStep(0.01, batch)
 		e.run(ds, idx, true)
@@ -53,7 +54,7 @@ func benchStepMasked(b *testing.B, name string, batch, workers int, density floa
 	// CPU time per step (all threads) is robust to other load on a shared
 	// machine, unlike wall time; scripts/torch_train.py --step-bench
 	// reports the same for PyTorch.
-	b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N), "cpu-ms/step")
+	b.ReportMetric(float64(proctime.CPU()-c0)/1e6/float64(b.N), "cpu-ms/step")
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
 }
 

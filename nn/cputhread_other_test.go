@@ -2,7 +2,11 @@
 
 package nn
 
-import "time"
+import (
+	"time"
+
+	"github.com/dcsim/dcsim/internal/proctime"
+)
 
 // threadCPUTime falls back to the process's CPU time.
-func threadCPUTime() time.Duration { return cpuTime() }
+func threadCPUTime() time.Duration { return proctime.CPU() }

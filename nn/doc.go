@@ -23,8 +23,8 @@
 // convolutions without im2col), with results equal to the dense kernels'
 // to float32 rounding (engine_sparse.go).
 //
-// Package nn may import only the network description (package network), the
-// standard library, golang.org/x/sys/cpu
+// Package nn may import only the network description (package network),
+// internal/fielderr (Validate's typed field errors), the standard library, golang.org/x/sys/cpu
 // (CPU feature detection) and numeric or file-format libraries (gonum,
 // npyio); it never imports accel, sim, pruning, clustering or reports.
 package nn

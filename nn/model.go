@@ -2,8 +2,10 @@ package nn
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/dcsim/dcsim/network"
 )
@@ -211,25 +213,14 @@ func (m *Model) NonzeroMACs(layer string) int64 {
 // Clone returns a deep copy of m (weights, gradients, masks, codebooks).
 func (m *Model) Clone() *Model {
 	c := &Model{Arch: network.Network{Name: m.Arch.Name, Layers: append([]network.Layer(nil), m.Arch.Layers...)},
-		byName: make(map[string]int, len(m.byName))}
-	for k, v := range m.byName {
-		c.byName[k] = v
-	}
+		byName: maps.Clone(m.byName)}
 	for _, p := range m.params {
 		c.params = append(c.params, &Param{Layer: p.Layer, Kind: p.Kind, Shape: append([]int(nil), p.Shape...),
-			Weights: network.Weights{W: clone(p.W), Mask: clone(p.Mask), Bias: clone(p.Bias),
-				Codebook: clone(p.Codebook), Index: clone(p.Index)},
-			Grad: clone(p.Grad), BiasGrad: clone(p.BiasGrad)})
+			Weights: network.Weights{W: slices.Clone(p.W), Mask: slices.Clone(p.Mask), Bias: slices.Clone(p.Bias),
+				Codebook: slices.Clone(p.Codebook), Index: slices.Clone(p.Index)},
+			Grad: slices.Clone(p.Grad), BiasGrad: slices.Clone(p.BiasGrad)})
 	}
 	return c
-}
-
-// clone copies s, keeping nil as nil.
-func clone[T any](s []T) []T {
-	if s == nil {
-		return nil
-	}
-	return append(make([]T, 0, len(s)), s...)
 }
 
 func nan() float64 { return math.NaN() }

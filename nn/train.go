@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/dcsim/dcsim/internal/fielderr"
 )
 
 // TrainSettings configures Train. A zero field means the default of the
@@ -114,26 +116,29 @@ func Schedules() []string {
 // SGD, no weight decay); zero means the architecture's default.
 const None = -1.0
 
-// Validate checks s without a model. Errors name the field as the YAML key
-// of a pruning experiment's train section does ("lr: must be ≥ 0 ..."), so
-// callers add their own prefix ("train.") or map it to a flag.
+// Validate checks s without a model. Its errors are *fielderr.Error
+// naming the field as a pruning experiment's train section spells it
+// ("lr", "weight_decay"), so callers place it (fielderr.In "train") or map
+// it to a flag (fielderr.Rename). The messages do not say what 0 means:
+// that is the Go meaning (the TrainSettings doc), while an experiment file
+// and the command line give an explicit 0 their own.
 func (s TrainSettings) Validate() error {
 	switch {
 	case s.Epochs < 0:
-		return fmt.Errorf("epochs: must be ≥ 0 (0 = default), got %d", s.Epochs)
+		return fielderr.Errorf("epochs", "must be ≥ 0, got %d", s.Epochs)
 	case s.BatchSize < 0:
-		return fmt.Errorf("batch: must be ≥ 0 (0 = default), got %d", s.BatchSize)
+		return fielderr.Errorf("batch", "must be ≥ 0, got %d", s.BatchSize)
 	case !(s.LR >= 0) || math.IsInf(s.LR, 0):
-		return fmt.Errorf("lr: must be a number ≥ 0 (0 = default), got %g", s.LR)
+		return fielderr.Errorf("lr", "must be a number ≥ 0, got %g", s.LR)
 	case !(s.Momentum < 1):
-		return fmt.Errorf("momentum: must be < 1 (0 = default, negative = none), got %g", s.Momentum)
+		return fielderr.Errorf("momentum", "must be < 1, got %g", s.Momentum)
 	case math.IsNaN(s.WeightDecay) || math.IsInf(s.WeightDecay, 0):
-		return fmt.Errorf("weight_decay: must be a finite number (0 = default, negative = none), got %g", s.WeightDecay)
+		return fielderr.Errorf("weight_decay", "must be a finite number, got %g", s.WeightDecay)
 	case s.Workers < 0:
-		return fmt.Errorf("workers: must be ≥ 0 (0 = all CPUs), got %d", s.Workers)
+		return fielderr.Errorf("workers", "must be ≥ 0 (0 = all CPUs), got %d", s.Workers)
 	}
 	if _, ok := schedules[s.Schedule]; !ok && s.Schedule != "" {
-		return fmt.Errorf("schedule: %q unknown (valid: %s)", s.Schedule, strings.Join(Schedules(), ", "))
+		return fielderr.Errorf("schedule", "%q: unknown (valid: %s)", s.Schedule, strings.Join(Schedules(), ", "))
 	}
 	return nil
 }

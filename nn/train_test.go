@@ -2,11 +2,13 @@ package nn
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/dcsim/dcsim/internal/fielderr"
 	"github.com/dcsim/dcsim/network"
 )
 
@@ -231,23 +233,24 @@ func TestTrainSmallSubset(t *testing.T) {
 func TestTrainRejectsBadSettings(t *testing.T) {
 	ds := randomDataset(8, 2, 9, 9, 3, 1)
 	for _, tc := range []struct {
-		s    TrainSettings
-		want string
+		s           TrainSettings
+		field, want string
 	}{
-		{TrainSettings{LR: -0.1}, "lr: must be a number ≥ 0"},
-		{TrainSettings{LR: math.NaN()}, "lr: must be a number ≥ 0"},
-		{TrainSettings{BatchSize: -1}, "batch: must be ≥ 0"},
-		{TrainSettings{Epochs: -2}, "epochs: must be ≥ 0"},
-		{TrainSettings{Momentum: 1}, "momentum: must be < 1"},
-		{TrainSettings{Momentum: math.NaN()}, "momentum: must be < 1"},
-		{TrainSettings{WeightDecay: math.Inf(1)}, "weight_decay: must be a finite number"},
-		{TrainSettings{Workers: -1}, "workers: must be ≥ 0"},
-		{TrainSettings{Schedule: "linear"}, "valid: constant, cosine, step"},
+		{TrainSettings{LR: -0.1}, "lr", "must be a number ≥ 0"},
+		{TrainSettings{LR: math.NaN()}, "lr", "must be a number ≥ 0"},
+		{TrainSettings{BatchSize: -1}, "batch", "must be ≥ 0"},
+		{TrainSettings{Epochs: -2}, "epochs", "must be ≥ 0"},
+		{TrainSettings{Momentum: 1}, "momentum", "must be < 1"},
+		{TrainSettings{Momentum: math.NaN()}, "momentum", "must be < 1"},
+		{TrainSettings{WeightDecay: math.Inf(1)}, "weight_decay", "must be a finite number"},
+		{TrainSettings{Workers: -1}, "workers", "must be ≥ 0"},
+		{TrainSettings{Schedule: "linear"}, "schedule", "valid: constant, cosine, step"},
 	} {
 		m, _ := NewModel(tinyArch(), 1)
 		_, err := Train(m, ds, tc.s)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%+v: error %v, want one containing %q", tc.s, err, tc.want)
+		var fe *fielderr.Error
+		if !errors.As(err, &fe) || fe.Field != tc.field || !strings.Contains(fe.Msg, tc.want) {
+			t.Errorf("%+v: error %v, want a field error on %s containing %q", tc.s, err, tc.field, tc.want)
 		}
 	}
 	m, _ := NewModel(tinyArch(), 1)

@@ -21,7 +21,9 @@
 // A final fine-tuning phase freezes the masks so pruned weights are exactly
 // zero.
 //
-// Package pruning may import only nn (and the standard library); it never
+// Package pruning may import only nn, internal/fielderr (Validate's typed
+// field errors, named as an experiment file spells the key) and the
+// standard library; it never
 // imports accel, sim, clustering or reports, and no file format: pruning
 // experiment files are read by internal/experiment.
 package pruning

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dcsim/dcsim/internal/fielderr"
 	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
@@ -55,7 +56,7 @@ func groupsOf(m *nn.Model, s Settings) ([]group, error) {
 		}
 		for _, g := range []group{conv, fc} {
 			if len(g.idx) == 0 {
-				return nil, fmt.Errorf("%s-keep: network %q has no %s layers", g.name, m.Arch.Name, g.name)
+				return nil, fielderr.Errorf(g.name+"_keep", "network %q has no %s layers", m.Arch.Name, g.name)
 			}
 		}
 		gs = []group{conv, fc}
@@ -82,7 +83,7 @@ func layerGroups(ps []*nn.Param, keeps map[string]float64) ([]group, error) {
 	for i, p := range ps {
 		k, ok := keeps[p.Layer]
 		if !ok {
-			return nil, fmt.Errorf("layer-keeps: no keep fraction for layer %q", p.Layer)
+			return nil, fielderr.Errorf("layer_keeps", "no keep fraction for layer %q", p.Layer)
 		}
 		seen++
 		gs = append(gs, group{name: p.Layer, idx: []int{i}, target: k})
@@ -90,7 +91,7 @@ func layerGroups(ps []*nn.Param, keeps map[string]float64) ([]group, error) {
 	if seen != len(keeps) {
 		for _, name := range slices.Sorted(maps.Keys(keeps)) {
 			if !slices.ContainsFunc(ps, func(p *nn.Param) bool { return p.Layer == name }) {
-				return nil, fmt.Errorf("layer-keeps: %q is not a conv or fc layer of the network", name)
+				return nil, fielderr.Errorf("layer_keeps", "%q is not a conv or fc layer of the network", name)
 			}
 		}
 	}

@@ -1,12 +1,14 @@
 package pruning
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/dcsim/dcsim/internal/fielderr"
 	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 )
@@ -154,8 +156,8 @@ func TestPruneLayerKeeps(t *testing.T) {
 	}{
 		{map[string]float64{"conv1": 1, "conv2": 1, "fc1": 1}, `no keep fraction for layer "fc2"`},
 		{map[string]float64{"conv1": 1, "conv2": 1, "fc1": 1, "fc2": 1, "fc9": 1}, `"fc9" is not a conv or fc layer`},
-		{map[string]float64{"conv1": 1.5}, "layer-keeps.conv1: must be in (0,1]"},
-		{map[string]float64{}, "layer-keeps: empty"},
+		{map[string]float64{"conv1": 1.5}, "layer_keeps.conv1: must be in (0,1]"},
+		{map[string]float64{}, "layer_keeps: empty"},
 	}
 	for _, b := range bad {
 		_, err := Prune(m.Clone(), train, nil, Settings{LayerKeeps: b.keeps, Rounds: 1, RetrainEpochs: 1, FinalEpochs: -1})
@@ -285,27 +287,30 @@ func TestPruneBadSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		name string
-		s    Settings
-		want string
+		name        string
+		s           Settings
+		field, want string
 	}{
-		{"no keep", Settings{}, "keep"},
-		{"keep above one", Settings{Keep: 1.5}, "keep"},
-		{"keep negative", Settings{Keep: -0.1}, "keep"},
-		{"keep and conv keep", Settings{Keep: 0.1, ConvKeep: 0.5, FCKeep: 0.1}, "not both"},
-		{"conv keep alone", Settings{ConvKeep: 0.5}, "conv-keep: set both"},
-		{"fc keep out of range", Settings{ConvKeep: 0.5, FCKeep: 2}, "fc-keep"},
-		{"no conv layers", Settings{ConvKeep: 0.5, FCKeep: 0.1}, "no conv layers"},
-		{"unknown criterion", Settings{Keep: 0.1, Criterion: "random"}, "magnitude, saliency"},
-		{"unknown normalize", Settings{Keep: 0.1, Normalize: "std"}, "l2, max, mean, none"},
-		{"unknown accumulate", Settings{Keep: 0.1, Accumulate: "sample"}, "batch, epoch"},
-		{"unknown schedule", Settings{Keep: 0.1, Schedule: "linear"}, "cubic, geometric"},
-		{"negative rounds", Settings{Keep: 0.1, Rounds: -1}, "rounds"},
-		{"negative lr", Settings{Keep: 0.1, Train: nn.TrainSettings{LR: -1}}, "train.lr"},
+		{"no keep", Settings{}, "keep", "required (give keep, or conv_keep and fc_keep)"},
+		{"keep above one", Settings{Keep: 1.5}, "keep", "must be in (0,1], got 1.5"},
+		{"keep negative", Settings{Keep: -0.1}, "keep", "must be in (0,1]"},
+		{"keep and conv keep", Settings{Keep: 0.1, ConvKeep: 0.5, FCKeep: 0.1}, "keep", "not both"},
+		{"conv keep alone", Settings{ConvKeep: 0.5}, "conv_keep", "set both conv_keep and fc_keep"},
+		{"fc keep out of range", Settings{ConvKeep: 0.5, FCKeep: 2}, "fc_keep", "must be in (0,1]"},
+		{"no conv layers", Settings{ConvKeep: 0.5, FCKeep: 0.1}, "conv_keep", "no conv layers"},
+		{"unknown criterion", Settings{Keep: 0.1, Criterion: "random"}, "criterion", "magnitude, saliency"},
+		{"unknown normalize", Settings{Keep: 0.1, Normalize: "std"}, "normalize", "l2, max, mean, none"},
+		{"unknown accumulate", Settings{Keep: 0.1, Accumulate: "sample"}, "accumulate", "batch, epoch"},
+		{"unknown schedule", Settings{Keep: 0.1, Schedule: "linear"}, "schedule", "cubic, geometric"},
+		{"negative rounds", Settings{Keep: 0.1, Rounds: -1}, "rounds", "must be ≥ 0"},
+		{"negative lr", Settings{Keep: 0.1, Train: nn.TrainSettings{LR: -1}}, "train.lr", "must be a number ≥ 0"},
+		{"saliency images", Settings{Keep: 0.5, SaliencyImages: -1}, "saliency_images", "must be ≥ 0"},
 	} {
+		// Library errors name the settings field, typed, never a flag.
 		_, err := Prune(m.Clone(), train, nil, tc.s)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: error %v, want one mentioning %q", tc.name, err, tc.want)
+		var fe *fielderr.Error
+		if !errors.As(err, &fe) || fe.Field != tc.field || !strings.Contains(fe.Msg, tc.want) {
+			t.Errorf("%s: error %v, want a field error on %s containing %q", tc.name, err, tc.field, tc.want)
 		}
 	}
 	if _, err := Prune(m.Clone(), nil, nil, Settings{Keep: 0.1}); err == nil || !strings.Contains(err.Error(), "training data") {
@@ -413,8 +418,5 @@ func TestPruneSaliencyImages(t *testing.T) {
 		if !slices.Equal(p.Mask, th.Masks[l]) {
 			t.Errorf("%s: mask differs from the 50-image saliency's", p.Layer)
 		}
-	}
-	if err := (Settings{Keep: 0.5, SaliencyImages: -1}).Validate(); err == nil || !strings.Contains(err.Error(), "saliency-images") {
-		t.Errorf("negative saliency images: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dcsim/dcsim/internal/fielderr"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -79,7 +80,7 @@ func pick[V any](field, name, def string, reg map[string]V) (string, error) {
 	}
 	n := strings.ToLower(name)
 	if _, ok := reg[n]; !ok {
-		return "", fmt.Errorf("%s: %q: unknown (valid: %s)", field, name, strings.Join(slices.Sorted(maps.Keys(reg)), ", "))
+		return "", fielderr.Errorf(field, "%q: unknown (valid: %s)", name, strings.Join(slices.Sorted(maps.Keys(reg)), ", "))
 	}
 	return n, nil
 }

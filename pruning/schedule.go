@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/dcsim/dcsim/internal/fielderr"
 )
 
 // DefaultSchedule is the schedule used when Settings.Schedule is empty:
@@ -53,7 +55,7 @@ func schedule(name string) (scheduleFunc, error) {
 	}
 	f, ok := schedules[strings.ToLower(name)]
 	if !ok {
-		return nil, fmt.Errorf("schedule: %q: unknown (valid: %s)", name, strings.Join(Schedules(), ", "))
+		return nil, fielderr.Errorf("schedule", "%q: unknown (valid: %s)", name, strings.Join(Schedules(), ", "))
 	}
 	return f, nil
 }

@@ -1,12 +1,12 @@
 package pruning
 
 import (
-	"fmt"
 	"io"
 	"maps"
 	"math"
 	"slices"
 
+	"github.com/dcsim/dcsim/internal/fielderr"
 	"github.com/dcsim/dcsim/nn"
 )
 
@@ -116,47 +116,53 @@ func (s Settings) separate() bool { return s.ConvKeep != 0 || s.FCKeep != 0 }
 // perLayer reports whether every layer has its own keep fraction.
 func (s Settings) perLayer() bool { return s.LayerKeeps != nil }
 
-// Validate checks the settings without a model.
+// Validate checks the settings without a model. Its errors are
+// *fielderr.Error naming the field as a pruning experiment file spells it
+// ("conv_keep", "train.lr"; LayerKeeps is "layer_keeps" and SaliencyImages
+// "saliency_images", which no file sets), so the experiment reader adds
+// the line and the command line maps the names to its flags.
 func (s Settings) Validate() error {
-	inRange := func(field string, v float64) error {
-		if !(v > 0 && v <= 1) || math.IsNaN(v) {
-			return fmt.Errorf("%s: must be in (0,1], got %g", field, v)
-		}
-		return nil
-	}
 	switch {
 	case s.perLayer() && (s.Keep != 0 || s.separate()):
-		return fmt.Errorf("layer-keeps: set either layer-keeps, keep, or conv-keep and fc-keep")
+		return fielderr.Errorf("layer_keeps", "set either layer_keeps, keep, or conv_keep and fc_keep")
 	case s.perLayer():
 		if len(s.LayerKeeps) == 0 {
-			return fmt.Errorf("layer-keeps: empty (give every conv and fc layer a keep fraction)")
+			return fielderr.Errorf("layer_keeps", "empty (give every conv and fc layer a keep fraction)")
 		}
 		for _, name := range slices.Sorted(maps.Keys(s.LayerKeeps)) {
-			if err := inRange("layer-keeps."+name, s.LayerKeeps[name]); err != nil {
+			if err := inUnit("layer_keeps."+name, s.LayerKeeps[name]); err != nil {
 				return err
 			}
 		}
 	case s.Keep != 0 && s.separate():
-		return fmt.Errorf("keep: set either keep or conv-keep and fc-keep, not both")
+		return fielderr.Errorf("keep", "set either keep or conv_keep and fc_keep, not both")
 	case s.separate() && s.ConvKeep == 0:
-		return fmt.Errorf("fc-keep: set both conv-keep and fc-keep or neither")
+		return fielderr.Errorf("fc_keep", "set both conv_keep and fc_keep or neither")
 	case s.separate() && s.FCKeep == 0:
-		return fmt.Errorf("conv-keep: set both conv-keep and fc-keep or neither")
+		return fielderr.Errorf("conv_keep", "set both conv_keep and fc_keep or neither")
 	case s.separate():
-		if err := inRange("conv-keep", s.ConvKeep); err != nil {
+		if err := inUnit("conv_keep", s.ConvKeep); err != nil {
 			return err
 		}
-		if err := inRange("fc-keep", s.FCKeep); err != nil {
+		if err := inUnit("fc_keep", s.FCKeep); err != nil {
 			return err
 		}
 	case s.Keep == 0:
-		return fmt.Errorf("keep: a keep fraction is required (keep, or conv-keep and fc-keep)")
+		return fielderr.Errorf("keep", "required (give keep, or conv_keep and fc_keep)")
 	default:
-		if err := inRange("keep", s.Keep); err != nil {
+		if err := inUnit("keep", s.Keep); err != nil {
 			return err
 		}
 	}
 	return s.ValidateSchedule()
+}
+
+// inUnit is the error of a keep fraction outside (0,1], or nil.
+func inUnit(field string, v float64) error {
+	if !(v > 0 && v <= 1) || math.IsNaN(v) {
+		return fielderr.Errorf(field, "must be in (0,1], got %g", v)
+	}
+	return nil
 }
 
 // ValidateSchedule checks everything Validate does but the keep fractions,
@@ -178,20 +184,20 @@ func (s Settings) ValidateSchedule() error {
 	for _, f := range []struct {
 		name string
 		v    int
-	}{{"rounds", s.Rounds}, {"retrain-epochs", s.RetrainEpochs}, {"saliency-batch", s.SaliencyBatch},
-		{"saliency-images", s.SaliencyImages}} {
+	}{{"rounds", s.Rounds}, {"retrain_epochs", s.RetrainEpochs}, {"saliency_batch", s.SaliencyBatch},
+		{"saliency_images", s.SaliencyImages}} {
 		if f.v < 0 {
-			return fmt.Errorf("%s: must be ≥ 0, got %d", f.name, f.v)
+			return fielderr.Errorf(f.name, "must be ≥ 0, got %d", f.v)
 		}
 	}
 	if err := s.Train.Validate(); err != nil {
-		return fmt.Errorf("train.%w", err)
+		return fielderr.In("train", err)
 	}
 	if math.IsNaN(s.ReviveMargin) || math.IsInf(s.ReviveMargin, 0) {
-		return fmt.Errorf("revive-margin: must be a finite number, got %g", s.ReviveMargin)
+		return fielderr.Errorf("revive_margin", "must be a finite number, got %g", s.ReviveMargin)
 	}
 	if s.MinLayerDensity < 0 || s.MinLayerDensity > 1 {
-		return fmt.Errorf("min-layer-density: must be in [0,1], got %g", s.MinLayerDensity)
+		return fielderr.Errorf("min_layer_density", "must be in [0,1], got %g", s.MinLayerDensity)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/dcsim/dcsim/internal/fielderr"
 	"github.com/dcsim/dcsim/sim"
 )
 
@@ -31,8 +32,8 @@ const (
 // Views lists the valid view names.
 var Views = []View{ViewPerf, ViewEnergy, ViewMemory, ViewAll}
 
-// ParseView checks a --view value; an unknown name is an error listing the
-// valid ones.
+// ParseView checks a view name; an unknown name is a *fielderr.Error on
+// "view" listing the valid ones.
 func ParseView(s string) (View, error) {
 	names := make([]string, len(Views))
 	for i, v := range Views {
@@ -41,7 +42,7 @@ func ParseView(s string) (View, error) {
 		}
 		names[i] = string(v)
 	}
-	return "", fmt.Errorf("--view: unknown view %q (valid: %s)", s, strings.Join(names, ", "))
+	return "", fielderr.Errorf("view", "%q: unknown (valid: %s)", s, strings.Join(names, ", "))
 }
 
 // SimulateTables returns the tables of view v. Every table fits a

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dcsim/dcsim/internal/fielderr"
 	"github.com/mattn/go-runewidth"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -44,8 +45,8 @@ const (
 // Formats lists the valid format names.
 var Formats = []Format{Text, JSON, CSV, Markdown}
 
-// ParseFormat checks a --format value; an unknown name is an error that lists
-// the valid ones.
+// ParseFormat checks a format name; an unknown name is a *fielderr.Error on
+// "format" that lists the valid ones.
 func ParseFormat(s string) (Format, error) {
 	for _, f := range Formats {
 		if string(f) == s {
@@ -56,7 +57,7 @@ func ParseFormat(s string) (Format, error) {
 	for i, f := range Formats {
 		names[i] = string(f)
 	}
-	return "", fmt.Errorf("--format: unknown format %q (valid: %s)", s, strings.Join(names, ", "))
+	return "", fielderr.Errorf("format", "%q: unknown (valid: %s)", s, strings.Join(names, ", "))
 }
 
 // Render writes the tables in format f. For JSON, doc is marshalled instead

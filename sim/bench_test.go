@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/internal/proctime"
 )
 
 // BenchmarkSimulate evaluates all 21 layers of VGG-16 on a 32×32 array per
@@ -14,7 +15,7 @@ func BenchmarkSimulate(b *testing.B) {
 		b.Run(string(df), func(b *testing.B) {
 			spec, w := testSpec(df, 32, 32), vgg16()
 			b.ReportAllocs()
-			c0 := cpuTime()
+			c0 := proctime.CPU()
 			for b.Loop() {
 				if _, err := Simulate(spec, w); err != nil {
 					b.Fatal(err)
@@ -29,7 +30,7 @@ func BenchmarkSimulate(b *testing.B) {
 func BenchmarkSimulateLayer(b *testing.B) {
 	spec, l := testSpec(accel.WS, 32, 32), vgg16().Layers[12]
 	b.ReportAllocs()
-	c0 := cpuTime()
+	c0 := proctime.CPU()
 	for b.Loop() {
 		if _, err := SimulateLayer(spec, &l); err != nil {
 			b.Fatal(err)
@@ -42,5 +43,5 @@ func BenchmarkSimulateLayer(b *testing.B) {
 // cpu-µs/op: on the shared machine wall time measures the load, CPU time
 // much less so (scripts/bench_sim.sh quotes both).
 func reportCPU(b *testing.B, c0 time.Duration) {
-	b.ReportMetric(float64(cpuTime()-c0)/1e3/float64(b.N), "cpu-µs/op")
+	b.ReportMetric(float64(proctime.CPU()-c0)/1e3/float64(b.N), "cpu-µs/op")
 }

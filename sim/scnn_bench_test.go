@@ -3,6 +3,8 @@ package sim
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/dcsim/dcsim/internal/proctime"
 )
 
 // scnnVGGWorkload is VGG-16 (conv and fc layers) with the SCNN validation
@@ -41,13 +43,13 @@ func benchSCNN(b *testing.B, masks bool) {
 	conflictsFor(spec.Array.PEWeights*spec.Array.PEActivations, spec.Array.AccumulatorBanks)
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := proctime.CPU()
 	for b.Loop() {
 		if _, err := Simulate(spec, w); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(cpuTime()-c0)/1e3/float64(b.N), "cpu-µs/op")
+	b.ReportMetric(float64(proctime.CPU()-c0)/1e3/float64(b.N), "cpu-µs/op")
 }
 
 // BenchmarkSimulateSCNNStatistical: whole VGG-16 on scnn from densities.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dcsim/dcsim/internal/proctime"
 	"github.com/dcsim/dcsim/network"
 )
 
@@ -49,7 +50,7 @@ func BenchmarkSimulateSparse(b *testing.B) {
 	spec := eieSpec(8)
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := proctime.CPU()
 	for b.Loop() {
 		if _, err := Simulate(spec, w); err != nil {
 			b.Fatal(err)
@@ -64,7 +65,7 @@ func BenchmarkSimulateSparseStatistical(b *testing.B) {
 	spec := eieSpec(8)
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := proctime.CPU()
 	for b.Loop() {
 		if _, err := Simulate(spec, w); err != nil {
 			b.Fatal(err)

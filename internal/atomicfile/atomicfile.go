@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -113,19 +112,9 @@ func CleanStale(path string) {
 func stale(full, mid string) bool {
 	if pidText, _, ok := strings.Cut(mid, "-"); ok {
 		if pid, err := strconv.Atoi(pidText); err == nil && pid > 0 {
-			return !running(pid)
+			return pid != os.Getpid() && !running(pid)
 		}
 	}
 	fi, err := os.Stat(full)
 	return err == nil && time.Since(fi.ModTime()) > legacyAge
-}
-
-// running reports whether a process with this ID exists (signal 0 checks
-// without sending anything; EPERM means it exists under another user).
-func running(pid int) bool {
-	if pid == os.Getpid() {
-		return true
-	}
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }

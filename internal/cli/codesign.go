@@ -187,7 +187,7 @@ func (f *codesignFlags) settings() (codesign.Settings, error) {
 	}
 	s.Workloads = f.workloads
 	if err := s.Validate(); err != nil {
-		return s, flagError(err)
+		return s, flagError(err, codesignFields)
 	}
 	return s, f.data.check()
 }
@@ -200,11 +200,6 @@ func (f *codesignFlags) workloads(m *nn.Model) ([]*sim.Workload, error) {
 		return []*sim.Workload{w}, nil
 	}
 	return imageWorkloads(m, w, f.actData, f.images)
-}
-
-// flagError prefixes a settings error with "--" so it names the flag.
-func flagError(err error) error {
-	return fmt.Errorf("--%w", err)
 }
 
 func runCodesign(e *env, f *codesignFlags) error {
@@ -241,13 +236,13 @@ func runCodesign(e *env, f *codesignFlags) error {
 	// or when retraining diverges: bad input.
 	res, err := codesign.Run(m, spec, train, test, s)
 	if err != nil {
-		return input(err)
+		return input(flagError(err, codesignFields))
 	}
 	render := func(out io.Writer) error {
 		return reports.Render(out, format, codesignDoc{codesignFormat, res}, res.Tables()...)
 	}
 	if f.output.out != "" {
-		if err := writeFileAtomic(f.output.out, render); err != nil {
+		if err := reports.WriteFileAtomic(f.output.out, render); err != nil {
 			return err
 		}
 	}

@@ -48,8 +48,8 @@ func TestCodesignBadInput(t *testing.T) {
 		{"empty grid", []string{"codesign", "--in", "x.npz", "--conv-keep", ","}, "--conv-keep: the grid is empty"},
 		{"duplicate keep", []string{"codesign", "--in", "x.npz", "--fc-keep", "0.1,0.1"}, "--fc-keep: 0.1 is listed twice"},
 		{"bad bits", []string{"codesign", "--in", "x.npz", "--bits", "conv=8,fc=40"}, "--bits"},
-		{"bad objective", []string{"codesign", "--in", "x.npz", "--objective", "speed"}, `--objective: unknown objective "speed" (valid: energy, latency, params)`},
-		{"bad search", []string{"codesign", "--in", "x.npz", "--search", "random"}, `--search: unknown strategy "random"`},
+		{"bad objective", []string{"codesign", "--in", "x.npz", "--objective", "speed"}, `dcsim: --objective: "speed": unknown (valid: energy, latency, params)`},
+		{"bad search", []string{"codesign", "--in", "x.npz", "--search", "random"}, `dcsim: --search: "random": unknown (valid: grid, halving, walk)`},
 		{"negative latency budget", []string{"codesign", "--in", "x.npz", "--max-latency-us", "-3"}, "--max-latency-us"},
 		{"negative params budget", []string{"codesign", "--in", "x.npz", "--max-params", "-3"}, "--max-params"},
 		{"max drop", []string{"codesign", "--in", "x.npz", "--max-drop", "1"}, "--max-drop: must be in [0,1)"},
@@ -59,10 +59,16 @@ func TestCodesignBadInput(t *testing.T) {
 		{"negative val images", []string{"codesign", "--in", "x.npz", "--val-images", "-1"}, "--val-images: must be ≥ 1"},
 		{"zero min keep", []string{"codesign", "--in", "x.npz", "--min-keep", "0"}, "--min-keep: must be in (0,1]"},
 		{"bad global keep", []string{"codesign", "--in", "x.npz", "--global-keep", "0.1,2"}, "--global-keep: must be in (0,1]"},
+		// codesign.Settings errors name its fields; the CLI names the flags.
+		{"negative proxy images", []string{"codesign", "--in", "x.npz", "--proxy-images", "-1"}, "dcsim: --proxy-images: must be ≥ 0, got -1"},
+		{"negative saliency images", []string{"codesign", "--in", "x.npz", "--saliency-images", "-5"}, "dcsim: --saliency-images: must be ≥ 0, got -5"},
+		{"negative energy budget", []string{"codesign", "--in", "x.npz", "--max-energy-uj", "-1"}, "dcsim: --max-energy-uj: must be a finite number > 0, got -1"},
+		{"negative validate proxy", []string{"codesign", "--in", "x.npz", "--validate-proxy", "-1"}, "dcsim: --validate-proxy: must be ≥ 0, got -1"},
+		{"negative cluster epochs", []string{"codesign", "--in", "x.npz", "--cluster-epochs", "-1"}, "dcsim: --cluster-epochs: must be ≥ 0, got -1"},
 		{"negative walk steps", []string{"codesign", "--in", "x.npz", "--walk-steps", "-1"}, "--walk-steps: must be ≥ 1"},
 		{"missing accel", []string{"codesign", "--in", "x.npz", "--accel", "testdata/nope.yaml"}, "testdata/nope.yaml"},
 		{"missing model", []string{"codesign", "--in", "testdata/nope.npz"}, "testdata/nope.npz"},
-		{"bad format", []string{"codesign", "--in", "x.npz", "--format", "xml"}, `--format: unknown format "xml"`},
+		{"bad format", []string{"codesign", "--in", "x.npz", "--format", "xml"}, `dcsim: --format: "xml": unknown (valid: table, json, csv, md)`},
 	}
 	checkBadInput(t, cases)
 }
@@ -94,7 +100,7 @@ func TestCodesignMinKeepUnmet(t *testing.T) {
 	}
 	out, errs, code := run(t, args...)
 	lines := strings.Split(strings.TrimSpace(errs), "\n")
-	if code != ExitInput || out != "" || !strings.Contains(lines[len(lines)-1], "--min-keep 1") {
+	if code != ExitInput || out != "" || !strings.Contains(lines[len(lines)-1], "dcsim: --min-keep: no candidate keeps 1 of the weights") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"os"
 	"syscall"
 
-	"github.com/dcsim/dcsim/internal/strictyaml"
+	"github.com/dcsim/dcsim/internal/fielderr"
 	"github.com/dcsim/dcsim/internal/sweep"
 )
 
@@ -26,8 +26,9 @@ const (
 //
 //	usageError            flags, arguments, unknown commands       2
 //	inputError            a file or value the user gave is wrong   2
-//	*strictyaml.FieldError a field of a config file (accelerator,    2
-//	                      profile, sweep, experiment)
+//	*fielderr.Error       a field of a config file (accelerator,    2
+//	                      profile, sweep, experiment) or of a
+//	                      library's settings (fields.go)
 //	*sweep.InvalidError   invalid design points of a sweep         2
 //	*fs.PathError         a path that cannot be read or written    2
 //	*os.LinkError         a rename onto the user's path failed     2
@@ -90,7 +91,7 @@ func exitStatus(err error) int {
 		ie   internalError
 		ue   usageError
 		in   inputError
-		fe   *strictyaml.FieldError
+		fe   *fielderr.Error
 		inv  *sweep.InvalidError
 		pe   *fs.PathError
 		le   *os.LinkError

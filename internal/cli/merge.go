@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/dcsim/dcsim/internal/sweep"
+	"github.com/dcsim/dcsim/reports"
 	"github.com/spf13/cobra"
 )
 
@@ -54,7 +55,7 @@ func runMerge(e *env, f *mergeFlags, inputs []string) error {
 	e.work()
 	write := func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }
 	if f.out != "" {
-		err = writeFileAtomic(f.out, write)
+		err = reports.WriteFileAtomic(f.out, write)
 	} else if err = write(e.stdout); err != nil {
 		err = internal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/onnx"
+	"github.com/dcsim/dcsim/reports"
 	"github.com/spf13/cobra"
 )
 
@@ -58,7 +59,7 @@ func runNetworkExport(e *env, name, out string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	if err := writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+	if err := reports.WriteFileAtomic(out, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "wrote %s: %d layers, %d weights, %d MACs\n", out, len(arch.Layers), arch.Weights(), arch.MACs())

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -50,7 +49,8 @@ func (o *outputFlags) add(cmd *cobra.Command, outHelp string) {
 
 // parse checks the --format value before any work is done.
 func (o *outputFlags) parse() (reports.Format, error) {
-	return reports.ParseFormat(o.format)
+	f, err := reports.ParseFormat(o.format)
+	return f, flagError(err, valueFields)
 }
 
 // emit renders doc/tables in format f to stdout.
@@ -63,13 +63,6 @@ func (e *env) emit(f reports.Format, doc any, tables ...reports.Table) error {
 		return internal(err)
 	}
 	return nil
-}
-
-// writeFileAtomic writes data to path atomically (reports.WriteFileAtomic),
-// so an interrupted run never leaves a half-written file behind. Its
-// failures are *fs.PathError naming path: bad input (exit status 2).
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	return reports.WriteFileAtomic(path, write)
 }
 
 // checkOut checks, before any work, that an output file can be written at

@@ -156,7 +156,7 @@ func runPrune(e *env, cmd *cobra.Command, f *pruneFlags) error {
 		return fmt.Errorf("--plot and --densities need --sensitivity")
 	}
 	if err := s.Validate(); err != nil {
-		return fmt.Errorf("prune: %w", err)
+		return flagError(err, pruneFields)
 	}
 	if err := f.data.check(); err != nil {
 		return err
@@ -186,7 +186,7 @@ func runPrune(e *env, cmd *cobra.Command, f *pruneFlags) error {
 	rep, err := pruning.Prune(m, train, test, s)
 	bar.finish()
 	if err != nil {
-		return input(err)
+		return input(flagError(err, pruneFields))
 	}
 	// Prune evaluated the final model on the test set after its last
 	// phase (zeroing shadow values does not change effective weights).
@@ -281,7 +281,7 @@ func runSensitivity(e *env, cmd *cobra.Command, f *pruneFlags, s pruning.Setting
 	}
 	s.Keep, s.ConvKeep, s.FCKeep = 1, 0, 0
 	if err := s.Validate(); err != nil {
-		return fmt.Errorf("prune: %w", err)
+		return flagError(err, pruneFields)
 	}
 	if err := f.data.check(); err != nil {
 		return err

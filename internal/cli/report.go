@@ -59,7 +59,7 @@ dcsim-codesign/1), else its shape.`,
 func runReport(e *env, f *reportFlags) error {
 	format, err := reports.ParseFormat(f.format)
 	if err != nil {
-		return err
+		return flagError(err, valueFields)
 	}
 	if len(f.in) == 0 {
 		return errors.New("report: --in is required (a sweep .jsonl, simulate JSON or codesign rows)")

@@ -115,7 +115,7 @@ func runSimulate(e *env, f *simulateFlags) error {
 	}
 	view, err := reports.ParseView(f.view)
 	if err != nil {
-		return err
+		return flagError(err, valueFields)
 	}
 	spec, err := e.loadSpec(f.accel)
 	if err != nil {
@@ -172,7 +172,7 @@ func runSimulate(e *env, f *simulateFlags) error {
 		return reports.Render(out, format, simulateDoc{simulateFormat, res}, tbls...)
 	}
 	if f.output.out != "" {
-		if err := writeFileAtomic(f.output.out, render); err != nil {
+		if err := reports.WriteFileAtomic(f.output.out, render); err != nil {
 			return err
 		}
 	}

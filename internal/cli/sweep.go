@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dcsim/dcsim/internal/proctime"
 	"github.com/dcsim/dcsim/internal/sweep"
 	"github.com/dcsim/dcsim/reports"
 	"github.com/dcsim/dcsim/sim"
@@ -87,7 +88,7 @@ func runSweep(ctx context.Context, e *env, f *sweepFlags) error {
 	}
 	shard, err := sweep.ParseShard(f.shard)
 	if err != nil {
-		return err
+		return flagError(err, valueFields)
 	}
 	if !f.dryRun && !f.resume {
 		if _, err := os.Stat(f.output.out); err == nil {
@@ -194,9 +195,9 @@ func (e *env) runPlan(ctx context.Context, plan *sweep.Plan, out *sweep.Output, 
 		})
 		defer bar.Finish()
 	}
-	cpu0 := cpuTime()
+	cpu0 := proctime.CPU()
 	sum, err := plan.Run(ctx, out)
-	cpu := cpuTime() - cpu0
+	cpu := proctime.CPU() - cpu0
 	if errors.Is(err, context.Canceled) {
 		msg := fmt.Sprintf("interrupted after %d new points; rerun with --resume to continue", sum.Done)
 		if s, ok := caught().(syscall.Signal); ok {
@@ -212,15 +213,6 @@ func (e *env) runPlan(ctx context.Context, plan *sweep.Plan, out *sweep.Output, 
 		return sum, cpu, err // writing results: an *fs.PathError naming --out
 	}
 	return sum, cpu, nil
-}
-
-// cpuTime is the process's user + system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // sweepSummaryDoc is the JSON form of the sweep summary.

@@ -149,7 +149,7 @@ func TestSweepBadInputCLI(t *testing.T) {
 	}{
 		{"unknown key", []string{"sweep", "--spec", typo}, `typo.yaml:12: grid: unknown accelerator key "array.dataflw" (did you mean array.dataflow?)`},
 		{"empty grid", []string{"sweep", "--spec", empty}, "empty.yaml:9: grid: empty grid"},
-		{"shard 3/2", []string{"sweep", "--spec", good, "--shard", "3/2"}, "--shard 3/2: I must be in 0..1"},
+		{"shard 3/2", []string{"sweep", "--spec", good, "--shard", "3/2"}, "dcsim: --shard: 3/2: I must be in 0..1"},
 		{"resume other spec", []string{"sweep", "--spec", other, "--out", res, "--resume"}, "res.jsonl:1: results of another spec"},
 		{"exists", []string{"sweep", "--spec", good, "--out", res}, "already exists (use --resume"},
 		{"no spec", []string{"sweep"}, "--spec is required"},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/dcsim/dcsim/clustering"
 	"github.com/dcsim/dcsim/network"
@@ -99,23 +98,9 @@ func checkTrain(s nn.TrainSettings) error {
 		return fmt.Errorf("--lr: must be > 0, got %g", s.LR)
 	}
 	if err := s.Validate(); err != nil {
-		return trainFlagError(err)
+		return flagError(err, trainFields)
 	}
 	return nil
-}
-
-// trainFlagNames maps nn.TrainSettings field names to train's flags.
-var trainFlagNames = map[string]string{"epochs": "--epochs", "batch": "--batch", "lr": "--lr",
-	"momentum": "--momentum", "weight_decay": "--weight-decay", "schedule": "--schedule", "workers": "--workers"}
-
-// trainFlagError renames the field an nn.TrainSettings.Validate error starts
-// with to its flag.
-func trainFlagError(err error) error {
-	field, msg, ok := strings.Cut(err.Error(), ": ")
-	if flag, known := trainFlagNames[field]; ok && known {
-		return fmt.Errorf("%s: %s", flag, msg)
-	}
-	return err
 }
 
 func runTrain(e *env, cmd *cobra.Command, f *trainFlags) error {

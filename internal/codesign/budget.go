@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/dcsim/dcsim/internal/fielderr"
 )
 
 // BudgetError reports that no candidate meets the budget within the
@@ -106,7 +108,7 @@ func choose(cs []Candidate, floor float64, s Settings) (int, error) {
 		return best, nil
 	}
 	if closest < 0 {
-		return -1, fmt.Errorf("codesign: no candidate keeps --min-keep %g of the weights (%.0f); lower it or add larger keeps to the grid",
+		return -1, fielderr.Errorf("min_keep", "no candidate keeps %g of the weights (%.0f); lower it or add larger keeps to the grid",
 			s.MinKeep, math.Ceil(floor-0.5))
 	}
 	return -1, &BudgetError{Budget: s.Budget, MaxDrop: s.MaxDrop, MinWeights: int64(math.Ceil(floor - 0.5)),

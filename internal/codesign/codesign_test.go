@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dcsim/dcsim/internal/fielderr"
 	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/reports"
@@ -175,8 +176,9 @@ func TestChoose(t *testing.T) {
 	if i, err := choose(append([]Candidate(nil), cs...), 5000, s); err != nil || cs[i].Name != "d" {
 		t.Errorf("floor 5000: chose %d (err %v), want d", i, err)
 	}
-	if _, err := choose(append([]Candidate(nil), cs...), 9000, s); err == nil || !strings.Contains(err.Error(), "min-keep") {
-		t.Errorf("floor above every candidate: err %v, want one naming min-keep", err)
+	var fe *fielderr.Error
+	if _, err := choose(append([]Candidate(nil), cs...), 9000, s); !errors.As(err, &fe) || fe.Field != "min_keep" {
+		t.Errorf("floor above every candidate: err %v, want a field error on min_keep", err)
 	}
 	// Nothing within the tolerance of its reference: the one furthest
 	// above its reference is the closest.
@@ -248,33 +250,36 @@ func FuzzParseBits(f *testing.F) {
 
 func TestValidate(t *testing.T) {
 	cases := []struct {
-		name string
-		edit func(*Settings)
-		want string
+		name        string
+		edit        func(*Settings)
+		field, want string
 	}{
-		{"empty conv grid", func(s *Settings) { s.ConvKeeps = nil }, "conv-keep: the grid is empty"},
-		{"empty fc grid", func(s *Settings) { s.FCKeeps = nil }, "fc-keep: the grid is empty"},
-		{"keep above 1", func(s *Settings) { s.ConvKeeps = []float64{1.5} }, "conv-keep: must be in (0,1]"},
-		{"keep zero", func(s *Settings) { s.FCKeeps = []float64{0} }, "fc-keep: must be in (0,1]"},
-		{"keep NaN", func(s *Settings) { s.FCKeeps = []float64{math.NaN()} }, "fc-keep: must be in (0,1]"},
-		{"duplicate keep", func(s *Settings) { s.FCKeeps = []float64{0.1, 0.1} }, "listed twice"},
-		{"bad bits", func(s *Settings) { s.Bits = []Bits{{Conv: 20}} }, "bits: conv=20"},
-		{"negative budget", func(s *Settings) { s.Budget.MaxLatencyUS = -1 }, "max-latency-us"},
-		{"negative params", func(s *Settings) { s.Budget.MaxParams = -1 }, "max-params"},
-		{"objective", func(s *Settings) { s.Objective = "speed" }, `unknown objective "speed" (valid: energy, latency, params)`},
-		{"search", func(s *Settings) { s.Search = "random" }, `unknown strategy "random"`},
-		{"max drop", func(s *Settings) { s.MaxDrop = 1 }, "max-drop"},
-		{"rounds", func(s *Settings) { s.Prune.Rounds = -1 }, "rounds"},
-		{"val images", func(s *Settings) { s.ValImages = -1 }, "val-images"},
-		{"walk steps", func(s *Settings) { s.WalkSteps = -1 }, "walk-steps"},
-		{"no workload", func(s *Settings) { s.Workloads = nil }, "Workloads"},
+		{"empty conv grid", func(s *Settings) { s.ConvKeeps = nil }, "conv_keeps", "the grid is empty"},
+		{"empty fc grid", func(s *Settings) { s.FCKeeps = nil }, "fc_keeps", "the grid is empty"},
+		{"keep above 1", func(s *Settings) { s.ConvKeeps = []float64{1.5} }, "conv_keeps", "must be in (0,1]"},
+		{"keep zero", func(s *Settings) { s.FCKeeps = []float64{0} }, "fc_keeps", "must be in (0,1]"},
+		{"keep NaN", func(s *Settings) { s.FCKeeps = []float64{math.NaN()} }, "fc_keeps", "must be in (0,1]"},
+		{"duplicate keep", func(s *Settings) { s.FCKeeps = []float64{0.1, 0.1} }, "fc_keeps", "listed twice"},
+		{"global keep", func(s *Settings) { s.GlobalKeeps = []float64{2} }, "global_keeps", "must be in (0,1]"},
+		{"bad bits", func(s *Settings) { s.Bits = []Bits{{Conv: 20}} }, "bits", "conv=20"},
+		{"negative budget", func(s *Settings) { s.Budget.MaxLatencyUS = -1 }, "budget.max_latency_us", "must be a finite number > 0"},
+		{"negative params", func(s *Settings) { s.Budget.MaxParams = -1 }, "budget.max_params", "must be > 0"},
+		{"objective", func(s *Settings) { s.Objective = "speed" }, "objective", `"speed": unknown (valid: energy, latency, params)`},
+		{"search", func(s *Settings) { s.Search = "random" }, "search", `"random": unknown (valid: grid, halving, walk)`},
+		{"max drop", func(s *Settings) { s.MaxDrop = 1 }, "max_drop", "must be in [0,1)"},
+		{"rounds", func(s *Settings) { s.Prune.Rounds = -1 }, "prune.rounds", "must be ≥ 0"},
+		{"retraining lr", func(s *Settings) { s.Prune.Train.LR = -1 }, "prune.train.lr", "must be a number ≥ 0"},
+		{"val images", func(s *Settings) { s.ValImages = -1 }, "val_images", "must be ≥ 0"},
+		{"walk steps", func(s *Settings) { s.WalkSteps = -1 }, "walk_steps", "must be ≥ 0"},
+		{"no workload", func(s *Settings) { s.Workloads = nil }, "workloads", "required"},
 	}
 	for _, c := range cases {
 		s := tinySettings()
 		c.edit(&s)
 		err := s.Validate()
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: err %v, want it to mention %q", c.name, err, c.want)
+		var fe *fielderr.Error
+		if !errors.As(err, &fe) || fe.Field != c.field || !strings.Contains(fe.Msg, c.want) {
+			t.Errorf("%s: err %v, want a field error on %s containing %q", c.name, err, c.field, c.want)
 		}
 	}
 	if err := tinySettings().Validate(); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dcsim/dcsim/clustering"
+	"github.com/dcsim/dcsim/internal/fielderr"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/pruning"
 	"github.com/dcsim/dcsim/sim"
@@ -181,17 +182,19 @@ type Settings struct {
 	Progress io.Writer
 }
 
-// Validate checks s without a model or data. Errors name the field as the
-// dcsim codesign flag does ("conv-keep: must be in (0,1], got 1.5").
+// Validate checks s without a model or data. Its errors are
+// *fielderr.Error naming the field in snake_case ("conv_keeps",
+// "budget.max_latency_us", "prune.rounds"), which the command line maps
+// to its flags.
 func (s Settings) Validate() error {
-	if err := checkKeeps("conv-keep", s.ConvKeeps); err != nil {
+	if err := checkKeeps("conv_keeps", s.ConvKeeps); err != nil {
 		return err
 	}
-	if err := checkKeeps("fc-keep", s.FCKeeps); err != nil {
+	if err := checkKeeps("fc_keeps", s.FCKeeps); err != nil {
 		return err
 	}
 	if s.GlobalKeeps != nil {
-		if err := checkKeeps("global-keep", s.GlobalKeeps); err != nil {
+		if err := checkKeeps("global_keeps", s.GlobalKeeps); err != nil {
 			return err
 		}
 	}
@@ -201,49 +204,54 @@ func (s Settings) Validate() error {
 		}
 	}
 	if err := s.Budget.check(); err != nil {
+		return fielderr.In("budget", err)
+	}
+	if err := s.checkScalars(); err != nil {
 		return err
 	}
+	if s.Workloads == nil {
+		return fielderr.Errorf("workloads", "required (the command layer's model → workload conversion)")
+	}
+	return fielderr.In("prune", s.Prune.ValidateSchedule())
+}
+
+// checkScalars checks the strategy names and the numeric fields.
+func (s Settings) checkScalars() error {
 	switch {
 	case s.Objective != "" && !slices.Contains(Objectives(), s.Objective):
-		return fmt.Errorf("objective: unknown objective %q (valid: %s)", s.Objective, strings.Join(Objectives(), ", "))
+		return fielderr.Errorf("objective", "%q: unknown (valid: %s)", s.Objective, strings.Join(Objectives(), ", "))
 	case s.Search != "" && !slices.Contains(Searches(), s.Search):
-		return fmt.Errorf("search: unknown strategy %q (valid: %s)", s.Search, strings.Join(Searches(), ", "))
+		return fielderr.Errorf("search", "%q: unknown (valid: %s)", s.Search, strings.Join(Searches(), ", "))
 	case !(s.MaxDrop >= 0 && s.MaxDrop < 1):
-		return fmt.Errorf("max-drop: must be in [0,1), got %g", s.MaxDrop)
+		return fielderr.Errorf("max_drop", "must be in [0,1), got %g", s.MaxDrop)
 	case !(s.MinKeep >= 0 && s.MinKeep <= 1):
-		return fmt.Errorf("min-keep: must be in (0,1], got %g", s.MinKeep)
-	case s.ProxyTrainImages < 0:
-		return fmt.Errorf("proxy-images: must be ≥ 0, got %d", s.ProxyTrainImages)
-	case s.ValImages < 0:
-		return fmt.Errorf("val-images: must be ≥ 0, got %d", s.ValImages)
-	case s.WalkSteps < 0:
-		return fmt.Errorf("walk-steps: must be ≥ 0, got %d", s.WalkSteps)
-	case s.SaliencyImages < 0:
-		return fmt.Errorf("saliency-images: must be ≥ 0, got %d", s.SaliencyImages)
-	case s.ValidateProxy < 0:
-		return fmt.Errorf("validate-proxy: must be ≥ 0, got %d", s.ValidateProxy)
-	case s.ClusterEpochs < 0:
-		return fmt.Errorf("cluster-epochs: must be ≥ 0, got %d", s.ClusterEpochs)
-	case s.Workers < 0:
-		return fmt.Errorf("workers: must be ≥ 0, got %d", s.Workers)
-	case s.Workloads == nil:
-		return fmt.Errorf("codesign: Settings.Workloads is required")
+		return fielderr.Errorf("min_keep", "must be in (0,1], got %g", s.MinKeep)
 	}
-	return s.Prune.ValidateSchedule() // errors name the field: rounds, retrain-epochs, …
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"proxy_train_images", s.ProxyTrainImages}, {"val_images", s.ValImages}, {"walk_steps", s.WalkSteps},
+		{"saliency_images", s.SaliencyImages}, {"validate_proxy", s.ValidateProxy},
+		{"cluster_epochs", s.ClusterEpochs}, {"workers", s.Workers}} {
+		if f.v < 0 {
+			return fielderr.Errorf(f.name, "must be ≥ 0, got %d", f.v)
+		}
+	}
+	return nil
 }
 
 // checkKeeps rejects an empty list, a value outside (0,1] and duplicates.
-func checkKeeps(flag string, v []float64) error {
+func checkKeeps(field string, v []float64) error {
 	if len(v) == 0 {
-		return fmt.Errorf("%s: the grid is empty (give one or more fractions in (0,1])", flag)
+		return fielderr.Errorf(field, "the grid is empty (give one or more fractions in (0,1])")
 	}
 	seen := map[float64]bool{}
 	for _, k := range v {
 		if !(k > 0 && k <= 1) || math.IsNaN(k) {
-			return fmt.Errorf("%s: must be in (0,1], got %g", flag, k)
+			return fielderr.Errorf(field, "must be in (0,1], got %g", k)
 		}
 		if seen[k] {
-			return fmt.Errorf("%s: %g is listed twice", flag, k)
+			return fielderr.Errorf(field, "%g is listed twice", k)
 		}
 		seen[k] = true
 	}
@@ -256,7 +264,7 @@ func (b Bits) check() error {
 		v    int
 	}{{"conv", b.Conv}, {"fc", b.FC}} {
 		if f.v < 0 || f.v > 16 {
-			return fmt.Errorf("bits: %s=%d: must be in 1–16 (0 = no codebook)", f.name, f.v)
+			return fielderr.Errorf("bits", "%s=%d: must be in 1–16 (0 = no codebook)", f.name, f.v)
 		}
 	}
 	return nil
@@ -265,11 +273,11 @@ func (b Bits) check() error {
 func (b Budget) check() error {
 	switch {
 	case b.MaxLatencyUS < 0 || math.IsNaN(b.MaxLatencyUS) || math.IsInf(b.MaxLatencyUS, 0):
-		return fmt.Errorf("max-latency-us: must be a finite number > 0, got %g", b.MaxLatencyUS)
+		return fielderr.Errorf("max_latency_us", "must be a finite number > 0, got %g", b.MaxLatencyUS)
 	case b.MaxEnergyUJ < 0 || math.IsNaN(b.MaxEnergyUJ) || math.IsInf(b.MaxEnergyUJ, 0):
-		return fmt.Errorf("max-energy-uj: must be a finite number > 0, got %g", b.MaxEnergyUJ)
+		return fielderr.Errorf("max_energy_uj", "must be a finite number > 0, got %g", b.MaxEnergyUJ)
 	case b.MaxParams < 0:
-		return fmt.Errorf("max-params: must be > 0, got %d", b.MaxParams)
+		return fielderr.Errorf("max_params", "must be > 0, got %d", b.MaxParams)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package experiment
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/dcsim/dcsim/internal/fileio"
 	"github.com/dcsim/dcsim/internal/strictyaml"
@@ -163,16 +162,14 @@ func set[T int | float64](d *strictyaml.Decoder, path string, in, out *T, zero T
 	return nil
 }
 
-// yamlNames rewrites the flag-style field names of pruning.Settings.Validate
-// messages into YAML keys.
-var yamlNames = strings.NewReplacer("conv-keep", "conv_keep", "fc-keep", "fc_keep",
-	"retrain-epochs", "retrain_epochs", "final-epochs", "final_epochs", "revive-margin", "revive_margin",
-	"min-layer-density", "min_layer_density", "saliency-batch", "saliency_batch")
-
-// locate turns a pruning.Settings.Validate error, whose text starts with
-// the field name ("conv-keep: ..." or "train.lr: ..."), into a FieldError
-// at the line of the matching YAML key.
+// locate places a pruning.Settings.Validate error, a *fielderr.Error
+// naming the YAML key ("conv_keep", "train.lr"), at the line of that key.
 func locate(d *strictyaml.Decoder, err error) error {
-	key, msg, _ := strings.Cut(yamlNames.Replace(err.Error()), ": ")
-	return &strictyaml.FieldError{File: d.File, Line: d.Lines.Of(key), Field: key, Msg: msg, Err: err}
+	fe, ok := err.(*strictyaml.FieldError)
+	if !ok {
+		return err
+	}
+	c := *fe
+	c.File, c.Line = d.File, d.Lines.Of(c.Field)
+	return &c
 }

@@ -11,6 +11,7 @@
 // of every key; Strict decodes once more with yaml.v3's KnownFields as a
 // second line of defence.
 //
-// It imports only the standard library and gopkg.in/yaml.v3: accel, sim,
+// It imports only internal/fielderr (FieldError is its Error), the
+// standard library and gopkg.in/yaml.v3: accel, sim,
 // internal/sweep and internal/experiment read their files with it.
 package strictyaml

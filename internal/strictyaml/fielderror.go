@@ -1,45 +1,10 @@
 package strictyaml
 
-import (
-	"fmt"
-	"strconv"
-)
+import "github.com/dcsim/dcsim/internal/fielderr"
 
-// FieldError is a problem with one field of a configuration file. Its
-// message reads "FILE:LINE: field.path: what is wrong"; File and Line are
-// omitted when unknown (a value built in Go), Field when the problem is not
-// about one key (a YAML syntax error).
-type FieldError struct {
-	File  string // file name as given to the reader; "" if none
-	Line  int    // 1-based line; 0 if unknown
-	Field string // dotted YAML path, e.g. "array.rows"
-	Msg   string // what is wrong
-	Err   error  // underlying error, if any (e.g. from yaml.v3)
-}
-
-// Error implements error.
-func (e *FieldError) Error() string {
-	var b []byte
-	if e.File != "" {
-		b = append(b, e.File...)
-		if e.Line > 0 {
-			b = append(b, ':')
-			b = strconv.AppendInt(b, int64(e.Line), 10)
-		}
-		b = append(b, ": "...)
-	} else if e.Line > 0 {
-		b = fmt.Appendf(b, "line %d: ", e.Line)
-	}
-	if e.Field != "" {
-		b = append(b, e.Field...)
-		b = append(b, ": "...)
-	}
-	b = append(b, e.Msg...)
-	return string(b)
-}
-
-// Unwrap returns the underlying error, if any.
-func (e *FieldError) Unwrap() error { return e.Err }
+// FieldError is dcsim's one field error, internal/fielderr's Error: its
+// message reads "FILE:LINE: field.path: what is wrong".
+type FieldError = fielderr.Error
 
 // Lines maps the dotted path of every key read from a file to its line.
 type Lines map[string]int

@@ -3,10 +3,11 @@ package sweep
 import (
 	"context"
 	"fmt"
-	"github.com/dcsim/dcsim/accel"
-	"github.com/dcsim/dcsim/sim"
 	"io"
 	"testing"
+
+	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/sim"
 )
 
 // BenchmarkSweepAlexNet runs the 7056-point AlexNet sweep of

@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -76,7 +77,7 @@ func (p *Plan) Run(ctx context.Context, out *Output) (Summary, error) {
 			_, werr = out.w.Write(b)
 		}
 		if p.set.Progress != nil {
-			p.set.Progress(countLines(b), sum.Points)
+			p.set.Progress(int64(bytes.Count(b, []byte{'\n'})), sum.Points)
 		}
 	}
 	var stop error
@@ -105,16 +106,6 @@ func (p *Plan) Run(ctx context.Context, out *Output) (Summary, error) {
 		return sum, stop
 	}
 	return sum, ctx.Err()
-}
-
-func countLines(b []byte) int64 {
-	var n int64
-	for _, c := range b {
-		if c == '\n' {
-			n++
-		}
-	}
-	return n
 }
 
 // work is one worker: it claims chunks of the shard's points, simulates

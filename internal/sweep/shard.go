@@ -1,9 +1,10 @@
 package sweep
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/dcsim/dcsim/internal/fielderr"
 )
 
 // Shard selects a slice of a sweep: the points whose index ≡ I (mod N).
@@ -12,7 +13,8 @@ type Shard struct {
 	I, N int
 }
 
-// ParseShard parses "I/N" with 0 ≤ I < N; "" is the whole sweep.
+// ParseShard parses "I/N" with 0 ≤ I < N; "" is the whole sweep. Errors
+// are *fielderr.Error on "shard".
 func ParseShard(s string) (Shard, error) {
 	if s == "" {
 		return Shard{0, 1}, nil
@@ -21,13 +23,13 @@ func ParseShard(s string) (Shard, error) {
 	i, err1 := strconv.Atoi(strings.TrimSpace(is))
 	n, err2 := strconv.Atoi(strings.TrimSpace(ns))
 	if !ok || err1 != nil || err2 != nil {
-		return Shard{}, fmt.Errorf("--shard: want I/N (e.g. 0/4), got %q", s)
+		return Shard{}, fielderr.Errorf("shard", "want I/N (e.g. 0/4), got %q", s)
 	}
 	if n < 1 {
-		return Shard{}, fmt.Errorf("--shard %s: N must be ≥ 1", s)
+		return Shard{}, fielderr.Errorf("shard", "%s: N must be ≥ 1", s)
 	}
 	if i < 0 || i >= n {
-		return Shard{}, fmt.Errorf("--shard %s: I must be in 0..%d (shards are numbered from 0)", s, n-1)
+		return Shard{}, fielderr.Errorf("shard", "%s: I must be in 0..%d (shards are numbered from 0)", s, n-1)
 	}
 	return Shard{i, n}, nil
 }

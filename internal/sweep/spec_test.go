@@ -234,7 +234,7 @@ func TestParseShard(t *testing.T) {
 		{"", Shard{0, 1}, ""},
 		{"0/4", Shard{0, 4}, ""},
 		{"3/4", Shard{3, 4}, ""},
-		{"3/2", Shard{}, "--shard 3/2: I must be in 0..1"},
+		{"3/2", Shard{}, "shard: 3/2: I must be in 0..1"},
 		{"2/2", Shard{}, "I must be in 0..1"},
 		{"-1/2", Shard{}, "I must be in 0..1"},
 		{"1/0", Shard{}, "N must be ≥ 1"},

@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/dcsim/dcsim/clustering"
-	"github.com/dcsim/dcsim/scripts/internal/proctime"
+	"github.com/dcsim/dcsim/internal/proctime"
 )
 
 func main() {

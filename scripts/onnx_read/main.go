@@ -18,8 +18,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dcsim/dcsim/internal/proctime"
 	"github.com/dcsim/dcsim/onnx"
-	"github.com/dcsim/dcsim/scripts/internal/proctime"
 )
 
 func main() {

@@ -19,9 +19,9 @@ import (
 	"os"
 	"time"
 
+	"github.com/dcsim/dcsim/internal/proctime"
 	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
-	"github.com/dcsim/dcsim/scripts/internal/proctime"
 )
 
 func main() {

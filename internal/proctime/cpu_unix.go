@@ -1,14 +1,15 @@
 //go:build unix
 
-package nn
+package proctime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the user+system CPU time of the process so far.
-func cpuTime() time.Duration {
+// CPU is the user + system CPU time of this process (all threads), or 0
+// if the system will not say.
+func CPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
