@@ -150,7 +150,7 @@ func (f *codesignFlags) settings() (codesign.Settings, error) {
 	for _, b := range f.bits {
 		v, err := codesign.ParseBits(b)
 		if err != nil {
-			return s, fmt.Errorf("--bits: %w", err)
+			return s, flagError(err, codesignFields)
 		}
 		s.Bits = append(s.Bits, v)
 	}

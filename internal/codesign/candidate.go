@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dcsim/dcsim/internal/fielderr"
 	"github.com/dcsim/dcsim/network"
 	"github.com/dcsim/dcsim/nn"
 	"github.com/dcsim/dcsim/pruning"
@@ -181,7 +182,8 @@ func ladder(m *nn.Model, sal [][]float32, s Settings) ([]Candidate, error) {
 }
 
 // ParseBits parses a codebook setting "conv=8,fc=5" (either kind may be
-// left out, meaning no codebook for it).
+// left out, meaning no codebook for it). Errors are *fielderr.Error on
+// "bits".
 func ParseBits(text string) (Bits, error) {
 	var b Bits
 	seen := map[string]bool{}
@@ -189,15 +191,15 @@ func ParseBits(text string) (Bits, error) {
 		key, val, ok := strings.Cut(strings.TrimSpace(part), "=")
 		key = strings.TrimSpace(key)
 		if !ok || (key != "conv" && key != "fc") {
-			return Bits{}, fmt.Errorf("bits %q: want conv=N,fc=N, got %q", text, part)
+			return Bits{}, fielderr.Errorf("bits", "%q: want conv=N,fc=N, got %q", text, part)
 		}
 		if seen[key] {
-			return Bits{}, fmt.Errorf("bits %q: %s given twice", text, key)
+			return Bits{}, fielderr.Errorf("bits", "%q: %s given twice", text, key)
 		}
 		seen[key] = true
 		n, err := strconv.Atoi(strings.TrimSpace(val))
 		if err != nil || n < 1 || n > 16 {
-			return Bits{}, fmt.Errorf("bits %q: %s: want an integer in 1–16, got %q", text, key, val)
+			return Bits{}, fielderr.Errorf("bits", "%q: %s: want an integer in 1–16, got %q", text, key, val)
 		}
 		if key == "conv" {
 			b.Conv = n

@@ -224,8 +224,9 @@ func TestParseBits(t *testing.T) {
 		}
 	}
 	for _, in := range []string{"", "conv=0", "conv=17", "conv=8,conv=4", "fc", "pool=4", "conv=x", "conv=8;fc=5"} {
-		if _, err := ParseBits(in); err == nil {
-			t.Errorf("ParseBits(%q) accepted", in)
+		var fe *fielderr.Error
+		if _, err := ParseBits(in); !errors.As(err, &fe) || fe.Field != "bits" {
+			t.Errorf("ParseBits(%q): error %v, want a field error on bits", in, err)
 		}
 	}
 }
