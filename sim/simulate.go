@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/dcsim/dcsim/accel"
+	"github.com/dcsim/dcsim/internal/fielderr"
 )
 
 // Simulate runs every layer of w on spec and returns per-layer and total results.
@@ -59,7 +60,7 @@ func simulateInto(spec *accel.Spec, w *Workload, out []LayerResult) (Total, erro
 	for i := range w.Layers {
 		lr, err := SimulateLayer(spec, &w.Layers[i])
 		if err != nil {
-			return Total{}, fmt.Errorf("network %q: %w", w.Name, err)
+			return Total{}, fielderr.Within(fmt.Sprintf("network %q", w.Name), err)
 		}
 		if out != nil {
 			out[i] = lr
@@ -101,7 +102,8 @@ func SimulateLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
 		return LayerResult{}, fmt.Errorf("sim: layer %q: %w", l.Name, err)
 	}
 	if err := e.CheckLayer(spec, l); err != nil {
-		return LayerResult{}, fmt.Errorf("sim: layer %q: %w", l.Name, err)
+		// An accelerator field the layer does not fit: file:line first.
+		return LayerResult{}, fielderr.Within(fmt.Sprintf("sim: layer %q", l.Name), err)
 	}
 	r, err := e.Layer(spec, l)
 	if err != nil {

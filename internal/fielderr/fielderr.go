@@ -62,6 +62,19 @@ func In(parent string, err error) error {
 	return &c
 }
 
+// Within says where a problem with a file's field showed up: for an err
+// that is an *Error naming a file, a copy whose message starts with context
+// ("layer \"conv1\": "), so the line still starts with file:line: field;
+// any other err is wrapped as "context: err".
+func Within(context string, err error) error {
+	if fe, ok := err.(*Error); ok && fe.File != "" {
+		c := *fe
+		c.Msg = context + ": " + c.Msg
+		return &c
+	}
+	return fmt.Errorf("%s: %w", context, err)
+}
+
 // join is the dotted path parent.field ("" parts left out).
 func join(parent, field string) string {
 	switch {

@@ -68,3 +68,18 @@ func TestRename(t *testing.T) {
 		t.Error("Rename changed an error that is not an *Error")
 	}
 }
+
+// TestWithin: context goes after file:line: field when the error names a
+// file, and in front otherwise.
+func TestWithin(t *testing.T) {
+	fe := &Error{File: "a.yaml", Line: 3, Field: "array.rows", Msg: "too few"}
+	if got := Within(`layer "c1"`, fe).Error(); got != `a.yaml:3: array.rows: layer "c1": too few` {
+		t.Errorf("file error: %q", got)
+	}
+	if fe.Msg != "too few" {
+		t.Error("Within changed its argument")
+	}
+	if got := Within(`layer "c1"`, Errorf("rows", "too few")).Error(); got != `layer "c1": rows: too few` {
+		t.Errorf("no file: %q", got)
+	}
+}
