@@ -246,7 +246,7 @@ func TestErrors(t *testing.T) {
 		{"unknown method", good, Settings{Method: "kmedoids"}, "birch-kmeans, density, exact, kmeans, linear, random"},
 		{"k needed", good, Settings{Method: "exact"}, "needs k"},
 		{"k too large", []float32{1, 2, 2, 3}, Settings{Method: "kmeans", K: 4}, "only 3 distinct"},
-		{"k negative", good, Settings{K: -1}, "k -1"},
+		{"k negative", good, Settings{K: -1}, "k: must be ≥ 0, got -1"},
 		{"k over 16 bits", good, Settings{K: 1<<16 + 1}, "index bits"},
 		{"bits 17", good, Settings{MaxBits: 17}, "1–16"},
 		{"bits negative", good, Settings{MaxBits: -2}, "1–16"},

@@ -31,7 +31,7 @@ func ExampleCluster_adaptive() {
 func ExampleCluster_badMethod() {
 	_, err := clustering.Cluster([]float32{1, 2}, clustering.Settings{Method: "kmedians"})
 	fmt.Println(err)
-	// Output: clustering: bad input: method "kmedians": must be one of birch-kmeans, density, exact, kmeans, linear, random
+	// Output: method: "kmedians": unknown (valid: birch-kmeans, density, exact, kmeans, linear, random)
 }
 
 func ExampleLayerStorage() {

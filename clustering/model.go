@@ -2,6 +2,8 @@ package clustering
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -32,6 +34,29 @@ type ModelSettings struct {
 	// K, when it names a layer, fixes that layer's k (for instance the k
 	// birch-kmeans chose, to compare methods at equal k).
 	K map[string]int
+}
+
+// Validate reports the first setting ClusterModel cannot use, as a
+// *fielderr.Error naming its field (Settings.Validate's, conv_max_bits,
+// fc_max_bits, k.LAYER) that wraps ErrBadInput.
+func (s ModelSettings) Validate() error {
+	if err := s.Settings.Validate(); err != nil {
+		return err
+	}
+	for _, b := range []struct {
+		field string
+		v     int
+	}{{"conv_max_bits", s.ConvMaxBits}, {"fc_max_bits", s.FCMaxBits}} {
+		if b.v < 0 || b.v > MaxIndexBits {
+			return badField(b.field, "must be in 1–%d, got %d", MaxIndexBits, b.v)
+		}
+	}
+	for _, layer := range slices.Sorted(maps.Keys(s.K)) {
+		if k := s.K[layer]; k < 1 || k > 1<<MaxIndexBits {
+			return badField("k."+layer, "must be in 1–%d, got %d", 1<<MaxIndexBits, k)
+		}
+	}
+	return nil
 }
 
 // LayerReport describes the clustering of one layer.
@@ -66,6 +91,9 @@ type ModelReport struct {
 // sparse format (Settings.ReserveZero). On error the model is unchanged.
 func ClusterModel(m *nn.Model, s ModelSettings) (ModelReport, error) {
 	start := time.Now()
+	if err := s.Validate(); err != nil {
+		return ModelReport{}, err
+	}
 	params := m.Params()
 	type result struct {
 		mask []float32

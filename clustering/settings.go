@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/dcsim/dcsim/internal/fielderr"
 )
 
 // Defaults used when a Settings field is zero.
@@ -100,6 +102,23 @@ func badInput(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrBadInput, fmt.Sprintf(format, a...))
 }
 
+// badField is a settings error: a *fielderr.Error naming the field in
+// snake_case (the CLI maps it to its flag) that also wraps ErrBadInput.
+func badField(field, format string, a ...any) error {
+	e := fielderr.Errorf(field, format, a...)
+	e.Err = ErrBadInput
+	return e
+}
+
+// Validate reports the first setting that cannot be used, as a
+// *fielderr.Error naming its field (method, k, max_bits, threshold,
+// distortion, tolerance, max_iter, restarts) that wraps ErrBadInput. Zero
+// fields mean their defaults and are valid.
+func (s Settings) Validate() error {
+	_, err := s.withDefaults()
+	return err
+}
+
 // withDefaults returns s with zero fields replaced by defaults, or an error
 // for values that cannot be used.
 func (s Settings) withDefaults() (Settings, error) {
@@ -107,10 +126,10 @@ func (s Settings) withDefaults() (Settings, error) {
 		s.Method = DefaultMethod
 	}
 	if _, ok := registry[s.Method]; !ok {
-		return s, badInput("method %q: must be one of %s", s.Method, methodList())
+		return s, badField("method", "%q: unknown (valid: %s)", s.Method, methodList())
 	}
 	if s.MaxBits < 0 || s.MaxBits > MaxIndexBits {
-		return s, badInput("max_bits %d: index bits must be in 1–%d", s.MaxBits, MaxIndexBits)
+		return s, badField("max_bits", "must be in 1–%d, got %d", MaxIndexBits, s.MaxBits)
 	}
 	explicitBits := s.MaxBits != 0
 	if s.MaxBits == 0 {
@@ -118,13 +137,13 @@ func (s Settings) withDefaults() (Settings, error) {
 	}
 	switch {
 	case s.K < 0:
-		return s, badInput("k %d: must be ≥ 0", s.K)
+		return s, badField("k", "must be ≥ 0, got %d", s.K)
 	case s.K > 1<<MaxIndexBits:
-		return s, badInput("k %d: needs %d index bits, more than %d", s.K, IndexBits(s.K), MaxIndexBits)
+		return s, badField("k", "%d needs %d index bits, more than %d", s.K, IndexBits(s.K), MaxIndexBits)
 	case explicitBits && s.K > 1<<s.MaxBits:
-		return s, badInput("k %d: does not fit in max_bits %d", s.K, s.MaxBits)
+		return s, badField("k", "%d does not fit in max_bits %d", s.K, s.MaxBits)
 	case s.K == 0 && !registry[s.Method].adaptive:
-		return s, badInput("method %q: needs k ≥ 1 (only %s chooses k)", s.Method, DefaultMethod)
+		return s, badField("k", "method %q needs k ≥ 1 (only %s chooses k)", s.Method, DefaultMethod)
 	}
 	for _, f := range []struct {
 		name string
@@ -132,7 +151,7 @@ func (s Settings) withDefaults() (Settings, error) {
 		def  float64
 	}{{"threshold", &s.Threshold, DefaultThreshold}, {"distortion", &s.Distortion, DefaultDistortion}, {"tolerance", &s.Tolerance, DefaultTolerance}} {
 		if *f.v < 0 || math.IsNaN(*f.v) || math.IsInf(*f.v, 0) {
-			return s, badInput("%s %v: must be a finite number ≥ 0", f.name, *f.v)
+			return s, badField(f.name, "must be a finite number ≥ 0, got %v", *f.v)
 		}
 		if *f.v == 0 {
 			*f.v = f.def
@@ -144,7 +163,7 @@ func (s Settings) withDefaults() (Settings, error) {
 		def  int
 	}{{"max_iter", &s.MaxIter, DefaultMaxIter}, {"restarts", &s.Restarts, DefaultRestarts}} {
 		if *f.v < 0 {
-			return s, badInput("%s %d: must be ≥ 0", f.name, *f.v)
+			return s, badField(f.name, "must be ≥ 0, got %d", *f.v)
 		}
 		if *f.v == 0 {
 			*f.v = f.def

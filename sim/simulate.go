@@ -103,7 +103,10 @@ func SimulateLayer(spec *accel.Spec, l *Layer) (LayerResult, error) {
 	}
 	if err := e.CheckLayer(spec, l); err != nil {
 		// An accelerator field the layer does not fit: file:line first.
-		return LayerResult{}, fielderr.Within(fmt.Sprintf("sim: layer %q", l.Name), err)
+		if fe, ok := err.(*fielderr.Error); ok && fe.File != "" {
+			return LayerResult{}, fielderr.Within(fmt.Sprintf("layer %q", l.Name), err)
+		}
+		return LayerResult{}, fmt.Errorf("sim: layer %q: %w", l.Name, err)
 	}
 	r, err := e.Layer(spec, l)
 	if err != nil {

@@ -126,13 +126,15 @@ func TestBadInput(t *testing.T) {
 		{"prune negative lr", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--lr", "-1"}, "dcsim: --lr: must be a number ≥ 0"},
 		{"cluster bad bits", []string{"cluster", "--in", "x.npz", "--max-bits", "20"}, "--max-bits: must be in 1–16"},
 		{"eval bad rel bits", []string{"eval", "--in", "x.npz", "--rel-bits-fc", "0"}, "--rel-bits-fc: must be in 1–16"},
-		{"cluster bad method", []string{"cluster", "--in", "x.npz", "--method", "dbscan"}, `--method: unknown method "dbscan"`},
+		{"cluster bad method", []string{"cluster", "--in", "x.npz", "--method", "dbscan"}, `--method: "dbscan": unknown (valid: birch-kmeans,`},
+		{"cluster k over bits", []string{"cluster", "--in", "x.npz", "--k", "40", "--max-bits", "3"}, "--k: 40 does not fit in --max-bits 3"},
+		{"cluster kmeans without k", []string{"cluster", "--in", "x.npz", "--method", "kmeans"}, `--k: --method "kmeans" needs --k ≥ 1`},
 		{"scnn zero grid", []string{"simulate", "--accel", "testdata/scnn-zerogrid.yaml"}, "testdata/scnn-zerogrid.yaml:5: array.rows: must be > 0"},
 		{"scnn negative F", []string{"simulate", "--accel", "testdata/scnn-negf.yaml"}, "testdata/scnn-negf.yaml:8: array.pe_weights: must be > 0"},
 		{"scnn zero I", []string{"simulate", "--accel", "testdata/scnn-zeroi.yaml"}, "testdata/scnn-zeroi.yaml:9: array.pe_activations: must be > 0"},
 		{"scnn banks > entries", []string{"simulate", "--accel", "testdata/scnn-banks.yaml"}, "testdata/scnn-banks.yaml:10: array.accumulator_banks: 64 banks but only 32"},
 		{"scnn layer not tileable", []string{"simulate", "--accel", "testdata/scnn-untileable.yaml", "--network", "alexnet"},
-			`testdata/scnn-untileable.yaml:11: array.accumulator_entries: cannot be tiled`},
+			`testdata/scnn-untileable.yaml:11: array.accumulator_entries: network "alexnet": layer "conv1": cannot be tiled`},
 	}
 	checkBadInput(t, cases)
 }

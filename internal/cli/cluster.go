@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -73,18 +72,9 @@ func (f *clusterFlags) check() error {
 		return fmt.Errorf("--finetune-epochs: must be ≥ 0, got %d", f.finetuneEpochs)
 	case f.lr < 0:
 		return fmt.Errorf("--lr: must be ≥ 0, got %g", f.lr)
-	case f.s.Settings.K < 0:
-		return fmt.Errorf("--k: must be ≥ 0, got %d", f.s.Settings.K)
-	case !slices.Contains(clustering.Methods(), f.s.Method):
-		return fmt.Errorf("--method: unknown method %q (valid: %s)", f.s.Method, strings.Join(clustering.Methods(), ", "))
 	}
-	for _, b := range []struct {
-		flag string
-		v    int
-	}{{"max-bits", f.s.MaxBits}, {"conv-max-bits", f.s.ConvMaxBits}, {"fc-max-bits", f.s.FCMaxBits}} {
-		if b.v != 0 && (b.v < 1 || b.v > 16) {
-			return fmt.Errorf("--%s: must be in 1–16, got %d", b.flag, b.v)
-		}
+	if err := f.s.Validate(); err != nil {
+		return flagError(err, clusterFields)
 	}
 	if err := f.storage.check(); err != nil {
 		return err

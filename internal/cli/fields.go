@@ -30,6 +30,11 @@ var codesignFields = map[string]string{"conv_keeps": "--conv-keep", "fc_keeps": 
 	"prune.retrain_epochs": "--retrain-epochs", "prune.final_epochs": "--final-epochs",
 	"prune.train.lr": "--lr", "prune.train.workers": "--workers"}
 
+// clusterFields maps clustering.ModelSettings fields to dcsim cluster's
+// flags.
+var clusterFields = map[string]string{"method": "--method", "k": "--k", "max_bits": "--max-bits",
+	"conv_max_bits": "--conv-max-bits", "fc_max_bits": "--fc-max-bits", "distortion": "--distortion"}
+
 // valueFields maps the names of values the reports and sweep parsers
 // check (reports.ParseFormat, ParseView, sweep.ParseShard) to their flags.
 var valueFields = map[string]string{"format": "--format", "view": "--view", "shard": "--shard"}

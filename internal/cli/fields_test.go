@@ -15,7 +15,7 @@ func TestFieldFlagsExist(t *testing.T) {
 		cmd    string
 		fields map[string]string
 	}{
-		{"train", trainFields}, {"prune", pruneFields}, {"codesign", codesignFields},
+		{"train", trainFields}, {"prune", pruneFields}, {"codesign", codesignFields}, {"cluster", clusterFields},
 		{"simulate", map[string]string{"format": valueFields["format"], "view": valueFields["view"]}},
 		{"sweep", map[string]string{"shard": valueFields["shard"]}},
 	} {
