@@ -427,11 +427,23 @@ func (e *engine) reduceBlock(_, b int) {
 		}
 		e.gradOK[b] = finite(g[blk.lo:blk.hi])
 		pos := sl.fwd.pos[blk.lo:blk.hi]
-		if e.opt != nil {
+		switch {
+		case e.opt == nil:
+		case sl.master:
+			w := sl.fwd.val[blk.lo:blk.hi]
+			updateDense(w, g[blk.lo:blk.hi], sl.vel[blk.lo:blk.hi], e.opt.inv, e.opt.wd, e.opt.mom, e.opt.eta)
+			for t, i := range pos {
+				p.W[i] = w[t]
+			}
+		default:
 			e.opt.updateAt(blk.pi, p, pos, g[blk.lo:blk.hi])
 		}
-		for t, i := range pos {
-			p.Grad[i] = g[blk.lo+t]
+		if p.Codebook != nil {
+			// The codebook's update (sgd.finish) reads Grad; other
+			// layers' is written once, by flushGrads.
+			for t, i := range pos {
+				p.Grad[i] = g[blk.lo+t]
+			}
 		}
 		return
 	}
@@ -449,6 +461,18 @@ func (e *engine) reduceBlock(_, b int) {
 	e.gradOK[b] = finite(p.Grad[blk.lo:blk.hi])
 	if e.opt != nil {
 		e.opt.updateRange(blk.pi, p, blk.lo, blk.hi)
+	}
+}
+
+// flushGrads writes the last reduction's compact gradients of frozen sparse
+// layers to Param.Grad at their positions (the rest of Grad stays 0).
+func (e *engine) flushGrads() {
+	for pi, p := range e.m.params {
+		if sl := e.sparse(pi); sl != nil && sl.frozen && p.Codebook == nil {
+			for t, i := range sl.fwd.pos {
+				p.Grad[i] = e.gsum[pi][t]
+			}
+		}
 	}
 }
 

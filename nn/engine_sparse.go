@@ -1,6 +1,10 @@
 package nn
 
-import "github.com/dcsim/dcsim/network"
+import (
+	"sort"
+
+	"github.com/dcsim/dcsim/network"
+)
 
 // The sparse plan: when Train retrains a pruned model, the masks do not
 // change during the run, so each pruned layer whose measured density is
@@ -34,6 +38,16 @@ type sparseLayer struct {
 	frozen  bool       // weight gradient only at the non-zeros
 	density float64
 	direct  *directConv // stride-1 conv with a frozen mask: no im2col
+	// master: frozen and without a codebook, so fwd.val holds the layer's
+	// weights for the whole run: the reduction updates them in place
+	// (with vel, the optimiser's velocity at the stored weights) and
+	// writes them through to Param.W, instead of gathering them from W
+	// every step and updating W, its dense velocity and Grad at scattered
+	// positions. The input-gradient form's values are gathered from fwd.val
+	// through bperm (the CSR entry of each of its entries).
+	master bool
+	vel    []float32
+	bperm  []int32
 }
 
 // sparse returns param pi's sparse plan, nil when it runs dense.
@@ -86,13 +100,48 @@ func (e *engine) enableSparse(frozen bool) {
 				s.dc[li] = sl.direct.newBufs(&l.s)
 			}
 		}
+		if frozen && p.Codebook == nil {
+			sl.makeMaster(p)
+		}
 	}
 	e.planBlocks()
+}
+
+// makeMaster loads the stored weights into fwd.val once and makes the
+// other forms read them from there (see sparseLayer.master).
+func (sl *sparseLayer) makeMaster(p *Param) {
+	sl.master = true
+	for t, i := range sl.fwd.pos {
+		sl.fwd.val[t] = p.W[i]
+	}
+	sl.vel = make([]float32, sl.fwd.nnz())
+	bwd := sl.bwd
+	if sl.direct != nil {
+		// The direct form stores the same entries in the same order
+		// (filter-major, then OIHW position), so it shares the values.
+		sl.direct.fwd.val = sl.fwd.val
+		bwd = sl.direct.bwd
+	}
+	if bwd == nil {
+		return
+	}
+	sl.bperm = make([]int32, bwd.nnz())
+	for t, i := range bwd.pos {
+		sl.bperm[t] = int32(sort.Search(len(sl.fwd.pos), func(u int) bool { return sl.fwd.pos[u] >= i }))
+	}
 }
 
 // refresh copies the current effective weights into the sparse values (the
 // CSC ones too when an input gradient follows).
 func (sl *sparseLayer) refresh(p *Param, backward bool) {
+	if sl.master {
+		if bwd := sl.bwdForm(); backward && bwd != nil {
+			for t, u := range sl.bperm {
+				bwd.val[t] = sl.fwd.val[u]
+			}
+		}
+		return
+	}
 	fill := func(s *sparseMat) {
 		if p.Codebook != nil {
 			for t, i := range s.pos {
@@ -115,6 +164,16 @@ func (sl *sparseLayer) refresh(p *Param, backward bool) {
 	if backward && sl.bwd != nil {
 		fill(sl.bwd)
 	}
+}
+
+// bwdForm is the form whose values the input gradient uses: the direct
+// convolution's when there is one, else the CSC form (nil for the first
+// layer).
+func (sl *sparseLayer) bwdForm() *sparseMat {
+	if sl.direct != nil {
+		return sl.direct.bwd
+	}
+	return sl.bwd
 }
 
 // reluDone reports whether param pi's forward pass applies the layer's

@@ -209,6 +209,7 @@ func Train(m *Model, ds *Dataset, s TrainSettings) (TrainStats, error) {
 		bar.ChangeMax(total)
 	}
 	var st TrainStats
+	defer e.flushGrads()
 	start := time.Now()
 	for ep := 1; ep <= s.Epochs; ep++ {
 		for i := range perm {
@@ -242,6 +243,7 @@ func Train(m *Model, ds *Dataset, s TrainSettings) (TrainStats, error) {
 				ep, s.Epochs, st.FinalLoss, st.TrainAccuracy, time.Since(start).Seconds())
 		}
 		if s.OnEpoch != nil {
+			e.flushGrads()
 			s.OnEpoch(ep, st.FinalLoss)
 		}
 	}
