@@ -291,7 +291,14 @@ func (e *engine) runChunk(s *scratch, cg *chunkGrad, lo int, idx []int) {
 // firstNonFinite names the first layer with a non-finite output.
 func (e *engine) firstNonFinite(s *scratch, n int) string {
 	for li, l := range e.layers {
-		for _, v := range s.act[li+1][:n*l.out] {
+		out := s.act[li+1][:n*l.out]
+		if e.fusesPool(li) {
+			// Not stored; a non-finite value survives ReLU and max
+			// pooling (NaN and +Inf bits are the largest), so the pool
+			// output shows it.
+			out = s.act[li+2][:n*e.layers[li+1].out]
+		}
+		for _, v := range out {
 			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 				return l.s.Name
 			}
@@ -304,6 +311,11 @@ func (e *engine) forward(li int, s *scratch, n int) {
 	l := &e.layers[li]
 	x, y := s.act[li][:n*l.in], s.act[li+1][:n*l.out]
 	switch {
+	case e.pooledByPrev(li):
+		return // done by the conv before it
+	case e.fusesPool(li):
+		pl := &e.layers[li+1]
+		convForwardDirectPool(l, pl, e.sp[l.pi].direct, s.dc[li], x, s.act[li+2][:n*pl.out], s.arg[li+1], n)
 	case l.s.Kind == network.Pool:
 		poolForward(l, x, y, s.arg[li], n)
 	case e.sparse(l.pi) != nil && e.sp[l.pi].direct != nil:
@@ -342,6 +354,9 @@ func reluMask(y, dy []float32) {
 }
 
 func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
+	if e.pooledByPrev(li) {
+		return // done by the conv before it
+	}
 	l := &e.layers[li]
 	y := s.act[li+1][:n*l.out]
 	dx, dy := s.dact[li][:n*l.in], s.dact[li+1][:n*l.out]
@@ -352,6 +367,9 @@ func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
 		dx = nil // the input needs no gradient
 	}
 	switch {
+	case e.fusesPool(li):
+		pl := &e.layers[li+1]
+		convBackwardDirectPool(l, pl, e.sp[l.pi].direct, s.dc[li], s.act[li+2][:n*pl.out], s.dact[li+2][:n*pl.out], s.arg[li+1], dx, cg.w[l.pi], cg.b[l.pi], n)
 	case l.s.Kind == network.Pool && pool2x2Tiles(&l.s):
 		poolBackward2x2(l, y, dy, dx, s.arg[li], n, li > 0 && e.layers[li-1].maskedByPool)
 	case l.s.Kind == network.Pool:

@@ -302,7 +302,7 @@ type directConv struct {
 // directBufs is one worker's buffers for a direct layer.
 type directBufs struct {
 	xp  []float32 // chunk × xpLen padded inputs, kept for the backward pass
-	yw  []float32 // OutC × lr
+	yw  []float32 // OutC × lr product rows (OutC × my when fused with a pool)
 	dyp []float32 // OutC × my
 	dxp []float32 // InC × wd
 }
@@ -356,44 +356,52 @@ func newDirect(s *network.Layer, keep []float32) *directConv {
 func (d *directConv) newBufs(s *network.Layer) *directBufs {
 	return &directBufs{
 		xp:  make([]float32, chunkSize*d.xpLen),
-		yw:  make([]float32, s.OutC*d.lr),
+		yw:  make([]float32, s.OutC*d.my), // OutC×lr, or OutC×my when fused (directpool.go)
 		dyp: make([]float32, s.OutC*d.my),
 		dxp: make([]float32, s.InC*d.wd),
 	}
 }
 
+// padInput copies image j of the chunk, x (one image of l's input), into
+// its zero-padded planes in b.xp (kept for the backward pass) and returns
+// them.
+func (d *directConv) padInput(l *netLayer, b *directBufs, j int, x []float32) []float32 {
+	s := &l.s
+	xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
+	// The padding border and the read slack past the planes are never
+	// written, so they keep the zeros of the allocation.
+	if s.Pad == 0 {
+		copy(xp, x)
+		return xp
+	}
+	for c := 0; c < s.InC; c++ {
+		for iy := 0; iy < s.InH; iy++ {
+			o := c*d.plane + (iy+s.Pad)*d.wp + s.Pad
+			copy(xp[o:o+s.InW], x[(c*s.InH+iy)*s.InW:])
+		}
+	}
+	return xp
+}
+
 // convForwardDirect is convForwardSparse without im2col; it applies the
 // layer's ReLU itself (the engine skips it for direct layers).
 func convForwardDirect(l *netLayer, d *directConv, b *directBufs, x, y []float32, n int) {
-	s := &l.s
-	oc, pad := s.OutC, s.Pad
+	oc := l.s.OutC
 	bias := l.param.Bias
 	for j := 0; j < n; j++ {
-		xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
-		xj := x[j*l.in : (j+1)*l.in]
-		// The padding border and the read slack past the planes are
-		// never written, so they keep the zeros of the allocation.
-		if pad == 0 {
-			copy(xp, xj)
-		} else {
-			for c := 0; c < s.InC; c++ {
-				for iy := 0; iy < s.InH; iy++ {
-					o := c*d.plane + (iy+pad)*d.wp + pad
-					copy(xp[o:o+s.InW], xj[(c*s.InH+iy)*s.InW:])
-				}
-			}
-		}
-		clear(b.yw)
-		d.fwd.spmm(xp, 1, b.yw, d.lr, d.lr)
+		xp := d.padInput(l, b, j, x[j*l.in:(j+1)*l.in])
+		yw := b.yw[:oc*d.lr]
+		clear(yw)
+		d.fwd.spmm(xp, 1, yw, d.lr, d.lr)
 		yj := y[j*l.out : (j+1)*l.out]
 		for o := 0; o < oc; o++ {
 			bo := bias[o]
 			plane := yj[o*d.oh*d.ow : (o+1)*d.oh*d.ow]
-			if biasRowsFast(plane, b.yw[o*d.lr:], d.oh, d.ow, d.wp, bo, l.relu) {
+			if biasRowsFast(plane, yw[o*d.lr:], d.oh, d.ow, d.wp, bo, l.relu) {
 				continue // bias and ReLU applied
 			}
 			for oy := 0; oy < d.oh; oy++ {
-				src := b.yw[o*d.lr+oy*d.wp : o*d.lr+oy*d.wp+d.ow]
+				src := yw[o*d.lr+oy*d.wp : o*d.lr+oy*d.wp+d.ow]
 				dst := yj[(o*d.oh+oy)*d.ow : (o*d.oh+oy+1)*d.ow]
 				for i, v := range src {
 					dst[i] = v + bo
@@ -409,7 +417,7 @@ func convForwardDirect(l *netLayer, d *directConv, b *directBufs, x, y []float32
 // convBackwardDirect is convBackwardSparse (frozen mask) without col2im.
 func convBackwardDirect(l *netLayer, d *directConv, b *directBufs, dy, dx, dw, db []float32, n int) {
 	s := &l.s
-	oc, pad := s.OutC, s.Pad
+	oc := s.OutC
 	for j := 0; j < n; j++ {
 		// dyp's margins and discarded columns are never written: they keep
 		// the zeros of the allocation.
@@ -421,20 +429,28 @@ func convBackwardDirect(l *netLayer, d *directConv, b *directBufs, dy, dx, dw, d
 			}
 			db[o] += sum8(dyj[o*d.oh*d.ow : (o+1)*d.oh*d.ow])
 		}
-		xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
-		// dw(o,c,r,s) += dy[o]·xp[c·plane + r·Wp + s :][0:lr]
-		d.fwd.sddmm(b.dyp[d.margin:], d.my, xp, 1, d.lr, dw)
-		if dx == nil {
-			continue
-		}
-		clear(b.dxp)
-		d.bwd.spmm(b.dyp, 1, b.dxp, d.wd, d.wd)
-		dxj := dx[j*l.in : (j+1)*l.in]
-		for c := 0; c < s.InC; c++ {
-			for iy := 0; iy < s.InH; iy++ {
-				o := c*d.wd + (iy+pad)*d.wp + pad
-				copy(dxj[(c*s.InH+iy)*s.InW:(c*s.InH+iy+1)*s.InW], b.dxp[o:o+s.InW])
-			}
+		d.backwardImage(l, b, j, dx, dw)
+	}
+}
+
+// backwardImage accumulates image j's weight gradient into dw and, when dx
+// is non-nil, writes its input gradient, from the dy planes in b.dyp and
+// the padded input kept by padInput.
+func (d *directConv) backwardImage(l *netLayer, b *directBufs, j int, dx, dw []float32) {
+	s := &l.s
+	xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
+	// dw(o,c,r,s) += dy[o]·xp[c·plane + r·Wp + s :][0:lr]
+	d.fwd.sddmm(b.dyp[d.margin:], d.my, xp, 1, d.lr, dw)
+	if dx == nil {
+		return
+	}
+	clear(b.dxp)
+	d.bwd.spmm(b.dyp, 1, b.dxp, d.wd, d.wd)
+	dxj := dx[j*l.in : (j+1)*l.in]
+	for c := 0; c < s.InC; c++ {
+		for iy := 0; iy < s.InH; iy++ {
+			o := c*d.wd + (iy+s.Pad)*d.wp + s.Pad
+			copy(dxj[(c*s.InH+iy)*s.InW:(c*s.InH+iy+1)*s.InW], b.dxp[o:o+s.InW])
 		}
 	}
 }

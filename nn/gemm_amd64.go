@@ -362,3 +362,18 @@ func biasRowsFast(dst, src []float32, rows, ow, sstride int, bias float32, relu 
 	biasRows(&dst[0], &src[0], rows, ow/8, sstride, bias, r)
 	return true
 }
+
+//go:noescape
+func poolBiasRows(src *float32, wp, rows, n8 int, y *float32, arg *int32, at0 int, bias float32)
+
+// poolBiasFast runs poolBias on the vector kernel when ow is a multiple of
+// 8 and reports whether it did.
+func poolBiasFast(src []float32, wp, oh, ow int, y []float32, arg []int32, at0 int, bias float32) bool {
+	if !useAsm || ow%8 != 0 || oh < 2 || ow == 0 {
+		return false
+	}
+	rows := oh / 2
+	_, _, _ = src[(2*rows-1)*wp+ow-1], y[rows*ow/2-1], arg[rows*ow/2-1]
+	poolBiasRows(&src[0], wp, rows, ow/8, &y[0], &arg[0], at0, bias)
+	return true
+}

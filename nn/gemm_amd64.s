@@ -1053,3 +1053,90 @@ finite_done:
 	VMOVUPS Y0, (DX)
 	VZEROUPPER
 	RET
+
+// func poolBiasRows(src *float32, wp, rows, n8 int, y *float32, arg *int32, at0 int, bias float32)
+// The bias, ReLU and 2×2 stride-2 max pool of a direct convolution's output
+// rows in one pass (pool2x2Row on relu(src + bias)): for py < rows, input
+// rows src[2py·wp :] and src[(2py+1)·wp :] (n8 groups of 8 columns) give
+// 4·n8 outputs y[py·4·n8 :] and the position of each maximum, at0 + 2py·wp
+// + column (+ wp for the second row), in arg. Ties resolve as in
+// pool2x2NonNeg.
+TEXT ·poolBiasRows(SB), NOSPLIT, $0-60
+	MOVQ src+0(FP), R10
+	MOVQ wp+8(FP), AX
+	MOVQ rows+16(FP), R11
+	MOVQ n8+24(FP), R12
+	MOVQ y+32(FP), DX
+	MOVQ arg+40(FP), R8
+	MOVQ at0+48(FP), R9
+	VBROADCASTSS bias+56(FP), Y9
+	TESTQ R11, R11
+	JE pb_done
+	TESTQ R12, R12
+	JE pb_done
+	VPXOR X10, X10, X10
+	MOVL AX, BX
+	VMOVD BX, X12
+	VPBROADCASTD X12, Y12          // wp in every lane
+	VPBLENDD $0xCC, Y12, Y10, Y10 // even offsets [0 0 wp wp | …]
+	MOVL $1, BX
+	VMOVD BX, X13
+	VPBROADCASTD X13, Y13
+	VPADDD Y13, Y10, Y11           // odd offsets [1 1 wp+1 wp+1 | …]
+	MOVL $0, BX
+	VMOVD BX, X13
+	MOVL $2, BX
+	VPINSRD $1, BX, X13, X13
+	MOVL $4, BX
+	VPINSRD $2, BX, X13, X13
+	MOVL $6, BX
+	VPINSRD $3, BX, X13, X13       // X13 = [0 2 4 6]
+	MOVL $8, BX
+	VMOVD BX, X15
+	VPBROADCASTD X15, X15          // 8: the base step per group
+	MOVQ AX, R13
+	SHLQ $2, R13                   // wp in bytes
+pb_row:
+	MOVQ R10, SI
+	LEAQ (R10)(R13*1), DI
+	MOVL R9, BX
+	VMOVD BX, X14
+	VPBROADCASTD X14, X14
+	VPADDD X13, X14, X14           // [0 2 4 6] + at0 of this row
+	MOVQ R12, CX
+pb_loop:
+	VADDPS (SI), Y9, Y0
+	VPSRAD $31, Y0, Y2
+	VPANDN Y0, Y2, Y0
+	VADDPS (DI), Y9, Y1
+	VPSRAD $31, Y1, Y2
+	VPANDN Y1, Y2, Y1
+	VSHUFPS $0x88, Y1, Y0, Y2
+	VSHUFPS $0xDD, Y1, Y0, Y3
+	VPCMPGTD Y2, Y3, Y4
+	VBLENDVPS Y4, Y3, Y2, Y5
+	VBLENDVPS Y4, Y11, Y10, Y6
+	VPERMILPS $0x4E, Y5, Y7
+	VPERMILPS $0x4E, Y6, Y8
+	VPCMPGTD Y5, Y7, Y4
+	VBLENDVPS Y4, Y7, Y5, Y5
+	VBLENDVPS Y4, Y8, Y6, Y6
+	VPERMQ $0x08, Y5, Y5
+	VPERMQ $0x08, Y6, Y6
+	VMOVUPS X5, (DX)
+	VPADDD X14, X6, X6
+	VMOVDQU X6, (R8)
+	VPADDD X15, X14, X14
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $16, DX
+	ADDQ $16, R8
+	DECQ CX
+	JNZ pb_loop
+	LEAQ (R10)(R13*2), R10
+	LEAQ (R9)(AX*2), R9
+	DECQ R11
+	JNZ pb_row
+pb_done:
+	VZEROUPPER
+	RET
