@@ -89,19 +89,36 @@ func convBackwardDirectPool(l, pl *netLayer, d *directConv, b *directBufs, y, dy
 	for j := 0; j < n; j++ {
 		yj, dyj, aj := y[j*pl.out:(j+1)*pl.out], dy[j*pl.out:(j+1)*pl.out], arg[j*pl.out:(j+1)*pl.out]
 		for o := 0; o < s.OutC; o++ {
-			var sum float32
-			for q := o * pp; q < (o+1)*pp; q++ {
-				// The ReLU's mask, as poolBackward2x2 applies it.
-				keep := uint32(int32(-int32(math.Float32bits(yj[q]))) >> 31)
-				g := math.Float32frombits(math.Float32bits(dyj[q]) & keep)
-				b.dyp[aj[q]] = g
-				sum += g
-			}
-			db[o] += sum
+			db[o] += routePooled(b.dyp, yj[o*pp:(o+1)*pp], dyj[o*pp:(o+1)*pp], aj[o*pp:(o+1)*pp])
 		}
 		d.backwardImage(l, b, j, dx, dw)
 		for _, a := range aj {
 			b.dyp[a] = 0
 		}
 	}
+}
+
+// routePooled writes each pooled gradient g[q], masked by the ReLU as
+// poolBackward2x2 masks it (kept where the pooled value y[q] > 0), to
+// dyp[arg[q]] and returns their sum (four partial sums, so the adds do not
+// wait on one another).
+func routePooled(dyp, y, g []float32, arg []int32) float32 {
+	g, arg = g[:len(y)], arg[:len(y)]
+	masked := func(q int) float32 {
+		keep := uint32(int32(-int32(math.Float32bits(y[q]))) >> 31)
+		return math.Float32frombits(math.Float32bits(g[q]) & keep)
+	}
+	var s0, s1, s2, s3 float32
+	q := 0
+	for ; q+4 <= len(y); q += 4 {
+		g0, g1, g2, g3 := masked(q), masked(q+1), masked(q+2), masked(q+3)
+		dyp[arg[q]], dyp[arg[q+1]], dyp[arg[q+2]], dyp[arg[q+3]] = g0, g1, g2, g3
+		s0, s1, s2, s3 = s0+g0, s1+g1, s2+g2, s3+g3
+	}
+	for ; q < len(y); q++ {
+		g0 := masked(q)
+		dyp[arg[q]] = g0
+		s0 += g0
+	}
+	return (s0 + s1) + (s2 + s3)
 }

@@ -216,11 +216,25 @@ func spRowAsm(vals []float32, idx []int32, src []float32, ld int, dst []float32)
 	}
 }
 
-// spDotAsm is spDotAdd on the kernel for the first 8·⌊L/8⌋ terms.
+// spDot4 is spDot for 4·n4 entries, four dot products at a time (each
+// vector of row loaded once for all four).
+//
+//go:noescape
+func spDot4(n4 int, idx *int32, src *float32, ld int, row *float32, len8 int, out *float32)
+
+// spDotAsm is spDotAdd on the kernels for the first 8·⌊L/8⌋ terms: groups
+// of four entries on spDot4, the rest on spDot.
 func spDotAsm(idx []int32, src []float32, ld int, row []float32, out []float32) {
 	l8 := len(row) / 8
-	if l8 > 0 {
-		spDot(len(idx), &idx[0], &src[0], ld, &row[0], l8, &out[0])
+	if l8 > 0 && len(idx) > 0 {
+		_ = out[len(idx)-1]
+		n4 := len(idx) / 4
+		if n4 > 0 {
+			spDot4(n4, &idx[0], &src[0], ld, &row[0], l8, &out[0])
+		}
+		if r := 4 * n4; r < len(idx) {
+			spDot(len(idx)-r, &idx[r], &src[0], ld, &row[0], l8, &out[r])
+		}
 	}
 	if t := l8 * 8; t < len(row) {
 		spDotGo(idx, src[t:], ld, row[t:], out)

@@ -1140,3 +1140,94 @@ pb_loop:
 pb_done:
 	VZEROUPPER
 	RET
+
+// func spDot4(n4 int, idx *int32, src *float32, ld int, row *float32, len8 int, out *float32)
+// spDot for 4·n4 entries, four at a time: each vector of row is loaded once
+// for the four dot products (two accumulators each), and one tree of
+// horizontal adds reduces all four; the results equal spDot's bit for bit.
+TEXT ·spDot4(SB), NOSPLIT, $0-56
+	MOVQ n4+0(FP), CX
+	MOVQ idx+8(FP), DI
+	MOVQ src+16(FP), R8
+	MOVQ ld+24(FP), R9
+	MOVQ row+32(FP), R10
+	MOVQ len8+40(FP), R11
+	MOVQ out+48(FP), DX
+	SHLQ $2, R9
+	SHRQ $1, R11
+	SHLQ $6, R11 // bytes of row in whole pairs of vectors
+	TESTQ CX, CX
+	JE sd4_done
+sd4_group:
+	MOVLQSX (DI), AX
+	IMULQ R9, AX
+	ADDQ R8, AX
+	MOVLQSX 4(DI), BX
+	IMULQ R9, BX
+	ADDQ R8, BX
+	MOVLQSX 8(DI), R12
+	IMULQ R9, R12
+	ADDQ R8, R12
+	MOVLQSX 12(DI), R13
+	IMULQ R9, R13
+	ADDQ R8, R13
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	XORQ SI, SI
+	TESTQ R11, R11
+	JE sd4_odd
+sd4_pair:
+	VMOVUPS (R10)(SI*1), Y8
+	VMOVUPS 32(R10)(SI*1), Y9
+	VFMADD231PS (AX)(SI*1), Y8, Y0
+	VFMADD231PS 32(AX)(SI*1), Y9, Y1
+	VFMADD231PS (BX)(SI*1), Y8, Y2
+	VFMADD231PS 32(BX)(SI*1), Y9, Y3
+	VFMADD231PS (R12)(SI*1), Y8, Y4
+	VFMADD231PS 32(R12)(SI*1), Y9, Y5
+	VFMADD231PS (R13)(SI*1), Y8, Y6
+	VFMADD231PS 32(R13)(SI*1), Y9, Y7
+	ADDQ $64, SI
+	CMPQ SI, R11
+	JLT sd4_pair
+sd4_odd:
+	TESTQ $1, len8+40(FP)
+	JE sd4_sum
+	VMOVUPS (R10)(SI*1), Y8
+	VFMADD231PS (AX)(SI*1), Y8, Y0
+	VFMADD231PS (BX)(SI*1), Y8, Y2
+	VFMADD231PS (R12)(SI*1), Y8, Y4
+	VFMADD231PS (R13)(SI*1), Y8, Y6
+sd4_sum:
+	// Each dot reduced in spDot's order (halves, then two horizontal
+	// adds), so an entry's value does not depend on its group.
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y5, Y4, Y4
+	VADDPS Y7, Y6, Y6
+	VPERM2F128 $0x20, Y2, Y0, Y8
+	VPERM2F128 $0x31, Y2, Y0, Y9
+	VADDPS Y9, Y8, Y8 // [a.lo + a.hi | b.lo + b.hi]
+	VPERM2F128 $0x20, Y6, Y4, Y10
+	VPERM2F128 $0x31, Y6, Y4, Y11
+	VADDPS Y11, Y10, Y10 // the same for c, d
+	VHADDPS Y10, Y8, Y8 // [a01 a23 c01 c23 | b01 b23 d01 d23]
+	VHADDPS Y8, Y8, Y8  // [a c a c | b d b d]
+	VEXTRACTF128 $1, Y8, X9
+	VUNPCKLPS X9, X8, X8 // [a b c d]
+	VMOVUPS (DX), X1
+	VADDPS X1, X8, X8
+	VMOVUPS X8, (DX)
+	ADDQ $16, DI
+	ADDQ $16, DX
+	DECQ CX
+	JNZ sd4_group
+sd4_done:
+	VZEROUPPER
+	RET
