@@ -391,3 +391,21 @@ func poolBiasFast(src []float32, wp, oh, ow int, y []float32, arg []int32, at0 i
 	poolBiasRows(&src[0], wp, rows, ow/8, &y[0], &arg[0], at0, bias)
 	return true
 }
+
+//go:noescape
+func transpose8(dst *float32, ldd int, src *float32, lds int, nb int)
+
+// transpose8Fast transposes the whole 8×8 blocks of the r×c matrix src
+// into dst (see transposeTo) on the kernel and returns how many rows and
+// columns of src it covered (0, 0 without the kernels).
+func transpose8Fast(dst []float32, ldd int, src []float32, r, c int) (r8, c8 int) {
+	if !useAsm || r < 8 || c < 8 {
+		return 0, 0
+	}
+	r8, c8 = r&^7, c&^7
+	_, _ = src[(r8-1)*c+c8-1], dst[(c8-1)*ldd+r8-1]
+	for i := 0; i < r8; i += 8 {
+		transpose8(&dst[i], ldd, &src[i*c], c, c8/8)
+	}
+	return r8, c8
+}

@@ -1231,3 +1231,71 @@ sd4_sum:
 sd4_done:
 	VZEROUPPER
 	RET
+
+// func transpose8(dst *float32, ldd int, src *float32, lds int, nb int)
+// For b < nb: the 8×8 block of src rows 0…7 (lds floats apart), columns
+// 8b…8b+7, transposed into dst rows 8b…8b+7 (ldd floats apart), columns
+// 0…7: unpack pairs of rows, shuffle quadruples, swap 128-bit halves.
+TEXT ·transpose8(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R11
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	MOVQ nb+32(FP), CX
+	SHLQ $2, R11
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10  // 3·lds
+	LEAQ (R11)(R11*2), R12 // 3·ldd
+	LEAQ (SI)(R9*4), R8    // source row 4
+	TESTQ CX, CX
+	JE tr8_done
+tr8_loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R9*1), Y1
+	VMOVUPS (SI)(R9*2), Y2
+	VMOVUPS (SI)(R10*1), Y3
+	VMOVUPS (R8), Y4
+	VMOVUPS (R8)(R9*1), Y5
+	VMOVUPS (R8)(R9*2), Y6
+	VMOVUPS (R8)(R10*1), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, (DI)(R11*1)
+	VMOVUPS Y10, (DI)(R11*2)
+	VMOVUPS Y11, (DI)(R12*1)
+	LEAQ (DI)(R11*4), DI
+	VMOVUPS Y12, (DI)
+	VMOVUPS Y13, (DI)(R11*1)
+	VMOVUPS Y14, (DI)(R11*2)
+	VMOVUPS Y15, (DI)(R12*1)
+	LEAQ (DI)(R11*4), DI
+	ADDQ $32, SI
+	ADDQ $32, R8
+	DECQ CX
+	JNZ tr8_loop
+tr8_done:
+	VZEROUPPER
+	RET

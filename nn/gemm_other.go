@@ -61,3 +61,5 @@ func finiteVec(v []float32) (ok, done bool) { return false, false }
 func poolBiasFast(src []float32, wp, oh, ow int, y []float32, arg []int32, at0 int, bias float32) bool {
 	return false
 }
+
+func transpose8Fast(dst []float32, ldd int, src []float32, r, c int) (r8, c8 int) { return 0, 0 }

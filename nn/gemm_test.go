@@ -108,16 +108,29 @@ func BenchmarkGEMM(b *testing.B) {
 	}
 }
 
+// TestTranspose checks transpose and transposeTo (a destination stride
+// wider than the rows, whose gaps stay untouched) on shapes with and
+// without whole 8×8 blocks and with partial ones on either edge.
 func TestTranspose(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, sz := range [][2]int{{1, 1}, {3, 5}, {4, 4}, {7, 130}, {500, 64}, {25, 576}} {
-		src := randSlice(r, sz[0]*sz[1])
-		dst := make([]float32, len(src))
-		transpose(dst, src, sz[0], sz[1])
-		for i := 0; i < sz[0]; i++ {
-			for j := 0; j < sz[1]; j++ {
-				if dst[j*sz[0]+i] != src[i*sz[1]+j] {
-					t.Fatalf("%v: dst[%d][%d] != src[%d][%d]", sz, j, i, i, j)
+	for _, sz := range [][2]int{{1, 1}, {3, 5}, {4, 4}, {7, 130}, {500, 64}, {25, 576}, {16, 784}, {300, 16}, {10, 16}, {13, 21}, {8, 8}} {
+		rows, cols := sz[0], sz[1]
+		src := randSlice(r, rows*cols)
+		for _, ldd := range []int{rows, rows + 5} {
+			dst := make([]float32, cols*ldd)
+			for i := range dst {
+				dst[i] = -1
+			}
+			transposeTo(dst, ldd, src, rows, cols)
+			for j := 0; j < cols; j++ {
+				for i := 0; i < ldd; i++ {
+					want := float32(-1)
+					if i < rows {
+						want = src[i*cols+j]
+					}
+					if dst[j*ldd+i] != want {
+						t.Fatalf("%v ldd %d: dst[%d][%d] = %v, want %v", sz, ldd, j, i, dst[j*ldd+i], want)
+					}
 				}
 			}
 		}
