@@ -157,7 +157,7 @@ func transposeTo(dst []float32, ldd int, src []float32, r, c int) {
 	}
 	_ = dst[(c-1)*ldd+r-1]
 	r8, c8 := transpose8Fast(dst, ldd, src, r, c)
-	transposeGo(dst, ldd, src, c, r8, r, 0, c) // rows below the blocks
+	transposeGo(dst, ldd, src, c, r8, r, 0, c)  // rows below the blocks
 	transposeGo(dst, ldd, src, c, 0, r8, c8, c) // columns right of them
 }
 
