@@ -447,18 +447,14 @@ func (e *engine) reduceBlock(_, b int) {
 		pos := sl.fwd.pos[blk.lo:blk.hi]
 		switch {
 		case e.opt == nil:
-		case sl.master:
-			w := sl.fwd.val[blk.lo:blk.hi]
-			updateDense(w, g[blk.lo:blk.hi], sl.vel[blk.lo:blk.hi], e.opt.inv, e.opt.wd, e.opt.mom, e.opt.eta)
-			for t, i := range pos {
-				p.W[i] = w[t]
-			}
+		case sl.master: // Param.W is written by flush
+			updateDense(sl.fwd.val[blk.lo:blk.hi], g[blk.lo:blk.hi], sl.vel[blk.lo:blk.hi], e.opt.inv, e.opt.wd, e.opt.mom, e.opt.eta)
 		default:
 			e.opt.updateAt(blk.pi, p, pos, g[blk.lo:blk.hi])
 		}
 		if p.Codebook != nil {
 			// The codebook's update (sgd.finish) reads Grad; other
-			// layers' is written once, by flushGrads.
+			// layers' is written by flush.
 			for t, i := range pos {
 				p.Grad[i] = g[blk.lo+t]
 			}
@@ -482,13 +478,23 @@ func (e *engine) reduceBlock(_, b int) {
 	}
 }
 
-// flushGrads writes the last reduction's compact gradients of frozen sparse
-// layers to Param.Grad at their positions (the rest of Grad stays 0).
-func (e *engine) flushGrads() {
+// flush writes what frozen sparse layers keep compact during a run to the
+// model: the last reduction's gradients to Param.Grad at the stored
+// positions (the rest of Grad stays 0) and the weights to Param.W. Train
+// calls it before OnEpoch and when it returns; until then Param.W of those
+// layers is stale.
+func (e *engine) flush() {
 	for pi, p := range e.m.params {
-		if sl := e.sparse(pi); sl != nil && sl.frozen && p.Codebook == nil {
+		sl := e.sparse(pi)
+		if sl == nil || !sl.frozen || p.Codebook != nil {
+			continue
+		}
+		for t, i := range sl.fwd.pos {
+			p.Grad[i] = e.gsum[pi][t]
+		}
+		if sl.master {
 			for t, i := range sl.fwd.pos {
-				p.Grad[i] = e.gsum[pi][t]
+				p.W[i] = sl.fwd.val[t]
 			}
 		}
 	}

@@ -41,9 +41,9 @@ type sparseLayer struct {
 	// master: frozen and without a codebook, so fwd.val holds the layer's
 	// weights for the whole run: the reduction updates them in place
 	// (with vel, the optimiser's velocity at the stored weights) and
-	// writes them through to Param.W, instead of gathering them from W
-	// every step and updating W, its dense velocity and Grad at scattered
-	// positions. The input-gradient form's values are gathered from fwd.val
+	// engine.flush writes them to Param.W, instead of gathering them from
+	// W every step and updating W, its dense velocity and Grad at
+	// scattered positions. The input-gradient form's values are gathered from fwd.val
 	// through bperm (the CSR entry of each of its entries).
 	master bool
 	vel    []float32
@@ -200,12 +200,7 @@ func fcForwardSparse(l *netLayer, sl *sparseLayer, x, y, xt []float32, ldx int, 
 	yt := t2[:out*n]
 	transposeTo(xt, ldx, x, n, in)
 	b := l.param.Bias
-	for o := 0; o < out; o++ {
-		row := yt[o*n : (o+1)*n]
-		for j := range row {
-			row[j] = b[o]
-		}
-	}
+	fillBias(yt, b[:out], n)
 	sl.fwd.spmm(xt, ldx, yt, n, n)
 	transpose(y, yt, out, n)
 }

@@ -409,3 +409,17 @@ func transpose8Fast(dst []float32, ldd int, src []float32, r, c int) (r8, c8 int
 	}
 	return r8, c8
 }
+
+//go:noescape
+func fillKernel(dst *float32, n8 int, v float32)
+
+// fill sets every value of dst to v: whole vectors on the kernel.
+func fill(dst []float32, v float32) {
+	if n := len(dst) &^ 7; useAsm && n > 0 {
+		fillKernel(&dst[0], n/8, v)
+		dst = dst[n:]
+	}
+	for i := range dst {
+		dst[i] = v
+	}
+}

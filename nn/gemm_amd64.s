@@ -1299,3 +1299,20 @@ tr8_loop:
 tr8_done:
 	VZEROUPPER
 	RET
+
+// func fillKernel(dst *float32, n8 int, v float32)
+// dst[0 : 8·n8] = v.
+TEXT ·fillKernel(SB), NOSPLIT, $0-20
+	MOVQ dst+0(FP), DI
+	MOVQ n8+8(FP), CX
+	VBROADCASTSS v+16(FP), Y0
+	TESTQ CX, CX
+	JE fill_done
+fill_loop:
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	DECQ CX
+	JNZ fill_loop
+fill_done:
+	VZEROUPPER
+	RET

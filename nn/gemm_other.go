@@ -63,3 +63,9 @@ func poolBiasFast(src []float32, wp, oh, ow int, y []float32, arg []int32, at0 i
 }
 
 func transpose8Fast(dst []float32, ldd int, src []float32, r, c int) (r8, c8 int) { return 0, 0 }
+
+func fill(dst []float32, v float32) {
+	for i := range dst {
+		dst[i] = v
+	}
+}
