@@ -423,3 +423,7 @@ func fill(dst []float32, v float32) {
 		dst[i] = v
 	}
 }
+
+// spinPause is the body of a busy-wait loop (workerPool): PAUSE
+// instructions, which let the core know it is spinning.
+func spinPause()

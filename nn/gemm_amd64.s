@@ -1316,3 +1316,16 @@ fill_loop:
 fill_done:
 	VZEROUPPER
 	RET
+
+// func spinPause()
+// A few PAUSE instructions: the body of a busy-wait loop (workerPool).
+TEXT ·spinPause(SB), NOSPLIT, $0-0
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	RET

@@ -69,3 +69,5 @@ func fill(dst []float32, v float32) {
 		dst[i] = v
 	}
 }
+
+func spinPause() {}
