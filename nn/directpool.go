@@ -13,14 +13,14 @@ import (
 // clearing the input gradient of the pool, routing the pooled gradients,
 // copying them into the padded dy planes and summing them for the bias)
 // cost more than the product. Fused, the forward pass pools straight from
-// the product's padded rows (the conv output is never stored) and records
-// each maximum's position in the padded dy planes of directBufs (o·my +
-// margin + oy·Wp + ox), so the backward pass writes the pooled gradients
-// there directly, sums the bias gradient over them (a quarter of the conv
-// output's values, the others being 0), and restores the zeros afterwards.
-// The pooled values and positions equal those of the separate passes bit
-// for bit; the bias gradient is summed in another order (float32
-// rounding).
+// the product's padded rows (the conv output is never stored), recording
+// where in its 2×2 window each maximum is (0…3, row-major), and the
+// backward pass writes each window of the padded dy planes at once (the
+// masked gradient at the maximum, 0 at the other three places) and sums
+// the bias gradient over the pooled gradients (a quarter of the conv
+// output's values; the others are 0). The pooled values and maxima equal
+// those of the separate passes bit for bit; the bias gradient is summed in
+// another order (float32 rounding).
 
 // fusesPool reports whether layer li runs fused with the pool after it: a
 // direct sparse convolution with a ReLU whose output a 2×2 stride-2 max
@@ -38,32 +38,30 @@ func (e *engine) pooledByPrev(li int) bool {
 }
 
 // convForwardDirectPool is convForwardDirect followed by bias, ReLU and the
-// pool pl: y and arg are the pool's output and argmax (in dy-plane
-// positions, per image).
-func convForwardDirectPool(l, pl *netLayer, d *directConv, b *directBufs, x, y []float32, arg []int32, n int) {
+// pool pl: y and code are the pool's output and its maxima's places in
+// their windows.
+func convForwardDirectPool(l, pl *netLayer, d *directConv, b *directBufs, x, y []float32, code []int32, n int) {
 	oc := l.s.OutC
 	bias := l.param.Bias
 	ph, pw := d.oh/2, d.ow/2
+	yw := b.yw[:oc*d.lr]
 	for j := 0; j < n; j++ {
 		xp := d.padInput(l, b, j, x[j*l.in:(j+1)*l.in])
+		clear(yw)
+		d.fwd.spmm(xp, 1, yw, d.lr, d.lr)
 		for o := 0; o < oc; o++ {
-			clear(b.yw[o*d.my+d.margin : o*d.my+d.margin+d.lr])
-		}
-		d.fwd.spmm(xp, 1, b.yw[d.margin:], d.my, d.lr)
-		for o := 0; o < oc; o++ {
-			at := o*d.my + d.margin
 			off := j*pl.out + o*ph*pw
-			yo, ao := y[off:off+ph*pw], arg[off:off+ph*pw]
-			if !poolBiasFast(b.yw[at:], d.wp, d.oh, d.ow, yo, ao, at, bias[o]) {
-				poolBias(b.yw[at:], d.wp, ph, pw, yo, ao, at, bias[o])
+			yo, co := y[off:off+ph*pw], code[off:off+ph*pw]
+			if !poolBiasFast(yw[o*d.lr:], d.wp, d.oh, d.ow, yo, co, bias[o]) {
+				poolBias(yw[o*d.lr:], d.wp, ph, pw, yo, co, bias[o])
 			}
 		}
 	}
 }
 
 // poolBias is poolBiasRows in Go: the 2×2 max pool of relu(src + bias) over
-// rows wp apart, ph×pw outputs, the positions relative to src plus at0.
-func poolBias(src []float32, wp, ph, pw int, y []float32, arg []int32, at0 int, bias float32) {
+// rows wp apart, ph×pw outputs, and the places of the maxima.
+func poolBias(src []float32, wp, ph, pw int, y []float32, code []int32, bias float32) {
 	v := func(i int) int32 {
 		b := math.Float32bits(src[i] + bias)
 		return int32(b &^ uint32(int32(b)>>31)) // relu's bits
@@ -71,54 +69,52 @@ func poolBias(src []float32, wp, ph, pw int, y []float32, arg []int32, at0 int, 
 	for py := 0; py < ph; py++ {
 		for px := 0; px < pw; px++ {
 			i := 2*py*wp + 2*px
-			best, at := v(i), int32(i)
-			best, at = maxAt(best, at, v(i+1), int32(i+1))
-			best, at = maxAt(best, at, v(i+wp), int32(i+wp))
-			best, at = maxAt(best, at, v(i+wp+1), int32(i+wp+1))
-			y[py*pw+px], arg[py*pw+px] = math.Float32frombits(uint32(best)), at+int32(at0)
+			best, at := v(i), int32(0)
+			best, at = maxAt(best, at, v(i+1), 1)
+			best, at = maxAt(best, at, v(i+wp), 2)
+			best, at = maxAt(best, at, v(i+wp+1), 3)
+			y[py*pw+px], code[py*pw+px] = math.Float32frombits(uint32(best)), at
 		}
 	}
+}
+
+// unpool is unpoolRows in Go: each window of dst (ph×pw windows, rows wp
+// apart) gets the masked gradient at its maximum and 0 elsewhere; it
+// returns the sum of the masked gradients in the kernel's order.
+func unpool(dst []float32, wp, ph, pw int, g, y []float32, code []int32) float32 {
+	var s [4]float32
+	for py := 0; py < ph; py++ {
+		for px := 0; px < pw; px++ {
+			q := py*pw + px
+			keep := uint32(int32(-int32(math.Float32bits(y[q]))) >> 31)
+			gq := math.Float32frombits(math.Float32bits(g[q]) & keep)
+			i := 2*py*wp + 2*px
+			dst[i], dst[i+1], dst[i+wp], dst[i+wp+1] = 0, 0, 0, 0
+			dst[i+[4]int{0, 1, wp, wp + 1}[code[q]]] = gq
+			s[q%4] += gq
+		}
+	}
+	return (s[0] + s[1]) + (s[2] + s[3])
 }
 
 // convBackwardDirectPool is the backward pass of the pool pl and the conv
-// l (see convBackwardDirect) from the pool's output y, argmax and output
+// l (see convBackwardDirect) from the pool's output y, maxima and output
 // gradient dy.
-func convBackwardDirectPool(l, pl *netLayer, d *directConv, b *directBufs, y, dy []float32, arg []int32, dx, dw, db []float32, n int) {
+func convBackwardDirectPool(l, pl *netLayer, d *directConv, b *directBufs, y, dy []float32, code []int32, dx, dw, db []float32, n int) {
 	s := &l.s
 	pp := pl.out / s.OutC
+	ph, pw := d.oh/2, d.ow/2
 	for j := 0; j < n; j++ {
-		yj, dyj, aj := y[j*pl.out:(j+1)*pl.out], dy[j*pl.out:(j+1)*pl.out], arg[j*pl.out:(j+1)*pl.out]
 		for o := 0; o < s.OutC; o++ {
-			db[o] += routePooled(b.dyp, yj[o*pp:(o+1)*pp], dyj[o*pp:(o+1)*pp], aj[o*pp:(o+1)*pp])
+			q := j*pl.out + o*pp
+			dst := b.dyp[o*d.my+d.margin:]
+			g, yo, co := dy[q:q+pp], y[q:q+pp], code[q:q+pp]
+			sum, ok := unpoolFast(dst, d.wp, d.oh, d.ow, g, yo, co)
+			if !ok {
+				sum = unpool(dst, d.wp, ph, pw, g, yo, co)
+			}
+			db[o] += sum
 		}
 		d.backwardImage(l, b, j, dx, dw)
-		for _, a := range aj {
-			b.dyp[a] = 0
-		}
 	}
-}
-
-// routePooled writes each pooled gradient g[q], masked by the ReLU as
-// poolBackward2x2 masks it (kept where the pooled value y[q] > 0), to
-// dyp[arg[q]] and returns their sum (four partial sums, so the adds do not
-// wait on one another).
-func routePooled(dyp, y, g []float32, arg []int32) float32 {
-	g, arg = g[:len(y)], arg[:len(y)]
-	masked := func(q int) float32 {
-		keep := uint32(int32(-int32(math.Float32bits(y[q]))) >> 31)
-		return math.Float32frombits(math.Float32bits(g[q]) & keep)
-	}
-	var s0, s1, s2, s3 float32
-	q := 0
-	for ; q+4 <= len(y); q += 4 {
-		g0, g1, g2, g3 := masked(q), masked(q+1), masked(q+2), masked(q+3)
-		dyp[arg[q]], dyp[arg[q+1]], dyp[arg[q+2]], dyp[arg[q+3]] = g0, g1, g2, g3
-		s0, s1, s2, s3 = s0+g0, s1+g1, s2+g2, s3+g3
-	}
-	for ; q < len(y); q++ {
-		g0 := masked(q)
-		dyp[arg[q]] = g0
-		s0 += g0
-	}
-	return (s0 + s1) + (s2 + s3)
 }

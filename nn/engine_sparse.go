@@ -297,7 +297,7 @@ type directConv struct {
 // directBufs is one worker's buffers for a direct layer.
 type directBufs struct {
 	xp  []float32 // chunk × xpLen padded inputs, kept for the backward pass
-	yw  []float32 // OutC × lr product rows (OutC × my when fused with a pool)
+	yw  []float32 // OutC × lr
 	dyp []float32 // OutC × my
 	dxp []float32 // InC × wd
 }
@@ -351,7 +351,7 @@ func newDirect(s *network.Layer, keep []float32) *directConv {
 func (d *directConv) newBufs(s *network.Layer) *directBufs {
 	return &directBufs{
 		xp:  make([]float32, chunkSize*d.xpLen),
-		yw:  make([]float32, s.OutC*d.my), // OutC×lr, or OutC×my when fused (directpool.go)
+		yw:  make([]float32, s.OutC*d.lr),
 		dyp: make([]float32, s.OutC*d.my),
 		dxp: make([]float32, s.InC*d.wd),
 	}

@@ -1054,55 +1054,32 @@ finite_done:
 	VZEROUPPER
 	RET
 
-// func poolBiasRows(src *float32, wp, rows, n8 int, y *float32, arg *int32, at0 int, bias float32)
+// func poolBiasRows(src *float32, wp, rows, n8 int, y *float32, code *int32, bias float32)
 // The bias, ReLU and 2×2 stride-2 max pool of a direct convolution's output
 // rows in one pass (pool2x2Row on relu(src + bias)): for py < rows, input
 // rows src[2py·wp :] and src[(2py+1)·wp :] (n8 groups of 8 columns) give
-// 4·n8 outputs y[py·4·n8 :] and the position of each maximum, at0 + 2py·wp
-// + column (+ wp for the second row), in arg. Ties resolve as in
+// 4·n8 outputs y[py·4·n8 :] and, in code, where in its window each maximum
+// is (0, 1 in the first row, 2, 3 in the second). Ties resolve as in
 // pool2x2NonNeg.
-TEXT ·poolBiasRows(SB), NOSPLIT, $0-60
+TEXT ·poolBiasRows(SB), NOSPLIT, $0-52
 	MOVQ src+0(FP), R10
 	MOVQ wp+8(FP), AX
 	MOVQ rows+16(FP), R11
 	MOVQ n8+24(FP), R12
 	MOVQ y+32(FP), DX
-	MOVQ arg+40(FP), R8
-	MOVQ at0+48(FP), R9
-	VBROADCASTSS bias+56(FP), Y9
+	MOVQ code+40(FP), R8
+	VBROADCASTSS bias+48(FP), Y9
 	TESTQ R11, R11
 	JE pb_done
 	TESTQ R12, R12
 	JE pb_done
-	VPXOR X10, X10, X10
-	MOVL AX, BX
-	VMOVD BX, X12
-	VPBROADCASTD X12, Y12          // wp in every lane
-	VPBLENDD $0xCC, Y12, Y10, Y10 // even offsets [0 0 wp wp | …]
-	MOVL $1, BX
-	VMOVD BX, X13
-	VPBROADCASTD X13, Y13
-	VPADDD Y13, Y10, Y11           // odd offsets [1 1 wp+1 wp+1 | …]
-	MOVL $0, BX
-	VMOVD BX, X13
-	MOVL $2, BX
-	VPINSRD $1, BX, X13, X13
-	MOVL $4, BX
-	VPINSRD $2, BX, X13, X13
-	MOVL $6, BX
-	VPINSRD $3, BX, X13, X13       // X13 = [0 2 4 6]
-	MOVL $8, BX
-	VMOVD BX, X15
-	VPBROADCASTD X15, X15          // 8: the base step per group
+	VMOVDQU poolCodes<>+0(SB), Y10  // even candidates' codes [0 0 2 2 | …]
+	VMOVDQU poolCodes<>+32(SB), Y11 // odd ones' [1 1 3 3 | …]
 	MOVQ AX, R13
-	SHLQ $2, R13                   // wp in bytes
+	SHLQ $2, R13 // wp in bytes
 pb_row:
 	MOVQ R10, SI
 	LEAQ (R10)(R13*1), DI
-	MOVL R9, BX
-	VMOVD BX, X14
-	VPBROADCASTD X14, X14
-	VPADDD X13, X14, X14           // [0 2 4 6] + at0 of this row
 	MOVQ R12, CX
 pb_loop:
 	VADDPS (SI), Y9, Y0
@@ -1111,22 +1088,20 @@ pb_loop:
 	VADDPS (DI), Y9, Y1
 	VPSRAD $31, Y1, Y2
 	VPANDN Y1, Y2, Y1
-	VSHUFPS $0x88, Y1, Y0, Y2
-	VSHUFPS $0xDD, Y1, Y0, Y3
-	VPCMPGTD Y2, Y3, Y4
-	VBLENDVPS Y4, Y3, Y2, Y5
-	VBLENDVPS Y4, Y11, Y10, Y6
-	VPERMILPS $0x4E, Y5, Y7
+	VSHUFPS $0x88, Y1, Y0, Y2 // evens [a0 a2 b0 b2 | a4 a6 b4 b6]
+	VSHUFPS $0xDD, Y1, Y0, Y3 // odds  [a1 a3 b1 b3 | a5 a7 b5 b7]
+	VPCMPGTD Y2, Y3, Y4       // odd > even
+	VBLENDVPS Y4, Y3, Y2, Y5  // pair maxima
+	VBLENDVPS Y4, Y11, Y10, Y6 // their codes
+	VPERMILPS $0x4E, Y5, Y7   // second row's pair maxima into lanes 0,1
 	VPERMILPS $0x4E, Y6, Y8
-	VPCMPGTD Y5, Y7, Y4
+	VPCMPGTD Y5, Y7, Y4       // second row's > first row's
 	VBLENDVPS Y4, Y7, Y5, Y5
 	VBLENDVPS Y4, Y8, Y6, Y6
-	VPERMQ $0x08, Y5, Y5
+	VPERMQ $0x08, Y5, Y5      // lanes 0,1 of each half → 4 outputs
 	VPERMQ $0x08, Y6, Y6
 	VMOVUPS X5, (DX)
-	VPADDD X14, X6, X6
 	VMOVDQU X6, (R8)
-	VPADDD X15, X14, X14
 	ADDQ $32, SI
 	ADDQ $32, DI
 	ADDQ $16, DX
@@ -1134,12 +1109,116 @@ pb_loop:
 	DECQ CX
 	JNZ pb_loop
 	LEAQ (R10)(R13*2), R10
-	LEAQ (R9)(AX*2), R9
 	DECQ R11
 	JNZ pb_row
 pb_done:
 	VZEROUPPER
 	RET
+
+DATA poolCodes<>+0(SB)/4, $0
+DATA poolCodes<>+4(SB)/4, $0
+DATA poolCodes<>+8(SB)/4, $2
+DATA poolCodes<>+12(SB)/4, $2
+DATA poolCodes<>+16(SB)/4, $0
+DATA poolCodes<>+20(SB)/4, $0
+DATA poolCodes<>+24(SB)/4, $2
+DATA poolCodes<>+28(SB)/4, $2
+DATA poolCodes<>+32(SB)/4, $1
+DATA poolCodes<>+36(SB)/4, $1
+DATA poolCodes<>+40(SB)/4, $3
+DATA poolCodes<>+44(SB)/4, $3
+DATA poolCodes<>+48(SB)/4, $1
+DATA poolCodes<>+52(SB)/4, $1
+DATA poolCodes<>+56(SB)/4, $3
+DATA poolCodes<>+60(SB)/4, $3
+GLOBL poolCodes<>(SB), RODATA|NOPTR, $64
+
+// func unpoolRows(dst *float32, wp, rows, n4 int, gr, y *float32, code *int32) float32
+// The backward pass of poolBiasRows: for py < rows and px < 4·n4, the
+// gradient gr[py·4n4 + px], kept where the pooled value y > 0 (the ReLU's
+// mask, as poolBackward2x2 applies it) and 0 elsewhere, goes to the place
+// code selects in the 2×2 window (2py, 2px) of dst (rows wp apart), the
+// window's other three places get 0. Returns the sum of the kept gradients
+// (four lanes, then (s0 + s1) + (s2 + s3)).
+TEXT ·unpoolRows(SB), NOSPLIT, $0-60
+	MOVQ dst+0(FP), DI
+	MOVQ wp+8(FP), R9
+	MOVQ rows+16(FP), R11
+	MOVQ n4+24(FP), R12
+	MOVQ gr+32(FP), SI
+	MOVQ y+40(FP), R8
+	MOVQ code+48(FP), R10
+	SHLQ $2, R9 // wp in bytes
+	VXORPS Y13, Y13, Y13
+	VXORPS Y12, Y12, Y12
+	TESTQ R11, R11
+	JE up_done
+	TESTQ R12, R12
+	JE up_done
+	VMOVDQU unpoolConst<>+0(SB), Y8  // [0 0 1 1 2 2 3 3]: each output twice
+	VMOVDQU unpoolConst<>+32(SB), Y9 // [0 1 0 1 …]: first-row codes
+	VMOVDQU unpoolConst<>+64(SB), Y10 // [2 3 2 3 …]: second-row codes
+up_row:
+	MOVQ DI, AX
+	LEAQ (DI)(R9*1), BX
+	MOVQ R12, CX
+up_loop:
+	VMOVUPS (SI), X0
+	VMOVDQU (R8), X1
+	VPCMPGTD X12, X1, X1 // y > 0
+	VANDPS X1, X0, X0
+	VADDPS X0, X13, X13
+	VMOVDQU (R10), X2
+	VPERMPS Y0, Y8, Y3
+	VPERMD Y2, Y8, Y4
+	VPCMPEQD Y9, Y4, Y5
+	VPCMPEQD Y10, Y4, Y6
+	VANDPS Y5, Y3, Y5
+	VANDPS Y6, Y3, Y6
+	VMOVUPS Y5, (AX)
+	VMOVUPS Y6, (BX)
+	ADDQ $16, SI
+	ADDQ $16, R8
+	ADDQ $16, R10
+	ADDQ $32, AX
+	ADDQ $32, BX
+	DECQ CX
+	JNZ up_loop
+	LEAQ (DI)(R9*2), DI
+	DECQ R11
+	JNZ up_row
+up_done:
+	VHADDPS X13, X13, X13
+	VHADDPS X13, X13, X13
+	MOVSS X13, ret+56(FP)
+	VZEROUPPER
+	RET
+
+DATA unpoolConst<>+0(SB)/4, $0
+DATA unpoolConst<>+4(SB)/4, $0
+DATA unpoolConst<>+8(SB)/4, $1
+DATA unpoolConst<>+12(SB)/4, $1
+DATA unpoolConst<>+16(SB)/4, $2
+DATA unpoolConst<>+20(SB)/4, $2
+DATA unpoolConst<>+24(SB)/4, $3
+DATA unpoolConst<>+28(SB)/4, $3
+DATA unpoolConst<>+32(SB)/4, $0
+DATA unpoolConst<>+36(SB)/4, $1
+DATA unpoolConst<>+40(SB)/4, $0
+DATA unpoolConst<>+44(SB)/4, $1
+DATA unpoolConst<>+48(SB)/4, $0
+DATA unpoolConst<>+52(SB)/4, $1
+DATA unpoolConst<>+56(SB)/4, $0
+DATA unpoolConst<>+60(SB)/4, $1
+DATA unpoolConst<>+64(SB)/4, $2
+DATA unpoolConst<>+68(SB)/4, $3
+DATA unpoolConst<>+72(SB)/4, $2
+DATA unpoolConst<>+76(SB)/4, $3
+DATA unpoolConst<>+80(SB)/4, $2
+DATA unpoolConst<>+84(SB)/4, $3
+DATA unpoolConst<>+88(SB)/4, $2
+DATA unpoolConst<>+92(SB)/4, $3
+GLOBL unpoolConst<>(SB), RODATA|NOPTR, $96
 
 // func spDot4(n4 int, idx *int32, src *float32, ld int, row *float32, len8 int, out *float32)
 // spDot for 4·n4 entries, four at a time: each vector of row is loaded once
