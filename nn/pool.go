@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"runtime"
 	"sync/atomic"
 	"time"
 )
@@ -38,6 +39,7 @@ type workerPool struct {
 	units    atomic.Int64  // units of the current job
 	gen      uint64
 	fn       func(worker, unit int)
+	spinFor  time.Duration // spinWait, or 0 with more workers than GOMAXPROCS
 }
 
 // spinWait bounds how long a worker or the caller busy-waits for the next
@@ -46,6 +48,11 @@ const spinWait = 50 * time.Microsecond
 
 func newPool(n int) *workerPool {
 	p := &workerPool{finished: make(chan struct{}, 1), sleeping: make([]atomic.Bool, n)}
+	if n <= runtime.GOMAXPROCS(0) {
+		// With more goroutines than Ps a spinning one could hold the P
+		// that the one it waits for needs.
+		p.spinFor = spinWait
+	}
 	for w := 1; w < n; w++ {
 		ch := make(chan struct{}, 1)
 		p.wake = append(p.wake, ch)
@@ -82,7 +89,7 @@ func (p *workerPool) await(w int, ch chan struct{}, seen uint64) (uint64, bool) 
 		if p.closed.Load() {
 			return 0, false
 		}
-		if i%16 == 0 && time.Since(start) > spinWait {
+		if i%16 == 0 && time.Since(start) >= p.spinFor {
 			break
 		}
 		spinPause()
@@ -164,7 +171,7 @@ func (p *workerPool) run(fn func(worker, unit int), units int) {
 	n := int64(units)
 	start := time.Now()
 	for i := 1; p.done.Load() < n; i++ {
-		if i%16 == 0 && time.Since(start) > spinWait {
+		if i%16 == 0 && time.Since(start) >= p.spinFor {
 			// Block. A token may be stale (sent for an earlier job after
 			// this side had stopped waiting), so done decides.
 			p.waiting.Store(true)
