@@ -29,17 +29,22 @@ func kern4x8(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc in
 func kern1x8(k int, a *float32, b *float32, ldb int, c *float32, load int)
 
 // gemmAsm walks C in 16-column panels (so the k×16 panel of B stays in L1
-// while all row blocks of A stream past it) and 4-row blocks; an 8-column
-// panel and single rows take the edges, and the last < 8 columns go to Go.
+// while all row blocks of A stream past it) and 6-row, then 4-row blocks
+// (sixRowBlocks); an 8-column panel and single rows take the edges, and the
+// last < 8 columns go to Go.
 // With set, C = A·B (C's old values are not read).
 func gemmAsm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, set bool) {
 	load := 1
 	if set {
 		load = 0
 	}
+	six := sixRowBlocks(m)
 	j := 0
 	for ; j+16 <= n; j += 16 {
 		i := 0
+		for ; i < 6*six; i += 6 {
+			kern6x16(k, &a[i*lda], lda, &b[j], ldb, &c[i*ldc+j], ldc, load)
+		}
 		for ; i+4 <= m; i += 4 {
 			kern4x16(k, &a[i*lda], lda, &b[j], ldb, &c[i*ldc+j], ldc, load)
 		}
@@ -65,6 +70,23 @@ func gemmAsm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float3
 		}
 		gemmGo(m, n-j, k, a, lda, b[j:], ldb, c[j:], ldc)
 	}
+}
+
+// kern6x16 is kern4x16 for six rows (the same results bit for bit).
+//
+//go:noescape
+func kern6x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load int)
+
+// sixRowBlocks is how many 6-row blocks gemmAsm runs before 4-row ones for
+// m rows: as many as leave a multiple of 4 (20 = 6+6+4+4), else as many as
+// fit (25 = 4·6 + one single row).
+func sixRowBlocks(m int) int {
+	for q := m / 6; q >= 0 && q >= m/6-3; q-- {
+		if (m-6*q)%4 == 0 {
+			return q
+		}
+	}
+	return m / 6
 }
 
 // sgdKernel applies update's rule to the first n (a multiple of 8) weights.

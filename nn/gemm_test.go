@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,7 +52,7 @@ func TestGEMM(t *testing.T) {
 			}
 		},
 	}
-	for _, sz := range [][3]int{{1, 1, 1}, {4, 16, 3}, {5, 17, 7}, {7, 25, 16}, {50, 64, 500}, {3, 9, 0}, {13, 41, 33}, {20, 576, 25}} {
+	for _, sz := range [][3]int{{1, 1, 1}, {4, 16, 3}, {5, 17, 7}, {7, 25, 16}, {50, 64, 500}, {3, 9, 0}, {13, 41, 33}, {20, 576, 25}, {6, 16, 9}, {25, 40, 12}, {300, 16, 50}} {
 		m, n, k := sz[0], sz[1], sz[2]
 		lda, ldb, ldc := k+3, n+2, n+5
 		a, b := randSlice(r, m*lda), randSlice(r, max(k, 1)*ldb)
@@ -66,6 +67,30 @@ func TestGEMM(t *testing.T) {
 				tol := 1e-5 * float64(k+1)
 				if math.Abs(float64(got[i]-want[i])) > tol {
 					t.Fatalf("%s %dx%dx%d: c[%d] = %v, want %v", name, m, n, k, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestGEMMRowBlocksBitIdentical: the 6- and 4-row kernels accumulate every
+// C value in the same order as a single row does, so the product is the
+// same bit for bit whatever row blocks cover C (results must not depend on
+// the tile shape).
+func TestGEMMRowBlocksBitIdentical(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, m := range []int{6, 10, 12, 20, 25, 50, 300} {
+		for _, set := range []bool{false, true} {
+			n, k := 56, 37
+			a, b, c0 := randSlice(r, m*k), randSlice(r, k*n), randSlice(r, m*n)
+			got, want := slices.Clone(c0), slices.Clone(c0)
+			gemmMode(m, n, k, a, k, b, n, got, n, set)
+			for i := 0; i < m; i++ {
+				gemmMode(1, n, k, a[i*k:], k, b, n, want[i*n:], n, set)
+			}
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("m=%d set=%v: c[%d] = %v in blocks, %v row by row", m, set, i, got[i], want[i])
 				}
 			}
 		}
