@@ -27,7 +27,9 @@ import (
 // a side that announced it is blocking. On a machine with a free core
 // nothing then sleeps between the jobs of a training run: no futex wake-up
 // per job (tens of microseconds on a virtual machine, in series with a
-// sub-millisecond step), and each goroutine stays on its own thread.
+// sub-millisecond step), and each goroutine stays on its own thread. A
+// worker that wakes the blocked caller blocks at once, so the caller's
+// goroutine runs on that worker's thread, which is already running.
 type workerPool struct {
 	wake     []chan struct{} // per worker 1…n−1: a job may be waiting
 	sleeping []atomic.Bool   // per worker 1…n−1: blocked (or about to) on wake
@@ -58,13 +60,18 @@ func newPool(n int) *workerPool {
 		p.wake = append(p.wake, ch)
 		go func() {
 			var seen uint64
+			spin := true
 			for {
-				gen, ok := p.await(w, ch, seen)
+				gen, ok := p.await(w, ch, seen, spin)
 				if !ok {
 					return
 				}
 				seen = gen
-				p.work(w, gen)
+				// After waking a blocked caller, block at once rather
+				// than spin: the caller's goroutine then runs on this
+				// thread, already running, instead of waiting for its
+				// own to be woken.
+				spin = !p.work(w, gen)
 			}
 		}()
 	}
@@ -79,10 +86,11 @@ func (p *workerPool) open() (uint64, bool) {
 }
 
 // await returns the generation of an open job newer than seen, or false
-// once the pool is closed: spinning first, then blocking on ch.
-func (p *workerPool) await(w int, ch chan struct{}, seen uint64) (uint64, bool) {
+// once the pool is closed: spinning first (when spin is set), then blocking
+// on ch.
+func (p *workerPool) await(w int, ch chan struct{}, seen uint64, spin bool) (uint64, bool) {
 	start := time.Now()
-	for i := 1; ; i++ {
+	for i := 1; spin; i++ {
 		if g, ok := p.open(); ok && g != seen {
 			return g, true
 		}
@@ -120,20 +128,22 @@ func (p *workerPool) claim(gen uint64) int {
 	}
 }
 
-// work runs units of job gen until none is left. fn is read only after a
+// work runs units of job gen until none is left and reports whether it
+// sent the blocked caller the finished token. fn is read only after a
 // successful claim: the job cannot finish, and fn cannot change, while a
 // claimed unit is outstanding.
-func (p *workerPool) work(w int, gen uint64) {
+func (p *workerPool) work(w int, gen uint64) (woke bool) {
 	for {
 		u := p.claim(gen)
 		if u < 0 {
-			return
+			return woke
 		}
 		// units is read while the claimed unit is outstanding, so it is
 		// still this job's (a later job may start once done reaches it).
 		n := p.units.Load()
 		p.fn(w, u)
 		if p.done.Add(1) == n && p.waiting.Load() {
+			woke = true
 			select {
 			case p.finished <- struct{}{}:
 			default: // a stale token is pending: the caller re-checks done
