@@ -449,6 +449,7 @@ func (e *engine) reduceBlock(_, b int) {
 		case e.opt == nil:
 		case sl.master: // Param.W is written by flush
 			updateDense(sl.fwd.val[blk.lo:blk.hi], g[blk.lo:blk.hi], sl.vel[blk.lo:blk.hi], e.opt.inv, e.opt.wd, e.opt.mom, e.opt.eta)
+			sl.copyToBwd(blk.lo, blk.hi)
 		default:
 			e.opt.updateAt(blk.pi, p, pos, g[blk.lo:blk.hi])
 		}

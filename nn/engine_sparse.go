@@ -43,11 +43,11 @@ type sparseLayer struct {
 	// (with vel, the optimiser's velocity at the stored weights) and
 	// engine.flush writes them to Param.W, instead of gathering them from
 	// W every step and updating W, its dense velocity and Grad at
-	// scattered positions. The input-gradient form's values are gathered from fwd.val
-	// through bperm (the CSR entry of each of its entries).
+	// scattered positions. The reduction also copies each updated weight
+	// to the input-gradient form (bwdForm), at binv[t] for CSR entry t.
 	master bool
 	vel    []float32
-	bperm  []int32
+	binv   []int32
 }
 
 // sparse returns param pi's sparse plan, nil when it runs dense.
@@ -115,19 +115,32 @@ func (sl *sparseLayer) makeMaster(p *Param) {
 		sl.fwd.val[t] = p.W[i]
 	}
 	sl.vel = make([]float32, sl.fwd.nnz())
-	bwd := sl.bwd
 	if sl.direct != nil {
 		// The direct form stores the same entries in the same order
 		// (filter-major, then OIHW position), so it shares the values.
 		sl.direct.fwd.val = sl.fwd.val
-		bwd = sl.direct.bwd
 	}
+	bwd := sl.bwdForm()
 	if bwd == nil {
 		return
 	}
-	sl.bperm = make([]int32, bwd.nnz())
-	for t, i := range bwd.pos {
-		sl.bperm[t] = int32(sort.Search(len(sl.fwd.pos), func(u int) bool { return sl.fwd.pos[u] >= i }))
+	sl.binv = make([]int32, sl.fwd.nnz())
+	for tb, i := range bwd.pos {
+		t := sort.Search(len(sl.fwd.pos), func(u int) bool { return sl.fwd.pos[u] >= i })
+		sl.binv[t] = int32(tb)
+		bwd.val[tb] = sl.fwd.val[t]
+	}
+}
+
+// copyToBwd copies CSR entries [lo, hi) of a master layer's weights to the
+// input-gradient form.
+func (sl *sparseLayer) copyToBwd(lo, hi int) {
+	if sl.binv == nil {
+		return
+	}
+	bv := sl.bwdForm().val
+	for t, tb := range sl.binv[lo:hi] {
+		bv[tb] = sl.fwd.val[lo+t]
 	}
 }
 
@@ -135,12 +148,7 @@ func (sl *sparseLayer) makeMaster(p *Param) {
 // CSC ones too when an input gradient follows).
 func (sl *sparseLayer) refresh(p *Param, backward bool) {
 	if sl.master {
-		if bwd := sl.bwdForm(); backward && bwd != nil {
-			for t, u := range sl.bperm {
-				bwd.val[t] = sl.fwd.val[u]
-			}
-		}
-		return
+		return // kept current by the reduction (copyToBwd)
 	}
 	fill := func(s *sparseMat) {
 		if p.Codebook != nil {
