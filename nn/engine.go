@@ -160,8 +160,8 @@ func newEngine(m *Model, maxBatch, workers int) *engine {
 
 // planBlocks cuts every parameter's weight gradient (the compact one of a
 // frozen sparse layer) into the units of the parallel reduction; a batch
-// weight gradient (batchDW) is cut at whole rows, a multiple of 4 (the
-// micro-kernel's height) except the last block.
+// weight gradient (batchDW) is cut at whole rows, a multiple of 12 (6- and
+// 4-row micro-kernels) except in the last block.
 func (e *engine) planBlocks() {
 	e.blocks = e.blocks[:0]
 	for pi, p := range e.m.params {
@@ -176,7 +176,7 @@ func (e *engine) planBlocks() {
 			}
 		}
 		if e.batchDW(pi) {
-			step = max(4, reduceBlockSize/p.Cols()&^3) * p.Cols()
+			step = max(12, reduceBlockSize/p.Cols()/12*12) * p.Cols()
 		}
 		for lo := 0; lo < n; lo += step {
 			e.blocks = append(e.blocks, block{pi, lo, min(lo+step, n)})
