@@ -250,8 +250,8 @@ func fmaPeakGFLOPS() float64 {
 // layers (forward, weight gradient dW = dY·colᵀ on the A·Bᵀ kernel, column
 // gradient dcol = Wᵀ·dY) on one locked thread and reports GFLOP/s per
 // second of that thread's CPU time, and that as a share of one core's FMA
-// peak (fmaPeakGFLOPS). "conv2-dw-transpose" is the previous weight-gradient
-// path (transpose col, then the A·B kernel) for comparison.
+// peak (fmaPeakGFLOPS). The "-transpose" products are the other way to the
+// weight gradient (transpose col, then the A·B kernel), for comparison.
 func BenchmarkConvGEMM(b *testing.B) {
 	peak := fmaPeakGFLOPS()
 	r := rand.New(rand.NewPCG(1, 2))
@@ -267,6 +267,7 @@ func BenchmarkConvGEMM(b *testing.B) {
 		{"conv2-dw-50x500x64", 50, 500, 64, true},
 		{"conv2-dw-50x500x64x2img", 50, 500, 64, true},
 		{"conv2-dcol-500x64x50", 500, 64, 50, false},
+		{"conv1-dw-transpose", 20, 25, 576, false},
 		{"conv2-dw-transpose", 50, 500, 64, false},
 	} {
 		nimg := 1
@@ -284,7 +285,7 @@ func BenchmarkConvGEMM(b *testing.B) {
 				switch {
 				case s.nt:
 					gemmNT(s.m, s.n, s.k, nimg, a, s.k, s.m*s.k, bm, s.k, s.n*s.k, c, s.n, pad)
-				case s.name == "conv2-dw-transpose":
+				case s.name == "conv2-dw-transpose" || s.name == "conv1-dw-transpose":
 					transpose(bt, bm, s.n, s.k)
 					gemm(s.m, s.n, s.k, a, s.k, bt, s.n, c, s.n)
 				default:
