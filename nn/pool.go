@@ -21,10 +21,11 @@ import (
 //
 // A training step is two short jobs (the chunks, then the reduction) with
 // little serial work between them and between steps, so a worker that
-// finds no unit left spins on the job word for up to spinWait before it
-// blocks on its wake channel, and the caller spins on the count of finished
-// units before it blocks on the finished channel; a token is sent only to
-// a side that announced it is blocking. On a machine with a free core
+// finds no unit left spins on the job word (for an adaptive budget of up
+// to spinWait, see spinBudget) before it blocks on its wake channel, and
+// the caller spins on the count of finished units before it blocks on the
+// finished channel; a token is sent only to a side that announced it is
+// blocking. On a machine with a free core
 // nothing then sleeps between the jobs of a training run: no futex wake-up
 // per job (tens of microseconds on a virtual machine, in series with a
 // sub-millisecond step), and each goroutine stays on its own thread. A
@@ -41,8 +42,22 @@ type workerPool struct {
 	units    atomic.Int64  // units of the current job
 	gen      uint64
 	fn       func(worker, unit int)
-	spinFor  time.Duration // spinWait, or 0 with more workers than GOMAXPROCS
+	spinMax  time.Duration // spinWait, or 0 with more workers than GOMAXPROCS
+	cspin    spinBudget    // the caller's
 }
+
+// spinBudget is how long one side busy-waits before blocking, adapted to
+// how its waits end: one that ends while spinning doubles it (up to max),
+// one that has to block halves it (down to minSpin). On a machine with a
+// free core the other side is running and waits end while spinning; on a
+// loaded one it is often descheduled, and the budget shrinks so that
+// spinning costs little there.
+type spinBudget struct{ d, max time.Duration }
+
+const minSpin = time.Microsecond
+
+func (b *spinBudget) hit()  { b.d = min(2*b.d, b.max) }
+func (b *spinBudget) miss() { b.d = max(b.d/2, min(minSpin, b.max)) }
 
 // spinWait bounds how long a worker or the caller busy-waits for the next
 // job or for the last units of the current one before blocking.
@@ -53,16 +68,18 @@ func newPool(n int) *workerPool {
 	if n <= runtime.GOMAXPROCS(0) {
 		// With more goroutines than Ps a spinning one could hold the P
 		// that the one it waits for needs.
-		p.spinFor = spinWait
+		p.spinMax = spinWait
 	}
+	p.cspin = spinBudget{p.spinMax, p.spinMax}
 	for w := 1; w < n; w++ {
 		ch := make(chan struct{}, 1)
 		p.wake = append(p.wake, ch)
 		go func() {
 			var seen uint64
 			spin := true
+			budget := spinBudget{p.spinMax, p.spinMax}
 			for {
-				gen, ok := p.await(w, ch, seen, spin)
+				gen, ok := p.await(w, ch, seen, spin, &budget)
 				if !ok {
 					return
 				}
@@ -86,18 +103,20 @@ func (p *workerPool) open() (uint64, bool) {
 }
 
 // await returns the generation of an open job newer than seen, or false
-// once the pool is closed: spinning first (when spin is set), then blocking
-// on ch.
-func (p *workerPool) await(w int, ch chan struct{}, seen uint64, spin bool) (uint64, bool) {
+// once the pool is closed: spinning first (when spin is set, for up to the
+// budget), then blocking on ch.
+func (p *workerPool) await(w int, ch chan struct{}, seen uint64, spin bool, budget *spinBudget) (uint64, bool) {
 	start := time.Now()
 	for i := 1; spin; i++ {
 		if g, ok := p.open(); ok && g != seen {
+			budget.hit()
 			return g, true
 		}
 		if p.closed.Load() {
 			return 0, false
 		}
-		if i%16 == 0 && time.Since(start) >= p.spinFor {
+		if i%16 == 0 && time.Since(start) >= budget.d {
+			budget.miss()
 			break
 		}
 		spinPause()
@@ -180,8 +199,13 @@ func (p *workerPool) run(fn func(worker, unit int), units int) {
 	p.work(0, p.gen)
 	n := int64(units)
 	start := time.Now()
-	for i := 1; p.done.Load() < n; i++ {
-		if i%16 == 0 && time.Since(start) >= p.spinFor {
+	for i := 1; ; i++ {
+		if p.done.Load() >= n {
+			p.cspin.hit()
+			return
+		}
+		if i%16 == 0 && time.Since(start) >= p.cspin.d {
+			p.cspin.miss()
 			// Block. A token may be stale (sent for an earlier job after
 			// this side had stopped waiting), so done decides.
 			p.waiting.Store(true)
