@@ -8,14 +8,16 @@ package nn
 // transposes are done explicitly into scratch buffers, which is O(m·k) against
 // the product's O(m·n·k).
 //
-// The product is computed in 4×16 register tiles: for each tile the k-loop
-// broadcasts A[i][p] for four rows and multiplies it into the 16 contiguous
-// values B[p][j:j+16], so C's tile stays in registers for the whole k-loop
-// (the BLIS/GotoBLAS micro-kernel idea; Goto & van de Geijn, "Anatomy of
-// High-Performance Matrix Multiplication", TOMS 2008). On amd64 with AVX2 and
-// FMA the tile is an assembly kernel (8 ymm accumulators); elsewhere a pure Go
-// kernel with the same loop order is used. Edges that do not fill a tile fall
-// back to narrower kernels.
+// The product is computed in 6×16 and 4×16 register tiles: for each tile
+// the k-loop broadcasts A[i][p] for six or four rows and multiplies it into
+// the 16 contiguous values B[p][j:j+16], so C's tile stays in registers for
+// the whole k-loop (the BLIS/GotoBLAS micro-kernel idea; Goto & van de
+// Geijn, "Anatomy of High-Performance Matrix Multiplication", TOMS 2008).
+// Every C value is accumulated over p in order whatever the tile, so the
+// tiling does not change results. On amd64 with AVX2 and FMA the tiles are
+// assembly kernels (12 and 8 ymm accumulators); elsewhere a pure Go kernel
+// with the same loop order is used. Edges that do not fill a tile fall back
+// to narrower kernels.
 
 // gemm computes C += A·B. It panics (programmer error) when a slice is too
 // short for the stated geometry, so the assembly kernels never read or write
