@@ -359,9 +359,6 @@ func poolBackward(l *netLayer, dy, dx []float32, arg []int32, n int) {
 // bias: the starting value of a convolution's accumulation.
 func fillBias(y, b []float32, p int) {
 	for o, bo := range b {
-		plane := y[o*p : (o+1)*p]
-		for i := range plane {
-			plane[i] = bo
-		}
+		fill(y[o*p:(o+1)*p], bo)
 	}
 }

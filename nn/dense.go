@@ -23,12 +23,7 @@ func fcForward(l *netLayer, w, x, y, t1, t2 []float32, n int) {
 	xt, yt := t1[:in*n], t2[:out*n]
 	transpose(xt, x, n, in)
 	b := l.param.Bias
-	for o := 0; o < out; o++ {
-		row := yt[o*n : (o+1)*n]
-		for j := range row {
-			row[j] = b[o]
-		}
-	}
+	fillBias(yt, b[:out], n)
 	gemm(out, n, in, w, in, xt, n, yt, n)
 	transpose(y, yt, out, n)
 }

@@ -20,8 +20,9 @@
 // workers. When Train
 // retrains a pruned model, layers whose mask density is low enough run on
 // sparse kernels instead (work proportional to the non-zeros; stride-1
-// convolutions without im2col), with results equal to the dense kernels'
-// to float32 rounding (engine_sparse.go).
+// convolutions without im2col, fused with a following ReLU and 2×2 max
+// pool), with results equal to the dense kernels' to float32 rounding
+// (engine_sparse.go, directpool.go).
 //
 // Package nn may import only the network description (package network),
 // internal/fielderr (Validate's typed field errors), the standard library, golang.org/x/sys/cpu

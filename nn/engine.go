@@ -160,8 +160,8 @@ func newEngine(m *Model, maxBatch, workers int) *engine {
 
 // planBlocks cuts every parameter's weight gradient (the compact one of a
 // frozen sparse layer) into the units of the parallel reduction; a batch
-// weight gradient (batchDW) is cut at whole rows, a multiple of 4 (the
-// micro-kernel's height) except the last block.
+// weight gradient (batchDW) is cut at whole rows, a multiple of 12 (6- and
+// 4-row micro-kernels) except in the last block.
 func (e *engine) planBlocks() {
 	e.blocks = e.blocks[:0]
 	for pi, p := range e.m.params {
@@ -176,7 +176,7 @@ func (e *engine) planBlocks() {
 			}
 		}
 		if e.batchDW(pi) {
-			step = max(4, reduceBlockSize/p.Cols()&^3) * p.Cols()
+			step = max(12, reduceBlockSize/p.Cols()/12*12) * p.Cols()
 		}
 		for lo := 0; lo < n; lo += step {
 			e.blocks = append(e.blocks, block{pi, lo, min(lo+step, n)})
@@ -291,7 +291,14 @@ func (e *engine) runChunk(s *scratch, cg *chunkGrad, lo int, idx []int) {
 // firstNonFinite names the first layer with a non-finite output.
 func (e *engine) firstNonFinite(s *scratch, n int) string {
 	for li, l := range e.layers {
-		for _, v := range s.act[li+1][:n*l.out] {
+		out := s.act[li+1][:n*l.out]
+		if e.fusesPool(li) {
+			// Not stored; a non-finite value survives ReLU and max
+			// pooling (NaN and +Inf bits are the largest), so the pool
+			// output shows it.
+			out = s.act[li+2][:n*e.layers[li+1].out]
+		}
+		for _, v := range out {
 			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 				return l.s.Name
 			}
@@ -304,6 +311,11 @@ func (e *engine) forward(li int, s *scratch, n int) {
 	l := &e.layers[li]
 	x, y := s.act[li][:n*l.in], s.act[li+1][:n*l.out]
 	switch {
+	case e.pooledByPrev(li):
+		return // done by the conv before it
+	case e.fusesPool(li):
+		pl := &e.layers[li+1]
+		convForwardDirectPool(l, pl, e.sp[l.pi].direct, s.dc[li], x, s.act[li+2][:n*pl.out], s.arg[li+1], n)
 	case l.s.Kind == network.Pool:
 		poolForward(l, x, y, s.arg[li], n)
 	case e.sparse(l.pi) != nil && e.sp[l.pi].direct != nil:
@@ -342,6 +354,9 @@ func reluMask(y, dy []float32) {
 }
 
 func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
+	if e.pooledByPrev(li) {
+		return // done by the conv before it
+	}
 	l := &e.layers[li]
 	y := s.act[li+1][:n*l.out]
 	dx, dy := s.dact[li][:n*l.in], s.dact[li+1][:n*l.out]
@@ -352,6 +367,9 @@ func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
 		dx = nil // the input needs no gradient
 	}
 	switch {
+	case e.fusesPool(li):
+		pl := &e.layers[li+1]
+		convBackwardDirectPool(l, pl, e.sp[l.pi].direct, s.dc[li], s.act[li+2][:n*pl.out], s.dact[li+2][:n*pl.out], s.arg[li+1], dx, cg.w[l.pi], cg.b[l.pi], n)
 	case l.s.Kind == network.Pool && pool2x2Tiles(&l.s):
 		poolBackward2x2(l, y, dy, dx, s.arg[li], n, li > 0 && e.layers[li-1].maskedByPool)
 	case l.s.Kind == network.Pool:
@@ -427,11 +445,20 @@ func (e *engine) reduceBlock(_, b int) {
 		}
 		e.gradOK[b] = finite(g[blk.lo:blk.hi])
 		pos := sl.fwd.pos[blk.lo:blk.hi]
-		if e.opt != nil {
+		switch {
+		case e.opt == nil:
+		case sl.master: // Param.W is written by flush
+			updateDense(sl.fwd.val[blk.lo:blk.hi], g[blk.lo:blk.hi], sl.vel[blk.lo:blk.hi], e.opt.inv, e.opt.wd, e.opt.mom, e.opt.eta)
+			sl.copyToBwd(blk.lo, blk.hi)
+		default:
 			e.opt.updateAt(blk.pi, p, pos, g[blk.lo:blk.hi])
 		}
-		for t, i := range pos {
-			p.Grad[i] = g[blk.lo+t]
+		if p.Codebook != nil {
+			// The codebook's update (sgd.finish) reads Grad; other
+			// layers' is written by flush.
+			for t, i := range pos {
+				p.Grad[i] = g[blk.lo+t]
+			}
 		}
 		return
 	}
@@ -449,6 +476,28 @@ func (e *engine) reduceBlock(_, b int) {
 	e.gradOK[b] = finite(p.Grad[blk.lo:blk.hi])
 	if e.opt != nil {
 		e.opt.updateRange(blk.pi, p, blk.lo, blk.hi)
+	}
+}
+
+// flush writes what frozen sparse layers keep compact during a run to the
+// model: the last reduction's gradients to Param.Grad at the stored
+// positions (the rest of Grad stays 0) and the weights to Param.W. Train
+// calls it before OnEpoch and when it returns; until then Param.W of those
+// layers is stale.
+func (e *engine) flush() {
+	for pi, p := range e.m.params {
+		sl := e.sparse(pi)
+		if sl == nil || !sl.frozen || p.Codebook != nil {
+			continue
+		}
+		for t, i := range sl.fwd.pos {
+			p.Grad[i] = e.gsum[pi][t]
+		}
+		if sl.master {
+			for t, i := range sl.fwd.pos {
+				p.W[i] = sl.fwd.val[t]
+			}
+		}
 	}
 }
 

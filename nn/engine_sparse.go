@@ -1,6 +1,10 @@
 package nn
 
-import "github.com/dcsim/dcsim/network"
+import (
+	"sort"
+
+	"github.com/dcsim/dcsim/network"
+)
 
 // The sparse plan: when Train retrains a pruned model, the masks do not
 // change during the run, so each pruned layer whose measured density is
@@ -34,6 +38,16 @@ type sparseLayer struct {
 	frozen  bool       // weight gradient only at the non-zeros
 	density float64
 	direct  *directConv // stride-1 conv with a frozen mask: no im2col
+	// master: frozen and without a codebook, so fwd.val holds the layer's
+	// weights for the whole run: the reduction updates them in place
+	// (with vel, the optimiser's velocity at the stored weights) and
+	// engine.flush writes them to Param.W, instead of gathering them from
+	// W every step and updating W, its dense velocity and Grad at
+	// scattered positions. The reduction also copies each updated weight
+	// to the input-gradient form (bwdForm), at binv[t] for CSR entry t.
+	master bool
+	vel    []float32
+	binv   []int32
 }
 
 // sparse returns param pi's sparse plan, nil when it runs dense.
@@ -86,13 +100,56 @@ func (e *engine) enableSparse(frozen bool) {
 				s.dc[li] = sl.direct.newBufs(&l.s)
 			}
 		}
+		if frozen && p.Codebook == nil {
+			sl.makeMaster(p)
+		}
 	}
 	e.planBlocks()
+}
+
+// makeMaster loads the stored weights into fwd.val once and makes the
+// other forms read them from there (see sparseLayer.master).
+func (sl *sparseLayer) makeMaster(p *Param) {
+	sl.master = true
+	for t, i := range sl.fwd.pos {
+		sl.fwd.val[t] = p.W[i]
+	}
+	sl.vel = make([]float32, sl.fwd.nnz())
+	if sl.direct != nil {
+		// The direct form stores the same entries in the same order
+		// (filter-major, then OIHW position), so it shares the values.
+		sl.direct.fwd.val = sl.fwd.val
+	}
+	bwd := sl.bwdForm()
+	if bwd == nil {
+		return
+	}
+	sl.binv = make([]int32, sl.fwd.nnz())
+	for tb, i := range bwd.pos {
+		t := sort.Search(len(sl.fwd.pos), func(u int) bool { return sl.fwd.pos[u] >= i })
+		sl.binv[t] = int32(tb)
+		bwd.val[tb] = sl.fwd.val[t]
+	}
+}
+
+// copyToBwd copies CSR entries [lo, hi) of a master layer's weights to the
+// input-gradient form.
+func (sl *sparseLayer) copyToBwd(lo, hi int) {
+	if sl.binv == nil {
+		return
+	}
+	bv := sl.bwdForm().val
+	for t, tb := range sl.binv[lo:hi] {
+		bv[tb] = sl.fwd.val[lo+t]
+	}
 }
 
 // refresh copies the current effective weights into the sparse values (the
 // CSC ones too when an input gradient follows).
 func (sl *sparseLayer) refresh(p *Param, backward bool) {
+	if sl.master {
+		return // kept current by the reduction (copyToBwd)
+	}
 	fill := func(s *sparseMat) {
 		if p.Codebook != nil {
 			for t, i := range s.pos {
@@ -115,6 +172,16 @@ func (sl *sparseLayer) refresh(p *Param, backward bool) {
 	if backward && sl.bwd != nil {
 		fill(sl.bwd)
 	}
+}
+
+// bwdForm is the form whose values the input gradient uses: the direct
+// convolution's when there is one, else the CSC form (nil for the first
+// layer).
+func (sl *sparseLayer) bwdForm() *sparseMat {
+	if sl.direct != nil {
+		return sl.direct.bwd
+	}
+	return sl.bwd
 }
 
 // reluDone reports whether param pi's forward pass applies the layer's
@@ -141,12 +208,7 @@ func fcForwardSparse(l *netLayer, sl *sparseLayer, x, y, xt []float32, ldx int, 
 	yt := t2[:out*n]
 	transposeTo(xt, ldx, x, n, in)
 	b := l.param.Bias
-	for o := 0; o < out; o++ {
-		row := yt[o*n : (o+1)*n]
-		for j := range row {
-			row[j] = b[o]
-		}
-	}
+	fillBias(yt, b[:out], n)
 	sl.fwd.spmm(xt, ldx, yt, n, n)
 	transpose(y, yt, out, n)
 }
@@ -303,38 +365,46 @@ func (d *directConv) newBufs(s *network.Layer) *directBufs {
 	}
 }
 
+// padInput copies image j of the chunk, x (one image of l's input), into
+// its zero-padded planes in b.xp (kept for the backward pass) and returns
+// them.
+func (d *directConv) padInput(l *netLayer, b *directBufs, j int, x []float32) []float32 {
+	s := &l.s
+	xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
+	// The padding border and the read slack past the planes are never
+	// written, so they keep the zeros of the allocation.
+	if s.Pad == 0 {
+		copy(xp, x)
+		return xp
+	}
+	for c := 0; c < s.InC; c++ {
+		for iy := 0; iy < s.InH; iy++ {
+			o := c*d.plane + (iy+s.Pad)*d.wp + s.Pad
+			copy(xp[o:o+s.InW], x[(c*s.InH+iy)*s.InW:])
+		}
+	}
+	return xp
+}
+
 // convForwardDirect is convForwardSparse without im2col; it applies the
 // layer's ReLU itself (the engine skips it for direct layers).
 func convForwardDirect(l *netLayer, d *directConv, b *directBufs, x, y []float32, n int) {
-	s := &l.s
-	oc, pad := s.OutC, s.Pad
+	oc := l.s.OutC
 	bias := l.param.Bias
 	for j := 0; j < n; j++ {
-		xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
-		xj := x[j*l.in : (j+1)*l.in]
-		// The padding border and the read slack past the planes are
-		// never written, so they keep the zeros of the allocation.
-		if pad == 0 {
-			copy(xp, xj)
-		} else {
-			for c := 0; c < s.InC; c++ {
-				for iy := 0; iy < s.InH; iy++ {
-					o := c*d.plane + (iy+pad)*d.wp + pad
-					copy(xp[o:o+s.InW], xj[(c*s.InH+iy)*s.InW:])
-				}
-			}
-		}
-		clear(b.yw)
-		d.fwd.spmm(xp, 1, b.yw, d.lr, d.lr)
+		xp := d.padInput(l, b, j, x[j*l.in:(j+1)*l.in])
+		yw := b.yw[:oc*d.lr]
+		clear(yw)
+		d.fwd.spmm(xp, 1, yw, d.lr, d.lr)
 		yj := y[j*l.out : (j+1)*l.out]
 		for o := 0; o < oc; o++ {
 			bo := bias[o]
 			plane := yj[o*d.oh*d.ow : (o+1)*d.oh*d.ow]
-			if biasRowsFast(plane, b.yw[o*d.lr:], d.oh, d.ow, d.wp, bo, l.relu) {
+			if biasRowsFast(plane, yw[o*d.lr:], d.oh, d.ow, d.wp, bo, l.relu) {
 				continue // bias and ReLU applied
 			}
 			for oy := 0; oy < d.oh; oy++ {
-				src := b.yw[o*d.lr+oy*d.wp : o*d.lr+oy*d.wp+d.ow]
+				src := yw[o*d.lr+oy*d.wp : o*d.lr+oy*d.wp+d.ow]
 				dst := yj[(o*d.oh+oy)*d.ow : (o*d.oh+oy+1)*d.ow]
 				for i, v := range src {
 					dst[i] = v + bo
@@ -350,7 +420,7 @@ func convForwardDirect(l *netLayer, d *directConv, b *directBufs, x, y []float32
 // convBackwardDirect is convBackwardSparse (frozen mask) without col2im.
 func convBackwardDirect(l *netLayer, d *directConv, b *directBufs, dy, dx, dw, db []float32, n int) {
 	s := &l.s
-	oc, pad := s.OutC, s.Pad
+	oc := s.OutC
 	for j := 0; j < n; j++ {
 		// dyp's margins and discarded columns are never written: they keep
 		// the zeros of the allocation.
@@ -362,20 +432,28 @@ func convBackwardDirect(l *netLayer, d *directConv, b *directBufs, dy, dx, dw, d
 			}
 			db[o] += sum8(dyj[o*d.oh*d.ow : (o+1)*d.oh*d.ow])
 		}
-		xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
-		// dw(o,c,r,s) += dy[o]·xp[c·plane + r·Wp + s :][0:lr]
-		d.fwd.sddmm(b.dyp[d.margin:], d.my, xp, 1, d.lr, dw)
-		if dx == nil {
-			continue
-		}
-		clear(b.dxp)
-		d.bwd.spmm(b.dyp, 1, b.dxp, d.wd, d.wd)
-		dxj := dx[j*l.in : (j+1)*l.in]
-		for c := 0; c < s.InC; c++ {
-			for iy := 0; iy < s.InH; iy++ {
-				o := c*d.wd + (iy+pad)*d.wp + pad
-				copy(dxj[(c*s.InH+iy)*s.InW:(c*s.InH+iy+1)*s.InW], b.dxp[o:o+s.InW])
-			}
+		d.backwardImage(l, b, j, dx, dw)
+	}
+}
+
+// backwardImage accumulates image j's weight gradient into dw and, when dx
+// is non-nil, writes its input gradient, from the dy planes in b.dyp and
+// the padded input kept by padInput.
+func (d *directConv) backwardImage(l *netLayer, b *directBufs, j int, dx, dw []float32) {
+	s := &l.s
+	xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
+	// dw(o,c,r,s) += dy[o]·xp[c·plane + r·Wp + s :][0:lr]
+	d.fwd.sddmm(b.dyp[d.margin:], d.my, xp, 1, d.lr, dw)
+	if dx == nil {
+		return
+	}
+	clear(b.dxp)
+	d.bwd.spmm(b.dyp, 1, b.dxp, d.wd, d.wd)
+	dxj := dx[j*l.in : (j+1)*l.in]
+	for c := 0; c < s.InC; c++ {
+		for iy := 0; iy < s.InH; iy++ {
+			o := c*d.wd + (iy+s.Pad)*d.wp + s.Pad
+			copy(dxj[(c*s.InH+iy)*s.InW:(c*s.InH+iy+1)*s.InW], b.dxp[o:o+s.InW])
 		}
 	}
 }

@@ -8,14 +8,16 @@ package nn
 // transposes are done explicitly into scratch buffers, which is O(m·k) against
 // the product's O(m·n·k).
 //
-// The product is computed in 4×16 register tiles: for each tile the k-loop
-// broadcasts A[i][p] for four rows and multiplies it into the 16 contiguous
-// values B[p][j:j+16], so C's tile stays in registers for the whole k-loop
-// (the BLIS/GotoBLAS micro-kernel idea; Goto & van de Geijn, "Anatomy of
-// High-Performance Matrix Multiplication", TOMS 2008). On amd64 with AVX2 and
-// FMA the tile is an assembly kernel (8 ymm accumulators); elsewhere a pure Go
-// kernel with the same loop order is used. Edges that do not fill a tile fall
-// back to narrower kernels.
+// The product is computed in 6×16 and 4×16 register tiles: for each tile
+// the k-loop broadcasts A[i][p] for six or four rows and multiplies it into
+// the 16 contiguous values B[p][j:j+16], so C's tile stays in registers for
+// the whole k-loop (the BLIS/GotoBLAS micro-kernel idea; Goto & van de
+// Geijn, "Anatomy of High-Performance Matrix Multiplication", TOMS 2008).
+// Every C value is accumulated over p in order whatever the tile, so the
+// tiling does not change results. On amd64 with AVX2 and FMA the tiles are
+// assembly kernels (12 and 8 ymm accumulators); elsewhere a pure Go kernel
+// with the same loop order is used. Edges that do not fill a tile fall back
+// to narrower kernels.
 
 // gemm computes C += A·B. It panics (programmer error) when a slice is too
 // short for the stated geometry, so the assembly kernels never read or write
@@ -149,31 +151,40 @@ func axpy(alpha float32, x, y []float32) {
 func transpose(dst, src []float32, r, c int) { transposeTo(dst, r, src, r, c) }
 
 // transposeTo writes the transpose of the r×c row-major matrix src into the
-// c×r matrix at dst with row stride ldd ≥ r. Four source rows are walked
-// together so each destination row gets four contiguous values per step;
-// columns are taken in blocks of 64 so the destination lines stay in cache.
+// c×r matrix at dst with row stride ldd ≥ r: whole 8×8 blocks on the vector
+// kernel where there is one, the rest in Go.
 func transposeTo(dst []float32, ldd int, src []float32, r, c int) {
-	const blk = 64
 	if r == 0 || c == 0 {
 		return
 	}
 	_ = dst[(c-1)*ldd+r-1]
-	i := 0
-	for ; i+4 <= r; i += 4 {
+	r8, c8 := transpose8Fast(dst, ldd, src, r, c)
+	transposeGo(dst, ldd, src, c, r8, r, 0, c)  // rows below the blocks
+	transposeGo(dst, ldd, src, c, 0, r8, c8, c) // columns right of them
+}
+
+// transposeGo transposes rows [i0, i1) and columns [j0, j1) of the r×c
+// matrix src into dst (see transposeTo). Four source rows are walked
+// together so each destination row gets four contiguous values per step;
+// columns are taken in blocks of 64 so the destination lines stay in cache.
+func transposeGo(dst []float32, ldd int, src []float32, c, i0, i1, j0, j1 int) {
+	const blk = 64
+	i := i0
+	for ; i+4 <= i1; i += 4 {
 		s0 := src[i*c : i*c+c]
 		s1 := src[(i+1)*c : (i+1)*c+c]
 		s2 := src[(i+2)*c : (i+2)*c+c]
 		s3 := src[(i+3)*c : (i+3)*c+c]
-		for j0 := 0; j0 < c; j0 += blk {
-			for j := j0; j < min(j0+blk, c); j++ {
+		for jb := j0; jb < j1; jb += blk {
+			for j := jb; j < min(jb+blk, j1); j++ {
 				d := dst[j*ldd+i : j*ldd+i+4]
 				d[0], d[1], d[2], d[3] = s0[j], s1[j], s2[j], s3[j]
 			}
 		}
 	}
-	for ; i < r; i++ {
-		for j, v := range src[i*c : i*c+c] {
-			dst[j*ldd+i] = v
+	for ; i < i1; i++ {
+		for j, v := range src[i*c+j0 : i*c+j1] {
+			dst[(j0+j)*ldd+i] = v
 		}
 	}
 }

@@ -29,17 +29,22 @@ func kern4x8(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc in
 func kern1x8(k int, a *float32, b *float32, ldb int, c *float32, load int)
 
 // gemmAsm walks C in 16-column panels (so the k×16 panel of B stays in L1
-// while all row blocks of A stream past it) and 4-row blocks; an 8-column
-// panel and single rows take the edges, and the last < 8 columns go to Go.
+// while all row blocks of A stream past it) and 6-row, then 4-row blocks
+// (sixRowBlocks); an 8-column panel and single rows take the edges, and the
+// last < 8 columns go to Go.
 // With set, C = A·B (C's old values are not read).
 func gemmAsm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, set bool) {
 	load := 1
 	if set {
 		load = 0
 	}
+	six := sixRowBlocks(m)
 	j := 0
 	for ; j+16 <= n; j += 16 {
 		i := 0
+		for ; i < 6*six; i += 6 {
+			kern6x16(k, &a[i*lda], lda, &b[j], ldb, &c[i*ldc+j], ldc, load)
+		}
 		for ; i+4 <= m; i += 4 {
 			kern4x16(k, &a[i*lda], lda, &b[j], ldb, &c[i*ldc+j], ldc, load)
 		}
@@ -65,6 +70,23 @@ func gemmAsm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float3
 		}
 		gemmGo(m, n-j, k, a, lda, b[j:], ldb, c[j:], ldc)
 	}
+}
+
+// kern6x16 is kern4x16 for six rows (the same results bit for bit).
+//
+//go:noescape
+func kern6x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load int)
+
+// sixRowBlocks is how many 6-row blocks gemmAsm runs before 4-row ones for
+// m rows: as many as leave a multiple of 4 (20 = 6+6+4+4), else as many as
+// fit (25 = 4·6 + one single row).
+func sixRowBlocks(m int) int {
+	for q := m / 6; q >= 0 && q >= m/6-3; q-- {
+		if (m-6*q)%4 == 0 {
+			return q
+		}
+	}
+	return m / 6
 }
 
 // sgdKernel applies update's rule to the first n (a multiple of 8) weights.
@@ -216,11 +238,25 @@ func spRowAsm(vals []float32, idx []int32, src []float32, ld int, dst []float32)
 	}
 }
 
-// spDotAsm is spDotAdd on the kernel for the first 8·⌊L/8⌋ terms.
+// spDot4 is spDot for 4·n4 entries, four dot products at a time (each
+// vector of row loaded once for all four).
+//
+//go:noescape
+func spDot4(n4 int, idx *int32, src *float32, ld int, row *float32, len8 int, out *float32)
+
+// spDotAsm is spDotAdd on the kernels for the first 8·⌊L/8⌋ terms: groups
+// of four entries on spDot4, the rest on spDot.
 func spDotAsm(idx []int32, src []float32, ld int, row []float32, out []float32) {
 	l8 := len(row) / 8
-	if l8 > 0 {
-		spDot(len(idx), &idx[0], &src[0], ld, &row[0], l8, &out[0])
+	if l8 > 0 && len(idx) > 0 {
+		_ = out[len(idx)-1]
+		n4 := len(idx) / 4
+		if n4 > 0 {
+			spDot4(n4, &idx[0], &src[0], ld, &row[0], l8, &out[0])
+		}
+		if r := 4 * n4; r < len(idx) {
+			spDot(len(idx)-r, &idx[r], &src[0], ld, &row[0], l8, &out[r])
+		}
 	}
 	if t := l8 * 8; t < len(row) {
 		spDotGo(idx, src[t:], ld, row[t:], out)
@@ -362,3 +398,68 @@ func biasRowsFast(dst, src []float32, rows, ow, sstride int, bias float32, relu 
 	biasRows(&dst[0], &src[0], rows, ow/8, sstride, bias, r)
 	return true
 }
+
+//go:noescape
+func poolBiasRows(src *float32, wp, rows, n8 int, y *float32, code *int32, bias float32)
+
+// poolBiasFast runs poolBias on the vector kernel when ow is a multiple of
+// 8 and reports whether it did.
+func poolBiasFast(src []float32, wp, oh, ow int, y []float32, code []int32, bias float32) bool {
+	if !useAsm || ow%8 != 0 || oh < 2 || ow == 0 {
+		return false
+	}
+	rows := oh / 2
+	_, _, _ = src[(2*rows-1)*wp+ow-1], y[rows*ow/2-1], code[rows*ow/2-1]
+	poolBiasRows(&src[0], wp, rows, ow/8, &y[0], &code[0], bias)
+	return true
+}
+
+//go:noescape
+func unpoolRows(dst *float32, wp, rows, n4 int, gr, y *float32, code *int32) float32
+
+// unpoolFast runs unpool on the vector kernel when ow is a multiple of 8
+// and reports whether it did.
+func unpoolFast(dst []float32, wp, oh, ow int, g, y []float32, code []int32) (float32, bool) {
+	if !useAsm || ow%8 != 0 || oh < 2 || ow == 0 {
+		return 0, false
+	}
+	rows, n := oh/2, oh/2*ow/2
+	_, _, _, _ = dst[(2*rows-1)*wp+ow-1], g[n-1], y[n-1], code[n-1]
+	return unpoolRows(&dst[0], wp, rows, ow/8, &g[0], &y[0], &code[0]), true
+}
+
+//go:noescape
+func transpose8(dst *float32, ldd int, src *float32, lds int, nb int)
+
+// transpose8Fast transposes the whole 8×8 blocks of the r×c matrix src
+// into dst (see transposeTo) on the kernel and returns how many rows and
+// columns of src it covered (0, 0 without the kernels).
+func transpose8Fast(dst []float32, ldd int, src []float32, r, c int) (r8, c8 int) {
+	if !useAsm || r < 8 || c < 8 {
+		return 0, 0
+	}
+	r8, c8 = r&^7, c&^7
+	_, _ = src[(r8-1)*c+c8-1], dst[(c8-1)*ldd+r8-1]
+	for i := 0; i < r8; i += 8 {
+		transpose8(&dst[i], ldd, &src[i*c], c, c8/8)
+	}
+	return r8, c8
+}
+
+//go:noescape
+func fillKernel(dst *float32, n8 int, v float32)
+
+// fill sets every value of dst to v: whole vectors on the kernel.
+func fill(dst []float32, v float32) {
+	if n := len(dst) &^ 7; useAsm && n > 0 {
+		fillKernel(&dst[0], n/8, v)
+		dst = dst[n:]
+	}
+	for i := range dst {
+		dst[i] = v
+	}
+}
+
+// spinPause is the body of a busy-wait loop (workerPool): PAUSE
+// instructions, which let the core know it is spinning.
+func spinPause()

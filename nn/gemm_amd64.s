@@ -90,6 +90,110 @@ kern4x16_store:
 	VZEROUPPER
 	RET
 
+// func kern6x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load int)
+// kern4x16 with six rows: 12 accumulators, so each step's two B vectors
+// serve 12 multiply-adds (8 in kern4x16) and the 12 independent chains
+// cover the FMA latency. Every C value is accumulated in the same order as
+// by kern4x16, so the results are the same bit for bit.
+TEXT ·kern6x16(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R10
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	LEAQ (SI)(R8*2), R11
+	ADDQ R8, R11 // row 3
+	MOVQ load+56(FP), AX
+	TESTQ AX, AX
+	JNE kern6x16_load
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	JMP kern6x16_start
+kern6x16_load:
+	MOVQ DX, AX
+	VMOVUPS (AX), Y0
+	VMOVUPS 32(AX), Y1
+	ADDQ R10, AX
+	VMOVUPS (AX), Y2
+	VMOVUPS 32(AX), Y3
+	ADDQ R10, AX
+	VMOVUPS (AX), Y4
+	VMOVUPS 32(AX), Y5
+	ADDQ R10, AX
+	VMOVUPS (AX), Y6
+	VMOVUPS 32(AX), Y7
+	ADDQ R10, AX
+	VMOVUPS (AX), Y8
+	VMOVUPS 32(AX), Y9
+	ADDQ R10, AX
+	VMOVUPS (AX), Y10
+	VMOVUPS 32(AX), Y11
+kern6x16_start:
+	TESTQ CX, CX
+	JE kern6x16_store
+kern6x16_loop:
+	VMOVUPS (DI), Y12
+	VMOVUPS 32(DI), Y13
+	VBROADCASTSS (SI), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VBROADCASTSS (SI)(R8*1), Y14
+	VFMADD231PS Y12, Y14, Y2
+	VFMADD231PS Y13, Y14, Y3
+	VBROADCASTSS (SI)(R8*2), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VFMADD231PS Y13, Y14, Y5
+	VBROADCASTSS (R11), Y14
+	VFMADD231PS Y12, Y14, Y6
+	VFMADD231PS Y13, Y14, Y7
+	VBROADCASTSS (R11)(R8*1), Y14
+	VFMADD231PS Y12, Y14, Y8
+	VFMADD231PS Y13, Y14, Y9
+	VBROADCASTSS (R11)(R8*2), Y14
+	VFMADD231PS Y12, Y14, Y10
+	VFMADD231PS Y13, Y14, Y11
+	ADDQ $4, SI
+	ADDQ $4, R11
+	ADDQ R9, DI
+	DECQ CX
+	JNZ kern6x16_loop
+kern6x16_store:
+	MOVQ DX, AX
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	ADDQ R10, AX
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y3, 32(AX)
+	ADDQ R10, AX
+	VMOVUPS Y4, (AX)
+	VMOVUPS Y5, 32(AX)
+	ADDQ R10, AX
+	VMOVUPS Y6, (AX)
+	VMOVUPS Y7, 32(AX)
+	ADDQ R10, AX
+	VMOVUPS Y8, (AX)
+	VMOVUPS Y9, 32(AX)
+	ADDQ R10, AX
+	VMOVUPS Y10, (AX)
+	VMOVUPS Y11, 32(AX)
+	VZEROUPPER
+	RET
+
 // func kern4x8(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load int)
 TEXT ·kern4x8(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
@@ -1052,4 +1156,359 @@ finite_loop:
 finite_done:
 	VMOVUPS Y0, (DX)
 	VZEROUPPER
+	RET
+
+// func poolBiasRows(src *float32, wp, rows, n8 int, y *float32, code *int32, bias float32)
+// The bias, ReLU and 2×2 stride-2 max pool of a direct convolution's output
+// rows in one pass (pool2x2Row on relu(src + bias)): for py < rows, input
+// rows src[2py·wp :] and src[(2py+1)·wp :] (n8 groups of 8 columns) give
+// 4·n8 outputs y[py·4·n8 :] and, in code, where in its window each maximum
+// is (0, 1 in the first row, 2, 3 in the second). Ties resolve as in
+// pool2x2NonNeg.
+TEXT ·poolBiasRows(SB), NOSPLIT, $0-52
+	MOVQ src+0(FP), R10
+	MOVQ wp+8(FP), AX
+	MOVQ rows+16(FP), R11
+	MOVQ n8+24(FP), R12
+	MOVQ y+32(FP), DX
+	MOVQ code+40(FP), R8
+	VBROADCASTSS bias+48(FP), Y9
+	TESTQ R11, R11
+	JE pb_done
+	TESTQ R12, R12
+	JE pb_done
+	VMOVDQU poolCodes<>+0(SB), Y10  // even candidates' codes [0 0 2 2 | …]
+	VMOVDQU poolCodes<>+32(SB), Y11 // odd ones' [1 1 3 3 | …]
+	MOVQ AX, R13
+	SHLQ $2, R13 // wp in bytes
+pb_row:
+	MOVQ R10, SI
+	LEAQ (R10)(R13*1), DI
+	MOVQ R12, CX
+pb_loop:
+	VADDPS (SI), Y9, Y0
+	VPSRAD $31, Y0, Y2
+	VPANDN Y0, Y2, Y0
+	VADDPS (DI), Y9, Y1
+	VPSRAD $31, Y1, Y2
+	VPANDN Y1, Y2, Y1
+	VSHUFPS $0x88, Y1, Y0, Y2 // evens [a0 a2 b0 b2 | a4 a6 b4 b6]
+	VSHUFPS $0xDD, Y1, Y0, Y3 // odds  [a1 a3 b1 b3 | a5 a7 b5 b7]
+	VPCMPGTD Y2, Y3, Y4       // odd > even
+	VBLENDVPS Y4, Y3, Y2, Y5  // pair maxima
+	VBLENDVPS Y4, Y11, Y10, Y6 // their codes
+	VPERMILPS $0x4E, Y5, Y7   // second row's pair maxima into lanes 0,1
+	VPERMILPS $0x4E, Y6, Y8
+	VPCMPGTD Y5, Y7, Y4       // second row's > first row's
+	VBLENDVPS Y4, Y7, Y5, Y5
+	VBLENDVPS Y4, Y8, Y6, Y6
+	VPERMQ $0x08, Y5, Y5      // lanes 0,1 of each half → 4 outputs
+	VPERMQ $0x08, Y6, Y6
+	VMOVUPS X5, (DX)
+	VMOVDQU X6, (R8)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $16, DX
+	ADDQ $16, R8
+	DECQ CX
+	JNZ pb_loop
+	LEAQ (R10)(R13*2), R10
+	DECQ R11
+	JNZ pb_row
+pb_done:
+	VZEROUPPER
+	RET
+
+DATA poolCodes<>+0(SB)/4, $0
+DATA poolCodes<>+4(SB)/4, $0
+DATA poolCodes<>+8(SB)/4, $2
+DATA poolCodes<>+12(SB)/4, $2
+DATA poolCodes<>+16(SB)/4, $0
+DATA poolCodes<>+20(SB)/4, $0
+DATA poolCodes<>+24(SB)/4, $2
+DATA poolCodes<>+28(SB)/4, $2
+DATA poolCodes<>+32(SB)/4, $1
+DATA poolCodes<>+36(SB)/4, $1
+DATA poolCodes<>+40(SB)/4, $3
+DATA poolCodes<>+44(SB)/4, $3
+DATA poolCodes<>+48(SB)/4, $1
+DATA poolCodes<>+52(SB)/4, $1
+DATA poolCodes<>+56(SB)/4, $3
+DATA poolCodes<>+60(SB)/4, $3
+GLOBL poolCodes<>(SB), RODATA|NOPTR, $64
+
+// func unpoolRows(dst *float32, wp, rows, n4 int, gr, y *float32, code *int32) float32
+// The backward pass of poolBiasRows: for py < rows and px < 4·n4, the
+// gradient gr[py·4n4 + px], kept where the pooled value y > 0 (the ReLU's
+// mask, as poolBackward2x2 applies it) and 0 elsewhere, goes to the place
+// code selects in the 2×2 window (2py, 2px) of dst (rows wp apart), the
+// window's other three places get 0. Returns the sum of the kept gradients
+// (four lanes, then (s0 + s1) + (s2 + s3)).
+TEXT ·unpoolRows(SB), NOSPLIT, $0-60
+	MOVQ dst+0(FP), DI
+	MOVQ wp+8(FP), R9
+	MOVQ rows+16(FP), R11
+	MOVQ n4+24(FP), R12
+	MOVQ gr+32(FP), SI
+	MOVQ y+40(FP), R8
+	MOVQ code+48(FP), R10
+	SHLQ $2, R9 // wp in bytes
+	VXORPS Y13, Y13, Y13
+	VXORPS Y12, Y12, Y12
+	TESTQ R11, R11
+	JE up_done
+	TESTQ R12, R12
+	JE up_done
+	VMOVDQU unpoolConst<>+0(SB), Y8  // [0 0 1 1 2 2 3 3]: each output twice
+	VMOVDQU unpoolConst<>+32(SB), Y9 // [0 1 0 1 …]: first-row codes
+	VMOVDQU unpoolConst<>+64(SB), Y10 // [2 3 2 3 …]: second-row codes
+up_row:
+	MOVQ DI, AX
+	LEAQ (DI)(R9*1), BX
+	MOVQ R12, CX
+up_loop:
+	VMOVUPS (SI), X0
+	VMOVDQU (R8), X1
+	VPCMPGTD X12, X1, X1 // y > 0
+	VANDPS X1, X0, X0
+	VADDPS X0, X13, X13
+	VMOVDQU (R10), X2
+	VPERMPS Y0, Y8, Y3
+	VPERMD Y2, Y8, Y4
+	VPCMPEQD Y9, Y4, Y5
+	VPCMPEQD Y10, Y4, Y6
+	VANDPS Y5, Y3, Y5
+	VANDPS Y6, Y3, Y6
+	VMOVUPS Y5, (AX)
+	VMOVUPS Y6, (BX)
+	ADDQ $16, SI
+	ADDQ $16, R8
+	ADDQ $16, R10
+	ADDQ $32, AX
+	ADDQ $32, BX
+	DECQ CX
+	JNZ up_loop
+	LEAQ (DI)(R9*2), DI
+	DECQ R11
+	JNZ up_row
+up_done:
+	VHADDPS X13, X13, X13
+	VHADDPS X13, X13, X13
+	MOVSS X13, ret+56(FP)
+	VZEROUPPER
+	RET
+
+DATA unpoolConst<>+0(SB)/4, $0
+DATA unpoolConst<>+4(SB)/4, $0
+DATA unpoolConst<>+8(SB)/4, $1
+DATA unpoolConst<>+12(SB)/4, $1
+DATA unpoolConst<>+16(SB)/4, $2
+DATA unpoolConst<>+20(SB)/4, $2
+DATA unpoolConst<>+24(SB)/4, $3
+DATA unpoolConst<>+28(SB)/4, $3
+DATA unpoolConst<>+32(SB)/4, $0
+DATA unpoolConst<>+36(SB)/4, $1
+DATA unpoolConst<>+40(SB)/4, $0
+DATA unpoolConst<>+44(SB)/4, $1
+DATA unpoolConst<>+48(SB)/4, $0
+DATA unpoolConst<>+52(SB)/4, $1
+DATA unpoolConst<>+56(SB)/4, $0
+DATA unpoolConst<>+60(SB)/4, $1
+DATA unpoolConst<>+64(SB)/4, $2
+DATA unpoolConst<>+68(SB)/4, $3
+DATA unpoolConst<>+72(SB)/4, $2
+DATA unpoolConst<>+76(SB)/4, $3
+DATA unpoolConst<>+80(SB)/4, $2
+DATA unpoolConst<>+84(SB)/4, $3
+DATA unpoolConst<>+88(SB)/4, $2
+DATA unpoolConst<>+92(SB)/4, $3
+GLOBL unpoolConst<>(SB), RODATA|NOPTR, $96
+
+// func spDot4(n4 int, idx *int32, src *float32, ld int, row *float32, len8 int, out *float32)
+// spDot for 4·n4 entries, four at a time: each vector of row is loaded once
+// for the four dot products (two accumulators each), and one tree of
+// horizontal adds reduces all four; the results equal spDot's bit for bit.
+TEXT ·spDot4(SB), NOSPLIT, $0-56
+	MOVQ n4+0(FP), CX
+	MOVQ idx+8(FP), DI
+	MOVQ src+16(FP), R8
+	MOVQ ld+24(FP), R9
+	MOVQ row+32(FP), R10
+	MOVQ len8+40(FP), R11
+	MOVQ out+48(FP), DX
+	SHLQ $2, R9
+	SHRQ $1, R11
+	SHLQ $6, R11 // bytes of row in whole pairs of vectors
+	TESTQ CX, CX
+	JE sd4_done
+sd4_group:
+	MOVLQSX (DI), AX
+	IMULQ R9, AX
+	ADDQ R8, AX
+	MOVLQSX 4(DI), BX
+	IMULQ R9, BX
+	ADDQ R8, BX
+	MOVLQSX 8(DI), R12
+	IMULQ R9, R12
+	ADDQ R8, R12
+	MOVLQSX 12(DI), R13
+	IMULQ R9, R13
+	ADDQ R8, R13
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	XORQ SI, SI
+	TESTQ R11, R11
+	JE sd4_odd
+sd4_pair:
+	VMOVUPS (R10)(SI*1), Y8
+	VMOVUPS 32(R10)(SI*1), Y9
+	VFMADD231PS (AX)(SI*1), Y8, Y0
+	VFMADD231PS 32(AX)(SI*1), Y9, Y1
+	VFMADD231PS (BX)(SI*1), Y8, Y2
+	VFMADD231PS 32(BX)(SI*1), Y9, Y3
+	VFMADD231PS (R12)(SI*1), Y8, Y4
+	VFMADD231PS 32(R12)(SI*1), Y9, Y5
+	VFMADD231PS (R13)(SI*1), Y8, Y6
+	VFMADD231PS 32(R13)(SI*1), Y9, Y7
+	ADDQ $64, SI
+	CMPQ SI, R11
+	JLT sd4_pair
+sd4_odd:
+	TESTQ $1, len8+40(FP)
+	JE sd4_sum
+	VMOVUPS (R10)(SI*1), Y8
+	VFMADD231PS (AX)(SI*1), Y8, Y0
+	VFMADD231PS (BX)(SI*1), Y8, Y2
+	VFMADD231PS (R12)(SI*1), Y8, Y4
+	VFMADD231PS (R13)(SI*1), Y8, Y6
+sd4_sum:
+	// Each dot reduced in spDot's order (halves, then two horizontal
+	// adds), so an entry's value does not depend on its group.
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y5, Y4, Y4
+	VADDPS Y7, Y6, Y6
+	VPERM2F128 $0x20, Y2, Y0, Y8
+	VPERM2F128 $0x31, Y2, Y0, Y9
+	VADDPS Y9, Y8, Y8 // [a.lo + a.hi | b.lo + b.hi]
+	VPERM2F128 $0x20, Y6, Y4, Y10
+	VPERM2F128 $0x31, Y6, Y4, Y11
+	VADDPS Y11, Y10, Y10 // the same for c, d
+	VHADDPS Y10, Y8, Y8 // [a01 a23 c01 c23 | b01 b23 d01 d23]
+	VHADDPS Y8, Y8, Y8  // [a c a c | b d b d]
+	VEXTRACTF128 $1, Y8, X9
+	VUNPCKLPS X9, X8, X8 // [a b c d]
+	VMOVUPS (DX), X1
+	VADDPS X1, X8, X8
+	VMOVUPS X8, (DX)
+	ADDQ $16, DI
+	ADDQ $16, DX
+	DECQ CX
+	JNZ sd4_group
+sd4_done:
+	VZEROUPPER
+	RET
+
+// func transpose8(dst *float32, ldd int, src *float32, lds int, nb int)
+// For b < nb: the 8×8 block of src rows 0…7 (lds floats apart), columns
+// 8b…8b+7, transposed into dst rows 8b…8b+7 (ldd floats apart), columns
+// 0…7: unpack pairs of rows, shuffle quadruples, swap 128-bit halves.
+TEXT ·transpose8(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R11
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	MOVQ nb+32(FP), CX
+	SHLQ $2, R11
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10  // 3·lds
+	LEAQ (R11)(R11*2), R12 // 3·ldd
+	LEAQ (SI)(R9*4), R8    // source row 4
+	TESTQ CX, CX
+	JE tr8_done
+tr8_loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R9*1), Y1
+	VMOVUPS (SI)(R9*2), Y2
+	VMOVUPS (SI)(R10*1), Y3
+	VMOVUPS (R8), Y4
+	VMOVUPS (R8)(R9*1), Y5
+	VMOVUPS (R8)(R9*2), Y6
+	VMOVUPS (R8)(R10*1), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, (DI)(R11*1)
+	VMOVUPS Y10, (DI)(R11*2)
+	VMOVUPS Y11, (DI)(R12*1)
+	LEAQ (DI)(R11*4), DI
+	VMOVUPS Y12, (DI)
+	VMOVUPS Y13, (DI)(R11*1)
+	VMOVUPS Y14, (DI)(R11*2)
+	VMOVUPS Y15, (DI)(R12*1)
+	LEAQ (DI)(R11*4), DI
+	ADDQ $32, SI
+	ADDQ $32, R8
+	DECQ CX
+	JNZ tr8_loop
+tr8_done:
+	VZEROUPPER
+	RET
+
+// func fillKernel(dst *float32, n8 int, v float32)
+// dst[0 : 8·n8] = v.
+TEXT ·fillKernel(SB), NOSPLIT, $0-20
+	MOVQ dst+0(FP), DI
+	MOVQ n8+8(FP), CX
+	VBROADCASTSS v+16(FP), Y0
+	TESTQ CX, CX
+	JE fill_done
+fill_loop:
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	DECQ CX
+	JNZ fill_loop
+fill_done:
+	VZEROUPPER
+	RET
+
+// func spinPause()
+// A few PAUSE instructions: the body of a busy-wait loop (workerPool).
+TEXT ·spinPause(SB), NOSPLIT, $0-0
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
 	RET

@@ -57,3 +57,21 @@ func biasRowsFast(dst, src []float32, rows, ow, sstride int, bias float32, relu 
 }
 
 func finiteVec(v []float32) (ok, done bool) { return false, false }
+
+func poolBiasFast(src []float32, wp, oh, ow int, y []float32, code []int32, bias float32) bool {
+	return false
+}
+
+func unpoolFast(dst []float32, wp, oh, ow int, g, y []float32, code []int32) (float32, bool) {
+	return 0, false
+}
+
+func transpose8Fast(dst []float32, ldd int, src []float32, r, c int) (r8, c8 int) { return 0, 0 }
+
+func fill(dst []float32, v float32) {
+	for i := range dst {
+		dst[i] = v
+	}
+}
+
+func spinPause() {}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,7 +52,7 @@ func TestGEMM(t *testing.T) {
 			}
 		},
 	}
-	for _, sz := range [][3]int{{1, 1, 1}, {4, 16, 3}, {5, 17, 7}, {7, 25, 16}, {50, 64, 500}, {3, 9, 0}, {13, 41, 33}, {20, 576, 25}} {
+	for _, sz := range [][3]int{{1, 1, 1}, {4, 16, 3}, {5, 17, 7}, {7, 25, 16}, {50, 64, 500}, {3, 9, 0}, {13, 41, 33}, {20, 576, 25}, {6, 16, 9}, {25, 40, 12}, {300, 16, 50}} {
 		m, n, k := sz[0], sz[1], sz[2]
 		lda, ldb, ldc := k+3, n+2, n+5
 		a, b := randSlice(r, m*lda), randSlice(r, max(k, 1)*ldb)
@@ -66,6 +67,30 @@ func TestGEMM(t *testing.T) {
 				tol := 1e-5 * float64(k+1)
 				if math.Abs(float64(got[i]-want[i])) > tol {
 					t.Fatalf("%s %dx%dx%d: c[%d] = %v, want %v", name, m, n, k, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestGEMMRowBlocksBitIdentical: the 6- and 4-row kernels accumulate every
+// C value in the same order as a single row does, so the product is the
+// same bit for bit whatever row blocks cover C (results must not depend on
+// the tile shape).
+func TestGEMMRowBlocksBitIdentical(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, m := range []int{6, 10, 12, 20, 25, 50, 300} {
+		for _, set := range []bool{false, true} {
+			n, k := 56, 37
+			a, b, c0 := randSlice(r, m*k), randSlice(r, k*n), randSlice(r, m*n)
+			got, want := slices.Clone(c0), slices.Clone(c0)
+			gemmMode(m, n, k, a, k, b, n, got, n, set)
+			for i := 0; i < m; i++ {
+				gemmMode(1, n, k, a[i*k:], k, b, n, want[i*n:], n, set)
+			}
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("m=%d set=%v: c[%d] = %v in blocks, %v row by row", m, set, i, got[i], want[i])
 				}
 			}
 		}
@@ -108,16 +133,29 @@ func BenchmarkGEMM(b *testing.B) {
 	}
 }
 
+// TestTranspose checks transpose and transposeTo (a destination stride
+// wider than the rows, whose gaps stay untouched) on shapes with and
+// without whole 8×8 blocks and with partial ones on either edge.
 func TestTranspose(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, sz := range [][2]int{{1, 1}, {3, 5}, {4, 4}, {7, 130}, {500, 64}, {25, 576}} {
-		src := randSlice(r, sz[0]*sz[1])
-		dst := make([]float32, len(src))
-		transpose(dst, src, sz[0], sz[1])
-		for i := 0; i < sz[0]; i++ {
-			for j := 0; j < sz[1]; j++ {
-				if dst[j*sz[0]+i] != src[i*sz[1]+j] {
-					t.Fatalf("%v: dst[%d][%d] != src[%d][%d]", sz, j, i, i, j)
+	for _, sz := range [][2]int{{1, 1}, {3, 5}, {4, 4}, {7, 130}, {500, 64}, {25, 576}, {16, 784}, {300, 16}, {10, 16}, {13, 21}, {8, 8}} {
+		rows, cols := sz[0], sz[1]
+		src := randSlice(r, rows*cols)
+		for _, ldd := range []int{rows, rows + 5} {
+			dst := make([]float32, cols*ldd)
+			for i := range dst {
+				dst[i] = -1
+			}
+			transposeTo(dst, ldd, src, rows, cols)
+			for j := 0; j < cols; j++ {
+				for i := 0; i < ldd; i++ {
+					want := float32(-1)
+					if i < rows {
+						want = src[i*cols+j]
+					}
+					if dst[j*ldd+i] != want {
+						t.Fatalf("%v ldd %d: dst[%d][%d] = %v, want %v", sz, ldd, j, i, dst[j*ldd+i], want)
+					}
 				}
 			}
 		}
@@ -212,8 +250,8 @@ func fmaPeakGFLOPS() float64 {
 // layers (forward, weight gradient dW = dY·colᵀ on the A·Bᵀ kernel, column
 // gradient dcol = Wᵀ·dY) on one locked thread and reports GFLOP/s per
 // second of that thread's CPU time, and that as a share of one core's FMA
-// peak (fmaPeakGFLOPS). "conv2-dw-transpose" is the previous weight-gradient
-// path (transpose col, then the A·B kernel) for comparison.
+// peak (fmaPeakGFLOPS). The "-transpose" products are the other way to the
+// weight gradient (transpose col, then the A·B kernel), for comparison.
 func BenchmarkConvGEMM(b *testing.B) {
 	peak := fmaPeakGFLOPS()
 	r := rand.New(rand.NewPCG(1, 2))
@@ -229,6 +267,7 @@ func BenchmarkConvGEMM(b *testing.B) {
 		{"conv2-dw-50x500x64", 50, 500, 64, true},
 		{"conv2-dw-50x500x64x2img", 50, 500, 64, true},
 		{"conv2-dcol-500x64x50", 500, 64, 50, false},
+		{"conv1-dw-transpose", 20, 25, 576, false},
 		{"conv2-dw-transpose", 50, 500, 64, false},
 	} {
 		nimg := 1
@@ -246,7 +285,7 @@ func BenchmarkConvGEMM(b *testing.B) {
 				switch {
 				case s.nt:
 					gemmNT(s.m, s.n, s.k, nimg, a, s.k, s.m*s.k, bm, s.k, s.n*s.k, c, s.n, pad)
-				case s.name == "conv2-dw-transpose":
+				case s.name == "conv2-dw-transpose" || s.name == "conv1-dw-transpose":
 					transpose(bt, bm, s.n, s.k)
 					gemm(s.m, s.n, s.k, a, s.k, bt, s.n, c, s.n)
 				default:

@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sync/atomic"
+	"time"
 )
 
 // workerPool runs a job of numbered units on a fixed set of goroutines; the
@@ -18,34 +19,119 @@ import (
 // that word, so a worker waking up late for an old job cannot take units of
 // a newer one.
 //
-// Whoever finishes a job's last unit sends one token on finished, which the
-// caller receives before returning. When that is another worker, the
-// caller's goroutine becomes runnable on that worker's thread, which is
-// already running and about to go idle, so on a loaded machine the caller
-// does not wait for the OS to wake its own thread (as polling with sleeps
-// would make it do).
+// A training step is two short jobs (the chunks, then the reduction) with
+// little serial work between them and between steps, so a worker that
+// finds no unit left spins on the job word (for an adaptive budget of up
+// to spinWait, see spinBudget) before it blocks on its wake channel, and
+// the caller spins on the count of finished units before it blocks on the
+// finished channel; a token is sent only to a side that announced it is
+// blocking. On a machine with a free core
+// nothing then sleeps between the jobs of a training run: no futex wake-up
+// per job (tens of microseconds on a virtual machine, in series with a
+// sub-millisecond step), and each goroutine stays on its own thread. A
+// worker that wakes the blocked caller blocks at once, so the caller's
+// goroutine runs on that worker's thread, which is already running.
 type workerPool struct {
-	wake     []chan struct{} // per worker 1…n−1: a token that a job may be waiting
-	finished chan struct{}   // one token per job, from its last unit
-	state    atomic.Uint64   // gen<<32 | next unit
-	done     atomic.Int64    // units finished in the current job
-	units    atomic.Int64    // units of the current job
+	wake     []chan struct{} // per worker 1…n−1: a job may be waiting
+	sleeping []atomic.Bool   // per worker 1…n−1: blocked (or about to) on wake
+	finished chan struct{}   // a job's last unit finished while the caller blocks
+	waiting  atomic.Bool     // the caller is blocked (or about to) on finished
+	closed   atomic.Bool
+	state    atomic.Uint64 // gen<<32 | next unit
+	done     atomic.Int64  // units finished in the current job
+	units    atomic.Int64  // units of the current job
 	gen      uint64
 	fn       func(worker, unit int)
+	spinMax  time.Duration // spinWait, or 0 with more workers than GOMAXPROCS
+	cspin    spinBudget    // the caller's
 }
 
+// spinBudget is how long one side busy-waits before blocking, adapted to
+// how its waits end: one that ends while spinning doubles it (up to max),
+// one that has to block halves it (down to minSpin). On a machine with a
+// free core the other side is running and waits end while spinning; on a
+// loaded one it is often descheduled, and the budget shrinks so that
+// spinning costs little there.
+type spinBudget struct{ d, max time.Duration }
+
+const minSpin = time.Microsecond
+
+func (b *spinBudget) hit()  { b.d = min(2*b.d, b.max) }
+func (b *spinBudget) miss() { b.d = max(b.d/2, min(minSpin, b.max)) }
+
+// spinWait bounds how long a worker or the caller busy-waits for the next
+// job or for the last units of the current one before blocking.
+const spinWait = 50 * time.Microsecond
+
 func newPool(n int) *workerPool {
-	p := &workerPool{finished: make(chan struct{}, 1)}
+	p := &workerPool{finished: make(chan struct{}, 1), sleeping: make([]atomic.Bool, n)}
+	if n <= runtime.GOMAXPROCS(0) {
+		// With more goroutines than Ps a spinning one could hold the P
+		// that the one it waits for needs.
+		p.spinMax = spinWait
+	}
+	p.cspin = spinBudget{p.spinMax, p.spinMax}
 	for w := 1; w < n; w++ {
 		ch := make(chan struct{}, 1)
 		p.wake = append(p.wake, ch)
 		go func() {
-			for range ch {
-				p.work(w, p.state.Load()>>32)
+			var seen uint64
+			spin := true
+			budget := spinBudget{p.spinMax, p.spinMax}
+			for {
+				gen, ok := p.await(w, ch, seen, spin, &budget)
+				if !ok {
+					return
+				}
+				seen = gen
+				// After waking a blocked caller, block at once rather
+				// than spin: the caller's goroutine then runs on this
+				// thread, already running, instead of waiting for its
+				// own to be woken.
+				spin = !p.work(w, gen)
 			}
 		}()
 	}
 	return p
+}
+
+// open returns the generation of the published job and whether it is open
+// for claims.
+func (p *workerPool) open() (uint64, bool) {
+	s := p.state.Load()
+	return s >> 32, uint32(s) != math.MaxUint32
+}
+
+// await returns the generation of an open job newer than seen, or false
+// once the pool is closed: spinning first (when spin is set, for up to the
+// budget), then blocking on ch.
+func (p *workerPool) await(w int, ch chan struct{}, seen uint64, spin bool, budget *spinBudget) (uint64, bool) {
+	start := time.Now()
+	for i := 1; spin; i++ {
+		if g, ok := p.open(); ok && g != seen {
+			budget.hit()
+			return g, true
+		}
+		if p.closed.Load() {
+			return 0, false
+		}
+		if i%16 == 0 && time.Since(start) >= budget.d {
+			budget.miss()
+			break
+		}
+		spinPause()
+	}
+	for {
+		p.sleeping[w].Store(true)
+		if g, ok := p.open(); ok && g != seen {
+			p.sleeping[w].Store(false)
+			return g, true
+		}
+		if _, ok := <-ch; !ok {
+			return 0, false
+		}
+		p.sleeping[w].Store(false)
+	}
 }
 
 // claim returns an unclaimed unit of job gen, or −1.
@@ -61,21 +147,26 @@ func (p *workerPool) claim(gen uint64) int {
 	}
 }
 
-// work runs units of job gen until none is left. fn is read only after a
+// work runs units of job gen until none is left and reports whether it
+// sent the blocked caller the finished token. fn is read only after a
 // successful claim: the job cannot finish, and fn cannot change, while a
 // claimed unit is outstanding.
-func (p *workerPool) work(w int, gen uint64) {
+func (p *workerPool) work(w int, gen uint64) (woke bool) {
 	for {
 		u := p.claim(gen)
 		if u < 0 {
-			return
+			return woke
 		}
 		// units is read while the claimed unit is outstanding, so it is
 		// still this job's (a later job may start once done reaches it).
 		n := p.units.Load()
 		p.fn(w, u)
-		if p.done.Add(1) == n {
-			p.finished <- struct{}{}
+		if p.done.Add(1) == n && p.waiting.Load() {
+			woke = true
+			select {
+			case p.finished <- struct{}{}:
+			default: // a stale token is pending: the caller re-checks done
+			}
 		}
 	}
 }
@@ -97,22 +188,39 @@ func (p *workerPool) run(fn func(worker, unit int), units int) {
 	p.units.Store(int64(units))
 	p.done.Store(0)
 	p.state.Store(p.gen << 32)
-	for _, ch := range p.wake {
-		select {
-		case ch <- struct{}{}:
-		default: // a token is already pending
+	for w, ch := range p.wake {
+		if p.sleeping[w+1].Load() {
+			select {
+			case ch <- struct{}{}:
+			default: // a token is already pending
+			}
 		}
 	}
 	p.work(0, p.gen)
-	// Units other workers claimed are running: spin a little (the last one
-	// may be about to finish), then block until the token comes.
-	for i := 0; i < 64 && p.done.Load() < int64(units); i++ {
-		runtime.Gosched()
+	n := int64(units)
+	start := time.Now()
+	for i := 1; ; i++ {
+		if p.done.Load() >= n {
+			p.cspin.hit()
+			return
+		}
+		if i%16 == 0 && time.Since(start) >= p.cspin.d {
+			p.cspin.miss()
+			// Block. A token may be stale (sent for an earlier job after
+			// this side had stopped waiting), so done decides.
+			p.waiting.Store(true)
+			for p.done.Load() < n {
+				<-p.finished
+			}
+			p.waiting.Store(false)
+			return
+		}
+		spinPause()
 	}
-	<-p.finished
 }
 
 func (p *workerPool) close() {
+	p.closed.Store(true)
 	for _, ch := range p.wake {
 		close(ch)
 	}

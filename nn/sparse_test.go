@@ -220,3 +220,43 @@ func TestSparseTrainWorkersBitIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestSparseWeightsVisibleOnEpoch: frozen sparse layers keep their weights
+// compact during a run; OnEpoch and the caller still see them in Param.W
+// (and the gradient in Param.Grad): epoch 1 of a two-epoch run equals a
+// one-epoch run bit for bit.
+func TestSparseWeightsVisibleOnEpoch(t *testing.T) {
+	arch, _ := network.Zoo("lenet-300-100")
+	ds := randomDataset(100, 1, 28, 28, 10, 7)
+	train := func(epochs int, onEpoch func(*Model)) *Model {
+		m, _ := NewModel(arch, 3)
+		randomMask(m, 0.04, 2)
+		s := TrainSettings{Epochs: epochs, BatchSize: 32, LR: 0.02, Momentum: 0.9, Schedule: "constant", Workers: 2, Seed: 6}
+		if onEpoch != nil {
+			s.OnEpoch = func(ep int, _ float64) {
+				if ep == 1 {
+					onEpoch(m)
+				}
+			}
+		}
+		if _, err := Train(m, ds, s); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	var atEpoch1 [][]float32
+	two := train(2, func(m *Model) {
+		for _, p := range m.Params() {
+			atEpoch1 = append(atEpoch1, slices.Clone(p.W), slices.Clone(p.Grad))
+		}
+	})
+	one := train(1, nil)
+	for pi, p := range one.Params() {
+		if !slices.Equal(p.W, atEpoch1[2*pi]) || !slices.Equal(p.Grad, atEpoch1[2*pi+1]) {
+			t.Fatalf("%s: weights or gradient seen by OnEpoch differ from a one-epoch run's", p.Layer)
+		}
+		if slices.Equal(p.W, two.Params()[pi].W) {
+			t.Fatalf("%s: the second epoch changed no weight", p.Layer)
+		}
+	}
+}

@@ -214,6 +214,7 @@ func Train(m *Model, ds *Dataset, s TrainSettings) (TrainStats, error) {
 		bar.ChangeMax(total)
 	}
 	var st TrainStats
+	defer e.flush()
 	start := time.Now()
 	for ep := 1; ep <= s.Epochs; ep++ {
 		for i := range perm {
@@ -247,6 +248,7 @@ func Train(m *Model, ds *Dataset, s TrainSettings) (TrainStats, error) {
 				ep, s.Epochs, st.FinalLoss, st.TrainAccuracy, time.Since(start).Seconds())
 		}
 		if s.OnEpoch != nil {
+			e.flush()
 			s.OnEpoch(ep, st.FinalLoss)
 		}
 	}

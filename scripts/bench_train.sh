@@ -116,14 +116,15 @@ END {
 		pair[f[1] "\t" f[2]] = 1
 	}
 	print ""
-	print "| model | density | peer | wall: peer ÷ dcsim | CPU: peer ÷ dcsim | wall: dcsim-dense ÷ dcsim | wall: dcsim-base ÷ dcsim |"
-	print "|---|---|---|--:|--:|--:|--:|"
+	print "| model | density | peer | wall: peer ÷ dcsim | CPU: peer ÷ dcsim | wall: dcsim-dense ÷ dcsim | CPU: dcsim-dense ÷ dcsim | wall: dcsim-base ÷ dcsim | CPU: dcsim-base ÷ dcsim |"
+	print "|---|---|---|--:|--:|--:|--:|--:|--:|"
 	for (p in pair) {
 		t = W[p "\ttorch"]; o = W[p "\ttorch-ob1"]
 		peer = (t <= o) ? "torch" : "torch-ob1"
 		g = W[p "\tdcsim"]
-		sd = (W[p "\tdcsim-dense"] > 0) ? sprintf("%.2f×", W[p "\tdcsim-dense"] / g) : "–"
-		nb = (W[p "\tdcsim-base"] > 0) ? sprintf("%.2f×", W[p "\tdcsim-base"] / g) : "–"
-		printf "| %s | %s | %s | %.2f× | %.2f× | %s | %s |\n", substr(p, 1, index(p, "\t") - 1), substr(p, index(p, "\t") + 1), peer, W[p "\t" peer] / g, C[p "\t" peer] / C[p "\tdcsim"], sd, nb
+		gc = C[p "\tdcsim"]
+		sd = (W[p "\tdcsim-dense"] > 0) ? sprintf("%.2f× | %.2f×", W[p "\tdcsim-dense"] / g, C[p "\tdcsim-dense"] / gc) : "– | –"
+		nb = (W[p "\tdcsim-base"] > 0) ? sprintf("%.2f× | %.2f×", W[p "\tdcsim-base"] / g, C[p "\tdcsim-base"] / gc) : "– | –"
+		printf "| %s | %s | %s | %.2f× | %.2f× | %s | %s |\n", substr(p, 1, index(p, "\t") - 1), substr(p, index(p, "\t") + 1), peer, W[p "\t" peer] / g, C[p "\t" peer] / gc, sd, nb
 	}
 }'
