@@ -49,6 +49,9 @@ if [ -n "$BASE" ]; then
 	git archive "$BASE" | tar -x -C "$tmp/base"
 	mkdir -p "$tmp/base/scripts/trainbench"
 	grep -v 'bench:new' scripts/trainbench/main.go >"$tmp/base/scripts/trainbench/main.go"
+	# Bases older than internal/proctime (the CPU-time helper trainbench
+	# uses) get today's copy: a leaf package, not part of the engine.
+	[ -d "$tmp/base/internal/proctime" ] || cp -r internal/proctime "$tmp/base/internal/"
 	(cd "$tmp/base" && go build -o "$tmp/old" ./scripts/trainbench)
 fi
 "$PYTHON" -c 'import torch' || { echo "bench_train.sh: PyTorch missing (apt-get install python3-torch)" >&2; exit 2; }
