@@ -73,6 +73,9 @@ type Settings struct {
 	// training epochs of the architecture (see DefaultFinalEpochs),
 	// negative means none.
 	FinalEpochs int
+	// FinalLR is the learning rate of the final fine-tuning; 0 means the
+	// retraining rate (Train.LR).
+	FinalLR float64
 	// MinLayerDensity is the fraction of its weights (at least one) every
 	// layer keeps regardless of the threshold; 0 means
 	// DefaultMinLayerDensity.
@@ -187,6 +190,9 @@ func (s Settings) ValidateSchedule() error {
 	if err := s.Train.Validate(); err != nil {
 		return fmt.Errorf("train.%w", err)
 	}
+	if s.FinalLR < 0 || math.IsNaN(s.FinalLR) || math.IsInf(s.FinalLR, 0) {
+		return fmt.Errorf("final-lr: must be a finite number ≥ 0, got %g", s.FinalLR)
+	}
 	if math.IsNaN(s.ReviveMargin) || math.IsInf(s.ReviveMargin, 0) {
 		return fmt.Errorf("revive-margin: must be a finite number, got %g", s.ReviveMargin)
 	}
@@ -224,6 +230,9 @@ func (s Settings) withDefaults(m *nn.Model) (Settings, error) {
 		s.ReviveMargin = DefaultReviveMargin
 	}
 	s.Train = trainDefaults(m.Arch.Name, s.Train)
+	if s.FinalLR == 0 {
+		s.FinalLR = s.Train.LR
+	}
 	if s.SaliencyBatch == 0 {
 		s.SaliencyBatch = s.Train.BatchSize
 		if s.Accumulate == "fisher" {
