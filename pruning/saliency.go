@@ -66,6 +66,21 @@ var accumulations = map[string]string{
 	"obd": "fisher plus the weight-decay curvature, square root, then normalise",
 }
 
+// fisherEstimates is the registry of estimators of Σ_n (g_i^n)² from the
+// batch gradients g^b = Σ_{n∈b} g^n of the fisher and obd modes.
+var fisherEstimates = map[string]string{
+	// sum: Σ_b (g^b)², unbiased where the mean gradient ḡ is 0 (the kept
+	// weights of a converged model), inflated by ḡ²·(Σ_b B_b² − N) elsewhere
+	// (pruned weights, whose gradient at the effective value 0 is not 0).
+	"sum": "squared batch gradients as they are",
+	// unbiased: Σ_b (g^b)² less the estimated ḡ²·(Σ_b B_b² − N)
+	// (accumulator.meanTerm).
+	"unbiased": "squared batch gradients less the mean-gradient excess",
+}
+
+// DefaultFisherEstimate is Settings.FisherEstimate when empty.
+const DefaultFisherEstimate = "sum"
+
 // Criteria, Normalizations and Accumulations list the valid names.
 func Criteria() []string       { return slices.Sorted(maps.Keys(criteria)) }
 func Normalizations() []string { return slices.Sorted(maps.Keys(normalizations)) }
@@ -127,9 +142,14 @@ type accumulator struct {
 	// samples 0 means the number of batches.
 	damping float64
 	samples int
-	names   []string // layer names for errors
-	sum     [][]float64
-	batches int
+	// unbiased subtracts the mean-gradient term of squared batch sums
+	// (FisherEstimates "unbiased"); gsum holds Σ_b g^b and sumB2 Σ_b B_b².
+	unbiased bool
+	gsum     [][]float64
+	sumB2    float64
+	names    []string // layer names for errors
+	sum      [][]float64
+	batches  int
 }
 
 func newAccumulator(normalize, accumulate string, names []string, sizes []int) *accumulator {
@@ -159,6 +179,12 @@ func (a *accumulator) add(grads [][]float32) error {
 			for i, x := range g {
 				acc[i] += float64(x) * float64(x)
 			}
+			if a.unbiased {
+				gs := a.gsum[l][:len(g)]
+				for i, x := range g {
+					gs[i] += float64(x)
+				}
+			}
 			continue
 		}
 		for i, x := range g {
@@ -167,6 +193,22 @@ func (a *accumulator) add(grads [][]float32) error {
 	}
 	a.batches++
 	return nil
+}
+
+// meanTerm is the part of S = Σ_b (g_i^b)² that the mean gradient ḡ_i adds
+// beyond Σ_n (g_i^n)². With batches of B_b samples drawn from per-sample
+// gradients of mean ḡ and variance σ², N = Σ_b B_b, Q = Σ_b B_b² and
+// G = Σ_b g^b: E[S] = N·σ² + Q·ḡ², E[G²] = N·σ² + N²·ḡ² and
+// E[Σ_n (g^n)²] = N·σ² + N·ḡ², so the excess (Q − N)·ḡ² is estimated
+// without bias by (G² − S)·(Q − N)/(N² − Q). One batch (Q = N²) cannot
+// separate the two and is left as it is.
+func (a *accumulator) meanTerm(l, i int, s float64) float64 {
+	n := float64(max(a.samples, 1))
+	if a.sumB2 <= n || a.sumB2 >= n*n {
+		return 0
+	}
+	g := a.gsum[l][i]
+	return (g*g - s) * (a.sumB2 - n) / (n*n - a.sumB2)
 }
 
 // name is layer l's name, or its number when names are not known.
@@ -189,6 +231,9 @@ func (a *accumulator) saliency(weights [][]float32) ([][]float32, error) {
 			root := make([]float64, len(acc))
 			n := float64(max(a.samples, a.batches, 1))
 			for i, v := range acc {
+				if a.unbiased {
+					v = max(v-a.meanTerm(l, i, v), 0)
+				}
 				root[i] = math.Sqrt(v)
 				if a.obd {
 					root[i] = math.Sqrt(v/n + a.damping)
@@ -246,6 +291,16 @@ func Scores(m *nn.Model, ps []*nn.Param, train *nn.Dataset, s Settings) ([][]flo
 	}
 	acc := newAccumulator(s.Normalize, s.Accumulate, names, sizes)
 	acc.damping, acc.samples = max(s.Train.WeightDecay, 0), train.N // nn.None is no decay
+	if acc.squared && s.FisherEstimate == "unbiased" {
+		acc.unbiased = true
+		bs := min(max(s.SaliencyBatch, 1), train.N)
+		full, rest := train.N/bs, train.N%bs
+		acc.sumB2 = float64(full)*float64(bs)*float64(bs) + float64(rest)*float64(rest)
+		acc.gsum = make([][]float64, len(sizes))
+		for l, n := range sizes {
+			acc.gsum[l] = make([]float64, n)
+		}
+	}
 	grads := make([][]float32, len(ps))
 	var first error
 	err = m.GradientPass(train, s.SaliencyBatch, func() {

@@ -90,6 +90,10 @@ type Settings struct {
 	// so Σ_b (g^b)² estimates Σ_n (g^n)² without bias where the mean
 	// gradient ḡ is 0 (a converged model) at the cost of one batch pass.
 	SaliencyBatch int
+	// FisherEstimate is how the fisher and obd modes estimate Σ_n (g^n)²
+	// from batch gradients: "sum" (default) or "unbiased"; see
+	// fisherEstimates. With a saliency batch of 1 both are the same.
+	FisherEstimate string
 	// Train is the base of every retraining run. Zero fields mean what
 	// they mean to nn.Train (the architecture's defaults; nn.None turns
 	// momentum or decay off), except LR, which defaults to DefaultLRScale
@@ -175,6 +179,9 @@ func (s Settings) ValidateSchedule() error {
 	if _, err = pick("accumulate", s.Accumulate, DefaultAccumulate, accumulations); err != nil {
 		return err
 	}
+	if _, err = pick("fisher-estimate", s.FisherEstimate, DefaultFisherEstimate, fisherEstimates); err != nil {
+		return err
+	}
 	if _, err = schedule(s.Schedule); err != nil {
 		return err
 	}
@@ -211,6 +218,7 @@ func (s Settings) withDefaults(m *nn.Model) (Settings, error) {
 	s.Criterion, _ = pick("criterion", s.Criterion, DefaultCriterion, criteria)
 	s.Accumulate, _ = pick("accumulate", s.Accumulate, DefaultAccumulate, accumulations)
 	s.Normalize, _ = pick("normalize", s.Normalize, defaultNormalize(s.Accumulate), normalizations)
+	s.FisherEstimate, _ = pick("fisher-estimate", s.FisherEstimate, DefaultFisherEstimate, fisherEstimates)
 	if s.Schedule == "" {
 		s.Schedule = DefaultSchedule
 	}
