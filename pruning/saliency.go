@@ -78,6 +78,17 @@ var fisherEstimates = map[string]string{
 	"unbiased": "squared batch gradients less the mean-gradient excess",
 }
 
+// prunedScores is the registry of ways obd scores pruned weights.
+var prunedScores = map[string]string{
+	// obd: |w|·√(F+λ) on the shadow value, as kept weights.
+	"obd": "as kept weights: the loss increase of removing it",
+	// gain: the loss decrease of reviving it (accumulator.revivalGain).
+	"gain": "the loss decrease of reviving it, second order",
+}
+
+// DefaultPrunedScores is Settings.PrunedScores when empty.
+const DefaultPrunedScores = "obd"
+
 // DefaultFisherEstimate is Settings.FisherEstimate when empty.
 const DefaultFisherEstimate = "sum"
 
@@ -145,11 +156,15 @@ type accumulator struct {
 	// unbiased subtracts the mean-gradient term of squared batch sums
 	// (FisherEstimates "unbiased"); gsum holds Σ_b g^b and sumB2 Σ_b B_b².
 	unbiased bool
-	gsum     [][]float64
-	sumB2    float64
-	names    []string // layer names for errors
-	sum      [][]float64
-	batches  int
+	// gain scores the pruned weights (masks[l][i] == 0) of obd by the loss
+	// decrease of reviving them (PrunedScores "gain"); it needs gsum.
+	gain    bool
+	masks   [][]float32
+	gsum    [][]float64
+	sumB2   float64
+	names   []string // layer names for errors
+	sum     [][]float64
+	batches int
 }
 
 func newAccumulator(normalize, accumulate string, names []string, sizes []int) *accumulator {
@@ -179,7 +194,7 @@ func (a *accumulator) add(grads [][]float32) error {
 			for i, x := range g {
 				acc[i] += float64(x) * float64(x)
 			}
-			if a.unbiased {
+			if a.gsum != nil {
 				gs := a.gsum[l][:len(g)]
 				for i, x := range g {
 					gs[i] += float64(x)
@@ -223,7 +238,8 @@ func (a *accumulator) name(l int) string {
 func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
 
 // saliency returns |w_i|·acc_i, the epoch sums normalised per layer first
-// in epoch mode; in fisher mode acc_i is first replaced by √acc_i.
+// in epoch mode; in fisher mode acc_i is first replaced by √acc_i. In gain
+// mode a pruned weight's score is √max(2·G_i, 0)/scale instead (revivalGain).
 func (a *accumulator) saliency(weights [][]float32) ([][]float32, error) {
 	out := make([][]float32, len(a.sum))
 	for l, acc := range a.sum {
@@ -250,10 +266,28 @@ func (a *accumulator) saliency(weights [][]float32) ([][]float32, error) {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, fmt.Errorf("layer %s: saliency of weight %d is %v (non-finite gradients)", a.name(l), i, v)
 			}
-			out[l][i] = float32(math.Abs(float64(weights[l][i])) * v * inv)
+			w := float64(weights[l][i])
+			if a.gain && a.masks[l] != nil && a.masks[l][i] == 0 {
+				out[l][i] = float32(a.revivalGain(l, i, w, v) * inv)
+				continue
+			}
+			out[l][i] = float32(math.Abs(w) * v * inv)
 		}
 	}
 	return out, nil
+}
+
+// revivalGain is the obd-comparable score of a pruned weight with shadow
+// value w and curvature d² = F + λ: √max(2·G, 0) with G the second-order
+// decrease of the training objective when the weight enters the network at
+// w, G = −ḡ·w − ½·d²·w² (ḡ the mean per-sample gradient at its effective
+// value 0). A kept weight's obd score |w|·d is √(2·½·d²·w²), the increase
+// from removing it, so both are loss changes on one scale. obd's own score
+// for a pruned weight, |w|·d, counts its curvature as importance, while
+// curvature makes reviving it less useful.
+func (a *accumulator) revivalGain(l, i int, w, d float64) float64 {
+	gbar := a.gsum[l][i] / float64(max(a.samples, 1))
+	return math.Sqrt(max(-2*gbar*w-d*d*w*w, 0))
 }
 
 // magnitudes returns |w_i| for every weight, shadow values included.
@@ -291,14 +325,21 @@ func Scores(m *nn.Model, ps []*nn.Param, train *nn.Dataset, s Settings) ([][]flo
 	}
 	acc := newAccumulator(s.Normalize, s.Accumulate, names, sizes)
 	acc.damping, acc.samples = max(s.Train.WeightDecay, 0), train.N // nn.None is no decay
-	if acc.squared && s.FisherEstimate == "unbiased" {
-		acc.unbiased = true
+	acc.unbiased = acc.squared && s.FisherEstimate == "unbiased"
+	acc.gain = acc.obd && s.PrunedScores == "gain"
+	if acc.unbiased || acc.gain {
 		bs := min(max(s.SaliencyBatch, 1), train.N)
 		full, rest := train.N/bs, train.N%bs
 		acc.sumB2 = float64(full)*float64(bs)*float64(bs) + float64(rest)*float64(rest)
 		acc.gsum = make([][]float64, len(sizes))
 		for l, n := range sizes {
 			acc.gsum[l] = make([]float64, n)
+		}
+	}
+	if acc.gain {
+		acc.masks = make([][]float32, len(ps))
+		for l, p := range ps {
+			acc.masks[l] = p.Mask
 		}
 	}
 	grads := make([][]float32, len(ps))

@@ -303,3 +303,32 @@ func TestFisherEstimateUnbiased(t *testing.T) {
 		t.Errorf("raw squared batch sums are only %.2f × the per-sample sum on pruned weights; the test does not exercise the mean-gradient term", raw)
 	}
 }
+
+// TestAccumulatorRevivalGain checks obd's gain scores of pruned weights:
+// √max(−2·ḡ·w − (F+λ)·w², 0), kept weights unchanged.
+func TestAccumulatorRevivalGain(t *testing.T) {
+	// Two samples (one per batch), λ = 1: weight 0 kept, weights 1 and 2
+	// pruned. ḡ = Σ g/2 = (−0.5, −2, 1), F = Σ g²/2 = (12.5, 4, 2).
+	a := newAccumulator("none", "obd", []string{"fc"}, []int{3})
+	a.damping, a.samples, a.gain = 1, 2, true
+	a.masks = [][]float32{{1, 0, 0}}
+	a.gsum = [][]float64{make([]float64, 3)}
+	for _, g := range [][]float32{{3, -2, 2}, {-4, -2, 0}} {
+		if err := a.add([][]float32{g}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := []float32{0.5, 0.5, 0.5}
+	sal, err := a.saliency([][]float32{w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// kept: 0.5·√(25/2+1); pruned 1: ḡ = −2, F = 4: √(2·2·0.5 − 5·0.25) =
+	// √0.75; pruned 2: ḡ = 1 > 0 (the shadow points uphill): gain < 0 → 0.
+	want := []float64{0.5 * math.Sqrt(13.5), math.Sqrt(0.75), 0}
+	for i := range want {
+		if math.Abs(float64(sal[0][i])-want[i]) > 1e-6 {
+			t.Fatalf("gain saliency %v, want %v", sal[0], want)
+		}
+	}
+}

@@ -94,6 +94,10 @@ type Settings struct {
 	// from batch gradients: "sum" (default) or "unbiased"; see
 	// fisherEstimates. With a saliency batch of 1 both are the same.
 	FisherEstimate string
+	// PrunedScores is how obd scores currently pruned weights (with
+	// splicing): "obd" (default, the same formula as kept weights) or
+	// "gain" (the loss decrease of reviving them); see prunedScores.
+	PrunedScores string
 	// Train is the base of every retraining run. Zero fields mean what
 	// they mean to nn.Train (the architecture's defaults; nn.None turns
 	// momentum or decay off), except LR, which defaults to DefaultLRScale
@@ -179,6 +183,9 @@ func (s Settings) ValidateSchedule() error {
 	if _, err = pick("accumulate", s.Accumulate, DefaultAccumulate, accumulations); err != nil {
 		return err
 	}
+	if _, err = pick("pruned-scores", s.PrunedScores, DefaultPrunedScores, prunedScores); err != nil {
+		return err
+	}
 	if _, err = pick("fisher-estimate", s.FisherEstimate, DefaultFisherEstimate, fisherEstimates); err != nil {
 		return err
 	}
@@ -218,6 +225,7 @@ func (s Settings) withDefaults(m *nn.Model) (Settings, error) {
 	s.Criterion, _ = pick("criterion", s.Criterion, DefaultCriterion, criteria)
 	s.Accumulate, _ = pick("accumulate", s.Accumulate, DefaultAccumulate, accumulations)
 	s.Normalize, _ = pick("normalize", s.Normalize, defaultNormalize(s.Accumulate), normalizations)
+	s.PrunedScores, _ = pick("pruned-scores", s.PrunedScores, DefaultPrunedScores, prunedScores)
 	s.FisherEstimate, _ = pick("fisher-estimate", s.FisherEstimate, DefaultFisherEstimate, fisherEstimates)
 	if s.Schedule == "" {
 		s.Schedule = DefaultSchedule

@@ -164,6 +164,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.s.FinalLR, "final-lr", 0, "override: fine-tuning learning rate")
 	fs.StringVar(&o.s.Accumulate, "accumulate", "", "override: saliency accumulation")
 	fs.StringVar(&o.s.Normalize, "normalize", "", "override: saliency normalisation")
+	fs.StringVar(&o.s.PrunedScores, "pruned-scores", "", "override: how obd scores pruned weights (obd, gain)")
 	fs.StringVar(&o.s.FisherEstimate, "fisher-estimate", "", "override: estimate of the summed squared per-sample gradients (sum, unbiased)")
 	fs.StringVar(&o.s.Schedule, "schedule", "", "override: keep schedule")
 	fs.Float64Var(&o.s.Train.WeightDecay, "wd", 0, "override: retraining weight decay (negative = none)")
@@ -229,6 +230,9 @@ func settingsLabel(s pruning.Settings) string {
 	}
 	if s.Normalize != "" {
 		f = append(f, "normalize="+s.Normalize)
+	}
+	if s.PrunedScores != "" {
+		f = append(f, "pruned-scores="+s.PrunedScores)
 	}
 	if s.FisherEstimate != "" {
 		f = append(f, "fisher-estimate="+s.FisherEstimate)
