@@ -466,11 +466,13 @@ func clusterRun(o options, m *nn.Model, seed int64, denseAcc float64, train, tes
 }
 
 // recluster redoes the clustering of every run of the runs file that has
-// one (first criterion at -cluster-keep) from the pruned model saved by
-// -save, and rewrites the runs file atomically.
+// one (first criterion at -cluster-keep, the settings of this invocation)
+// from the pruned model saved by -save, and rewrites the runs file
+// atomically.
 func recluster(o options, runs []Run, train, test *nn.Dataset, stderr io.Writer) error {
 	for i, r := range runs {
-		if r.Net != o.net || r.Keep != o.clusterKeep || r.Criterion != o.criteria[0] || !slices.Contains(o.seeds, r.Seed) {
+		if r.Net != o.net || r.Keep != o.clusterKeep || r.Criterion != o.criteria[0] || !slices.Contains(o.seeds, r.Seed) ||
+			r.Settings != settingsLabel(o.s) {
 			continue
 		}
 		path := filepath.Join(o.save, fmt.Sprintf("%s-s%d-%s-k%g.npz", r.Net, r.Seed, r.Criterion, r.Keep))
