@@ -136,7 +136,9 @@ func Prune(m *nn.Model, train, val *nn.Dataset, s Settings) (Report, error) {
 	}
 	if s.FinalEpochs > 0 {
 		rd := Round{Round: s.Rounds + 1, Phase: PhaseFinetune, Density: rep.Rounds[len(rep.Rounds)-1].Density}
-		if err := retrain(m, train, val, s, s.FinalEpochs, s.Rounds+1, false, &rd); err != nil {
+		fs := s
+		fs.Train.LR = s.FinalLR
+		if err := retrain(m, train, val, fs, s.FinalEpochs, s.Rounds+1, false, &rd); err != nil {
 			return rep, fmt.Errorf("final fine-tuning: %w", err)
 		}
 		rep.add(rd, s)

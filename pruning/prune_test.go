@@ -420,3 +420,30 @@ func TestPruneSaliencyImages(t *testing.T) {
 		}
 	}
 }
+
+// TestFinalLR checks that the final fine-tuning runs at Settings.FinalLR:
+// zero is the retraining rate (the same weights as giving it explicitly),
+// another rate gives other weights, and a negative one is an error.
+func TestFinalLR(t *testing.T) {
+	train, _ := testData(t, 200)
+	m := trained(t, "lenet-300-100", train, 1)
+	run := func(finalLR float64) []float32 {
+		mc := m.Clone()
+		s := quick(0.2)
+		s.Criterion, s.Rounds, s.FinalLR = "magnitude", 1, finalLR
+		if _, err := Prune(mc, train, nil, s); err != nil {
+			t.Fatal(err)
+		}
+		return mc.Params()[0].W
+	}
+	dflt, same, other := run(0), run(nn.DefaultTrainSettings("lenet-300-100").LR*DefaultLRScale), run(0.001)
+	if !slices.Equal(dflt, same) {
+		t.Error("FinalLR 0 is not the retraining rate")
+	}
+	if slices.Equal(dflt, other) {
+		t.Error("FinalLR 0.001 gave the same weights as the retraining rate")
+	}
+	if err := (Settings{Keep: 0.5, FinalLR: -1}).Validate(); err == nil || !strings.Contains(err.Error(), "final-lr") {
+		t.Errorf("negative final LR: %v", err)
+	}
+}

@@ -67,6 +67,32 @@ var accumulations = map[string]string{
 	"obd": "fisher plus the weight-decay curvature, square root, then normalise",
 }
 
+// fisherEstimates is the registry of estimators of Σ_n (g_i^n)² from the
+// batch gradients g^b = Σ_{n∈b} g^n of the fisher and obd modes.
+var fisherEstimates = map[string]string{
+	// sum: Σ_b (g^b)², unbiased where the mean gradient ḡ is 0 (the kept
+	// weights of a converged model), inflated by ḡ²·(Σ_b B_b² − N) elsewhere
+	// (pruned weights, whose gradient at the effective value 0 is not 0).
+	"sum": "squared batch gradients as they are",
+	// unbiased: Σ_b (g^b)² less the estimated ḡ²·(Σ_b B_b² − N)
+	// (accumulator.meanTerm).
+	"unbiased": "squared batch gradients less the mean-gradient excess",
+}
+
+// prunedScores is the registry of ways obd scores pruned weights.
+var prunedScores = map[string]string{
+	// obd: |w|·√(F+λ) on the shadow value, as kept weights.
+	"obd": "as kept weights: the loss increase of removing it",
+	// gain: the loss decrease of reviving it (accumulator.revivalGain).
+	"gain": "the loss decrease of reviving it, second order",
+}
+
+// DefaultPrunedScores is Settings.PrunedScores when empty.
+const DefaultPrunedScores = "obd"
+
+// DefaultFisherEstimate is Settings.FisherEstimate when empty.
+const DefaultFisherEstimate = "sum"
+
 // Criteria, Normalizations and Accumulations list the valid names.
 func Criteria() []string       { return slices.Sorted(maps.Keys(criteria)) }
 func Normalizations() []string { return slices.Sorted(maps.Keys(normalizations)) }
@@ -128,6 +154,15 @@ type accumulator struct {
 	// samples 0 means the number of batches.
 	damping float64
 	samples int
+	// unbiased subtracts the mean-gradient term of squared batch sums
+	// (FisherEstimates "unbiased"); gsum holds Σ_b g^b and sumB2 Σ_b B_b².
+	unbiased bool
+	// gain scores the pruned weights (masks[l][i] == 0) of obd by the loss
+	// decrease of reviving them (PrunedScores "gain"); it needs gsum.
+	gain    bool
+	masks   [][]float32
+	gsum    [][]float64
+	sumB2   float64
 	names   []string // layer names for errors
 	sum     [][]float64
 	batches int
@@ -160,6 +195,12 @@ func (a *accumulator) add(grads [][]float32) error {
 			for i, x := range g {
 				acc[i] += float64(x) * float64(x)
 			}
+			if a.gsum != nil {
+				gs := a.gsum[l][:len(g)]
+				for i, x := range g {
+					gs[i] += float64(x)
+				}
+			}
 			continue
 		}
 		for i, x := range g {
@@ -168,6 +209,22 @@ func (a *accumulator) add(grads [][]float32) error {
 	}
 	a.batches++
 	return nil
+}
+
+// meanTerm is the part of S = Σ_b (g_i^b)² that the mean gradient ḡ_i adds
+// beyond Σ_n (g_i^n)². With batches of B_b samples drawn from per-sample
+// gradients of mean ḡ and variance σ², N = Σ_b B_b, Q = Σ_b B_b² and
+// G = Σ_b g^b: E[S] = N·σ² + Q·ḡ², E[G²] = N·σ² + N²·ḡ² and
+// E[Σ_n (g^n)²] = N·σ² + N·ḡ², so the excess (Q − N)·ḡ² is estimated
+// without bias by (G² − S)·(Q − N)/(N² − Q). One batch (Q = N²) cannot
+// separate the two and is left as it is.
+func (a *accumulator) meanTerm(l, i int, s float64) float64 {
+	n := float64(max(a.samples, 1))
+	if a.sumB2 <= n || a.sumB2 >= n*n {
+		return 0
+	}
+	g := a.gsum[l][i]
+	return (g*g - s) * (a.sumB2 - n) / (n*n - a.sumB2)
 }
 
 // name is layer l's name, or its number when names are not known.
@@ -182,7 +239,8 @@ func (a *accumulator) name(l int) string {
 func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
 
 // saliency returns |w_i|·acc_i, the epoch sums normalised per layer first
-// in epoch mode; in fisher mode acc_i is first replaced by √acc_i.
+// in epoch mode; in fisher mode acc_i is first replaced by √acc_i. In gain
+// mode a pruned weight's score is √max(2·G_i, 0)/scale instead (revivalGain).
 func (a *accumulator) saliency(weights [][]float32) ([][]float32, error) {
 	out := make([][]float32, len(a.sum))
 	for l, acc := range a.sum {
@@ -190,6 +248,9 @@ func (a *accumulator) saliency(weights [][]float32) ([][]float32, error) {
 			root := make([]float64, len(acc))
 			n := float64(max(a.samples, a.batches, 1))
 			for i, v := range acc {
+				if a.unbiased {
+					v = max(v-a.meanTerm(l, i, v), 0)
+				}
 				root[i] = math.Sqrt(v)
 				if a.obd {
 					root[i] = math.Sqrt(v/n + a.damping)
@@ -206,10 +267,28 @@ func (a *accumulator) saliency(weights [][]float32) ([][]float32, error) {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, fmt.Errorf("layer %s: saliency of weight %d is %v (non-finite gradients)", a.name(l), i, v)
 			}
-			out[l][i] = float32(math.Abs(float64(weights[l][i])) * v * inv)
+			w := float64(weights[l][i])
+			if a.gain && a.masks[l] != nil && a.masks[l][i] == 0 {
+				out[l][i] = float32(a.revivalGain(l, i, w, v) * inv)
+				continue
+			}
+			out[l][i] = float32(math.Abs(w) * v * inv)
 		}
 	}
 	return out, nil
+}
+
+// revivalGain is the obd-comparable score of a pruned weight with shadow
+// value w and curvature d² = F + λ: √max(2·G, 0) with G the second-order
+// decrease of the training objective when the weight enters the network at
+// w, G = −ḡ·w − ½·d²·w² (ḡ the mean per-sample gradient at its effective
+// value 0). A kept weight's obd score |w|·d is √(2·½·d²·w²), the increase
+// from removing it, so both are loss changes on one scale. obd's own score
+// for a pruned weight, |w|·d, counts its curvature as importance, while
+// curvature makes reviving it less useful.
+func (a *accumulator) revivalGain(l, i int, w, d float64) float64 {
+	gbar := a.gsum[l][i] / float64(max(a.samples, 1))
+	return math.Sqrt(max(-2*gbar*w-d*d*w*w, 0))
 }
 
 // magnitudes returns |w_i| for every weight, shadow values included.
@@ -247,6 +326,23 @@ func Scores(m *nn.Model, ps []*nn.Param, train *nn.Dataset, s Settings) ([][]flo
 	}
 	acc := newAccumulator(s.Normalize, s.Accumulate, names, sizes)
 	acc.damping, acc.samples = max(s.Train.WeightDecay, 0), train.N // nn.None is no decay
+	acc.unbiased = acc.squared && s.FisherEstimate == "unbiased"
+	acc.gain = acc.obd && s.PrunedScores == "gain"
+	if acc.unbiased || acc.gain {
+		bs := min(max(s.SaliencyBatch, 1), train.N)
+		full, rest := train.N/bs, train.N%bs
+		acc.sumB2 = float64(full)*float64(bs)*float64(bs) + float64(rest)*float64(rest)
+		acc.gsum = make([][]float64, len(sizes))
+		for l, n := range sizes {
+			acc.gsum[l] = make([]float64, n)
+		}
+	}
+	if acc.gain {
+		acc.masks = make([][]float32, len(ps))
+		for l, p := range ps {
+			acc.masks[l] = p.Mask
+		}
+	}
 	grads := make([][]float32, len(ps))
 	var first error
 	err = m.GradientPass(train, s.SaliencyBatch, func() {

@@ -258,3 +258,77 @@ func TestScoresOBDBatchDefault(t *testing.T) {
 		}
 	}
 }
+
+// TestFisherEstimateUnbiased checks the "unbiased" estimate of Σ_n (g^n)²
+// from squared batch gradients against the exact per-sample sum on a model
+// with pruned weights, whose mean gradient is not 0: summed over the pruned
+// weights, the raw squared batch sums overestimate it (by 1.5× here), the
+// corrected ones hit it within 5 % (0.994 here).
+func TestFisherEstimateUnbiased(t *testing.T) {
+	train, _ := testData(t, 256)
+	m := trained(t, "lenet-300-100", train, 1)
+	ps := m.Params()
+	for _, p := range ps { // prune every other weight, keeping its shadow value
+		p.Mask = make([]float32, len(p.W))
+		for i := range p.Mask {
+			p.Mask[i] = float32(i % 2)
+		}
+	}
+	fisherOnPruned := func(batch int, estimate string) float64 {
+		s := Settings{Keep: 0.5, Accumulate: "fisher", Normalize: "none", SaliencyBatch: batch, FisherEstimate: estimate}
+		sc, err := Scores(m, ps, train, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f float64 // Σ over pruned weights of score² = w²·Σ_n (g^n)²
+		for l, p := range ps {
+			for i, v := range p.Mask {
+				if v == 0 {
+					f += float64(sc[l][i]) * float64(sc[l][i])
+				}
+			}
+		}
+		return f
+	}
+	exact := fisherOnPruned(1, "sum")
+	if exact == 0 {
+		t.Fatal("per-sample Fisher of the pruned weights is 0")
+	}
+	raw, unbiased := fisherOnPruned(32, "sum")/exact, fisherOnPruned(32, "unbiased")/exact
+	t.Logf("batch 32 ÷ per sample on pruned weights: sum %.2f, unbiased %.3f", raw, unbiased)
+	if math.Abs(unbiased-1) > 0.05 {
+		t.Errorf("unbiased estimate is %.3f × the per-sample sum, want within 5 %%", unbiased)
+	}
+	if raw < 1.3 {
+		t.Errorf("raw squared batch sums are only %.2f × the per-sample sum on pruned weights; the test does not exercise the mean-gradient term", raw)
+	}
+}
+
+// TestAccumulatorRevivalGain checks obd's gain scores of pruned weights:
+// √max(−2·ḡ·w − (F+λ)·w², 0), kept weights unchanged.
+func TestAccumulatorRevivalGain(t *testing.T) {
+	// Two samples (one per batch), λ = 1: weight 0 kept, weights 1 and 2
+	// pruned. ḡ = Σ g/2 = (−0.5, −2, 1), F = Σ g²/2 = (12.5, 4, 2).
+	a := newAccumulator("none", "obd", []string{"fc"}, []int{3})
+	a.damping, a.samples, a.gain = 1, 2, true
+	a.masks = [][]float32{{1, 0, 0}}
+	a.gsum = [][]float64{make([]float64, 3)}
+	for _, g := range [][]float32{{3, -2, 2}, {-4, -2, 0}} {
+		if err := a.add([][]float32{g}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := []float32{0.5, 0.5, 0.5}
+	sal, err := a.saliency([][]float32{w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// kept: 0.5·√(25/2+1); pruned 1: ḡ = −2, F = 4: √(2·2·0.5 − 5·0.25) =
+	// √0.75; pruned 2: ḡ = 1 > 0 (the shadow points uphill): gain < 0 → 0.
+	want := []float64{0.5 * math.Sqrt(13.5), math.Sqrt(0.75), 0}
+	for i := range want {
+		if math.Abs(float64(sal[0][i])-want[i]) > 1e-6 {
+			t.Fatalf("gain saliency %v, want %v", sal[0], want)
+		}
+	}
+}

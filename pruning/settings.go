@@ -73,6 +73,9 @@ type Settings struct {
 	// training epochs of the architecture (see DefaultFinalEpochs),
 	// negative means none.
 	FinalEpochs int
+	// FinalLR is the learning rate of the final fine-tuning; 0 means the
+	// retraining rate (Train.LR).
+	FinalLR float64
 	// MinLayerDensity is the fraction of its weights (at least one) every
 	// layer keeps regardless of the threshold; 0 means
 	// DefaultMinLayerDensity.
@@ -87,6 +90,14 @@ type Settings struct {
 	// so Σ_b (g^b)² estimates Σ_n (g^n)² without bias where the mean
 	// gradient ḡ is 0 (a converged model) at the cost of one batch pass.
 	SaliencyBatch int
+	// FisherEstimate is how the fisher and obd modes estimate Σ_n (g^n)²
+	// from batch gradients: "sum" (default) or "unbiased"; see
+	// fisherEstimates. With a saliency batch of 1 both are the same.
+	FisherEstimate string
+	// PrunedScores is how obd scores currently pruned weights (with
+	// splicing): "obd" (default, the same formula as kept weights) or
+	// "gain" (the loss decrease of reviving them); see prunedScores.
+	PrunedScores string
 	// Train is the base of every retraining run. Zero fields mean what
 	// they mean to nn.Train (the architecture's defaults; nn.None turns
 	// momentum or decay off), except LR, which defaults to DefaultLRScale
@@ -178,6 +189,12 @@ func (s Settings) ValidateSchedule() error {
 	if _, err = pick("accumulate", s.Accumulate, DefaultAccumulate, accumulations); err != nil {
 		return err
 	}
+	if _, err = pick("pruned-scores", s.PrunedScores, DefaultPrunedScores, prunedScores); err != nil {
+		return err
+	}
+	if _, err = pick("fisher-estimate", s.FisherEstimate, DefaultFisherEstimate, fisherEstimates); err != nil {
+		return err
+	}
 	if _, err = schedule(s.Schedule); err != nil {
 		return err
 	}
@@ -192,6 +209,9 @@ func (s Settings) ValidateSchedule() error {
 	}
 	if err := s.Train.Validate(); err != nil {
 		return fielderr.In("train", err)
+	}
+	if s.FinalLR < 0 || math.IsNaN(s.FinalLR) || math.IsInf(s.FinalLR, 0) {
+		return fmt.Errorf("final-lr: must be a finite number ≥ 0, got %g", s.FinalLR)
 	}
 	if math.IsNaN(s.ReviveMargin) || math.IsInf(s.ReviveMargin, 0) {
 		return fielderr.Errorf("revive_margin", "must be a finite number, got %g", s.ReviveMargin)
@@ -211,6 +231,8 @@ func (s Settings) withDefaults(m *nn.Model) (Settings, error) {
 	s.Criterion, _ = pick("criterion", s.Criterion, DefaultCriterion, criteria)
 	s.Accumulate, _ = pick("accumulate", s.Accumulate, DefaultAccumulate, accumulations)
 	s.Normalize, _ = pick("normalize", s.Normalize, defaultNormalize(s.Accumulate), normalizations)
+	s.PrunedScores, _ = pick("pruned-scores", s.PrunedScores, DefaultPrunedScores, prunedScores)
+	s.FisherEstimate, _ = pick("fisher-estimate", s.FisherEstimate, DefaultFisherEstimate, fisherEstimates)
 	if s.Schedule == "" {
 		s.Schedule = DefaultSchedule
 	}
@@ -230,6 +252,9 @@ func (s Settings) withDefaults(m *nn.Model) (Settings, error) {
 		s.ReviveMargin = DefaultReviveMargin
 	}
 	s.Train = trainDefaults(m.Arch.Name, s.Train)
+	if s.FinalLR == 0 {
+		s.FinalLR = s.Train.LR
+	}
 	if s.SaliencyBatch == 0 {
 		s.SaliencyBatch = s.Train.BatchSize
 		if s.Accumulate == "fisher" {

@@ -59,6 +59,8 @@ type options struct {
 	keeps                          []float64
 	criteria                       []string
 	clusterKeep                    float64
+	clusterEpochs                  int     // centroid fine-tuning epochs
+	clusterLRScale                 float64 // centroid fine-tuning rate ÷ the dense rate
 	list, recluster                bool
 	s                              pruning.Settings // overrides of the defaults (zero = default)
 }
@@ -145,6 +147,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&keeps, "keeps", "0.08,0.04,0.02", "comma-separated keep fractions")
 	fs.StringVar(&criteria, "criteria", "saliency,magnitude", "comma-separated criteria; the first two are paired")
 	fs.Float64Var(&o.clusterKeep, "cluster-keep", 0.04, "cluster the first criterion's model at this keep (0 = none)")
+	fs.IntVar(&o.clusterEpochs, "cluster-epochs", clustering.DefaultFinetuneEpochs, "epochs of centroid fine-tuning after clustering")
+	fs.Float64Var(&o.clusterLRScale, "cluster-lr-scale", clustering.DefaultFinetuneLRScale, "centroid fine-tuning rate as a multiple of the dense rate")
 	fs.StringVar(&o.denseDir, "dense-dir", "out/seeds", "dense models NET-sSEED.npz (trained and saved here when missing)")
 	fs.StringVar(&o.data, "data", "", "MNIST directory (default: nn.MNISTDir)")
 	fs.StringVar(&o.runs, "runs", "", "JSON lines of finished runs (default out/seeds/NET-runs.jsonl)")
@@ -157,8 +161,11 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.s.RetrainEpochs, "retrain-epochs", 0, "override: retraining epochs per round")
 	fs.IntVar(&o.s.FinalEpochs, "final-epochs", 0, "override: fine-tuning epochs")
 	fs.Float64Var(&o.s.Train.LR, "lr", 0, "override: retraining learning rate")
+	fs.Float64Var(&o.s.FinalLR, "final-lr", 0, "override: fine-tuning learning rate")
 	fs.StringVar(&o.s.Accumulate, "accumulate", "", "override: saliency accumulation")
 	fs.StringVar(&o.s.Normalize, "normalize", "", "override: saliency normalisation")
+	fs.StringVar(&o.s.PrunedScores, "pruned-scores", "", "override: how obd scores pruned weights (obd, gain)")
+	fs.StringVar(&o.s.FisherEstimate, "fisher-estimate", "", "override: estimate of the summed squared per-sample gradients (sum, unbiased)")
 	fs.StringVar(&o.s.Schedule, "schedule", "", "override: keep schedule")
 	fs.Float64Var(&o.s.Train.WeightDecay, "wd", 0, "override: retraining weight decay (negative = none)")
 	fs.Float64Var(&o.s.Train.Momentum, "momentum", 0, "override: retraining momentum (negative = none)")
@@ -215,11 +222,20 @@ func settingsLabel(s pruning.Settings) string {
 	if s.Train.LR != 0 {
 		f = append(f, fmt.Sprintf("lr=%g", s.Train.LR))
 	}
+	if s.FinalLR != 0 {
+		f = append(f, fmt.Sprintf("final-lr=%g", s.FinalLR))
+	}
 	if s.Accumulate != "" {
 		f = append(f, "accumulate="+s.Accumulate)
 	}
 	if s.Normalize != "" {
 		f = append(f, "normalize="+s.Normalize)
+	}
+	if s.PrunedScores != "" {
+		f = append(f, "pruned-scores="+s.PrunedScores)
+	}
+	if s.FisherEstimate != "" {
+		f = append(f, "fisher-estimate="+s.FisherEstimate)
 	}
 	if s.Schedule != "" {
 		f = append(f, "schedule="+s.Schedule)
@@ -410,7 +426,7 @@ func pruneRun(o options, dense *nn.Model, denseAcc float64, seed int64, keep flo
 		}
 	}
 	if keep == o.clusterKeep && crit == o.criteria[0] {
-		c, err := clusterRun(m, seed, denseAcc, train, test, stderr)
+		c, err := clusterRun(o, m, seed, denseAcc, train, test, stderr)
 		if err != nil {
 			return Run{}, err
 		}
@@ -420,19 +436,20 @@ func pruneRun(o options, dense *nn.Model, denseAcc float64, seed int64, keep flo
 }
 
 // clusterRun is `dcsim cluster` with its defaults on the pruned model m (in
-// place): birch-kmeans, clustering.DefaultFinetuneEpochs of centroid
-// fine-tuning at clustering.DefaultFinetuneLRScale × the dense rate,
-// codebooks and biases in half precision, storage with per-layer
+// place): birch-kmeans, -cluster-epochs (default
+// clustering.DefaultFinetuneEpochs) of centroid fine-tuning at
+// -cluster-lr-scale (default clustering.DefaultFinetuneLRScale) × the dense
+// rate, codebooks and biases in half precision, storage with per-layer
 // relative-index widths and entry orders.
-func clusterRun(m *nn.Model, seed int64, denseAcc float64, train, test *nn.Dataset, stderr io.Writer) (ClusterRun, error) {
+func clusterRun(o options, m *nn.Model, seed int64, denseAcc float64, train, test *nn.Dataset, stderr io.Writer) (ClusterRun, error) {
 	t0 := time.Now()
 	if _, err := clustering.ClusterModel(m, clustering.ModelSettings{Settings: clustering.Settings{Seed: seed}}); err != nil {
 		return ClusterRun{}, fmt.Errorf("seed %d: clustering: %w", seed, err)
 	}
-	if e := clustering.DefaultFinetuneEpochs; e > 0 {
+	if e := o.clusterEpochs; e > 0 {
 		ts := nn.DefaultTrainSettings(m.Arch.Name)
 		ts.Epochs, ts.Seed, ts.FinetuneCodebook = e, seed, true
-		ts.LR *= clustering.DefaultFinetuneLRScale
+		ts.LR *= o.clusterLRScale
 		if _, err := nn.Train(m, train, ts); err != nil {
 			return ClusterRun{}, fmt.Errorf("seed %d: centroid fine-tuning: %w", seed, err)
 		}
@@ -449,11 +466,13 @@ func clusterRun(m *nn.Model, seed int64, denseAcc float64, train, test *nn.Datas
 }
 
 // recluster redoes the clustering of every run of the runs file that has
-// one (first criterion at -cluster-keep) from the pruned model saved by
-// -save, and rewrites the runs file atomically.
+// one (first criterion at -cluster-keep, the settings of this invocation)
+// from the pruned model saved by -save, and rewrites the runs file
+// atomically.
 func recluster(o options, runs []Run, train, test *nn.Dataset, stderr io.Writer) error {
 	for i, r := range runs {
-		if r.Net != o.net || r.Keep != o.clusterKeep || r.Criterion != o.criteria[0] || !slices.Contains(o.seeds, r.Seed) {
+		if r.Net != o.net || r.Keep != o.clusterKeep || r.Criterion != o.criteria[0] || !slices.Contains(o.seeds, r.Seed) ||
+			r.Settings != settingsLabel(o.s) {
 			continue
 		}
 		path := filepath.Join(o.save, fmt.Sprintf("%s-s%d-%s-k%g.npz", r.Net, r.Seed, r.Criterion, r.Keep))
@@ -462,7 +481,7 @@ func recluster(o options, runs []Run, train, test *nn.Dataset, stderr io.Writer)
 			return err
 		}
 		fmt.Fprintf(stderr, "== recluster %s\n", path)
-		c, err := clusterRun(m, r.Seed, r.DenseAccuracy, train, test, stderr)
+		c, err := clusterRun(o, m, r.Seed, r.DenseAccuracy, train, test, stderr)
 		if err != nil {
 			return err
 		}
