@@ -443,7 +443,8 @@ func TestFinalLR(t *testing.T) {
 	if slices.Equal(dflt, other) {
 		t.Error("FinalLR 0.001 gave the same weights as the retraining rate")
 	}
-	if err := (Settings{Keep: 0.5, FinalLR: -1}).Validate(); err == nil || !strings.Contains(err.Error(), "final-lr") {
-		t.Errorf("negative final LR: %v", err)
+	var fe *fielderr.Error
+	if err := (Settings{Keep: 0.5, FinalLR: -1}).Validate(); !errors.As(err, &fe) || fe.Field != "final_lr" {
+		t.Errorf("negative final LR: %v, want a field error on final_lr", err)
 	}
 }

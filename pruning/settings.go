@@ -189,10 +189,10 @@ func (s Settings) ValidateSchedule() error {
 	if _, err = pick("accumulate", s.Accumulate, DefaultAccumulate, accumulations); err != nil {
 		return err
 	}
-	if _, err = pick("pruned-scores", s.PrunedScores, DefaultPrunedScores, prunedScores); err != nil {
+	if _, err = pick("pruned_scores", s.PrunedScores, DefaultPrunedScores, prunedScores); err != nil {
 		return err
 	}
-	if _, err = pick("fisher-estimate", s.FisherEstimate, DefaultFisherEstimate, fisherEstimates); err != nil {
+	if _, err = pick("fisher_estimate", s.FisherEstimate, DefaultFisherEstimate, fisherEstimates); err != nil {
 		return err
 	}
 	if _, err = schedule(s.Schedule); err != nil {
@@ -211,7 +211,7 @@ func (s Settings) ValidateSchedule() error {
 		return fielderr.In("train", err)
 	}
 	if s.FinalLR < 0 || math.IsNaN(s.FinalLR) || math.IsInf(s.FinalLR, 0) {
-		return fmt.Errorf("final-lr: must be a finite number ≥ 0, got %g", s.FinalLR)
+		return fielderr.Errorf("final_lr", "must be a finite number ≥ 0, got %g", s.FinalLR)
 	}
 	if math.IsNaN(s.ReviveMargin) || math.IsInf(s.ReviveMargin, 0) {
 		return fielderr.Errorf("revive_margin", "must be a finite number, got %g", s.ReviveMargin)
@@ -231,8 +231,8 @@ func (s Settings) withDefaults(m *nn.Model) (Settings, error) {
 	s.Criterion, _ = pick("criterion", s.Criterion, DefaultCriterion, criteria)
 	s.Accumulate, _ = pick("accumulate", s.Accumulate, DefaultAccumulate, accumulations)
 	s.Normalize, _ = pick("normalize", s.Normalize, defaultNormalize(s.Accumulate), normalizations)
-	s.PrunedScores, _ = pick("pruned-scores", s.PrunedScores, DefaultPrunedScores, prunedScores)
-	s.FisherEstimate, _ = pick("fisher-estimate", s.FisherEstimate, DefaultFisherEstimate, fisherEstimates)
+	s.PrunedScores, _ = pick("pruned_scores", s.PrunedScores, DefaultPrunedScores, prunedScores)
+	s.FisherEstimate, _ = pick("fisher_estimate", s.FisherEstimate, DefaultFisherEstimate, fisherEstimates)
 	if s.Schedule == "" {
 		s.Schedule = DefaultSchedule
 	}
