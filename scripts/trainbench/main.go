@@ -7,9 +7,13 @@
 //
 // Wall and CPU seconds (all threads, the process's user + system time)
 // cover Train only, not data loading; with -train N they are measured on
-// the first N images and scaled to a full epoch (× 60000/N).
+// the first N images and scaled to a full epoch (× 60000/N). With -in FILE
+// the model is a dcsim model file (for instance one `dcsim prune` wrote)
+// trained with its own masks frozen: a really pruned network, whose layers
+// are not uniformly sparse.
 //
 //	go run ./scripts/trainbench -model lenet-5 -density 0.04
+//	go run ./scripts/trainbench -in out/lenet5-p.npz -dense-kernels
 package main
 
 import (
@@ -32,21 +36,63 @@ func main() {
 	workers := flag.Int("workers", 2, "worker goroutines")
 	data := flag.String("data", "", "MNIST directory (default: as dcsim train)")
 	subset := flag.Int("train", 0, "train on the first N training images and scale the times to a full epoch of 60 000; 0 = all")
+	in := flag.String("in", "", "train this model file with its masks frozen instead of a zoo model (not with -model or -density)")
 	flag.Parse()
-	if err := run(*model, *density, *dense, *epochs, *workers, *subset, *data); err != nil {
+	if *in != "" && (*density != 0 || isSet("model")) {
+		fmt.Fprintln(os.Stderr, "trainbench: -in: the model file gives the model and its masks; drop -model and -density")
+		os.Exit(2)
+	}
+	if err := run(*model, *in, *density, *dense, *epochs, *workers, *subset, *data); err != nil {
 		fmt.Fprintln(os.Stderr, "trainbench:", err)
 		os.Exit(2)
 	}
 }
 
-func run(model string, density float64, dense bool, epochs, workers, subset int, data string) error {
+// isSet reports whether the named flag was given.
+func isSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// load returns the model to train: the file in with its masks, or the zoo
+// model masked to a random density.
+func load(model, in string, density float64) (*nn.Model, error) {
+	if in != "" {
+		m, _, err := nn.LoadModel(in)
+		return m, err
+	}
 	if density < 0 || density > 1 {
-		return fmt.Errorf("-density: must be in [0, 1], got %g", density)
+		return nil, fmt.Errorf("-density: must be in [0, 1], got %g", density)
 	}
 	arch, err := network.Zoo(model)
 	if err != nil {
+		return nil, err
+	}
+	m, err := nn.NewModel(arch, 1)
+	if err != nil {
+		return nil, err
+	}
+	if density > 0 {
+		r := rand.New(rand.NewPCG(1, 3))
+		for _, p := range m.Params() {
+			p.Mask = make([]float32, len(p.W))
+			for i := range p.Mask {
+				if r.Float64() < density {
+					p.Mask[i] = 1
+				}
+			}
+		}
+	}
+	return m, nil
+}
+
+func run(model, in string, density float64, dense bool, epochs, workers, subset int, data string) error {
+	m, err := load(model, in, density)
+	if err != nil {
 		return err
 	}
+	model = m.Arch.Name
 	dir, err := nn.MNISTDir(data)
 	if err != nil {
 		return err
@@ -60,20 +106,8 @@ func run(model string, density float64, dense bool, epochs, workers, subset int,
 		train = train.Subset(subset)
 	}
 	scale := float64(full) / float64(train.N) / float64(epochs) // to seconds per full epoch
-	m, err := nn.NewModel(arch, 1)
-	if err != nil {
-		return err
-	}
-	if density > 0 {
-		r := rand.New(rand.NewPCG(1, 3))
-		for _, p := range m.Params() {
-			p.Mask = make([]float32, len(p.W))
-			for i := range p.Mask {
-				if r.Float64() < density {
-					p.Mask[i] = 1
-				}
-			}
-		}
+	if in != "" {
+		density = maskedDensity(m)
 	}
 	s := nn.DefaultTrainSettings(model)
 	s.Epochs, s.Workers = epochs, workers
@@ -91,4 +125,25 @@ func run(model string, density float64, dense bool, epochs, workers, subset int,
 	fmt.Printf("dcsim %s density %g kernels %s workers %d: %.3f s/epoch, %.3f cpu-s/epoch, loss %.4f\n",
 		model, density, kernels, workers, wall*scale, cpu*scale, st.FinalLoss)
 	return nil
+}
+
+// maskedDensity is the fraction of the masked layers' weights kept (1 when
+// no layer has a mask).
+func maskedDensity(m *nn.Model) float64 {
+	kept, all := 0, 0
+	for _, p := range m.Params() {
+		if p.Mask == nil {
+			continue
+		}
+		all += len(p.Mask)
+		for _, v := range p.Mask {
+			if v != 0 {
+				kept++
+			}
+		}
+	}
+	if all == 0 {
+		return 1
+	}
+	return float64(kept) / float64(all)
 }
