@@ -208,11 +208,7 @@ func TestSparseTrainWorkersBitIdentical(t *testing.T) {
 		if _, err := Train(m, ds, s); err != nil {
 			t.Fatal(err)
 		}
-		var buf bytes.Buffer
-		if err := WriteModel(&buf, m, nil); err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, buf.Bytes())
+		files = append(files, modelBytes(t, m))
 	}
 	for i := 1; i < len(files); i++ {
 		if !bytes.Equal(files[0], files[i]) {
