@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/dcsim/dcsim/internal/proctime"
@@ -36,13 +37,14 @@ func main() {
 	workers := flag.Int("workers", 2, "worker goroutines")
 	data := flag.String("data", "", "MNIST directory (default: as dcsim train)")
 	subset := flag.Int("train", 0, "train on the first N training images and scale the times to a full epoch of 60 000; 0 = all")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the training to this file (go tool pprof)")
 	in := flag.String("in", "", "train this model file with its masks frozen instead of a zoo model (not with -model or -density)")
 	flag.Parse()
 	if *in != "" && (*density != 0 || isSet("model")) {
 		fmt.Fprintln(os.Stderr, "trainbench: -in: the model file gives the model and its masks; drop -model and -density")
 		os.Exit(2)
 	}
-	if err := run(*model, *in, *density, *dense, *epochs, *workers, *subset, *data); err != nil {
+	if err := run(*model, *in, *profile, *density, *dense, *epochs, *workers, *subset, *data); err != nil {
 		fmt.Fprintln(os.Stderr, "trainbench:", err)
 		os.Exit(2)
 	}
@@ -87,7 +89,7 @@ func load(model, in string, density float64) (*nn.Model, error) {
 	return m, nil
 }
 
-func run(model, in string, density float64, dense bool, epochs, workers, subset int, data string) error {
+func run(model, in, profile string, density float64, dense bool, epochs, workers, subset int, data string) error {
 	m, err := load(model, in, density)
 	if err != nil {
 		return err
@@ -112,8 +114,19 @@ func run(model, in string, density float64, dense bool, epochs, workers, subset 
 	s := nn.DefaultTrainSettings(model)
 	s.Epochs, s.Workers = epochs, workers
 	s.DenseKernels = dense // bench:new (bench_train.sh drops this line to build an older engine)
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	c0, t0 := proctime.CPU(), time.Now()
 	st, err := nn.Train(m, train, s)
+	pprof.StopCPUProfile() // a no-op without -cpuprofile
 	if err != nil {
 		return err
 	}
