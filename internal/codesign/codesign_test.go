@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -407,7 +409,7 @@ func TestRun(t *testing.T) {
 }
 
 // TestWalk: every walk move keeps the starting candidate's number of
-// weights, cuts exactly one layer to WalkFactor of its kept weights and
+// weights, cuts exactly one layer to WalkFactors[0] of its kept weights and
 // gives them to the other layers; its LayerKeeps match its masks; a walk
 // candidate is retrained at those per-layer keeps; the walk is
 // deterministic.
@@ -456,7 +458,7 @@ func TestWalk(t *testing.T) {
 			switch {
 			case after < before:
 				cut++
-				if want := math.Max(math.Round(before*WalkFactor), 1); after != want {
+				if want := math.Max(math.Round(before*WalkFactors[0]), 1); after != want {
 					t.Errorf("%s: %s keeps %g weights, want %g", c.Name, l, after, want)
 				}
 			case after > before && strings.Contains(c.Name, " "+l+" "):
@@ -505,6 +507,55 @@ func TestBestMove(t *testing.T) {
 	}
 	if got := bestMove(&cur, moves[:2], 0.001, s); got != -1 {
 		t.Errorf("best move %d among a slower and an inadmissible one, want -1", got)
+	}
+}
+
+// TestShrinkingStep: when no move at a factor is admissible the step is
+// retried with the next, gentler factor, in order, and it reports the
+// factor it ended at; an admissible move at the first factor stops there,
+// and a step with none at the gentlest factor reports -1.
+func TestShrinkingStep(t *testing.T) {
+	s := Settings{Objective: Latency, MaxDrop: 0.002}
+	cur := Candidate{Accuracy: 0.99, LatencyUS: 10}
+	// Cutting harder is faster but, below the second factor, inadmissible.
+	movesAt := func(admissibleFrom float64, tried *[]float64) func(float64) ([]Candidate, error) {
+		return func(factor float64) ([]Candidate, error) {
+			*tried = append(*tried, factor)
+			acc := 0.95
+			if factor >= admissibleFrom {
+				acc = 0.99
+			}
+			return []Candidate{{Name: fmt.Sprint(factor), Accuracy: acc, Reference: 0.99, LatencyUS: 10 * factor}}, nil
+		}
+	}
+	for _, c := range []struct {
+		from           int // index into WalkFactors
+		admissibleFrom float64
+		wantTried      []float64
+		wantNext       int
+	}{
+		{0, WalkFactors[0], WalkFactors[:1], 0},
+		{0, WalkFactors[1], WalkFactors[:2], 0},
+		{0, WalkFactors[2], WalkFactors[:3], 0},
+		{0, 2, WalkFactors, -1},
+		{1, WalkFactors[0], WalkFactors[1:2], 0}, // moves never get harsher again
+	} {
+		var tried []float64
+		moves, next, nf, err := shrinkingStep(&cur, c.from, movesAt(c.admissibleFrom, &tried), 0.001, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(tried, c.wantTried) || next != c.wantNext || WalkFactors[nf] != tried[len(tried)-1] {
+			t.Errorf("start %g, admissible from %g: tried %v, next %d, ended at %g; want tried %v, next %d",
+				WalkFactors[c.from], c.admissibleFrom, tried, next, WalkFactors[nf], c.wantTried, c.wantNext)
+		}
+		if next >= 0 && moves[next].Name != fmt.Sprint(tried[len(tried)-1]) {
+			t.Errorf("chose %s, want the move at %g", moves[next].Name, tried[len(tried)-1])
+		}
+	}
+	fail := errors.New("simulator down")
+	if _, _, _, err := shrinkingStep(&cur, 0, func(float64) ([]Candidate, error) { return nil, fail }, 0.001, s); !errors.Is(err, fail) {
+		t.Errorf("error %v, want %v", err, fail)
 	}
 }
 

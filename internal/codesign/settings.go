@@ -50,15 +50,19 @@ const (
 	// DefaultWalkSteps bounds the per-layer walk (Search "walk"): at most
 	// this many accepted steps, each trying one move per layer.
 	DefaultWalkSteps = 6
-	// WalkFactor is the per-layer walk's move: one layer's keep fraction
-	// times this.
-	WalkFactor = 0.6
 	// DefaultConvBits and DefaultFCBits cap the codebook index bits when
 	// the chosen candidate is clustered (Deep Compression, Han et al. 2016,
 	// §3: 8 bits for conv and 5 for FC layers keep accuracy).
 	DefaultConvBits = 8
 	DefaultFCBits   = 5
 )
+
+// WalkFactors are the per-layer walk's move sizes: a move keeps this
+// fraction of one layer's kept weights. The walk starts with the first;
+// when no move of a step is admissible it retries the step with the next,
+// gentler one and keeps it (NetAdapt, Yang et al. 2018, shrinks its
+// resource reduction the same way), and it stops when the last fails.
+var WalkFactors = []float64{0.6, 0.8, 0.9}
 
 // DefaultGlobalKeeps is the global-threshold ladder: keep fractions that
 // span the sizes of the default grid (2–20 % of LeNet-5's weights).
@@ -86,8 +90,9 @@ const (
 	Halving = "halving"
 	// Walk runs the grid, then a greedy per-layer walk from the grid's
 	// choice (NetAdapt-style, Yang et al. 2018) at its number of weights:
-	// each step tries, for each layer, taking WalkFactor of its weights
-	// away and giving them to the other layers' most salient pruned
+	// each step tries, for each layer, keeping WalkFactors[0] of its
+	// weights (gentler factors when no such move is admissible) and giving
+	// the rest to the other layers' most salient pruned
 	// weights; it simulates and proxies every move and takes the admissible
 	// one that lowers the objective most per unit of proxy accuracy lost.
 	Walk = "walk"

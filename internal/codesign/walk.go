@@ -19,16 +19,36 @@ import (
 // conv1 (500 weights), or one FC layer harder than another; a walk over
 // per-layer keeps can. It starts from the admissible grid candidate with
 // the smallest objective and keeps its number of weights: at each step it
-// tries one move per layer — keep WalkFactor of that layer's kept weights
-// (its most salient, at least the minimum layer density) and turn on as
-// many of the most salient pruned weights of the other layers — simulating
-// and proxying every move like a grid candidate. The step takes the admissible move that lowers
-// the objective most per unit of proxy accuracy lost (NetAdapt, Yang et
-// al. 2018, with the simulator in place of its latency tables, at a fixed
-// size rather than a shrinking one). It stops after s.WalkSteps steps or
-// when no admissible move lowers the objective. Every move becomes a
+// tries one move per layer — keep a factor (WalkFactors[0], 0.6) of that
+// layer's kept weights (its most salient, at least the minimum layer
+// density) and turn on as many of the most salient pruned weights of the
+// other layers — simulating and proxying every move like a grid
+// candidate. The step takes the admissible move that lowers the objective
+// most per unit of proxy accuracy lost (NetAdapt, Yang et al. 2018, with
+// the simulator in place of its latency tables, at a fixed size rather
+// than a shrinking one). When no move of a step is admissible, the step
+// is retried with the next, gentler factor (0.8, then 0.9), which later
+// steps keep, as NetAdapt shrinks its step. The walk stops after
+// s.WalkSteps steps or when no admissible move at the gentlest factor
+// lowers the objective. Every move becomes a
 // candidate (series "walk"), so the Pareto front and the final choice see
 // them next to the grid.
+
+// walker holds one walk's fixed inputs and what it has proxied so far.
+type walker struct {
+	dense *nn.Model
+	spec  *accel.Spec
+	sal   [][]float32
+	data  proxyData
+	ref   func(weights int64) float64
+	minD  float64
+	s     Settings
+	cs    []Candidate
+	// seen maps a move's masks (maskKey) to its candidate in cs: a move an
+	// earlier step already tried is not proxied again.
+	seen  map[string]int
+	tried int
+}
 
 // walk appends the walk's candidates to cs and returns it. cs carries its
 // references (setReferences); floor is the fewest weights a choice keeps.
@@ -39,41 +59,20 @@ func walk(dense *nn.Model, spec *accel.Spec, sal [][]float32, cs []Candidate, da
 		s.logf("walk: no admissible grid candidate to start from")
 		return cs, nil
 	}
-	ref := reference(cs)
+	w := &walker{dense: dense, spec: spec, sal: sal, data: data, ref: reference(cs),
+		minD: s.Prune.MinLayerDensity /* filled by withDefaults */, s: s, cs: cs, seen: map[string]int{}}
 	cur := cs[from]
-	minD := s.Prune.MinLayerDensity // filled by withDefaults
-	ps := dense.Params()
-	tried := 0
-	// A move an earlier step already tried (the same mask in every layer)
-	// is not proxied again: its first candidate stands for it.
-	seen := map[string]int{}
+	f := 0 // index into WalkFactors: moves only get gentler
 	for step := 1; step <= s.WalkSteps; step++ {
-		var moves []Candidate
-		for l := range ps {
-			c, ok, err := move(dense, spec, sal, &cur, l, minD, step, s)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				continue
-			}
-			key := maskKey(c.masks)
-			if i, dup := seen[key]; dup {
-				moves = append(moves, cs[i])
-				continue
-			}
-			if err := proxyAccuracy(dense, &c, data, s.ProxyTrainImages, s); err != nil {
-				return nil, err
-			}
-			if ref != nil {
-				c.Reference = ref(c.Weights)
-			}
-			seen[key] = len(cs)
-			cs = append(cs, c)
-			moves = append(moves, c)
-			tried++
+		movesAt := func(factor float64) ([]Candidate, error) { return w.moves(&cur, factor, step) }
+		moves, next, nf, err := shrinkingStep(&cur, f, movesAt, 1/float64(data.val.N), s)
+		if err != nil {
+			return nil, err
 		}
-		next := bestMove(&cur, moves, 1/float64(data.val.N), s)
+		if nf != f {
+			s.logf("walk: step %d: no admissible move keeping %g of a layer; moves now keep %g", step, WalkFactors[f], WalkFactors[nf])
+			f = nf
+		}
 		if next < 0 {
 			s.logf("walk: step %d: no admissible move lowers the %s", step, s.Objective)
 			break
@@ -81,8 +80,58 @@ func walk(dense *nn.Model, spec *accel.Spec, sal [][]float32, cs []Candidate, da
 		cur = moves[next]
 		s.logf("walk: step %d: %s (proxy accuracy %.2f%%, latency %.4g µs)", step, cur.Name, 100*cur.Accuracy, cur.LatencyUS)
 	}
-	s.logf("walk: %d moves proxied from %s in %.1f s", tried, cs[from].Name, time.Since(start).Seconds())
-	return cs, nil
+	s.logf("walk: %d moves proxied from %s in %.1f s", w.tried, cs[from].Name, time.Since(start).Seconds())
+	return w.cs, nil
+}
+
+// shrinkingStep is one step of the walk: the moves movesAt builds with
+// WalkFactors[f] and, while none of them is admissible (bestMove), with
+// each gentler factor in turn. It returns the last moves built, the index
+// of the best one among them (-1 when even the gentlest factor has none)
+// and the index of the factor it ended at.
+func shrinkingStep(cur *Candidate, f int, movesAt func(factor float64) ([]Candidate, error), floor float64, s Settings) ([]Candidate, int, int, error) {
+	for ; ; f++ {
+		moves, err := movesAt(WalkFactors[f])
+		if err != nil {
+			return nil, -1, f, err
+		}
+		if next := bestMove(cur, moves, floor, s); next >= 0 || f == len(WalkFactors)-1 {
+			return moves, next, f, nil
+		}
+	}
+}
+
+// moves builds, simulates and proxies one move per layer from cur, each
+// keeping factor of one layer's kept weights. A move whose masks an
+// earlier move had is not proxied again: the earlier candidate stands for
+// it. New moves are appended to w.cs.
+func (w *walker) moves(cur *Candidate, factor float64, step int) ([]Candidate, error) {
+	var moves []Candidate
+	for l := range w.dense.Params() {
+		c, ok, err := move(w.dense, w.spec, w.sal, cur, l, factor, w.minD, step, w.s)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		key := maskKey(c.masks)
+		if i, dup := w.seen[key]; dup {
+			moves = append(moves, w.cs[i])
+			continue
+		}
+		if err := proxyAccuracy(w.dense, &c, w.data, w.s.ProxyTrainImages, w.s); err != nil {
+			return nil, err
+		}
+		if w.ref != nil {
+			c.Reference = w.ref(c.Weights)
+		}
+		w.seen[key] = len(w.cs)
+		w.cs = append(w.cs, c)
+		moves = append(moves, c)
+		w.tried++
+	}
+	return moves, nil
 }
 
 // walkStart is the index of the grid candidate with at least floor
@@ -102,14 +151,15 @@ func walkStart(cs []Candidate, floor float64, s Settings) int {
 	return best
 }
 
-// move is cur with WalkFactor of layer l's kept weights given to the most
-// salient pruned weights of the other layers, simulated; ok is false when
-// layer l is at its floor or nothing can take its weights.
-func move(dense *nn.Model, spec *accel.Spec, sal [][]float32, cur *Candidate, l int, minD float64, step int, s Settings) (Candidate, bool, error) {
+// move is cur with layer l cut to factor of its kept weights and the freed
+// weights given to the most salient pruned weights of the other layers,
+// simulated; ok is false when layer l is at its floor or nothing can take
+// its weights.
+func move(dense *nn.Model, spec *accel.Spec, sal [][]float32, cur *Candidate, l int, factor, minD float64, step int, s Settings) (Candidate, bool, error) {
 	ps := dense.Params()
 	n := len(cur.masks[l])
 	before := keptOf(cur.masks[l])
-	target := max(math.Round(before*WalkFactor), math.Ceil(minD*float64(n)), 1)
+	target := max(math.Round(before*factor), math.Ceil(minD*float64(n)), 1)
 	if target >= before {
 		return Candidate{}, false, nil // at the layer's floor
 	}
