@@ -21,7 +21,7 @@ func init() { register(newCodesign) }
 
 // Default candidate grids of dcsim codesign.
 const (
-	defaultConvKeeps = "0.05,0.1,0.2,0.3,0.5,1"
+	defaultConvKeeps = "0.02,0.03,0.05,0.1,0.2,0.3,0.5,1"
 	defaultFCKeeps   = "0.02,0.04,0.06,0.08,0.1,0.15"
 	// defaultSaliencyImages: the candidate masks rank weights by saliency
 	// summed over this many training images (one gradient pass).
@@ -41,6 +41,7 @@ type codesignFlags struct {
 	s                 codesign.Settings
 	rounds, retrainEp int
 	finalEp           int
+	confirm           int
 	lr                float64
 	images            int
 	actData           *nn.Dataset // the images activations are measured on, once loaded
@@ -93,6 +94,8 @@ A budget no candidate meets is an error naming the closest candidate.`,
 		"test images (the first N, at most half) held out to choose; the rest measure the comparison")
 	fl.IntVar(&f.s.WalkSteps, "walk-steps", codesign.DefaultWalkSteps, "with --search walk: most steps of the per-layer walk")
 	fl.IntVar(&f.s.SaliencyImages, "saliency-images", defaultSaliencyImages, "training images of the saliency pass that sets the candidate masks (0 = all)")
+	fl.IntVar(&f.confirm, "confirm", codesign.DefaultConfirm,
+		"candidates faster than the proxy's choice retrained for real to confirm one (0 = none)")
 	fl.IntVar(&f.s.ValidateProxy, "validate-proxy", 0, "retrain N candidates for real and report the proxy's Spearman rank correlation")
 	fl.IntVar(&f.rounds, "rounds", codesign.DefaultRounds, "prune/retrain rounds of the real retraining")
 	fl.IntVar(&f.retrainEp, "retrain-epochs", codesign.DefaultRetrainEpochs, "retraining epochs per round")
@@ -173,6 +176,8 @@ func (f *codesignFlags) settings() (codesign.Settings, error) {
 		return s, fmt.Errorf("--rounds: must be ≥ 1, got %d", f.rounds)
 	case f.retrainEp < 1:
 		return s, fmt.Errorf("--retrain-epochs: must be ≥ 1, got %d", f.retrainEp)
+	case f.confirm < 0:
+		return s, fmt.Errorf("--confirm: must be ≥ 0, got %d", f.confirm)
 	case f.finalEp < 0:
 		return s, fmt.Errorf("--final-epochs: must be ≥ 0, got %d", f.finalEp)
 	case f.finalEp == 0:
@@ -181,6 +186,9 @@ func (f *codesignFlags) settings() (codesign.Settings, error) {
 		s.Prune.FinalEpochs = f.finalEp
 	}
 	s.Prune.Rounds, s.Prune.RetrainEpochs, s.Prune.Train.LR = f.rounds, f.retrainEp, f.lr
+	if s.Confirm = f.confirm; f.confirm == 0 {
+		s.Confirm = -1 // none
+	}
 	s.Workers = f.data.workers
 	if f.images < 0 {
 		return s, fmt.Errorf("--images: must be ≥ 0, got %d", f.images)

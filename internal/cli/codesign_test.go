@@ -44,6 +44,7 @@ func TestCodesignBadInput(t *testing.T) {
 		{"no model", []string{"codesign"}, "--in"},
 		{"keep above 1", []string{"codesign", "--in", "x.npz", "--conv-keep", "0.1,1.5"}, "--conv-keep: must be in (0,1], got 1.5"},
 		{"keep zero", []string{"codesign", "--in", "x.npz", "--fc-keep", "0"}, "--fc-keep: must be in (0,1], got 0"},
+		{"negative confirm", []string{"codesign", "--in", "x.npz", "--confirm", "-1"}, "--confirm: must be ≥ 0, got -1"},
 		{"keep not a number", []string{"codesign", "--in", "x.npz", "--fc-keep", "0.1,abc"}, `--fc-keep: "abc" is not a number`},
 		{"empty grid", []string{"codesign", "--in", "x.npz", "--conv-keep", ","}, "--conv-keep: the grid is empty"},
 		{"duplicate keep", []string{"codesign", "--in", "x.npz", "--fc-keep", "0.1,0.1"}, "--fc-keep: 0.1 is listed twice"},
@@ -91,12 +92,16 @@ func TestCodesignBudgetUnmet(t *testing.T) {
 }
 
 // TestCodesignMinKeepUnmet: a size floor no candidate reaches is exit 2
-// with one line naming --min-keep.
+// with one line naming --min-keep. (All weights, with every conv keep
+// below 1: the floor line has no FC keep that fills it either.)
 func TestCodesignMinKeepUnmet(t *testing.T) {
 	args := tinyCodesign(codesignModel(t), "--max-drop", "0.9")
 	for i, a := range args {
-		if a == "--min-keep" {
+		switch a {
+		case "--min-keep":
 			args[i+1] = "1"
+		case "--conv-keep":
+			args[i+1] = "0.2"
 		}
 	}
 	out, errs, code := run(t, args...)

@@ -25,7 +25,7 @@ var codesignFields = map[string]string{"conv_keeps": "--conv-keep", "fc_keeps": 
 	"budget.max_energy_uj": "--max-energy-uj", "budget.max_params": "--max-params",
 	"objective": "--objective", "search": "--search", "max_drop": "--max-drop", "min_keep": "--min-keep",
 	"proxy_train_images": "--proxy-images", "val_images": "--val-images", "walk_steps": "--walk-steps",
-	"saliency_images": "--saliency-images", "validate_proxy": "--validate-proxy",
+	"saliency_images": "--saliency-images", "validate_proxy": "--validate-proxy", "confirm": "--confirm",
 	"cluster_epochs": "--cluster-epochs", "workers": "--workers", "prune.rounds": "--rounds",
 	"prune.retrain_epochs": "--retrain-epochs", "prune.final_epochs": "--final-epochs",
 	"prune.train.lr": "--lr", "prune.train.workers": "--workers"}

@@ -2,6 +2,7 @@ package codesign
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -145,22 +146,77 @@ func applyMasks(m *nn.Model, masks [][]float32) {
 	}
 }
 
-// enumerate builds the grid ConvKeeps × FCKeeps × Bits with their masks.
+// enumerate builds the grid ConvKeeps × FCKeeps × Bits with their masks,
+// and the size-floor line: for every conv keep, the FC keep that makes
+// the candidate hold exactly the floor's number of weights (MinKeep of
+// all), when the network has both kinds and that FC keep is in (0,1].
+// At a given conv keep, fewer weights are never slower, so the fastest
+// candidate a size allows is on that line; the grid's FC keeps rarely
+// fall on it.
 func enumerate(m *nn.Model, sal [][]float32, s Settings) ([]Candidate, error) {
 	var cs []Candidate
+	add := func(name func(Bits) string, ck, fk float64) error {
+		masks, err := Masks(m, sal, ck, fk, s.Prune.MinLayerDensity)
+		if err != nil {
+			return err
+		}
+		for _, b := range s.Bits {
+			cs = append(cs, Candidate{Name: name(b), Series: "candidates", ConvKeep: ck, FCKeep: fk, Bits: b, masks: masks})
+		}
+		return nil
+	}
 	for _, ck := range s.ConvKeeps {
 		for _, fk := range s.FCKeeps {
-			masks, err := Masks(m, sal, ck, fk, s.Prune.MinLayerDensity)
-			if err != nil {
+			if err := add(func(b Bits) string { return candidateName(ck, fk, b) }, ck, fk); err != nil {
 				return nil, err
-			}
-			for _, b := range s.Bits {
-				cs = append(cs, Candidate{Name: candidateName(ck, fk, b), Series: "candidates",
-					ConvKeep: ck, FCKeep: fk, Bits: b, masks: masks})
 			}
 		}
 	}
+	for _, ck := range s.ConvKeeps {
+		fk, ok := floorFCKeep(m, ck, s)
+		if !ok || slices.ContainsFunc(s.FCKeeps, func(f float64) bool { return math.Abs(f-fk) < 1e-9 }) {
+			continue
+		}
+		name := func(b Bits) string {
+			n := "floor conv " + strconv.FormatFloat(ck, 'g', -1, 64) + " fc " + strconv.FormatFloat(fk, 'g', 4, 64)
+			if b != (Bits{}) {
+				n += " bits " + b.String()
+			}
+			return n
+		}
+		if err := add(name, ck, fk); err != nil {
+			return nil, err
+		}
+	}
 	return cs, nil
+}
+
+// floorFCKeep is the FC keep that, with conv keep ck, keeps exactly the
+// floor's number of weights (round(MinKeep × all), each kind's count
+// rounded as pruning.SelectGlobal rounds it); ok is false when m lacks a
+// kind or no FC keep in (0,1] above the FC layers' minimum density
+// (s.Prune.MinLayerDensity) does it.
+func floorFCKeep(m *nn.Model, ck float64, s Settings) (float64, bool) {
+	var convN, fcN, fcMin int64
+	for _, p := range m.Params() {
+		switch p.Kind {
+		case network.Conv:
+			convN += int64(len(p.W))
+		case network.FC:
+			fcN += int64(len(p.W))
+			// pruning.SelectGlobal's per-layer minimum
+			fcMin += int64(min(len(p.W), max(1, int(math.Ceil(s.Prune.MinLayerDensity*float64(len(p.W)))))))
+		}
+	}
+	if convN == 0 || fcN == 0 {
+		return 0, false
+	}
+	floor := int64(math.Round(s.MinKeep * float64(convN+fcN)))
+	fcKept := floor - int64(math.Round(ck*float64(convN)))
+	if fcKept < fcMin || fcKept > fcN {
+		return 0, false
+	}
+	return float64(fcKept) / float64(fcN), true
 }
 
 // ladder builds the global-threshold candidates: one threshold over all

@@ -2,6 +2,7 @@ package codesign
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/dcsim/dcsim/accel"
@@ -178,35 +179,46 @@ func cmpOr(a, b int) int {
 
 // compare builds the final table: dense, global threshold at the chosen
 // candidate's kept-weight count, the co-designed candidate retrained, and
-// that model clustered.
-func compare(dense *nn.Model, chosen *Candidate, spec *accel.Spec, train, test *nn.Dataset, s Settings) ([]Row, error) {
+// that model clustered. Models the confirmation retrained (pre) are
+// reused: its chosen model, and its global threshold when that holds the
+// co-designed model's number of weights to sizeSlack.
+func compare(dense *nn.Model, chosen *Candidate, spec *accel.Spec, train, test *nn.Dataset, s Settings, pre *retrained) ([]Row, error) {
 	d, err := row(RowDense, dense, spec, test, s)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	s.logf("retraining the co-designed candidate %s", chosen.Name)
-	cm, _, err := retrain(dense, train, 0, chosen, s)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", chosen.Name, err)
+	cm, sec := pre.chosen, pre.chosenSec
+	if cm == nil {
+		s.logf("retraining the co-designed candidate %s", chosen.Name)
+		if cm, _, err = retrain(dense, train, 0, chosen, s); err != nil {
+			return nil, fmt.Errorf("%s: %w", chosen.Name, err)
+		}
+		sec = time.Since(start).Seconds()
 	}
 	co, err := row(RowCodesign, cm, spec, test, s)
 	if err != nil {
 		return nil, err
 	}
-	co.ConvKeep, co.FCKeep, co.LayerKeeps, co.Seconds = chosen.ConvKeep, chosen.FCKeep, chosen.LayerKeeps, time.Since(start).Seconds()
+	co.ConvKeep, co.FCKeep, co.LayerKeeps, co.Seconds = chosen.ConvKeep, chosen.FCKeep, chosen.LayerKeeps, sec
 	keep := float64(co.Weights) / float64(weightsOf(dense))
-	start = time.Now()
-	s.logf("retraining the global-threshold baseline at keep %.5f (%d weights)", keep, co.Weights)
-	gm, _, err := retrain(dense, train, keep, nil, s)
-	if err != nil {
-		return nil, fmt.Errorf("global threshold: %w", err)
+	gm, sec := pre.global, pre.globalSec
+	if gm != nil && math.Abs(float64(nonzeroWeights(gm)-co.Weights)) <= sizeSlack*float64(co.Weights) {
+		keep = pre.globalKeep
+		s.logf("the global-threshold baseline retrained at keep %.5f (%d weights) stands for %d weights", keep, nonzeroWeights(gm), co.Weights)
+	} else {
+		start = time.Now()
+		s.logf("retraining the global-threshold baseline at keep %.5f (%d weights)", keep, co.Weights)
+		if gm, _, err = retrain(dense, train, keep, nil, s); err != nil {
+			return nil, fmt.Errorf("global threshold: %w", err)
+		}
+		sec = time.Since(start).Seconds()
 	}
 	g, err := row(RowGlobal, gm, spec, test, s)
 	if err != nil {
 		return nil, err
 	}
-	g.Keep, g.Seconds = keep, time.Since(start).Seconds()
+	g.Keep, g.Seconds = keep, sec
 	s.logf("clustering the co-designed model")
 	km, err := clusterChosen(cm, train, chosen.Bits, s)
 	if err != nil {

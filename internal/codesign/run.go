@@ -33,6 +33,10 @@ type Result struct {
 	// Front names the Pareto-optimal candidates, by latency.
 	Front  []string `json:"front"`
 	Chosen string   `json:"chosen"`
+	// ProxyChosen is the proxy's choice when real retraining confirmed a
+	// faster candidate (Confirmations), which then is Chosen.
+	ProxyChosen   string         `json:"proxy_chosen,omitempty"`
+	Confirmations []Confirmation `json:"confirmations,omitempty"`
 	// Comparison holds dense, global threshold, co-designed and
 	// co-designed + clustered, retrained and measured for real (empty with
 	// NoRetrain).
@@ -90,8 +94,12 @@ func Run(dense *nn.Model, spec *accel.Spec, train, test *nn.Dataset, s Settings)
 	if s.NoRetrain {
 		return res, nil
 	}
+	pre, err := confirm(dense, res, train, val, s)
+	if err != nil {
+		return res, err
+	}
 	chosen := res.ChosenCandidate()
-	if res.Comparison, err = compare(dense, chosen, spec, train, test, s); err != nil {
+	if res.Comparison, err = compare(dense, chosen, spec, train, test, s, pre); err != nil {
 		return res, err
 	}
 	g, c := res.Comparison[1], res.Comparison[2]

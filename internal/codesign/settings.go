@@ -47,6 +47,9 @@ const (
 	// retraining (docs/results.md), so the size is the user's, like dcsim
 	// prune's --keep, and the search decides where the weights go.
 	DefaultMinKeep = 0.08
+	// DefaultConfirm is how many candidates faster than the proxy's choice
+	// are retrained for real to confirm one (Settings.Confirm).
+	DefaultConfirm = 2
 	// DefaultWalkSteps bounds the per-layer walk (Search "walk"): at most
 	// this many accepted steps, each trying one move per layer.
 	DefaultWalkSteps = 6
@@ -156,6 +159,10 @@ type Settings struct {
 	// test images it is measured on (see the defaults); SaliencyImages
 	// limits the saliency pass (0 = all training images).
 	ProxyTrainImages, ValImages, SaliencyImages int
+	// Confirm bounds the real retrainings that test candidates faster than
+	// the proxy's choice (see confirm.go): 0 means DefaultConfirm, < 0
+	// none. It needs retraining, so NoRetrain turns it off.
+	Confirm int
 	// ValidateProxy, when > 0, retrains that many candidates for real
 	// (spread over the proxy ranking) and reports the Spearman rank
 	// correlation of proxy and test accuracy.
@@ -312,6 +319,9 @@ func (s Settings) withDefaults() Settings {
 	}
 	if s.WalkSteps == 0 {
 		s.WalkSteps = DefaultWalkSteps
+	}
+	if s.Confirm == 0 {
+		s.Confirm = DefaultConfirm
 	}
 	if s.Prune.Rounds == 0 {
 		s.Prune.Rounds = DefaultRounds

@@ -19,6 +19,9 @@ func (r *Result) Tables() []reports.Table {
 		ts = append(ts, r.ComparisonTable())
 	}
 	ts = append(ts, r.FrontTable())
+	if len(r.Confirmations) > 0 {
+		ts = append(ts, r.ConfirmationTable())
+	}
 	if r.Validation != nil {
 		ts = append(ts, r.ValidationTable())
 	}
@@ -89,18 +92,20 @@ func (r *Result) CandidateTable() reports.Table {
 	return t
 }
 
+// mark is "yes" or "-".
+func mark(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "-"
+}
+
 func candidateTable(title string) reports.Table {
 	return reports.Table{Left: 1, Title: title, Header: []string{"candidate", "proxy accuracy %", "one-shot %", "params", "MACs",
 		"latency µs", "energy µJ", "compression ×", "pareto", "admissible"}}
 }
 
 func (r *Result) candidateRow(c *Candidate) []string {
-	mark := func(b bool) string {
-		if b {
-			return "yes"
-		}
-		return "-"
-	}
 	adm := mark(c.Admissible)
 	if c.Name == r.Chosen {
 		adm = "chosen"
@@ -108,6 +113,26 @@ func (r *Result) candidateRow(c *Candidate) []string {
 	return []string{c.Name, pct(c.Accuracy), pct(c.OneShotAccuracy), strconv.FormatInt(c.Params, 10),
 		strconv.FormatInt(c.MACs, 10), num(c.LatencyUS), uj(c.EnergyPJ), strconv.FormatFloat(c.CompressionRatio, 'f', 1, 64),
 		mark(c.Pareto), adm}
+}
+
+// ConfirmationTable lists the candidates faster than the proxy's choice
+// that were retrained for real to confirm one.
+func (r *Result) ConfirmationTable() reports.Table {
+	t := reports.Table{Left: 1, Title: "confirmation: candidates faster than the proxy's choice, retrained for real",
+		Header: []string{"candidate", "latency µs", "energy µJ", "weights", "held-out accuracy %", "global threshold %", "passes"}}
+	for _, c := range r.Confirmations {
+		t.Rows = append(t.Rows, []string{c.Name, num(c.LatencyUS), uj(c.EnergyPJ), strconv.FormatInt(c.Weights, 10),
+			pct(c.ValAccuracy), pct(c.Reference), mark(c.Passed)})
+	}
+	if r.ProxyChosen != "" {
+		t.Notes = append(t.Notes, fmt.Sprintf("chosen: %s (the proxy chose %s)", r.Chosen, r.ProxyChosen))
+	} else {
+		t.Notes = append(t.Notes, "none passed: the proxy's choice "+r.Chosen+" stands")
+	}
+	if len(r.Confirmations) > 0 {
+		t.Notes = append(t.Notes, fmt.Sprintf("global threshold retrained at the size floor: %d weights", r.Confirmations[0].BaselineWeights))
+	}
+	return t
 }
 
 // ValidationTable lists the candidates retrained to validate the proxy.
