@@ -19,12 +19,18 @@ func dcRow4x2(nnz int, vals *float32, idx *int32, src *float32, srs int, dst *fl
 //go:noescape
 func dcDW8(groups int, idx *int32, src *float32, srs int, dy *float32, dyrs int, rows, cols int, out *float32)
 
+// dcRow12 is dcRow8 for rows of twelve columns.
+//
+//go:noescape
+func dcRow12(nnz int, vals *float32, idx *int32, src *float32, srs int, dst *float32, drs int, rows int)
+
 // dcRow4 computes dcRows' 1×4 window.
 //
 //go:noescape
 func dcRow4(nnz int, vals *float32, idx *int32, src *float32, dst *float32)
 
-// dcRowsFast runs dcRows' whole blocks of eight columns on dcRow8, then a
+// dcRowsFast runs dcRows' whole blocks of eight columns on dcRow8 (the
+// last twelve columns, when that is what remains, on dcRow12), then a
 // block of four on dcRow4x2 for pairs of rows and dcRow4 for a last odd
 // row, and returns how many leading columns of every row it computed (0
 // without the kernels).
@@ -39,6 +45,10 @@ func dcRowsFast(vals []float32, idx []int32, src []float32, srs int, dst []float
 	}
 	k := 0
 	for ; k+8 <= cols; k += 8 {
+		if cols-k == 12 {
+			dcRow12(len(vals), v, ix, &src[k*lanes], srs, &dst[k*lanes], drs, rows)
+			return cols
+		}
 		dcRow8(len(vals), v, ix, &src[k*lanes], srs, &dst[k*lanes], drs, rows)
 	}
 	if k+4 <= cols {
