@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/dcsim/dcsim/internal/proctime"
@@ -108,5 +109,20 @@ func BenchmarkTrainStepOneWorker(b *testing.B) {
 		dens  float64
 	}{{"LeNet5", "lenet-5", 0}, {"LeNet5Sparse4", "lenet-5", 0.04}, {"LeNet300", "lenet-300-100", 0}, {"LeNet300Sparse4", "lenet-300-100", 0.04}} {
 		b.Run(c.name, func(b *testing.B) { benchStepMasked(b, c.model, 64, 1, c.dens, false) })
+	}
+}
+
+// BenchmarkTrainStepLeNet5Density is the masked LeNet-5 step (one worker,
+// every layer at the same random density) on the sparse plan and on the
+// dense kernels, for choosing the density thresholds of engine_sparse.go.
+func BenchmarkTrainStepLeNet5Density(b *testing.B) {
+	for _, d := range []float64{0.14, 0.5, 0.82, 1} {
+		for _, dense := range []bool{false, true} {
+			name := fmt.Sprintf("density=%g/kernels=sparse", d)
+			if dense {
+				name = fmt.Sprintf("density=%g/kernels=dense", d)
+			}
+			b.Run(name, func(b *testing.B) { benchStepMasked(b, "lenet-5", 64, 1, d, dense) })
+		}
 	}
 }

@@ -98,3 +98,17 @@ func unpoolLanesFast(dst []float32, dw, ph, pw int, g []float32, code []int32, a
 	unpoolLanes(&dst[0], dw, ph, pw, &g[0], &code[0], &acc[0])
 	return true
 }
+
+// dcWinK computes dcWin with dst's twelve vectors in registers.
+//
+//go:noescape
+func dcWinK(vals *float32, idx *int32, rng *[10]int32, dy *float32, dst *float32)
+
+// dcWinFast runs dcWin on dcWinK when dst holds twelve vectors.
+func dcWinFast(vals []float32, idx []int32, rng *[10]int32, dy []float32, at int, dst []float32) bool {
+	if !useAsm || len(dst) != 12*lanes || len(vals) == 0 {
+		return false
+	}
+	dcWinK(&vals[0], &idx[0], rng, &dy[at*lanes], &dst[0])
+	return true
+}

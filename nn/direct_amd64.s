@@ -485,3 +485,121 @@ dr12_store:
 	JNZ dr12_row
 	VZEROUPPER
 	RET
+
+// Eight multiply-adds of one entry (broadcast in Y12, source at AX) into
+// eight consecutive accumulators.
+#define WIN8(a0, a1, a2, a3, a4, a5, a6, a7) \
+	VFMADD231PS (AX), Y12, a0 \
+	VFMADD231PS 32(AX), Y12, a1 \
+	VFMADD231PS 64(AX), Y12, a2 \
+	VFMADD231PS 96(AX), Y12, a3 \
+	VFMADD231PS 128(AX), Y12, a4 \
+	VFMADD231PS 160(AX), Y12, a5 \
+	VFMADD231PS 192(AX), Y12, a6 \
+	VFMADD231PS 224(AX), Y12, a7
+
+// func dcWinK(vals *float32, idx *int32, rng *[10]int32, dy *float32, dst *float32)
+// dcWin with twelve output vectors in Y0–Y11: the entries of range q add
+// to Y(q)…Y(q+7).
+TEXT ·dcWinK(SB), NOSPLIT, $0-40
+	MOVQ vals+0(FP), SI
+	MOVQ idx+8(FP), DI
+	MOVQ rng+16(FP), R10
+	MOVQ dy+24(FP), R8
+	MOVQ dst+32(FP), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	MOVLQSX 0(R10), BX
+	MOVLQSX 4(R10), CX
+	CMPQ BX, CX
+	JGE win0_done
+win0_loop:
+	MOVLQSX (DI)(BX*4), AX
+	SHLQ $5, AX
+	ADDQ R8, AX
+	VBROADCASTSS (SI)(BX*4), Y12
+	WIN8(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	INCQ BX
+	CMPQ BX, CX
+	JLT win0_loop
+win0_done:
+	MOVLQSX 8(R10), BX
+	MOVLQSX 12(R10), CX
+	CMPQ BX, CX
+	JGE win1_done
+win1_loop:
+	MOVLQSX (DI)(BX*4), AX
+	SHLQ $5, AX
+	ADDQ R8, AX
+	VBROADCASTSS (SI)(BX*4), Y12
+	WIN8(Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8)
+	INCQ BX
+	CMPQ BX, CX
+	JLT win1_loop
+win1_done:
+	MOVLQSX 16(R10), BX
+	MOVLQSX 20(R10), CX
+	CMPQ BX, CX
+	JGE win2_done
+win2_loop:
+	MOVLQSX (DI)(BX*4), AX
+	SHLQ $5, AX
+	ADDQ R8, AX
+	VBROADCASTSS (SI)(BX*4), Y12
+	WIN8(Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9)
+	INCQ BX
+	CMPQ BX, CX
+	JLT win2_loop
+win2_done:
+	MOVLQSX 24(R10), BX
+	MOVLQSX 28(R10), CX
+	CMPQ BX, CX
+	JGE win3_done
+win3_loop:
+	MOVLQSX (DI)(BX*4), AX
+	SHLQ $5, AX
+	ADDQ R8, AX
+	VBROADCASTSS (SI)(BX*4), Y12
+	WIN8(Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	INCQ BX
+	CMPQ BX, CX
+	JLT win3_loop
+win3_done:
+	MOVLQSX 32(R10), BX
+	MOVLQSX 36(R10), CX
+	CMPQ BX, CX
+	JGE win4_done
+win4_loop:
+	MOVLQSX (DI)(BX*4), AX
+	SHLQ $5, AX
+	ADDQ R8, AX
+	VBROADCASTSS (SI)(BX*4), Y12
+	WIN8(Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11)
+	INCQ BX
+	CMPQ BX, CX
+	JLT win4_loop
+win4_done:
+	VMOVUPS Y0, 0(DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS Y7, 224(DX)
+	VMOVUPS Y8, 256(DX)
+	VMOVUPS Y9, 288(DX)
+	VMOVUPS Y10, 320(DX)
+	VMOVUPS Y11, 352(DX)
+	VZEROUPPER
+	RET

@@ -17,3 +17,7 @@ func poolLanesFast(src []float32, ow, ph, pw int, bias float32, y []float32, cod
 func unpoolLanesFast(dst []float32, dw, ph, pw int, g []float32, code []int32, acc *[4 * lanes]float32) bool {
 	return false
 }
+
+func dcWinFast(vals []float32, idx []int32, rng *[10]int32, dy []float32, at int, dst []float32) bool {
+	return false
+}

@@ -38,8 +38,17 @@ const lanes = 8
 // and row strides count vectors of lanes floats.
 type directConv struct {
 	hp, wp, oh, ow int
-	dh, dw         int // padded dy plane: (OH+2(R−1)) × (OW+2(S−1))
-	in             int // vectors of one group's padded input: InC·Hp·Wp
+	dh, dw         int // dy plane: (OH+2(R−1)) × (OW+2(S−1)), unpadded (OH × OW) with win
+	dyc            int // offset of dy[0][0] in its plane: (R−1)·dw + S−1, 0 with win
+	// win: the input gradient runs on dcWin (Pad 0, OW = 8, S ≤ 5: each
+	// entry's 8 output columns land in a fixed window of the input row's
+	// InW ≤ 12, so no margin is read); bwd's idx is then o·OH·OW − r·OW,
+	// relative to dx row iy's dy row, and its entries sorted per channel
+	// by s, then r; wptr gives the start of each (c, s, r) run (R+1
+	// values from (c·S + s)·(R+1)).
+	win  bool
+	wptr []int32
+	in   int // vectors of one group's padded input: InC·Hp·Wp
 	// fwd's idx: offset c·Hp·Wp + r·Wp + s into the padded input; bwd's
 	// (per input channel): offset o·dh·dw + (Pad−r+R−1)·dw + Pad−s+S−1
 	// into the dy planes.
@@ -72,7 +81,12 @@ type directBufs struct {
 func newDirect(s *network.Layer, keep []float32) *directConv {
 	d := &directConv{hp: s.InH + 2*s.Pad, wp: s.InW + 2*s.Pad}
 	d.oh, d.ow = d.hp-s.R+1, d.wp-s.S+1
+	d.win = s.Pad == 0 && d.ow == 8 && s.S <= 5
 	d.dh, d.dw = d.oh+2*(s.R-1), d.ow+2*(s.S-1)
+	d.dyc = (s.R-1)*d.dw + s.S - 1
+	if d.win {
+		d.dh, d.dw, d.dyc = d.oh, d.ow, 0
+	}
 	d.in = s.InC * d.hp * d.wp
 	k, rs := s.InC*s.R*s.S, s.R*s.S
 	d.fwd = &sparseMat{ptr: make([]int32, s.OutC+1), max: -1}
@@ -115,8 +129,37 @@ func newDirect(s *network.Layer, keep []float32) *directConv {
 		d.rptr[c*(s.R+1)+s.R] = int32(len(d.bwd.idx))
 		d.bwd.ptr[c+1] = int32(len(d.bwd.idx))
 	}
+	if d.win {
+		d.winForm(s, keep)
+	}
 	d.bwd.val = make([]float32, len(d.bwd.idx))
 	return d
+}
+
+// winForm replaces bwd by dcWin's form (see directConv.win).
+func (d *directConv) winForm(s *network.Layer, keep []float32) {
+	k := s.InC * s.R * s.S
+	d.bwd = &sparseMat{ptr: make([]int32, s.InC+1), max: -1}
+	d.wptr = make([]int32, s.InC*s.S*(s.R+1))
+	for c := 0; c < s.InC; c++ {
+		for q := 0; q < s.S; q++ {
+			rp := d.wptr[(c*s.S+q)*(s.R+1):]
+			for r := 0; r < s.R; r++ {
+				rp[r] = int32(len(d.bwd.idx))
+				for o := 0; o < s.OutC; o++ {
+					i := (c*s.R+r)*s.S + q
+					if keep[o*k+i] == 0 {
+						continue
+					}
+					off := int32(o*d.oh*d.ow - r*d.ow)
+					d.bwd.idx, d.bwd.pos = append(d.bwd.idx, off), append(d.bwd.pos, int32(o*k+i))
+					d.bwd.max = max(d.bwd.max, off)
+				}
+			}
+			rp[s.R] = int32(len(d.bwd.idx))
+		}
+		d.bwd.ptr[c+1] = int32(len(d.bwd.idx))
+	}
 }
 
 func (d *directConv) newBufs(s *network.Layer) *directBufs {
@@ -225,7 +268,7 @@ func convBackwardDirect(l *netLayer, d *directConv, b *directBufs, dy, dx, dw, d
 		nl := min(lanes, n-g*lanes)
 		for o := 0; o < s.OutC; o++ {
 			for oy := 0; oy < d.oh; oy++ {
-				at := ((o*d.dh+oy+s.R-1)*d.dw + s.S - 1) * lanes
+				at := (o*d.dh*d.dw + d.dyc + oy*d.dw) * lanes
 				for ox := 0; ox < d.ow; ox++ {
 					v := b.dyp[at+ox*lanes : at+(ox+1)*lanes]
 					for j := range v {
@@ -251,7 +294,7 @@ func convBackwardDirect(l *netLayer, d *directConv, b *directBufs, dy, dx, dw, d
 func (d *directConv) backwardGroup(l *netLayer, b *directBufs, g, nl int, dx, dw []float32) {
 	s := &l.s
 	xi := b.xi[g*d.in*lanes : (g+1)*d.in*lanes]
-	dyc := b.dyp[((s.R-1)*d.dw+s.S-1)*lanes:]
+	dyc := b.dyp[d.dyc*lanes:]
 	pl := d.dh * d.dw * lanes
 	for o := 0; o < s.OutC; o++ {
 		lo, hi := d.gptr[o], d.gptr[o+1]
@@ -266,6 +309,11 @@ func (d *directConv) backwardGroup(l *netLayer, b *directBufs, g, nl int, dx, dw
 		}
 	}
 	if dx == nil {
+		return
+	}
+	if d.win {
+		d.inputGradWin(l, b)
+		deinterleave(dx[g*lanes*l.in:], l.in, b.dxi, l.in, nl)
 		return
 	}
 	// Row iy of dx gathers only the entries of the kernel rows r with
@@ -287,4 +335,27 @@ func (d *directConv) backwardGroup(l *netLayer, b *directBufs, g, nl int, dx, dw
 		}
 	}
 	deinterleave(dx[g*lanes*l.in:], l.in, b.dxi, l.in, nl)
+}
+
+// inputGradWin is backwardGroup's input gradient on dcWin: dx row iy of
+// channel c takes, for each s, the entries of the kernel rows r with
+// 0 ≤ iy−r < OH.
+func (d *directConv) inputGradWin(l *netLayer, b *directBufs) {
+	s := &l.s
+	row := s.InW * lanes
+	var rng [2 * 5]int32
+	for c := 0; c < s.InC; c++ {
+		for iy := 0; iy < s.InH; iy++ {
+			r0, r1 := max(0, iy-d.oh+1), min(s.R-1, iy)
+			clear(rng[:])
+			for q := 0; q < s.S && r0 <= r1; q++ {
+				rp := d.wptr[(c*s.S+q)*(s.R+1):]
+				rng[2*q], rng[2*q+1] = rp[r0], rp[r1+1]
+			}
+			dst := b.dxi[(c*s.InH+iy)*row : (c*s.InH+iy+1)*row]
+			// Entries o·OH·OW − r·OW with r0 ≤ r ≤ r1.
+			lo, hi := -r1*d.ow, (s.OutC-1)*d.oh*d.ow-r0*d.ow
+			dcWin(d.bwd.val, d.bwd.idx, &rng, lo, hi, b.dyp, iy*d.ow, dst)
+		}
+	}
 }

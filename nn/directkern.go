@@ -90,3 +90,45 @@ func dcDWGo(idx []int32, src []float32, srs int, dy []float32, dyrs, rows, cols 
 		out[t] = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
 	}
 }
+
+// dcWin sets the input row dst (4 + 8 vectors at most: S ≤ 5 windows of
+// eight) to
+//
+//	dst[q + k] = Σ_{q<5} Σ_{t ∈ [rng[2q], rng[2q+1])} vals[t]·dy[idx[t] + at + k],  k < 8,
+//
+// the sums for each column in the order of q, then t: every entry of
+// range q adds its eight products to the columns q…q+7. lo and hi bound
+// the idx of the entries in the ranges (from the geometry), against which
+// dy's and dst's lengths are checked.
+func dcWin(vals []float32, idx []int32, rng *[10]int32, lo, hi int, dy []float32, at int, dst []float32) {
+	n := 0
+	for q := 0; q < 5; q++ {
+		if rng[2*q] < rng[2*q+1] {
+			n = q + 1
+		}
+	}
+	if n > 0 && (at+lo < 0 || (at+hi+8)*lanes > len(dy) || (n+7)*lanes > len(dst)) {
+		panic("nn: dcWin: entries outside dy or dst")
+	}
+	if !dcWinFast(vals, idx, rng, dy, at, dst) {
+		dcWinGo(vals, idx, rng, dy, at, dst)
+	}
+}
+
+// dcWinGo is dcWin in Go.
+func dcWinGo(vals []float32, idx []int32, rng *[10]int32, dy []float32, at int, dst []float32) {
+	clear(dst)
+	for q := 0; q < 5; q++ {
+		if rng[2*q] >= rng[2*q+1] {
+			continue
+		}
+		win := dst[q*lanes : (q+8)*lanes]
+		for t := rng[2*q]; t < rng[2*q+1]; t++ {
+			v, base := vals[t], (int(idx[t])+at)*lanes
+			x := dy[base : base+8*lanes]
+			for i := range win {
+				win[i] += v * x[i]
+			}
+		}
+	}
+}

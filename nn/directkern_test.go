@@ -118,6 +118,52 @@ func TestDCDW(t *testing.T) {
 	}
 }
 
+// TestDCWin: dcWin (dcWinK on the vector kernel for rows of twelve
+// vectors, Go otherwise) and dcWinGo equal a float64 reference to float32
+// rounding, with empty and non-empty ranges for each window q, for rows
+// of 12 and of 10 vectors (S = 5 and 3), and entries whose offsets are
+// negative (the caller's row offset at brings them into dy).
+func TestDCWin(t *testing.T) {
+	r := newRand()
+	for _, w := range []int{12, 10} {
+		for trial := 0; trial < 20; trial++ {
+			const at, span = 40, 60 // offsets in [−at, span−at)
+			var rng [10]int32
+			var vals []float32
+			var idx []int32
+			for q := 0; q+8 <= w; q++ {
+				rng[2*q] = int32(len(idx))
+				for k := r.IntN(4) * r.IntN(9); k > 0; k-- { // often none
+					vals, idx = append(vals, r.Float32()*2-1), append(idx, int32(r.IntN(span)-at))
+				}
+				rng[2*q+1] = int32(len(idx))
+			}
+			dy := randSlice(r, (span+8)*lanes)
+			want := make([]float64, w*lanes)
+			for q := 0; q < 5; q++ {
+				for t := rng[2*q]; t < rng[2*q+1]; t++ {
+					for k := 0; k < 8*lanes; k++ {
+						want[q*lanes+k] += float64(vals[t]) * float64(dy[(int(idx[t])+at)*lanes+k])
+					}
+				}
+			}
+			for name, run := range map[string]func(dst []float32){
+				"dcWin":   func(dst []float32) { dcWin(vals, idx, &rng, -at, span-at, dy, at, dst) },
+				"dcWinGo": func(dst []float32) { dcWinGo(vals, idx, &rng, dy, at, dst) },
+			} {
+				dst := make([]float32, w*lanes)
+				fill(dst, 7) // set, not added to
+				run(dst)
+				for k, v := range dst {
+					if math.Abs(float64(v)-want[k]) > 1e-5*(1+math.Abs(want[k]))*float64(len(vals)+1) {
+						t.Fatalf("%s width %d trial %d: [%d] = %v, want %v", name, w, trial, k, v, want[k])
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestPoolLanes: the vector pool and unpool kernels equal their Go forms
 // bit for bit (maxima, places, ties, +0 maxima, the window sums), for one
 // and several windows per row.

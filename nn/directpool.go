@@ -125,7 +125,7 @@ func convBackwardDirectPool(l, pl *netLayer, d *directConv, b *directBufs, dy []
 		nl := min(lanes, n-g*lanes)
 		interleave(b.pi, dy[g*lanes*pl.out:], pl.out, nl)
 		for o := 0; o < s.OutC; o++ {
-			dst := b.dyp[o*plane+((s.R-1)*d.dw+s.S-1)*lanes:]
+			dst := b.dyp[o*plane+d.dyc*lanes:]
 			gi, co := b.pi[o*pp:(o+1)*pp], code[(g*pl.out*lanes)+o*pp:][:pp]
 			var acc [4 * lanes]float32
 			if !unpoolLanesFast(dst, d.dw, ph, pw, gi, co, &acc) {
