@@ -10,17 +10,16 @@ import (
 // pool that tiles its output (LeNet's conv–pool pairs) runs as one layer:
 // at a low density the sparse product is cheap and the passes over the
 // dense conv output (bias and ReLU, pooling, then in the backward pass
-// clearing the input gradient of the pool, routing the pooled gradients,
-// copying them into the padded dy planes and summing them for the bias)
-// cost more than the product. Fused, the forward pass pools straight from
-// the product's padded rows (the conv output is never stored), recording
-// where in its 2×2 window each maximum is (0…3, row-major), and the
-// backward pass writes each window of the padded dy planes at once (the
-// masked gradient at the maximum, 0 at the other three places) and sums
-// the bias gradient over the pooled gradients (a quarter of the conv
-// output's values; the others are 0). The pooled values and maxima equal
-// those of the separate passes bit for bit; the bias gradient is summed in
-// another order (float32 rounding).
+// routing the pooled gradients into the dy planes and summing them for the
+// bias) would cost a large share of it. Fused, the forward pass pools each
+// filter's interleaved output planes (one group of images, directconv.go)
+// while they are in cache, recording where in its 2×2 window each maximum
+// is (0…3, row-major; 4 when the maximum is +0, whose gradient the ReLU
+// stops), and the backward pass writes each window of the dy planes at
+// once (the gradient at the maximum, 0 at the other three places) and
+// sums the bias gradient over the kept pooled gradients. The pooled values
+// and maxima equal those of the separate passes bit for bit; the bias
+// gradient is summed in another order (float32 rounding).
 
 // fusesPool reports whether layer li runs fused with the pool after it: a
 // direct sparse convolution with a ReLU whose output a 2×2 stride-2 max
