@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/dcsim/dcsim/internal/proctime"
@@ -24,17 +25,23 @@ func benchStepMasked(b *testing.B, name string, batch, workers int, density floa
 	if err != nil {
 		b.Fatal(err)
 	}
-	in := arch.Layers[0]
+	if density > 0 {
+		randomMask(m, density, 1)
+	}
+	benchStepModel(b, m, name, batch, workers, density == 0 || denseKernels)
+}
+
+// benchStepModel times the training step of model m (with its masks
+// frozen, on the sparse plan unless denseKernels) on a random batch.
+func benchStepModel(b *testing.B, m *Model, name string, batch, workers int, denseKernels bool) {
+	in := m.Arch.Layers[0]
 	ds := randomDataset(batch, 1, 28, 28, 10, 1)
 	if in.Kind == network.FC {
 		ds.C, ds.H, ds.W = 1, 28, 28
 	}
-	if density > 0 {
-		randomMask(m, density, 1)
-	}
 	e := newEngine(m, batch, workers)
 	defer e.close()
-	if density > 0 && !denseKernels {
+	if !denseKernels {
 		e.enableSparse(true)
 	}
 	opt := newSGD(m, DefaultTrainSettings(name))
@@ -108,5 +115,46 @@ func BenchmarkTrainStepOneWorker(b *testing.B) {
 		dens  float64
 	}{{"LeNet5", "lenet-5", 0}, {"LeNet5Sparse4", "lenet-5", 0.04}, {"LeNet300", "lenet-300-100", 0}, {"LeNet300Sparse4", "lenet-300-100", 0.04}} {
 		b.Run(c.name, func(b *testing.B) { benchStepMasked(b, c.model, 64, 1, c.dens, false) })
+	}
+}
+
+// BenchmarkTrainStepLeNet5Density is the masked LeNet-5 step (one worker,
+// every layer at the same random density) on the sparse plan and on the
+// dense kernels, for choosing the density thresholds of engine_sparse.go.
+func BenchmarkTrainStepLeNet5Density(b *testing.B) {
+	for _, d := range []float64{0.14, 0.5, 0.82, 1} {
+		for _, dense := range []bool{false, true} {
+			name := fmt.Sprintf("density=%g/kernels=sparse", d)
+			if dense {
+				name = fmt.Sprintf("density=%g/kernels=dense", d)
+			}
+			b.Run(name, func(b *testing.B) { benchStepMasked(b, "lenet-5", 64, 1, d, dense) })
+		}
+	}
+}
+
+// BenchmarkTrainStepLeNet5OneConvMasked is the LeNet-5 step (one worker)
+// with only conv1 (layer=0) or only conv2 (layer=1) masked at a random
+// density, on the sparse plan (the direct convolution) and on the dense
+// kernels: the per-layer measurement behind directConvDensity and
+// directFirstConvDensity. The plan applies those thresholds, so a layer
+// above its threshold runs dense in both; to measure past one, raise it.
+func BenchmarkTrainStepLeNet5OneConvMasked(b *testing.B) {
+	for _, li := range []int{0, 1} {
+		for _, d := range []float64{0.6, 0.7, 0.82, 0.9} {
+			for _, dense := range []bool{false, true} {
+				b.Run(fmt.Sprintf("layer=%d/density=%g/dense=%v", li, d, dense), func(b *testing.B) {
+					arch, _ := network.Zoo("lenet-5")
+					m, _ := NewModel(arch, 1)
+					randomMask(m, d, 1)
+					for pi, p := range m.Params() {
+						if pi != li {
+							p.Mask = nil
+						}
+					}
+					benchStepModel(b, m, "lenet-5", 64, 1, dense)
+				})
+			}
+		}
 	}
 }

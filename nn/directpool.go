@@ -10,17 +10,16 @@ import (
 // pool that tiles its output (LeNet's conv–pool pairs) runs as one layer:
 // at a low density the sparse product is cheap and the passes over the
 // dense conv output (bias and ReLU, pooling, then in the backward pass
-// clearing the input gradient of the pool, routing the pooled gradients,
-// copying them into the padded dy planes and summing them for the bias)
-// cost more than the product. Fused, the forward pass pools straight from
-// the product's padded rows (the conv output is never stored), recording
-// where in its 2×2 window each maximum is (0…3, row-major), and the
-// backward pass writes each window of the padded dy planes at once (the
-// masked gradient at the maximum, 0 at the other three places) and sums
-// the bias gradient over the pooled gradients (a quarter of the conv
-// output's values; the others are 0). The pooled values and maxima equal
-// those of the separate passes bit for bit; the bias gradient is summed in
-// another order (float32 rounding).
+// routing the pooled gradients into the dy planes and summing them for the
+// bias) would cost a large share of it. Fused, the forward pass pools each
+// filter's interleaved output planes (one group of images, directconv.go)
+// while they are in cache, recording where in its 2×2 window each maximum
+// is (0…3, row-major; 4 when the maximum is +0, whose gradient the ReLU
+// stops), and the backward pass writes each window of the dy planes at
+// once (the gradient at the maximum, 0 at the other three places) and
+// sums the bias gradient over the kept pooled gradients. The pooled values
+// and maxima equal those of the separate passes bit for bit; the bias
+// gradient is summed in another order (float32 rounding).
 
 // fusesPool reports whether layer li runs fused with the pool after it: a
 // direct sparse convolution with a ReLU whose output a 2×2 stride-2 max
@@ -38,83 +37,103 @@ func (e *engine) pooledByPrev(li int) bool {
 }
 
 // convForwardDirectPool is convForwardDirect followed by bias, ReLU and the
-// pool pl: y and code are the pool's output and its maxima's places in
-// their windows.
+// pool pl: y is the pool's output; code holds, per group of images, the
+// places of the maxima in their windows interleaved like the planes
+// (group g's vector for pooled value i at (g·pl.out + i)·lanes), 4 where
+// the maximum is +0 (its gradient does not pass the ReLU).
 func convForwardDirectPool(l, pl *netLayer, d *directConv, b *directBufs, x, y []float32, code []int32, n int) {
-	oc := l.s.OutC
-	bias := l.param.Bias
 	ph, pw := d.oh/2, d.ow/2
-	yw := b.yw[:oc*d.lr]
-	for j := 0; j < n; j++ {
-		xp := d.padInput(l, b, j, x[j*l.in:(j+1)*l.in])
-		clear(yw)
-		d.fwd.spmm(xp, 1, yw, d.lr, d.lr)
-		for o := 0; o < oc; o++ {
-			off := j*pl.out + o*ph*pw
-			yo, co := y[off:off+ph*pw], code[off:off+ph*pw]
-			if !poolBiasFast(yw[o*d.lr:], d.wp, d.oh, d.ow, yo, co, bias[o]) {
-				poolBias(yw[o*d.lr:], d.wp, ph, pw, yo, co, bias[o])
+	pp := ph * pw * lanes
+	for g := 0; g*lanes < n; g++ {
+		nl := min(lanes, n-g*lanes)
+		xi := d.loadGroup(l, b, g, x[g*lanes*l.in:], nl)
+		for o := 0; o < l.s.OutC; o++ {
+			d.filter(o, xi, b)
+			yo, co := b.pi[o*pp:(o+1)*pp], code[(g*pl.out*lanes)+o*pp:][:pp]
+			if !poolLanesFast(b.yo, d.ow, ph, pw, l.param.Bias[o], yo, co) {
+				poolLanesGo(b.yo, d.ow, ph, pw, l.param.Bias[o], yo, co)
 			}
 		}
+		deinterleave(y[g*lanes*pl.out:], pl.out, b.pi, pl.out, nl)
 	}
 }
 
-// poolBias is poolBiasRows in Go: the 2×2 max pool of relu(src + bias) over
-// rows wp apart, ph×pw outputs, and the places of the maxima.
-func poolBias(src []float32, wp, ph, pw int, y []float32, code []int32, bias float32) {
+// poolLanesGo writes the 2×2 max pools of relu(src + bias) of one filter's
+// interleaved output planes src (rows ow vectors apart) to y (ph×pw
+// vectors) and the places of the maxima in their windows (0…3, row-major;
+// the first of equal values) to code, or 4 where the maximum is +0.
+func poolLanesGo(src []float32, ow, ph, pw int, bias float32, y []float32, code []int32) {
 	v := func(i int) int32 {
 		b := math.Float32bits(src[i] + bias)
 		return int32(b &^ uint32(int32(b)>>31)) // relu's bits
 	}
 	for py := 0; py < ph; py++ {
 		for px := 0; px < pw; px++ {
-			i := 2*py*wp + 2*px
-			best, at := v(i), int32(0)
-			best, at = maxAt(best, at, v(i+1), 1)
-			best, at = maxAt(best, at, v(i+wp), 2)
-			best, at = maxAt(best, at, v(i+wp+1), 3)
-			y[py*pw+px], code[py*pw+px] = math.Float32frombits(uint32(best)), at
+			i := (2*py*ow + 2*px) * lanes
+			q := (py*pw + px) * lanes
+			for j := 0; j < lanes; j++ {
+				best, at := v(i+j), int32(0)
+				best, at = maxAt(best, at, v(i+lanes+j), 1)
+				best, at = maxAt(best, at, v(i+ow*lanes+j), 2)
+				best, at = maxAt(best, at, v(i+(ow+1)*lanes+j), 3)
+				if best == 0 {
+					at = 4
+				}
+				y[q+j], code[q+j] = math.Float32frombits(uint32(best)), at
+			}
 		}
 	}
 }
 
-// unpool is unpoolRows in Go: each window of dst (ph×pw windows, rows wp
-// apart) gets the masked gradient at its maximum and 0 elsewhere; it
-// returns the sum of the masked gradients in the kernel's order.
-func unpool(dst []float32, wp, ph, pw int, g, y []float32, code []int32) float32 {
-	var s [4]float32
+// unpoolLanesGo writes the interleaved dy plane dst (ph×pw windows, rows
+// dw vectors apart): each window gets the pooled gradient g at the place
+// code names and 0 elsewhere (everywhere for code 4). The kept gradients
+// are added to acc's four vectors by window index mod 4.
+func unpoolLanesGo(dst []float32, dw, ph, pw int, g []float32, code []int32, acc *[4 * lanes]float32) {
 	for py := 0; py < ph; py++ {
 		for px := 0; px < pw; px++ {
 			q := py*pw + px
-			keep := uint32(int32(-int32(math.Float32bits(y[q]))) >> 31)
-			gq := math.Float32frombits(math.Float32bits(g[q]) & keep)
-			i := 2*py*wp + 2*px
-			dst[i], dst[i+1], dst[i+wp], dst[i+wp+1] = 0, 0, 0, 0
-			dst[i+[4]int{0, 1, wp, wp + 1}[code[q]]] = gq
-			s[q%4] += gq
+			i := (2*py*dw + 2*px) * lanes
+			at := [4]int{i, i + lanes, i + dw*lanes, i + (dw+1)*lanes}
+			for j := 0; j < lanes; j++ {
+				gq, c := g[q*lanes+j], code[q*lanes+j]
+				for k, a := range at {
+					dst[a+j] = 0
+					if int32(k) == c {
+						dst[a+j] = gq
+					}
+				}
+				if c < 4 {
+					acc[q%4*lanes+j] += gq
+				}
+			}
 		}
 	}
-	return (s[0] + s[1]) + (s[2] + s[3])
 }
 
 // convBackwardDirectPool is the backward pass of the pool pl and the conv
-// l (see convBackwardDirect) from the pool's output y, maxima and output
-// gradient dy.
-func convBackwardDirectPool(l, pl *netLayer, d *directConv, b *directBufs, y, dy []float32, code []int32, dx, dw, db []float32, n int) {
+// l (see convBackwardDirect) from the pool's output gradient dy and the
+// maxima's places code; the bias gradient is each image's sum of the kept
+// pooled gradients.
+func convBackwardDirectPool(l, pl *netLayer, d *directConv, b *directBufs, dy []float32, code []int32, dx, dw, db []float32, n int) {
 	s := &l.s
-	pp := pl.out / s.OutC
 	ph, pw := d.oh/2, d.ow/2
-	for j := 0; j < n; j++ {
+	pp := ph * pw * lanes
+	plane := d.dh * d.dw * lanes
+	for g := 0; g*lanes < n; g++ {
+		nl := min(lanes, n-g*lanes)
+		interleave(b.pi, dy[g*lanes*pl.out:], pl.out, nl)
 		for o := 0; o < s.OutC; o++ {
-			q := j*pl.out + o*pp
-			dst := b.dyp[o*d.my+d.margin:]
-			g, yo, co := dy[q:q+pp], y[q:q+pp], code[q:q+pp]
-			sum, ok := unpoolFast(dst, d.wp, d.oh, d.ow, g, yo, co)
-			if !ok {
-				sum = unpool(dst, d.wp, ph, pw, g, yo, co)
+			dst := b.dyp[o*plane+d.dyc*lanes:]
+			gi, co := b.pi[o*pp:(o+1)*pp], code[(g*pl.out*lanes)+o*pp:][:pp]
+			var acc [4 * lanes]float32
+			if !unpoolLanesFast(dst, d.dw, ph, pw, gi, co, &acc) {
+				unpoolLanesGo(dst, d.dw, ph, pw, gi, co, &acc)
 			}
-			db[o] += sum
+			for j := 0; j < nl; j++ {
+				db[o] += (acc[j] + acc[lanes+j]) + (acc[2*lanes+j] + acc[3*lanes+j])
+			}
 		}
-		d.backwardImage(l, b, j, dx, dw)
+		d.backwardGroup(l, b, g, nl, dx, dw)
 	}
 }

@@ -369,7 +369,7 @@ func (e *engine) backwardLayer(li int, s *scratch, cg *chunkGrad, n int) {
 	switch {
 	case e.fusesPool(li):
 		pl := &e.layers[li+1]
-		convBackwardDirectPool(l, pl, e.sp[l.pi].direct, s.dc[li], s.act[li+2][:n*pl.out], s.dact[li+2][:n*pl.out], s.arg[li+1], dx, cg.w[l.pi], cg.b[l.pi], n)
+		convBackwardDirectPool(l, pl, e.sp[l.pi].direct, s.dc[li], s.dact[li+2][:n*pl.out], s.arg[li+1], dx, cg.w[l.pi], cg.b[l.pi], n)
 	case l.s.Kind == network.Pool && pool2x2Tiles(&l.s):
 		poolBackward2x2(l, y, dy, dx, s.arg[li], n, li > 0 && e.layers[li-1].maskedByPool)
 	case l.s.Kind == network.Pool:

@@ -26,9 +26,19 @@ import (
 // kernels' FLOP rate (BenchmarkSparseLayer), and a frozen layer also skips
 // the O(weights) gradient reduction and update; fc layers additionally
 // avoid reading the whole weight matrix per chunk.
+//
+// A stride-1 conv layer with a frozen mask runs on the direct convolution
+// (directconv.go), whose kernels reach about the dense kernels' FLOP rate
+// and which fuses the bias, ReLU and pooling passes; it pays up to a much
+// higher density. Measured (BenchmarkTrainStepLeNet5Density, and LeNet-5
+// steps with only conv1 or only conv2 masked, one worker, idle machine):
+// conv2 direct is faster than dense at 60–70 % and slower at 82 %; conv1,
+// the first layer (no input gradient), is as fast or faster up to 90 %.
 const (
-	sparseFCDensity   = 0.3
-	sparseConvDensity = 0.2
+	sparseFCDensity        = 0.3
+	sparseConvDensity      = 0.2
+	directConvDensity      = 0.75
+	directFirstConvDensity = 0.9
 )
 
 // sparseLayer is the sparse form of one parameter's frozen mask.
@@ -74,7 +84,17 @@ func (e *engine) enableSparse(frozen bool) {
 			}
 		}
 		d := float64(nnz) / float64(len(p.Mask))
-		if (l.s.Kind == network.FC && d > sparseFCDensity) || (l.s.Kind == network.Conv && d > sparseConvDensity) {
+		limit := sparseFCDensity
+		if l.s.Kind == network.Conv {
+			limit = sparseConvDensity
+			if frozen && l.s.StrideOr1() == 1 {
+				limit = directConvDensity
+				if li == 0 {
+					limit = directFirstConvDensity
+				}
+			}
+		}
+		if d > limit {
 			continue
 		}
 		sl := &sparseLayer{fwd: newSparse(p.Mask, p.Rows(), p.Cols(), false), frozen: frozen, density: d}
@@ -274,186 +294,5 @@ func convBackwardSparse(l *netLayer, sl *sparseLayer, dy, dx, col, dw, db, t1, t
 		dxj := dx[j*l.in : (j+1)*l.in]
 		clear(dxj)
 		col2im(&l.s, dcol, dxj)
-	}
-}
-
-// Direct sparse convolution. A stride-1 convolution whose mask is frozen
-// skips im2col: on the zero-padded input planes (Hp×Wp, one after the
-// other), output position t = oy·Wp + ox of filter o is
-//
-//	y[o][t] = Σ_{(c,r,s)} w·xp[c·Hp·Wp + r·Wp + s + t]
-//
-// so, computing OH rows of the full width Wp (the columns ox ≥ OW are
-// discarded), each non-zero adds a scaled contiguous run of the input to
-// the output plane: the row-scaling product with source offsets c·Hp·Wp +
-// r·Wp + s (Park et al. 2017's direct sparse convolution). The input
-// gradient gathers the same way from dy planes with a zero margin of
-// (R−1)·Wp + S−1 in front, and the weight gradient at a non-zero is the
-// dot product of dy's plane with the same run of the input.
-
-// directConv is the geometry of the direct path for one layer.
-type directConv struct {
-	hp, wp, oh, ow int
-	plane          int // Hp·Wp
-	lr             int // output run per filter: OH·Wp rounded up to 32
-	wd             int // input-gradient run per channel: Hp·Wp rounded up to 32
-	margin, my     int // dy plane: zero margin, and stride (margin + wd)
-	xpLen          int // one image's padded input with read slack
-	fwd, bwd       *sparseMat
-}
-
-// directBufs is one worker's buffers for a direct layer.
-type directBufs struct {
-	xp  []float32 // chunk × xpLen padded inputs, kept for the backward pass
-	yw  []float32 // OutC × lr
-	dyp []float32 // OutC × my
-	dxp []float32 // InC × wd
-}
-
-func roundUp32(n int) int { return (n + 31) &^ 31 }
-
-// newDirect plans the direct path for a stride-1 conv layer with the
-// given keep mask (OIHW).
-func newDirect(s *network.Layer, keep []float32) *directConv {
-	d := &directConv{hp: s.InH + 2*s.Pad, wp: s.InW + 2*s.Pad}
-	d.oh, d.ow = d.hp-s.R+1, d.wp-s.S+1
-	d.plane = d.hp * d.wp
-	d.lr, d.wd = roundUp32(d.oh*d.wp), roundUp32(d.plane)
-	d.margin = (s.R-1)*d.wp + s.S - 1
-	d.my = d.margin + d.wd
-	d.xpLen = s.InC*d.plane + d.lr + s.S
-	k := s.InC * s.R * s.S
-	d.fwd = &sparseMat{ptr: make([]int32, s.OutC+1), max: -1}
-	for o := 0; o < s.OutC; o++ {
-		for i := 0; i < k; i++ {
-			if keep[o*k+i] == 0 {
-				continue
-			}
-			c, r, q := i/(s.R*s.S), i/s.S%s.R, i%s.S
-			off := int32(c*d.plane + r*d.wp + q)
-			d.fwd.idx, d.fwd.pos = append(d.fwd.idx, off), append(d.fwd.pos, int32(o*k+i))
-			d.fwd.max = max(d.fwd.max, off)
-		}
-		d.fwd.ptr[o+1] = int32(len(d.fwd.idx))
-	}
-	d.fwd.val = make([]float32, len(d.fwd.idx))
-	d.bwd = &sparseMat{ptr: make([]int32, s.InC+1), max: -1}
-	for c := 0; c < s.InC; c++ {
-		for o := 0; o < s.OutC; o++ {
-			for rq := 0; rq < s.R*s.S; rq++ {
-				i := c*s.R*s.S + rq
-				if keep[o*k+i] == 0 {
-					continue
-				}
-				off := int32(o*d.my + d.margin - (rq/s.S)*d.wp - rq%s.S)
-				d.bwd.idx, d.bwd.pos = append(d.bwd.idx, off), append(d.bwd.pos, int32(o*k+i))
-				d.bwd.max = max(d.bwd.max, off)
-			}
-		}
-		d.bwd.ptr[c+1] = int32(len(d.bwd.idx))
-	}
-	d.bwd.val = make([]float32, len(d.bwd.idx))
-	return d
-}
-
-func (d *directConv) newBufs(s *network.Layer) *directBufs {
-	return &directBufs{
-		xp:  make([]float32, chunkSize*d.xpLen),
-		yw:  make([]float32, s.OutC*d.lr),
-		dyp: make([]float32, s.OutC*d.my),
-		dxp: make([]float32, s.InC*d.wd),
-	}
-}
-
-// padInput copies image j of the chunk, x (one image of l's input), into
-// its zero-padded planes in b.xp (kept for the backward pass) and returns
-// them.
-func (d *directConv) padInput(l *netLayer, b *directBufs, j int, x []float32) []float32 {
-	s := &l.s
-	xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
-	// The padding border and the read slack past the planes are never
-	// written, so they keep the zeros of the allocation.
-	if s.Pad == 0 {
-		copy(xp, x)
-		return xp
-	}
-	for c := 0; c < s.InC; c++ {
-		for iy := 0; iy < s.InH; iy++ {
-			o := c*d.plane + (iy+s.Pad)*d.wp + s.Pad
-			copy(xp[o:o+s.InW], x[(c*s.InH+iy)*s.InW:])
-		}
-	}
-	return xp
-}
-
-// convForwardDirect is convForwardSparse without im2col; it applies the
-// layer's ReLU itself (the engine skips it for direct layers).
-func convForwardDirect(l *netLayer, d *directConv, b *directBufs, x, y []float32, n int) {
-	oc := l.s.OutC
-	bias := l.param.Bias
-	for j := 0; j < n; j++ {
-		xp := d.padInput(l, b, j, x[j*l.in:(j+1)*l.in])
-		yw := b.yw[:oc*d.lr]
-		clear(yw)
-		d.fwd.spmm(xp, 1, yw, d.lr, d.lr)
-		yj := y[j*l.out : (j+1)*l.out]
-		for o := 0; o < oc; o++ {
-			bo := bias[o]
-			plane := yj[o*d.oh*d.ow : (o+1)*d.oh*d.ow]
-			if biasRowsFast(plane, yw[o*d.lr:], d.oh, d.ow, d.wp, bo, l.relu) {
-				continue // bias and ReLU applied
-			}
-			for oy := 0; oy < d.oh; oy++ {
-				src := yw[o*d.lr+oy*d.wp : o*d.lr+oy*d.wp+d.ow]
-				dst := yj[(o*d.oh+oy)*d.ow : (o*d.oh+oy+1)*d.ow]
-				for i, v := range src {
-					dst[i] = v + bo
-				}
-			}
-			if l.relu {
-				relu(plane)
-			}
-		}
-	}
-}
-
-// convBackwardDirect is convBackwardSparse (frozen mask) without col2im.
-func convBackwardDirect(l *netLayer, d *directConv, b *directBufs, dy, dx, dw, db []float32, n int) {
-	s := &l.s
-	oc := s.OutC
-	for j := 0; j < n; j++ {
-		// dyp's margins and discarded columns are never written: they keep
-		// the zeros of the allocation.
-		dyj := dy[j*l.out : (j+1)*l.out]
-		for o := 0; o < oc; o++ {
-			for oy := 0; oy < d.oh; oy++ {
-				at := o*d.my + d.margin + oy*d.wp
-				copy(b.dyp[at:at+d.ow], dyj[(o*d.oh+oy)*d.ow:])
-			}
-			db[o] += sum8(dyj[o*d.oh*d.ow : (o+1)*d.oh*d.ow])
-		}
-		d.backwardImage(l, b, j, dx, dw)
-	}
-}
-
-// backwardImage accumulates image j's weight gradient into dw and, when dx
-// is non-nil, writes its input gradient, from the dy planes in b.dyp and
-// the padded input kept by padInput.
-func (d *directConv) backwardImage(l *netLayer, b *directBufs, j int, dx, dw []float32) {
-	s := &l.s
-	xp := b.xp[j*d.xpLen : (j+1)*d.xpLen]
-	// dw(o,c,r,s) += dy[o]·xp[c·plane + r·Wp + s :][0:lr]
-	d.fwd.sddmm(b.dyp[d.margin:], d.my, xp, 1, d.lr, dw)
-	if dx == nil {
-		return
-	}
-	clear(b.dxp)
-	d.bwd.spmm(b.dyp, 1, b.dxp, d.wd, d.wd)
-	dxj := dx[j*l.in : (j+1)*l.in]
-	for c := 0; c < s.InC; c++ {
-		for iy := 0; iy < s.InH; iy++ {
-			o := c*d.wd + (iy+s.Pad)*d.wp + s.Pad
-			copy(dxj[(c*s.InH+iy)*s.InW:(c*s.InH+iy+1)*s.InW], b.dxp[o:o+s.InW])
-		}
 	}
 }

@@ -380,55 +380,6 @@ func poolRowFast(r0, r1, y []float32, arg []int32, w, at0 int) bool {
 }
 
 //go:noescape
-func biasRows(dst, src *float32, rows, n8, sstride int, bias float32, relu int32)
-
-// biasRowsFast sets dst (rows×ow) = src rows (sstride apart) + bias, then
-// applies relu's operation when relu is set, and reports whether it could
-// (the vector kernel needs ow a multiple of 8).
-func biasRowsFast(dst, src []float32, rows, ow, sstride int, bias float32, relu bool) bool {
-	if !useAsm || ow%8 != 0 || rows == 0 {
-		return false
-	}
-	_ = dst[rows*ow-1]
-	_ = src[(rows-1)*sstride+ow-1]
-	r := int32(0)
-	if relu {
-		r = 1
-	}
-	biasRows(&dst[0], &src[0], rows, ow/8, sstride, bias, r)
-	return true
-}
-
-//go:noescape
-func poolBiasRows(src *float32, wp, rows, n8 int, y *float32, code *int32, bias float32)
-
-// poolBiasFast runs poolBias on the vector kernel when ow is a multiple of
-// 8 and reports whether it did.
-func poolBiasFast(src []float32, wp, oh, ow int, y []float32, code []int32, bias float32) bool {
-	if !useAsm || ow%8 != 0 || oh < 2 || ow == 0 {
-		return false
-	}
-	rows := oh / 2
-	_, _, _ = src[(2*rows-1)*wp+ow-1], y[rows*ow/2-1], code[rows*ow/2-1]
-	poolBiasRows(&src[0], wp, rows, ow/8, &y[0], &code[0], bias)
-	return true
-}
-
-//go:noescape
-func unpoolRows(dst *float32, wp, rows, n4 int, gr, y *float32, code *int32) float32
-
-// unpoolFast runs unpool on the vector kernel when ow is a multiple of 8
-// and reports whether it did.
-func unpoolFast(dst []float32, wp, oh, ow int, g, y []float32, code []int32) (float32, bool) {
-	if !useAsm || ow%8 != 0 || oh < 2 || ow == 0 {
-		return 0, false
-	}
-	rows, n := oh/2, oh/2*ow/2
-	_, _, _, _ = dst[(2*rows-1)*wp+ow-1], g[n-1], y[n-1], code[n-1]
-	return unpoolRows(&dst[0], wp, rows, ow/8, &g[0], &y[0], &code[0]), true
-}
-
-//go:noescape
 func transpose8(dst *float32, ldd int, src *float32, lds int, nb int)
 
 // transpose8Fast transposes the whole 8×8 blocks of the r×c matrix src

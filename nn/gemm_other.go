@@ -52,19 +52,7 @@ func sumUpdate2(w, g0, g1, grad, vel []float32, inv, wd, mom, eta float32) bool 
 
 func poolRowFast(r0, r1, y []float32, arg []int32, w, at0 int) bool { return false }
 
-func biasRowsFast(dst, src []float32, rows, ow, sstride int, bias float32, relu bool) bool {
-	return false
-}
-
 func finiteVec(v []float32) (ok, done bool) { return false, false }
-
-func poolBiasFast(src []float32, wp, oh, ow int, y []float32, code []int32, bias float32) bool {
-	return false
-}
-
-func unpoolFast(dst []float32, wp, oh, ow int, g, y []float32, code []int32) (float32, bool) {
-	return 0, false
-}
 
 func transpose8Fast(dst []float32, ldd int, src []float32, r, c int) (r8, c8 int) { return 0, 0 }
 
