@@ -6,9 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/dcsim/dcsim/network"
-	"github.com/dcsim/dcsim/nn"
 )
 
 // TestBisect: the smallest passing index of a monotone order is found
@@ -96,15 +93,7 @@ func TestFloorLine(t *testing.T) {
 	if n := len(cs); n != 3*2+2 {
 		t.Errorf("min keep 0.05: %d candidates, want 8 (conv 1 has no FC keep on the floor)", n)
 	}
-	a, err := network.Zoo("lenet-300-100")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fc, err := nn.NewModel(a, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := floorFCKeep(fc, 1, s); ok {
+	if _, ok := floorFCKeep(zooModel(t, "lenet-300-100"), 1, s); ok {
 		t.Error("an FC-only network got a floor-line candidate")
 	}
 }

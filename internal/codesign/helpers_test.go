@@ -39,9 +39,12 @@ func testWorkloads(m *nn.Model) ([]*sim.Workload, error) {
 }
 
 // testModel is an untrained LeNet-5 with a fixed seed.
-func testModel(t testing.TB) *nn.Model {
+func testModel(t testing.TB) *nn.Model { t.Helper(); return zooModel(t, "lenet-5") }
+
+// zooModel is an untrained model of the zoo network name, seed 7.
+func zooModel(t testing.TB, name string) *nn.Model {
 	t.Helper()
-	a, err := network.Zoo("lenet-5")
+	a, err := network.Zoo(name)
 	if err != nil {
 		t.Fatal(err)
 	}
