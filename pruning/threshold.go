@@ -33,21 +33,23 @@ func byRank(a, b entry) int {
 	return cmp.Compare(a.i, b.i)
 }
 
-// minKept is the per-layer floor: max(1, ⌈minDensity·n⌉), at most n.
-func minKept(n int, minDensity float64) int {
+// MinKept is the per-layer floor SelectGlobal keeps in a layer of n
+// weights: max(1, ⌈minDensity·n⌉), at most n.
+func MinKept(n int, minDensity float64) int {
 	m := int(math.Ceil(minDensity * float64(n)))
 	return min(n, max(1, m))
 }
 
-// keepCount is round(keep·total), at least 1.
-func keepCount(keep float64, total int) int {
+// KeepCount is how many of total weights SelectGlobal keeps at keep:
+// round(keep·total), at least 1.
+func KeepCount(keep float64, total int) int {
 	return max(1, int(math.Round(keep*float64(total))))
 }
 
 // Threshold is the result of thresholding one group of layers.
 type Threshold struct {
 	Masks [][]float32 // per layer, 1 = kept, 0 = pruned
-	Kept  int         // exactly keepCount(keep, total)
+	Kept  int         // exactly KeepCount(keep, total)
 	// Value is the saliency of the least salient weight kept by the global
 	// threshold (weights kept by the per-layer floor may lie below it).
 	Value float32
@@ -75,7 +77,7 @@ func SelectGlobal(sal [][]float32, keep, minDensity float64) (Threshold, error) 
 	if total == 0 {
 		return Threshold{}, fmt.Errorf("no weights to prune")
 	}
-	k := keepCount(keep, total)
+	k := KeepCount(keep, total)
 	t := Threshold{Masks: make([][]float32, len(sal)), Kept: k, Value: float32(math.Inf(1))}
 	reserved := 0
 	rest := make([]entry, 0, total)
@@ -92,7 +94,7 @@ func SelectGlobal(sal [][]float32, keep, minDensity float64) (Threshold, error) 
 			es[i] = entry{v, int32(l), int32(i)}
 		}
 		slices.SortFunc(es, byRank)
-		m := minKept(len(s), minDensity)
+		m := MinKept(len(s), minDensity)
 		for _, e := range es[:m] {
 			t.Masks[l][e.i] = 1
 		}

@@ -69,7 +69,7 @@ func TestSelectGlobalExactFraction(t *testing.T) {
 	}
 }
 
-func minKept32(n int) int { return minKept(n, DefaultMinLayerDensity) }
+func minKept32(n int) int { return MinKept(n, DefaultMinLayerDensity) }
 
 func TestSelectGlobalTiesDeterministic(t *testing.T) {
 	sal := [][]float32{make([]float32, 10), make([]float32, 10)}

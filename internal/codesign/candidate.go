@@ -197,22 +197,20 @@ func enumerate(m *nn.Model, sal [][]float32, s Settings) ([]Candidate, error) {
 // kind or no FC keep in (0,1] above the FC layers' minimum density
 // (s.Prune.MinLayerDensity) does it.
 func floorFCKeep(m *nn.Model, ck float64, s Settings) (float64, bool) {
-	var convN, fcN, fcMin int64
+	var convN, fcN, fcMin int
 	for _, p := range m.Params() {
 		switch p.Kind {
 		case network.Conv:
-			convN += int64(len(p.W))
+			convN += len(p.W)
 		case network.FC:
-			fcN += int64(len(p.W))
-			// pruning.SelectGlobal's per-layer minimum
-			fcMin += int64(min(len(p.W), max(1, int(math.Ceil(s.Prune.MinLayerDensity*float64(len(p.W)))))))
+			fcN += len(p.W)
+			fcMin += pruning.MinKept(len(p.W), s.Prune.MinLayerDensity)
 		}
 	}
 	if convN == 0 || fcN == 0 {
 		return 0, false
 	}
-	floor := int64(math.Round(s.MinKeep * float64(convN+fcN)))
-	fcKept := floor - int64(math.Round(ck*float64(convN)))
+	fcKept := pruning.KeepCount(s.MinKeep, convN+fcN) - pruning.KeepCount(ck, convN)
 	if fcKept < fcMin || fcKept > fcN {
 		return 0, false
 	}

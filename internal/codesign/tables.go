@@ -116,7 +116,8 @@ func (r *Result) candidateRow(c *Candidate) []string {
 }
 
 // ConfirmationTable lists the candidates faster than the proxy's choice
-// that were retrained for real to confirm one.
+// that were retrained for real to confirm one (Tables calls it only when
+// there are some).
 func (r *Result) ConfirmationTable() reports.Table {
 	t := reports.Table{Left: 1, Title: "confirmation: candidates faster than the proxy's choice, retrained for real",
 		Header: []string{"candidate", "latency µs", "energy µJ", "weights", "held-out accuracy %", "global threshold %", "passes"}}
@@ -129,9 +130,7 @@ func (r *Result) ConfirmationTable() reports.Table {
 	} else {
 		t.Notes = append(t.Notes, "none passed: the proxy's choice "+r.Chosen+" stands")
 	}
-	if len(r.Confirmations) > 0 {
-		t.Notes = append(t.Notes, fmt.Sprintf("global threshold retrained at the size floor: %d weights", r.Confirmations[0].BaselineWeights))
-	}
+	t.Notes = append(t.Notes, fmt.Sprintf("global threshold retrained at the size floor: %d weights", r.Confirmations[0].BaselineWeights))
 	return t
 }
 
