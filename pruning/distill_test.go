@@ -47,8 +47,8 @@ func TestDistillPhases(t *testing.T) {
 	if equal(all.masks, fin.masks) && equal(all.w, fin.w) {
 		t.Error(`distilling every phase ("all") gave the run of "finetune"`)
 	}
-	if DefaultDistillWeight < 0 && !equal(run(0, "").w, none.w) {
-		t.Error("DistillWeight 0 is not the default (none)")
+	if !equal(run(0, "").w, run(DefaultDistillWeight, "").w) {
+		t.Error("DistillWeight 0 is not DefaultDistillWeight")
 	}
 }
 
