@@ -35,11 +35,11 @@ const (
 	DefaultReviveMargin = -1
 	// DefaultDistillWeight is Settings.DistillWeight when zero: the final
 	// fine-tuning (DefaultDistillPhases) learns from the dense model's
-	// soft targets alone, α = 1. Over seeds 1–3 of LeNet-300-100 (paired
-	// with the same runs without it) it gained 0.14 ± 0.09 points at 4 %
-	// kept (saliency; standard error 0.05, every seed), 0.12 at 2 %, and
-	// changed 8 % by −0.05 ± 0.07, inside the seed noise (docs/pruning.md,
-	// "fourth pass").
+	// soft targets alone, α = 1. Over 5 seeds of LeNet-300-100 (paired
+	// with the same runs without it) it gained 0.12 ± 0.07 points at 4 %
+	// kept (saliency; standard error 0.03, every seed) and 0.12 ± 0.10 at
+	// 2 %, and changed 8 % by −0.05 ± 0.10, inside the seed noise
+	// (docs/pruning.md, "fourth pass").
 	DefaultDistillWeight = 1
 	// DefaultDistillTemperature is Settings.DistillTemperature when zero:
 	// T = 4 (T = 2–4 within 0.06 points of each other on seed 1, 6 and 8
