@@ -21,15 +21,8 @@ var distillPhases = map[string]string{
 	"all": "every retraining epoch, rounds and final fine-tuning",
 }
 
-// defaultDistillPhases is Settings.DistillPhases when empty: "all"
-// without splicing (nothing can drift; distilling the rounds gained 0.03–0.1
-// points over the fine-tuning alone, docs/pruning.md), "finetune" with it.
-func defaultDistillPhases(splicing bool) string {
-	if splicing {
-		return "finetune"
-	}
-	return "all"
-}
+// DefaultDistillPhases is Settings.DistillPhases when empty.
+const DefaultDistillPhases = "finetune"
 
 // DistillPhases lists the valid Settings.DistillPhases names.
 func DistillPhases() []string { return slices.Sorted(maps.Keys(distillPhases)) }

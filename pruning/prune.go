@@ -137,7 +137,7 @@ func Prune(m *nn.Model, train, val *nn.Dataset, s Settings) (Report, error) {
 		if err != nil {
 			return rep, fmt.Errorf("round %d: %w", r, err)
 		}
-		if err := retrain(m, train, val, rs, s.RetrainEpochs, r, s.Splicing, &rd); err != nil {
+		if err := retrain(m, train, val, rs, s.RetrainEpochs, r, !s.NoSplicing, &rd); err != nil {
 			return rep, fmt.Errorf("round %d: %w", r, err)
 		}
 		rep.add(rd, s)
@@ -176,7 +176,7 @@ func pruneRound(m *nn.Model, train *nn.Dataset, s Settings, gs []group, r int) (
 		return rd, err
 	}
 	rd.SaliencySeconds = time.Since(t0).Seconds()
-	if s.Splicing && s.ReviveMargin > 0 {
+	if !s.NoSplicing && s.ReviveMargin > 0 {
 		// Hysteresis: a kept weight keeps its place unless a pruned one
 		// beats it by the factor 1+ReviveMargin.
 		f := float32(1 + s.ReviveMargin)
@@ -188,7 +188,7 @@ func pruneRound(m *nn.Model, train *nn.Dataset, s Settings, gs []group, r int) (
 			}
 		}
 	}
-	if !s.Splicing {
+	if s.NoSplicing {
 		// Without splicing a pruned weight never returns: rank it below
 		// every live weight (saliencies are ≥ 0).
 		for l, p := range ps {
@@ -285,7 +285,7 @@ func zeroShadows(m *nn.Model) {
 // newReport starts the report of a run with settings s (defaults filled).
 func newReport(m *nn.Model, s Settings) Report {
 	r := Report{Model: m.Arch.Name, Criterion: s.Criterion, Schedule: s.Schedule,
-		Keep: s.Keep, ConvKeep: s.ConvKeep, FCKeep: s.FCKeep, LayerKeeps: s.LayerKeeps, Splicing: s.Splicing, Seed: s.Seed}
+		Keep: s.Keep, ConvKeep: s.ConvKeep, FCKeep: s.FCKeep, LayerKeeps: s.LayerKeeps, Splicing: !s.NoSplicing, Seed: s.Seed}
 	if criteria[s.Criterion].gradient {
 		r.Normalize, r.Accumulate = s.Normalize, s.Accumulate
 	}

@@ -192,7 +192,7 @@ func TestSplicingRevivesWronglyPrunedWeights(t *testing.T) {
 	for _, crit := range Criteria() {
 		for _, splice := range []bool{true, false} {
 			m := wronglyPruned(t, train)
-			s := Settings{Criterion: crit, Keep: 0.5, Rounds: 1, RetrainEpochs: 1, FinalEpochs: -1, Splicing: splice, Seed: 1}
+			s := Settings{Criterion: crit, Keep: 0.5, Rounds: 1, RetrainEpochs: 1, FinalEpochs: -1, NoSplicing: !splice, Seed: 1}
 			rep, err := Prune(m, train, nil, s)
 			if err != nil {
 				t.Fatal(err)

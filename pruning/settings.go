@@ -115,15 +115,11 @@ type Settings struct {
 	// momentum or decay off), except LR, which defaults to DefaultLRScale
 	// times the dense rate. Epochs, Seed and UpdatePruned are set by Prune.
 	Train nn.TrainSettings
-	// Splicing (Dynamic Network Surgery, Guo et al. 2016) lets pruned
-	// weights keep receiving updates during the rounds' retraining, and
-	// masks are recomputed over all weights each round, so wrongly pruned
-	// weights come back. Off by default since issue 12's fourth pass:
-	// pruned weights stay frozen and each round only removes weights
-	// (classic iterative pruning, Han et al. 2015), which with
-	// distillation lost 0.14 instead of 0.27 points at 4 % kept and 0.42
-	// instead of 1.00 at 2 % on LeNet-300-100 (docs/pruning.md).
-	Splicing bool
+	// NoSplicing freezes pruned weights during retraining and only ever
+	// removes weights (classic iterative pruning). By default pruned
+	// weights keep receiving updates and masks are recomputed over all
+	// weights each round, so wrongly pruned weights come back.
+	NoSplicing bool
 	// ReviveMargin is the hysteresis of splicing (Guo et al. 2016 prune
 	// below one threshold and revive only above a higher one): before each
 	// round's ranking the scores of weights currently kept are multiplied
@@ -142,10 +138,8 @@ type Settings struct {
 	// DistillTemperature T of the distillation; 0 means
 	// DefaultDistillTemperature.
 	DistillTemperature float64
-	// DistillPhases is where distillation applies: "all" (every
-	// retraining epoch) or "finetune" (the final fine-tuning only); empty
-	// means "all" without splicing and "finetune" with it (see
-	// distillPhases).
+	// DistillPhases is where distillation applies: "finetune" (default,
+	// the final fine-tuning only) or "all"; see DistillPhases().
 	DistillPhases string
 	// Seed varies the shuffling of every retraining run.
 	Seed int64
@@ -227,7 +221,7 @@ func (s Settings) ValidateSchedule() error {
 	if _, err = pick("fisher_estimate", s.FisherEstimate, DefaultFisherEstimate, fisherEstimates); err != nil {
 		return err
 	}
-	if _, err = pick("distill_phases", s.DistillPhases, defaultDistillPhases(s.Splicing), distillPhases); err != nil {
+	if _, err = pick("distill_phases", s.DistillPhases, DefaultDistillPhases, distillPhases); err != nil {
 		return err
 	}
 	if _, err = schedule(s.Schedule); err != nil {
@@ -274,7 +268,7 @@ func (s Settings) withDefaults(m *nn.Model) (Settings, error) {
 	s.Normalize, _ = pick("normalize", s.Normalize, defaultNormalize(s.Accumulate), normalizations)
 	s.PrunedScores, _ = pick("pruned_scores", s.PrunedScores, DefaultPrunedScores, prunedScores)
 	s.FisherEstimate, _ = pick("fisher_estimate", s.FisherEstimate, DefaultFisherEstimate, fisherEstimates)
-	s.DistillPhases, _ = pick("distill_phases", s.DistillPhases, defaultDistillPhases(s.Splicing), distillPhases)
+	s.DistillPhases, _ = pick("distill_phases", s.DistillPhases, DefaultDistillPhases, distillPhases)
 	if s.Schedule == "" {
 		s.Schedule = DefaultSchedule
 	}

@@ -81,8 +81,8 @@ at low density tolerates pruning. --plot FILE.png|svg|pdf draws it.`,
 	fl.Float64Var(&f.s.ReviveMargin, "revive-margin", 0, "splicing hysteresis: a pruned weight returns only when its score beats a kept one by 1+margin (default none)")
 	fl.Float64Var(&f.s.DistillWeight, "distill-weight", 0, "weight α of distillation from the input model while retraining, in (0,1]; 0 or negative: none (default "+distillDefault()+")")
 	fl.Float64Var(&f.s.DistillTemperature, "distill-temperature", 0, "distillation temperature (default "+strconv.FormatFloat(pruning.DefaultDistillTemperature, 'g', -1, 64)+")")
-	fl.StringVar(&f.s.DistillPhases, "distill-phases", "", "where distillation applies: "+strings.Join(pruning.DistillPhases(), ", ")+" (default all, finetune with --splicing)")
-	fl.BoolVar(&f.splicing, "splicing", false, "let pruned weights keep learning and come back (Dynamic Network Surgery)")
+	fl.StringVar(&f.s.DistillPhases, "distill-phases", "", "where distillation applies: "+strings.Join(pruning.DistillPhases(), ", ")+" (default "+pruning.DefaultDistillPhases+")")
+	fl.BoolVar(&f.splicing, "splicing", true, "let pruned weights keep learning and come back")
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for retraining shuffles")
 	fl.BoolVar(&f.sensitivity, "sensitivity", false, "per-layer sensitivity analysis instead of pruning")
 	fl.StringVar(&f.densities, "densities", joinFloats(pruning.DefaultSensitivityDensities), "with --sensitivity: comma-separated layer densities to try, each in (0,1]")
@@ -103,7 +103,7 @@ func distillDefault() string {
 // settings merges an experiment file (if any) with the flags the user set.
 func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 	fromFlags := f.s
-	fromFlags.Splicing = f.splicing
+	fromFlags.NoSplicing = !f.splicing
 	if cmd.Flags().Changed("distill-weight") && fromFlags.DistillWeight == 0 {
 		fromFlags.DistillWeight = -1 // an explicit 0: none, never the default
 	}
@@ -142,7 +142,7 @@ func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 		{"retrain-epochs", func() { s.RetrainEpochs = fromFlags.RetrainEpochs }},
 		{"final-epochs", func() { s.FinalEpochs = fromFlags.FinalEpochs }},
 		{"lr", func() { s.Train.LR = fromFlags.Train.LR }},
-		{"splicing", func() { s.Splicing = fromFlags.Splicing }},
+		{"splicing", func() { s.NoSplicing = fromFlags.NoSplicing }},
 		{"revive-margin", func() { s.ReviveMargin = fromFlags.ReviveMargin }},
 		{"distill-weight", func() { s.DistillWeight = fromFlags.DistillWeight }},
 		{"distill-temperature", func() { s.DistillTemperature = fromFlags.DistillTemperature }},

@@ -109,7 +109,7 @@ func Parse(name string, data []byte) (Experiment, error) {
 // explicit 0 its one meaning.
 func (f *file) experiment(d *strictyaml.Decoder) (Experiment, error) {
 	s := pruning.Settings{Criterion: f.Criterion, Normalize: f.Normalize, Accumulate: f.Accumulate,
-		Schedule: f.Schedule, Seed: f.Seed, Splicing: f.Splicing != nil && *f.Splicing, DistillPhases: f.DistillPhases}
+		Schedule: f.Schedule, Seed: f.Seed, NoSplicing: f.Splicing != nil && !*f.Splicing, DistillPhases: f.DistillPhases}
 	s.Train.Workers, s.Train.Schedule = f.Train.Workers, f.Train.Schedule
 	for _, v := range []struct {
 		path string

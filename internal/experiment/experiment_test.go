@@ -37,7 +37,7 @@ train:
 	s := e.Settings
 	if e.Name != "lenet5-test" || e.Model != "lenet-5" || e.In != "out/lenet5.npz" ||
 		s.Criterion != "magnitude" || s.Keep != 0.04 || s.Schedule != "geometric" || s.Rounds != 3 ||
-		s.RetrainEpochs != 1 || s.FinalEpochs != -1 || s.Splicing || s.Seed != 7 ||
+		s.RetrainEpochs != 1 || s.FinalEpochs != -1 || !s.NoSplicing || s.Seed != 7 ||
 		s.Train.LR != 0.002 || s.Train.BatchSize != 128 ||
 		s.DistillWeight != 0.8 || s.DistillTemperature != 3 || s.DistillPhases != "all" {
 		t.Errorf("parsed %+v", e)

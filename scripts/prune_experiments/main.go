@@ -64,7 +64,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.s.RetrainEpochs, "retrain-epochs", 0, "retraining epochs per round")
 	fs.IntVar(&o.s.FinalEpochs, "final-epochs", 0, "fine-tuning epochs with frozen masks")
 	fs.Float64Var(&o.s.Train.LR, "lr", 0, "retraining learning rate (0 = default)")
-	fs.BoolVar(&o.s.Splicing, "splicing", false, "splicing: pruned weights keep learning and come back")
+	fs.BoolVar(&o.s.NoSplicing, "no-splicing", false, "freeze pruned weights")
 	fs.Int64Var(&o.s.Seed, "seed", 1, "seed")
 	if err := fs.Parse(args); err != nil {
 		return o, err

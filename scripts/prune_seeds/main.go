@@ -170,7 +170,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.s.Train.WeightDecay, "wd", 0, "override: retraining weight decay (negative = none)")
 	fs.Float64Var(&o.s.Train.Momentum, "momentum", 0, "override: retraining momentum (negative = none)")
 	fs.StringVar(&o.s.Train.Schedule, "lr-schedule", "", "override: retraining learning-rate schedule")
-	fs.BoolVar(&o.s.Splicing, "splicing", false, "override: splicing (pruned weights keep learning and come back)")
+	fs.BoolVar(&o.s.NoSplicing, "no-splicing", false, "override: freeze pruned weights")
 	fs.Float64Var(&o.s.ReviveMargin, "revive-margin", 0, "override: splicing hysteresis (negative = none)")
 	fs.Float64Var(&o.s.DistillWeight, "distill-weight", 0, "override: weight of the distillation term (negative = none)")
 	fs.Float64Var(&o.s.DistillTemperature, "distill-temperature", 0, "override: distillation temperature")
@@ -255,8 +255,8 @@ func settingsLabel(s pruning.Settings) string {
 	if s.ReviveMargin != 0 {
 		f = append(f, fmt.Sprintf("revive-margin=%g", s.ReviveMargin))
 	}
-	if s.Splicing {
-		f = append(f, "splicing")
+	if s.NoSplicing {
+		f = append(f, "no-splicing")
 	}
 	if s.DistillWeight != 0 {
 		f = append(f, fmt.Sprintf("distill-weight=%g", s.DistillWeight))
