@@ -10,17 +10,20 @@ import (
 	"github.com/dcsim/dcsim/internal/fielderr"
 )
 
-// TestDistillPhases checks where distillation acts: with "finetune" the
-// rounds (and so the masks) are those of a run without it while the final
-// weights differ; with "all" the rounds change too; and a run is
-// bit-identical for a seed.
+// TestDistillPhases checks where distillation acts (with splicing, so
+// the rounds' retraining moves the masks): with "finetune" the rounds (and
+// so the masks) are those of a run without it while the final weights
+// differ; with "all" the rounds change too; "" is "finetune" with splicing
+// and "all" without; and a run is bit-identical for a seed.
 func TestDistillPhases(t *testing.T) {
 	train, _ := testData(t, 300)
 	base := trained(t, "lenet-300-100", train, 1)
 	type result struct{ masks, w [][]float32 }
+	noSplicing := false
 	run := func(weight float64, phases string) result {
 		m := base.Clone()
 		s := quick(0.1)
+		s.NoSplicing = noSplicing
 		s.DistillWeight, s.DistillTemperature, s.DistillPhases = weight, 2, phases
 		if _, err := Prune(m, train, nil, s); err != nil {
 			t.Fatal(err)
@@ -49,6 +52,13 @@ func TestDistillPhases(t *testing.T) {
 	}
 	if !equal(run(0, "").w, run(DefaultDistillWeight, "").w) {
 		t.Error("DistillWeight 0 is not DefaultDistillWeight")
+	}
+	noSplicing = true
+	if !equal(run(0.7, "").w, run(0.7, "all").w) {
+		t.Error(`without splicing, DistillPhases "" is not "all"`)
+	}
+	if equal(run(0.7, "finetune").w, run(0.7, "all").w) {
+		t.Error(`without splicing, distilling "all" gave the run of "finetune"`)
 	}
 }
 

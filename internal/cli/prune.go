@@ -81,7 +81,7 @@ at low density tolerates pruning. --plot FILE.png|svg|pdf draws it.`,
 	fl.Float64Var(&f.s.ReviveMargin, "revive-margin", 0, "splicing hysteresis: a pruned weight returns only when its score beats a kept one by 1+margin (default none)")
 	fl.Float64Var(&f.s.DistillWeight, "distill-weight", 0, "weight α of distillation from the input model while retraining, in (0,1]; 0 or negative: none (default "+distillDefault()+")")
 	fl.Float64Var(&f.s.DistillTemperature, "distill-temperature", 0, "distillation temperature (default "+strconv.FormatFloat(pruning.DefaultDistillTemperature, 'g', -1, 64)+")")
-	fl.StringVar(&f.s.DistillPhases, "distill-phases", "", "where distillation applies: "+strings.Join(pruning.DistillPhases(), ", ")+" (default "+pruning.DefaultDistillPhases+")")
+	fl.StringVar(&f.s.DistillPhases, "distill-phases", "", "where distillation applies: "+strings.Join(pruning.DistillPhases(), ", ")+" (default finetune, all with --splicing=false)")
 	fl.BoolVar(&f.splicing, "splicing", true, "let pruned weights keep learning and come back")
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for retraining shuffles")
 	fl.BoolVar(&f.sensitivity, "sensitivity", false, "per-layer sensitivity analysis instead of pruning")
