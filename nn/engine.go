@@ -87,6 +87,12 @@ type engine struct {
 	nChunks  int
 	backward bool
 	opt      *sgd // when set, reduce also updates the weights
+	// distill, when set, replaces the loss of backward runs by the
+	// distillation loss (Train with TrainSettings.Distill).
+	distill *Distillation
+	// logits, when set, receives every sample's logits at its index in
+	// the dataset (Model.Logits).
+	logits   []float32
 	runFn    func(w, unit int)
 	reduceFn func(w, unit int)
 	blocks   []block // units of the parallel reduction
@@ -271,7 +277,17 @@ func (e *engine) runChunk(s *scratch, cg *chunkGrad, lo int, idx []int) {
 		e.forward(li, s, n)
 	}
 	L := len(e.layers)
-	cg.loss, cg.correct = softmaxCE(s.act[L], s.dact[L], e.ds.Y, idx, e.m.Classes())
+	k := e.m.Classes()
+	if e.logits != nil {
+		for j, i := range idx {
+			copy(e.logits[i*k:(i+1)*k], s.act[L][j*k:(j+1)*k])
+		}
+	}
+	if e.backward && e.distill != nil {
+		cg.loss, cg.correct = distillCE(s.act[L], s.dact[L], e.ds.Y, idx, k, e.distill)
+	} else {
+		cg.loss, cg.correct = softmaxCE(s.act[L], s.dact[L], e.ds.Y, idx, k)
+	}
 	cg.bad = ""
 	if math.IsNaN(cg.loss) || math.IsInf(cg.loss, 0) {
 		cg.bad = e.firstNonFinite(s, n)

@@ -55,6 +55,10 @@ type TrainSettings struct {
 	// steps, advances it once per step and describes it with the epoch and
 	// loss.
 	Progress io.Writer
+	// Distill, when set, trains on the knowledge-distillation loss against
+	// a teacher's logits for every sample of the dataset (see
+	// Distillation) instead of the cross-entropy alone.
+	Distill *Distillation
 	// OnEpoch, when set, is called after each epoch with the epoch number
 	// (from 1) and its mean training loss.
 	OnEpoch func(epoch int, loss float64)
@@ -137,6 +141,11 @@ func (s TrainSettings) Validate() error {
 	case s.Workers < 0:
 		return fielderr.Errorf("workers", "must be ≥ 0 (0 = all CPUs), got %d", s.Workers)
 	}
+	if s.Distill != nil {
+		if err := s.Distill.Validate(); err != nil {
+			return fielderr.In("distill", err)
+		}
+	}
 	if _, ok := schedules[s.Schedule]; !ok && s.Schedule != "" {
 		return fielderr.Errorf("schedule", "%q: unknown (valid: %s)", s.Schedule, strings.Join(Schedules(), ", "))
 	}
@@ -196,6 +205,11 @@ func Train(m *Model, ds *Dataset, s TrainSettings) (TrainStats, error) {
 	if err := m.checkData(ds); err != nil {
 		return TrainStats{}, err
 	}
+	if s.Distill != nil {
+		if err := s.Distill.check(ds, m.Classes()); err != nil {
+			return TrainStats{}, err
+		}
+	}
 	bs := min(s.BatchSize, ds.N)
 	e := newEngine(m, bs, s.Workers)
 	defer e.close()
@@ -204,6 +218,7 @@ func Train(m *Model, ds *Dataset, s TrainSettings) (TrainStats, error) {
 	}
 	opt := newSGD(m, s)
 	e.opt = opt
+	e.distill = s.Distill
 	rng := rand.New(rand.NewPCG(uint64(s.Seed), 0xda3e39cb94b95bdb))
 	perm := make([]int, ds.N)
 	stepsPerEpoch := (ds.N + bs - 1) / bs

@@ -124,12 +124,20 @@ func Prune(m *nn.Model, train, val *nn.Dataset, s Settings) (Report, error) {
 			return Report{}, fmt.Errorf("validation data: %w", err)
 		}
 	}
+	d, err := teacher(m, train, s)
+	if err != nil {
+		return Report{}, err
+	}
+	rs := s // the rounds' retraining
+	if d != nil && s.DistillPhases == "all" {
+		rs.Train.Distill = d
+	}
 	for r := 1; r <= s.Rounds; r++ {
 		rd, err := pruneRound(m, train, s, gs, r)
 		if err != nil {
 			return rep, fmt.Errorf("round %d: %w", r, err)
 		}
-		if err := retrain(m, train, val, s, s.RetrainEpochs, r, !s.NoSplicing, &rd); err != nil {
+		if err := retrain(m, train, val, rs, s.RetrainEpochs, r, !s.NoSplicing, &rd); err != nil {
 			return rep, fmt.Errorf("round %d: %w", r, err)
 		}
 		rep.add(rd, s)
@@ -138,6 +146,7 @@ func Prune(m *nn.Model, train, val *nn.Dataset, s Settings) (Report, error) {
 		rd := Round{Round: s.Rounds + 1, Phase: PhaseFinetune, Density: rep.Rounds[len(rep.Rounds)-1].Density}
 		fs := s
 		fs.Train.LR = s.FinalLR
+		fs.Train.Distill = d
 		if err := retrain(m, train, val, fs, s.FinalEpochs, s.Rounds+1, false, &rd); err != nil {
 			return rep, fmt.Errorf("final fine-tuning: %w", err)
 		}

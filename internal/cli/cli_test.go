@@ -123,6 +123,8 @@ func TestBadInput(t *testing.T) {
 		{"prune criterion named like a field", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--criterion", "keep"}, `dcsim: --criterion: "keep": unknown`},
 		{"prune bad schedule", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--schedule", "linear"}, `dcsim: --schedule: "linear": unknown (valid: cubic, geometric)`},
 		{"prune revive margin NaN", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--revive-margin", "NaN"}, "dcsim: --revive-margin: must be a finite number, got NaN"},
+		{"prune distill weight above one", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--distill-weight", "2"}, "dcsim: --distill-weight: must be a number ≤ 1 (negative: none), got 2"},
+		{"prune bad distill phases", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--distill-phases", "rounds"}, `dcsim: --distill-phases: "rounds": unknown (valid: all, finetune)`},
 		{"prune negative lr", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--lr", "-1"}, "dcsim: --lr: must be a number ≥ 0"},
 		{"cluster bad bits", []string{"cluster", "--in", "x.npz", "--max-bits", "20"}, "--max-bits: must be in 1–16"},
 		{"eval bad rel bits", []string{"eval", "--in", "x.npz", "--rel-bits-fc", "0"}, "--rel-bits-fc: must be in 1–16"},

@@ -17,7 +17,8 @@ var pruneFields = map[string]string{"criterion": "--criterion", "normalize": "--
 	"accumulate": "--accumulate", "keep": "--keep", "conv_keep": "--conv-keep", "fc_keep": "--fc-keep",
 	"schedule": "--schedule", "rounds": "--rounds", "retrain_epochs": "--retrain-epochs",
 	"final_epochs": "--final-epochs", "train.lr": "--lr", "revive_margin": "--revive-margin",
-	"train.workers": "--workers"}
+	"train.workers": "--workers", "distill_weight": "--distill-weight",
+	"distill_temperature": "--distill-temperature", "distill_phases": "--distill-phases"}
 
 // codesignFields maps codesign.Settings fields to dcsim codesign's flags.
 var codesignFields = map[string]string{"conv_keeps": "--conv-keep", "fc_keeps": "--fc-keep",

@@ -79,6 +79,9 @@ at low density tolerates pruning. --plot FILE.png|svg|pdf draws it.`,
 	fl.Lookup("final-epochs").DefValue = "the dense training epochs: 25 for lenet-300-100, 10 for lenet-5"
 	fl.Float64Var(&f.s.Train.LR, "lr", 0, "retraining learning rate (default "+strconv.FormatFloat(pruning.DefaultLRScale, 'g', -1, 64)+" × the dense rate)")
 	fl.Float64Var(&f.s.ReviveMargin, "revive-margin", 0, "splicing hysteresis: a pruned weight returns only when its score beats a kept one by 1+margin (default none)")
+	fl.Float64Var(&f.s.DistillWeight, "distill-weight", 0, "weight α of distillation from the input model while retraining, in (0,1]; 0 or negative: none (default "+distillDefault()+")")
+	fl.Float64Var(&f.s.DistillTemperature, "distill-temperature", 0, "distillation temperature (default "+strconv.FormatFloat(pruning.DefaultDistillTemperature, 'g', -1, 64)+")")
+	fl.StringVar(&f.s.DistillPhases, "distill-phases", "", "where distillation applies: "+strings.Join(pruning.DistillPhases(), ", ")+" (default finetune, all with --splicing=false)")
 	fl.BoolVar(&f.splicing, "splicing", true, "let pruned weights keep learning and come back")
 	fl.Int64Var(&f.s.Seed, "seed", 1, "seed for retraining shuffles")
 	fl.BoolVar(&f.sensitivity, "sensitivity", false, "per-layer sensitivity analysis instead of pruning")
@@ -89,10 +92,21 @@ at low density tolerates pruning. --plot FILE.png|svg|pdf draws it.`,
 	return cmd
 }
 
+// distillDefault describes pruning.DefaultDistillWeight for --help.
+func distillDefault() string {
+	if pruning.DefaultDistillWeight <= 0 {
+		return "none"
+	}
+	return strconv.FormatFloat(pruning.DefaultDistillWeight, 'g', -1, 64)
+}
+
 // settings merges an experiment file (if any) with the flags the user set.
 func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 	fromFlags := f.s
 	fromFlags.NoSplicing = !f.splicing
+	if cmd.Flags().Changed("distill-weight") && fromFlags.DistillWeight == 0 {
+		fromFlags.DistillWeight = -1 // an explicit 0: none, never the default
+	}
 	var err error
 	if fromFlags.FinalEpochs, err = finalEpochs(fromFlags.FinalEpochs); err != nil {
 		return pruning.Settings{}, err
@@ -130,6 +144,9 @@ func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 		{"lr", func() { s.Train.LR = fromFlags.Train.LR }},
 		{"splicing", func() { s.NoSplicing = fromFlags.NoSplicing }},
 		{"revive-margin", func() { s.ReviveMargin = fromFlags.ReviveMargin }},
+		{"distill-weight", func() { s.DistillWeight = fromFlags.DistillWeight }},
+		{"distill-temperature", func() { s.DistillTemperature = fromFlags.DistillTemperature }},
+		{"distill-phases", func() { s.DistillPhases = fromFlags.DistillPhases }},
 		{"seed", func() { s.Seed = fromFlags.Seed }},
 	}
 	for _, o := range over {
@@ -259,7 +276,7 @@ func roundsTable(r pruning.Report) reports.Table {
 
 // runSensitivity is prune --sensitivity: every layer alone at every density.
 func runSensitivity(e *env, cmd *cobra.Command, f *pruneFlags, s pruning.Settings, format reports.Format) error {
-	for _, fl := range []string{"out", "keep", "conv-keep", "fc-keep", "rounds", "retrain-epochs", "final-epochs", "lr", "schedule", "splicing", "revive-margin"} {
+	for _, fl := range []string{"out", "keep", "conv-keep", "fc-keep", "rounds", "retrain-epochs", "final-epochs", "lr", "schedule", "splicing", "revive-margin", "distill-weight", "distill-temperature", "distill-phases"} {
 		if cmd.Flags().Changed(fl) {
 			return fmt.Errorf("--%s: not used with --sensitivity (it prunes one layer at a time without retraining)", fl)
 		}

@@ -39,6 +39,9 @@ type file struct {
 	MinLayerDensity *float64 `yaml:"min_layer_density"`
 	SaliencyBatch   *int     `yaml:"saliency_batch"`
 	ReviveMargin    *float64 `yaml:"revive_margin"`
+	DistillWeight   *float64 `yaml:"distill_weight"`
+	DistillTemp     *float64 `yaml:"distill_temperature"`
+	DistillPhases   string   `yaml:"distill_phases"`
 	Splicing        *bool    `yaml:"splicing"`
 	Seed            int64    `yaml:"seed"`
 	Train           struct {
@@ -71,10 +74,11 @@ func Load(path string) (Experiment, error) {
 // Parse parses experiment YAML strictly; name is used in error messages.
 // Zero has one meaning per key: train.momentum and train.weight_decay 0
 // turn them off (nn.None), final_epochs 0 means no final fine-tuning,
-// revive_margin 0 no hysteresis, train.workers 0 all CPUs; a 0 for any
-// other number (keep, rounds, retrain_epochs, min_layer_density,
-// saliency_batch, train.lr, train.batch) is an error, since leaving the key
-// out is how to ask for the default.
+// revive_margin 0 no hysteresis, distill_weight 0 no distillation,
+// train.workers 0 all CPUs; a 0 for any other number (keep, rounds,
+// retrain_epochs, min_layer_density, saliency_batch, distill_temperature,
+// train.lr, train.batch) is an error, since leaving the key out is how to
+// ask for the default.
 func Parse(name string, data []byte) (Experiment, error) {
 	root, err := strictyaml.Document(data, name, "a pruning experiment with version: 1", "version, keep, criterion, train, ...")
 	if err != nil {
@@ -105,7 +109,7 @@ func Parse(name string, data []byte) (Experiment, error) {
 // explicit 0 its one meaning.
 func (f *file) experiment(d *strictyaml.Decoder) (Experiment, error) {
 	s := pruning.Settings{Criterion: f.Criterion, Normalize: f.Normalize, Accumulate: f.Accumulate,
-		Schedule: f.Schedule, Seed: f.Seed, NoSplicing: f.Splicing != nil && !*f.Splicing}
+		Schedule: f.Schedule, Seed: f.Seed, NoSplicing: f.Splicing != nil && !*f.Splicing, DistillPhases: f.DistillPhases}
 	s.Train.Workers, s.Train.Schedule = f.Train.Workers, f.Train.Schedule
 	for _, v := range []struct {
 		path string
@@ -118,6 +122,8 @@ func (f *file) experiment(d *strictyaml.Decoder) (Experiment, error) {
 		{"fc_keep", f.FCKeep, &s.FCKeep, 0},
 		{"min_layer_density", f.MinLayerDensity, &s.MinLayerDensity, 0},
 		{"revive_margin", f.ReviveMargin, &s.ReviveMargin, pruning.DefaultReviveMargin},
+		{"distill_weight", f.DistillWeight, &s.DistillWeight, -1},
+		{"distill_temperature", f.DistillTemp, &s.DistillTemperature, 0},
 		{"train.lr", f.Train.LR, &s.Train.LR, 0},
 		{"train.momentum", f.Train.Momentum, &s.Train.Momentum, nn.None},
 		{"train.weight_decay", f.Train.WeightDecay, &s.Train.WeightDecay, nn.None},

@@ -22,6 +22,9 @@ rounds: 3
 retrain_epochs: 1
 final_epochs: -1
 splicing: false
+distill_weight: 0.8
+distill_temperature: 3
+distill_phases: all
 seed: 7
 train:
   lr: 0.002
@@ -35,7 +38,8 @@ train:
 	if e.Name != "lenet5-test" || e.Model != "lenet-5" || e.In != "out/lenet5.npz" ||
 		s.Criterion != "magnitude" || s.Keep != 0.04 || s.Schedule != "geometric" || s.Rounds != 3 ||
 		s.RetrainEpochs != 1 || s.FinalEpochs != -1 || !s.NoSplicing || s.Seed != 7 ||
-		s.Train.LR != 0.002 || s.Train.BatchSize != 128 {
+		s.Train.LR != 0.002 || s.Train.BatchSize != 128 ||
+		s.DistillWeight != 0.8 || s.DistillTemperature != 3 || s.DistillPhases != "all" {
 		t.Errorf("parsed %+v", e)
 	}
 }
@@ -62,6 +66,9 @@ func TestParseErrors(t *testing.T) {
 		// An explicit 0 is zero or an error, never silently the default.
 		{"zero keep", "version: 1\nkeep: 0\n", "x.yaml:2: keep: 0 is not a valid value (leave the key out for the default)"},
 		{"zero rounds", "version: 1\nkeep: 0.1\nrounds: 0\n", "x.yaml:3: rounds: 0 is not a valid value"},
+		{"zero distill temperature", "version: 1\nkeep: 0.1\ndistill_temperature: 0\n", "x.yaml:3: distill_temperature: 0 is not a valid value"},
+		{"distill weight above one", "version: 1\nkeep: 0.1\n\ndistill_weight: 1.2\n", "x.yaml:4: distill_weight: must be a number ≤ 1"},
+		{"unknown distill phases", "version: 1\nkeep: 0.1\ndistill_phases: rounds\n", `x.yaml:3: distill_phases: "rounds": unknown (valid: all, finetune)`},
 		{"zero lr", "version: 1\nkeep: 0.1\ntrain:\n  lr: 0\n", "x.yaml:4: train.lr: 0 is not a valid value"},
 	} {
 		_, err := Parse("x.yaml", []byte(tc.doc))
@@ -75,19 +82,19 @@ func TestParseErrors(t *testing.T) {
 // decay off (nn.None), no final fine-tuning, no revive margin; a key left
 // out stays 0 in Settings, which pruning fills with its default.
 func TestExplicitZero(t *testing.T) {
-	e, err := Parse("x.yaml", []byte("version: 1\nkeep: 0.1\nfinal_epochs: 0\nrevive_margin: 0\ntrain:\n  momentum: 0\n  weight_decay: 0\n"))
+	e, err := Parse("x.yaml", []byte("version: 1\nkeep: 0.1\nfinal_epochs: 0\nrevive_margin: 0\ndistill_weight: 0\ntrain:\n  momentum: 0\n  weight_decay: 0\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := e.Settings
-	if s.Train.Momentum != nn.None || s.Train.WeightDecay != nn.None || s.FinalEpochs >= 0 || s.ReviveMargin >= 0 {
+	if s.Train.Momentum != nn.None || s.Train.WeightDecay != nn.None || s.FinalEpochs >= 0 || s.ReviveMargin >= 0 || s.DistillWeight >= 0 {
 		t.Errorf("explicit zeros read as %+v", s)
 	}
 	e, err = Parse("x.yaml", []byte("version: 1\nkeep: 0.1\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := e.Settings; s.Train.Momentum != 0 || s.Train.WeightDecay != 0 || s.FinalEpochs != 0 || s.ReviveMargin != 0 {
+	if s := e.Settings; s.Train.Momentum != 0 || s.Train.WeightDecay != 0 || s.FinalEpochs != 0 || s.ReviveMargin != 0 || s.DistillWeight != 0 {
 		t.Errorf("absent keys read as %+v, want zero (the defaults)", s)
 	}
 }

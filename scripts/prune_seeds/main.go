@@ -172,6 +172,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.s.Train.Schedule, "lr-schedule", "", "override: retraining learning-rate schedule")
 	fs.BoolVar(&o.s.NoSplicing, "no-splicing", false, "override: freeze pruned weights")
 	fs.Float64Var(&o.s.ReviveMargin, "revive-margin", 0, "override: splicing hysteresis (negative = none)")
+	fs.Float64Var(&o.s.DistillWeight, "distill-weight", 0, "override: weight of the distillation term (negative = none)")
+	fs.Float64Var(&o.s.DistillTemperature, "distill-temperature", 0, "override: distillation temperature")
+	fs.StringVar(&o.s.DistillPhases, "distill-phases", "", "override: where distillation applies (finetune, all)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -254,6 +257,15 @@ func settingsLabel(s pruning.Settings) string {
 	}
 	if s.NoSplicing {
 		f = append(f, "no-splicing")
+	}
+	if s.DistillWeight != 0 {
+		f = append(f, fmt.Sprintf("distill-weight=%g", s.DistillWeight))
+	}
+	if s.DistillTemperature != 0 {
+		f = append(f, fmt.Sprintf("distill-temperature=%g", s.DistillTemperature))
+	}
+	if s.DistillPhases != "" {
+		f = append(f, "distill-phases="+s.DistillPhases)
 	}
 	return strings.Join(f, " ")
 }
