@@ -1,7 +1,6 @@
 // Package pruning removes weights from trained networks: saliency-based
-// global iterative pruning (optionally dynamic, with splicing), distilled
-// from the dense model, its conv/FC-separated variant for hardware, and a
-// magnitude baseline with the same schedule and budget.
+// global dynamic pruning with splicing, its conv/FC-separated variant for
+// hardware, and a magnitude baseline with the same schedule and budget.
 //
 // The default saliency of weight i is Optimal Brain Damage's (LeCun et al.
 // 1990) ½·H_ii·w_i² with H_ii the empirical Fisher of the loss, estimated
@@ -16,13 +15,11 @@
 // saliencies keeps exactly the requested fraction of weights, so each
 // layer's rate follows from the data instead of being hand-tuned. Pruning
 // runs in rounds towards the target (see Schedules); between rounds the
-// network is retrained, by default with pruned weights frozen so each round
-// only removes weights, and, with Settings.Splicing, with the shadow values
-// of pruned weights still updated and masks recomputed over all weights, so
-// a weight pruned by mistake comes back (Guo et al. 2016, "Dynamic Network
-// Surgery"). Retraining distils the dense model's soft outputs (Hinton et
-// al. 2015; Settings.DistillWeight). A final fine-tuning phase freezes the
-// masks so pruned weights are exactly zero.
+// network is retrained with the shadow values of pruned weights still
+// updated, and masks are recomputed over all weights, so a weight pruned by
+// mistake comes back (splicing, Guo et al. 2016, "Dynamic Network Surgery").
+// A final fine-tuning phase freezes the masks so pruned weights are exactly
+// zero.
 //
 // Package pruning may import only nn, internal/fielderr (Validate's typed
 // field errors, named as an experiment file spells the key) and the
