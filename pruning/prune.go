@@ -137,7 +137,7 @@ func Prune(m *nn.Model, train, val *nn.Dataset, s Settings) (Report, error) {
 		if err != nil {
 			return rep, fmt.Errorf("round %d: %w", r, err)
 		}
-		if err := retrain(m, train, val, rs, s.RetrainEpochs, r, !s.NoSplicing, &rd); err != nil {
+		if err := retrain(m, train, val, rs, s.RetrainEpochs, r, !s.NoSplicing && !s.FrozenShadows, &rd); err != nil {
 			return rep, fmt.Errorf("round %d: %w", r, err)
 		}
 		rep.add(rd, s)

@@ -209,6 +209,22 @@ func TestSplicingRevivesWronglyPrunedWeights(t *testing.T) {
 	}
 }
 
+// TestFrozenShadowsStillRevive: with FrozenShadows the shadows are not
+// trained, but each round still ranks them, so the wrongly pruned large
+// weights come back at the first ranking.
+func TestFrozenShadowsStillRevive(t *testing.T) {
+	train, _ := testData(t, 300)
+	m := wronglyPruned(t, train)
+	s := Settings{Criterion: "magnitude", Keep: 0.5, Rounds: 1, RetrainEpochs: 1, FinalEpochs: -1, FrozenShadows: true, Seed: 1}
+	rep, err := Prune(m, train, nil, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rev := rep.Rounds[0].Revived; rev < 10000 {
+		t.Errorf("frozen shadows: %d weights revived, want the wrongly pruned ones back", rev)
+	}
+}
+
 func TestMagnitudeCriterionIsAbsWeight(t *testing.T) {
 	train, _ := testData(t, 100)
 	m := trained(t, "lenet-300-100", train, 1)

@@ -120,6 +120,12 @@ type Settings struct {
 	// weights keep receiving updates and masks are recomputed over all
 	// weights each round, so wrongly pruned weights come back.
 	NoSplicing bool
+	// FrozenShadows keeps splicing's revival at the round boundaries (every
+	// round ranks all weights, pruned ones by their shadow values) but does
+	// not train the shadows during a round: a pruned weight comes back when
+	// its saliency (for obd, its curvature × its frozen value²) outranks a
+	// kept one, not by drifting. Ignored with NoSplicing.
+	FrozenShadows bool
 	// ReviveMargin is the hysteresis of splicing (Guo et al. 2016 prune
 	// below one threshold and revive only above a higher one): before each
 	// round's ranking the scores of weights currently kept are multiplied

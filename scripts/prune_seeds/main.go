@@ -171,6 +171,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.s.Train.Momentum, "momentum", 0, "override: retraining momentum (negative = none)")
 	fs.StringVar(&o.s.Train.Schedule, "lr-schedule", "", "override: retraining learning-rate schedule")
 	fs.BoolVar(&o.s.NoSplicing, "no-splicing", false, "override: freeze pruned weights")
+	fs.BoolVar(&o.s.FrozenShadows, "frozen-shadows", false, "override: revive at round boundaries without training the pruned shadows")
 	fs.Float64Var(&o.s.ReviveMargin, "revive-margin", 0, "override: splicing hysteresis (negative = none)")
 	fs.Float64Var(&o.s.DistillWeight, "distill-weight", 0, "override: weight of the distillation term (negative = none)")
 	fs.Float64Var(&o.s.DistillTemperature, "distill-temperature", 0, "override: distillation temperature")
@@ -257,6 +258,9 @@ func settingsLabel(s pruning.Settings) string {
 	}
 	if s.NoSplicing {
 		f = append(f, "no-splicing")
+	}
+	if s.FrozenShadows {
+		f = append(f, "frozen-shadows")
 	}
 	if s.DistillWeight != 0 {
 		f = append(f, fmt.Sprintf("distill-weight=%g", s.DistillWeight))
