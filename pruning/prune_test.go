@@ -225,6 +225,28 @@ func TestFrozenShadowsStillRevive(t *testing.T) {
 	}
 }
 
+// TestFrozenShadowsDoNotDrift: trained shadows drift between rounds and
+// outrank kept weights; frozen ones keep their pruned values, so far fewer
+// weights come back in the later rounds.
+func TestFrozenShadowsDoNotDrift(t *testing.T) {
+	train, _ := testData(t, 2000)
+	dense := trained(t, "lenet-300-100", train, 2)
+	revived := map[bool]int64{}
+	for _, frozen := range []bool{false, true} {
+		s := Settings{Keep: 0.1, Rounds: 3, RetrainEpochs: 3, FinalEpochs: -1, FrozenShadows: frozen, Seed: 1}
+		rep, err := Prune(dense.Clone(), train, nil, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rep.Rounds {
+			revived[frozen] += r.Revived
+		}
+	}
+	if 2*revived[true] >= revived[false] {
+		t.Errorf("revived %d with frozen shadows, %d with trained ones: want far fewer frozen", revived[true], revived[false])
+	}
+}
+
 func TestMagnitudeCriterionIsAbsWeight(t *testing.T) {
 	train, _ := testData(t, 100)
 	m := trained(t, "lenet-300-100", train, 1)
