@@ -205,7 +205,12 @@ func pruneRound(m *nn.Model, train *nn.Dataset, s Settings, gs []group, r int) (
 			sal[j] = scores[l]
 		}
 		keep := g.keeps[r-1]
-		th, err := SelectGlobal(sal, keep, s.MinLayerDensity)
+		var th Threshold
+		if s.LayerRevival && !s.NoSplicing {
+			th, err = selectLayerRevival(sal, ps, g.idx, keep, s.MinLayerDensity)
+		} else {
+			th, err = SelectGlobal(sal, keep, s.MinLayerDensity)
+		}
 		if err != nil {
 			return rd, fmt.Errorf("%s layers: %w", g.name, err)
 		}
@@ -213,6 +218,9 @@ func pruneRound(m *nn.Model, train *nn.Dataset, s Settings, gs []group, r int) (
 			rev, pru := diffMasks(ps[l].Mask, th.Masks[j])
 			rd.Revived += rev
 			rd.Pruned += pru
+			if s.ReviveAtZero && rev > 0 {
+				zeroRevived(ps[l], th.Masks[j])
+			}
 			ps[l].Mask = th.Masks[j]
 		}
 		switch {
@@ -232,6 +240,54 @@ func pruneRound(m *nn.Model, train *nn.Dataset, s Settings, gs []group, r int) (
 	_, total := Summarize(m)
 	rd.Density = total.Density
 	return rd, nil
+}
+
+// selectLayerRevival sets each layer's budget from the global ranking of
+// its live weights (pruned ones ranked last, as without splicing) and gives
+// the budget to the layer's most salient weights, shadows included.
+func selectLayerRevival(sal [][]float32, ps []*nn.Param, idx []int, keep, minDensity float64) (Threshold, error) {
+	live := make([][]float32, len(sal))
+	for j, l := range idx {
+		live[j] = slices.Clone(sal[j])
+		if m := ps[l].Mask; m != nil {
+			for i, v := range m {
+				if v == 0 {
+					live[j][i] = -1
+				}
+			}
+		}
+	}
+	th, err := SelectGlobal(live, keep, minDensity)
+	if err != nil {
+		return th, err
+	}
+	for j := range sal {
+		n := 0
+		for _, v := range th.Masks[j] {
+			if v != 0 {
+				n++
+			}
+		}
+		es := make([]entry, len(sal[j]))
+		for i, v := range sal[j] {
+			es[i] = entry{v, int32(j), int32(i)}
+		}
+		slices.SortFunc(es, byRank)
+		clear(th.Masks[j])
+		for _, e := range es[:n] {
+			th.Masks[j][e.i] = 1
+		}
+	}
+	return th, nil
+}
+
+// zeroRevived sets to 0 the weights of p that new revives (mask 0→1).
+func zeroRevived(p *nn.Param, new []float32) {
+	for i, v := range new {
+		if v != 0 && p.Mask != nil && p.Mask[i] == 0 {
+			p.W[i] = 0
+		}
+	}
 }
 
 // diffMasks counts entries going 0→1 (revived) and 1→0 (pruned) from old

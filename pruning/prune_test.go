@@ -3,6 +3,7 @@ package pruning
 import (
 	"errors"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -484,5 +485,73 @@ func TestFinalLR(t *testing.T) {
 	var fe *fielderr.Error
 	if err := (Settings{Keep: 0.5, FinalLR: -1}).Validate(); !errors.As(err, &fe) || fe.Field != "final_lr" {
 		t.Errorf("negative final LR: %v, want a field error on final_lr", err)
+	}
+}
+
+// TestReviveAtZero: with ReviveAtZero the wrongly pruned weights still come
+// back, at 0 instead of their shadow values; kept weights keep theirs.
+func TestReviveAtZero(t *testing.T) {
+	train, _ := testData(t, 300)
+	for _, atZero := range []bool{false, true} {
+		m := wronglyPruned(t, train)
+		before := slices.Clone(m.Params()[0].W)
+		oldMask := slices.Clone(m.Params()[0].Mask)
+		s, err := Settings{Criterion: "magnitude", Keep: 0.5, Rounds: 1, ReviveAtZero: atZero, Seed: 1}.withDefaults(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs, err := groupsOf(m, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd, err := pruneRound(m, train, s, gs, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rd.Revived < 10000 {
+			t.Fatalf("at zero %v: %d revived, want the wrongly pruned ones back", atZero, rd.Revived)
+		}
+		p := m.Params()[0]
+		zeroed := 0
+		for i, w := range p.W {
+			revived := oldMask[i] == 0 && p.Mask[i] != 0
+			switch {
+			case revived && w == 0:
+				zeroed++
+			case !revived && w != before[i]:
+				t.Fatalf("at zero %v: weight %d not revived changed from %g to %g", atZero, i, before[i], w)
+			}
+		}
+		if want := map[bool]int64{false: 0, true: rd.Revived}[atZero]; int64(zeroed) != want {
+			t.Errorf("at zero %v: %d revived weights are 0, want %d", atZero, zeroed, want)
+		}
+	}
+}
+
+// TestSelectLayerRevival: layer 0's pruned shadows out-score everything,
+// which under one global ranking takes layer 1's budget. With layer revival
+// the budgets follow the live weights (layer 0 keeps its floor of 1, layer 1
+// four) and the shadow revives only inside its own layer.
+func TestSelectLayerRevival(t *testing.T) {
+	sal := [][]float32{
+		{1, 2, 3, 4, 5, 100, 101, 102, 103, 104},
+		{10, 11, 12, 13, 14, 0.1, 0.1, 0.1, 0.1, 0.1},
+	}
+	mask := []float32{1, 1, 1, 1, 1, 0, 0, 0, 0, 0}
+	ps := []*nn.Param{{Weights: network.Weights{Mask: mask}}, {Weights: network.Weights{Mask: mask}}}
+	th, err := selectLayerRevival(sal, ps, []int{0, 1}, 0.25, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]float32{{0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, {0, 1, 1, 1, 1, 0, 0, 0, 0, 0}}
+	if !reflect.DeepEqual(th.Masks, want) {
+		t.Errorf("masks %v, want %v", th.Masks, want)
+	}
+	g, err := SelectGlobal(sal, 0.25, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reflect.DeepEqual(g.Masks, want) {
+		t.Error("the global ranking gives the same masks: the test does not separate the two")
 	}
 }

@@ -126,6 +126,18 @@ type Settings struct {
 	// its saliency (for obd, its curvature × its frozen value²) outranks a
 	// kept one, not by drifting. Ignored with NoSplicing.
 	FrozenShadows bool
+	// ReviveAtZero brings a revived weight back at 0 instead of its shadow
+	// value (RigL, Evci et al. 2020; sparse momentum, Dettmers &
+	// Zettlemoyer 2019): the shadow's drift still ranks it, but the
+	// network's function does not jump when it returns. Ignored with
+	// NoSplicing.
+	ReviveAtZero bool
+	// LayerRevival splits each round's selection in two: the per-layer
+	// budgets come from the global ranking of the live weights alone (as
+	// without splicing), and within each layer the budget goes to the most
+	// salient weights, pruned shadows included, so a revived weight
+	// replaces a kept weight of its own layer. Ignored with NoSplicing.
+	LayerRevival bool
 	// ReviveMargin is the hysteresis of splicing (Guo et al. 2016 prune
 	// below one threshold and revive only above a higher one): before each
 	// round's ranking the scores of weights currently kept are multiplied

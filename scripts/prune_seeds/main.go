@@ -171,6 +171,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.s.Train.Momentum, "momentum", 0, "override: retraining momentum (negative = none)")
 	fs.StringVar(&o.s.Train.Schedule, "lr-schedule", "", "override: retraining learning-rate schedule")
 	fs.BoolVar(&o.s.NoSplicing, "no-splicing", false, "override: freeze pruned weights")
+	fs.BoolVar(&o.s.ReviveAtZero, "revive-at-zero", false, "override: revived weights return at 0, not at their shadow value")
+	fs.BoolVar(&o.s.LayerRevival, "layer-revival", false, "override: layer budgets from the live weights, revival within a layer")
 	fs.BoolVar(&o.s.FrozenShadows, "frozen-shadows", false, "override: revive at round boundaries without training the pruned shadows")
 	fs.Float64Var(&o.s.ReviveMargin, "revive-margin", 0, "override: splicing hysteresis (negative = none)")
 	fs.Float64Var(&o.s.DistillWeight, "distill-weight", 0, "override: weight of the distillation term (negative = none)")
@@ -258,6 +260,12 @@ func settingsLabel(s pruning.Settings) string {
 	}
 	if s.NoSplicing {
 		f = append(f, "no-splicing")
+	}
+	if s.ReviveAtZero {
+		f = append(f, "revive-at-zero")
+	}
+	if s.LayerRevival {
+		f = append(f, "layer-revival")
 	}
 	if s.FrozenShadows {
 		f = append(f, "frozen-shadows")
