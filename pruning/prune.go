@@ -3,6 +3,7 @@ package pruning
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"time"
 
@@ -205,11 +206,15 @@ func pruneRound(m *nn.Model, train *nn.Dataset, s Settings, gs []group, r int) (
 			sal[j] = scores[l]
 		}
 		keep := g.keeps[r-1]
-		var th Threshold
+		sel := func(sal [][]float32) (Threshold, error) { return SelectGlobal(sal, keep, s.MinLayerDensity) }
 		if s.LayerRevival && !s.NoSplicing {
-			th, err = selectLayerRevival(sal, ps, g.idx, keep, s.MinLayerDensity)
-		} else {
-			th, err = SelectGlobal(sal, keep, s.MinLayerDensity)
+			sel = func(sal [][]float32) (Threshold, error) {
+				return selectLayerRevival(sal, ps, g.idx, keep, s.MinLayerDensity)
+			}
+		}
+		th, err := sel(sal)
+		if err == nil && s.ReviveFraction > 0 && !s.NoSplicing {
+			th, err = capRevival(sal, ps, g.idx, th, reviveCap(s.ReviveFraction, r, s.Rounds, th.Kept), sel)
 		}
 		if err != nil {
 			return rd, fmt.Errorf("%s layers: %w", g.name, err)
@@ -240,6 +245,49 @@ func pruneRound(m *nn.Model, train *nn.Dataset, s Settings, gs []group, r int) (
 	_, total := Summarize(m)
 	rd.Density = total.Density
 	return rd, nil
+}
+
+// reviveCap is how many weights round r of rounds may revive when it keeps
+// kept: α/2·(1+cos(π·(r−1)/rounds))·kept, RigL's cosine-decayed update
+// fraction, rounded down.
+func reviveCap(alpha float64, r, rounds, kept int) int {
+	f := alpha / 2 * (1 + math.Cos(math.Pi*float64(r-1)/float64(rounds)))
+	return int(f * float64(kept))
+}
+
+// capRevival keeps at most limit of the weights th revives (mask 0→1), the
+// most salient, and selects again with every other pruned weight ranked
+// last, so the freed slots go to live weights.
+func capRevival(sal [][]float32, ps []*nn.Param, idx []int, th Threshold, limit int, sel func([][]float32) (Threshold, error)) (Threshold, error) {
+	var rev []entry
+	for j, l := range idx {
+		if m := ps[l].Mask; m != nil {
+			for i, v := range th.Masks[j] {
+				if v != 0 && m[i] == 0 {
+					rev = append(rev, entry{sal[j][i], int32(j), int32(i)})
+				}
+			}
+		}
+	}
+	if len(rev) <= limit {
+		return th, nil
+	}
+	slices.SortFunc(rev, byRank)
+	capped := make([][]float32, len(sal))
+	for j, l := range idx {
+		capped[j] = slices.Clone(sal[j])
+		if m := ps[l].Mask; m != nil {
+			for i, v := range m {
+				if v == 0 {
+					capped[j][i] = -1
+				}
+			}
+		}
+	}
+	for _, e := range rev[:limit] {
+		capped[e.l][e.i] = sal[e.l][e.i]
+	}
+	return sel(capped)
 }
 
 // selectLayerRevival sets each layer's budget from the global ranking of

@@ -344,6 +344,8 @@ func TestPruneBadSettings(t *testing.T) {
 		{"negative rounds", Settings{Keep: 0.1, Rounds: -1}, "rounds", "must be ≥ 0"},
 		{"negative lr", Settings{Keep: 0.1, Train: nn.TrainSettings{LR: -1}}, "train.lr", "must be a number ≥ 0"},
 		{"saliency images", Settings{Keep: 0.5, SaliencyImages: -1}, "saliency_images", "must be ≥ 0"},
+		{"revive fraction", Settings{Keep: 0.5, ReviveFraction: 1.5}, "revive_fraction", "must be at most 1, got 1.5"},
+		{"revive fraction NaN", Settings{Keep: 0.5, ReviveFraction: math.NaN()}, "revive_fraction", "must be at most 1"},
 	} {
 		// Library errors name the settings field, typed, never a flag.
 		_, err := Prune(m.Clone(), train, nil, tc.s)
@@ -553,5 +555,68 @@ func TestSelectLayerRevival(t *testing.T) {
 	}
 	if reflect.DeepEqual(g.Masks, want) {
 		t.Error("the global ranking gives the same masks: the test does not separate the two")
+	}
+}
+
+// TestCapRevival: four shadows would come back; with a cap of two the two
+// most salient do, and the freed slots go to live weights, not to the next
+// shadows.
+func TestCapRevival(t *testing.T) {
+	sal := [][]float32{
+		{1, 2, 3, 4, 5, 100, 101, 102, 103, 104},
+		{10, 11, 12, 13, 14, 0.1, 0.1, 0.1, 0.1, 0.1},
+	}
+	mask := []float32{1, 1, 1, 1, 1, 0, 0, 0, 0, 0}
+	ps := []*nn.Param{{Weights: network.Weights{Mask: mask}}, {Weights: network.Weights{Mask: mask}}}
+	sel := func(s [][]float32) (Threshold, error) { return SelectGlobal(s, 0.25, 0) }
+	th, err := sel(sal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [][]float32{{0, 0, 0, 0, 0, 0, 1, 1, 1, 1}, {0, 0, 0, 0, 1, 0, 0, 0, 0, 0}}; !reflect.DeepEqual(th.Masks, want) {
+		t.Fatalf("uncapped masks %v, want %v", th.Masks, want)
+	}
+	for limit, want := range map[int][][]float32{
+		4: {{0, 0, 0, 0, 0, 0, 1, 1, 1, 1}, {0, 0, 0, 0, 1, 0, 0, 0, 0, 0}},
+		2: {{0, 0, 0, 0, 0, 0, 0, 0, 1, 1}, {0, 0, 1, 1, 1, 0, 0, 0, 0, 0}},
+		0: {{0, 0, 0, 0, 1, 0, 0, 0, 0, 0}, {0, 1, 1, 1, 1, 0, 0, 0, 0, 0}},
+	} {
+		got, err := capRevival(sal, ps, []int{0, 1}, th, limit, sel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Masks, want) {
+			t.Errorf("limit %d: masks %v, want %v", limit, got.Masks, want)
+		}
+	}
+}
+
+// TestReviveCap: RigL's cosine-decayed fraction, full at the first round,
+// small at the last.
+func TestReviveCap(t *testing.T) {
+	for _, c := range []struct{ r, want int }{{1, 300}, {2, 271}, {3, 196}, {4, 103}, {5, 28}} {
+		if got := reviveCap(0.3, c.r, 5, 1000); got != c.want {
+			t.Errorf("round %d of 5: cap %d, want %d", c.r, got, c.want)
+		}
+	}
+}
+
+// TestReviveFractionCapsPrune: through Prune, a cap of 1 % of the kept
+// weights holds back most of the wrongly pruned weights that would return.
+func TestReviveFractionCapsPrune(t *testing.T) {
+	train, _ := testData(t, 300)
+	for _, frac := range []float64{-1, 0.01} {
+		m := wronglyPruned(t, train)
+		rep, err := Prune(m, train, nil, Settings{Criterion: "magnitude", Keep: 0.5, Rounds: 1, RetrainEpochs: 1, FinalEpochs: -1, ReviveFraction: frac, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rev := rep.Rounds[0].Revived
+		if limit := int64(reviveCap(0.01, 1, 1, KeepCount(0.5, int(rep.Total.Weights)))); frac > 0 && rev != limit {
+			t.Errorf("fraction %g: %d revived, want the cap %d", frac, rev, limit)
+		}
+		if frac < 0 && rev < 10000 {
+			t.Errorf("no cap: %d revived, want the wrongly pruned ones back", rev)
+		}
 	}
 }

@@ -33,6 +33,8 @@ const (
 	// DefaultReviveMargin is Settings.ReviveMargin when zero: none (a
 	// margin of 0.25 changed nothing measurable, docs/pruning.md).
 	DefaultReviveMargin = -1
+	// DefaultReviveFraction is Settings.ReviveFraction when zero: no cap.
+	DefaultReviveFraction = -1
 	// DefaultDistillWeight is Settings.DistillWeight when zero: the final
 	// fine-tuning (the default DistillPhases with splicing) learns from
 	// the dense model's soft targets alone, α = 1. Over 5 seeds of LeNet-300-100 (paired
@@ -145,6 +147,13 @@ type Settings struct {
 	// beats a kept one by that factor. The count kept stays exact. 0 means
 	// DefaultReviveMargin; negative means none.
 	ReviveMargin float64
+	// ReviveFraction α caps splicing's churn as RigL caps its updates
+	// (Evci et al. 2020): round r of R revives at most
+	// α/2·(1+cos(π·(r−1)/R)) of the weights it keeps, the most salient
+	// pruned ones, and the slots the cap frees go to the next live weights.
+	// 0 means DefaultReviveFraction; negative means no cap. Ignored with
+	// NoSplicing.
+	ReviveFraction float64
 	// DistillWeight α turns retraining into knowledge distillation from
 	// the model as Prune receives it (Hinton et al. 2015; the dense model
 	// teaches its pruned self): the retraining of DistillPhases minimises
@@ -261,6 +270,9 @@ func (s Settings) ValidateSchedule() error {
 	if s.FinalLR < 0 || math.IsNaN(s.FinalLR) || math.IsInf(s.FinalLR, 0) {
 		return fielderr.Errorf("final_lr", "must be a finite number ≥ 0, got %g", s.FinalLR)
 	}
+	if math.IsNaN(s.ReviveFraction) || s.ReviveFraction > 1 {
+		return fielderr.Errorf("revive_fraction", "must be at most 1, got %g", s.ReviveFraction)
+	}
 	if math.IsNaN(s.ReviveMargin) || math.IsInf(s.ReviveMargin, 0) {
 		return fielderr.Errorf("revive_margin", "must be a finite number, got %g", s.ReviveMargin)
 	}
@@ -305,6 +317,9 @@ func (s Settings) withDefaults(m *nn.Model) (Settings, error) {
 	}
 	if s.ReviveMargin == 0 {
 		s.ReviveMargin = DefaultReviveMargin
+	}
+	if s.ReviveFraction == 0 {
+		s.ReviveFraction = DefaultReviveFraction
 	}
 	if s.DistillWeight == 0 {
 		s.DistillWeight = DefaultDistillWeight

@@ -173,6 +173,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.s.NoSplicing, "no-splicing", false, "override: freeze pruned weights")
 	fs.BoolVar(&o.s.ReviveAtZero, "revive-at-zero", false, "override: revived weights return at 0, not at their shadow value")
 	fs.BoolVar(&o.s.LayerRevival, "layer-revival", false, "override: layer budgets from the live weights, revival within a layer")
+	fs.Float64Var(&o.s.ReviveFraction, "revive-fraction", 0, "override: RigL cap on the weights a round revives (negative = none)")
 	fs.BoolVar(&o.s.FrozenShadows, "frozen-shadows", false, "override: revive at round boundaries without training the pruned shadows")
 	fs.Float64Var(&o.s.ReviveMargin, "revive-margin", 0, "override: splicing hysteresis (negative = none)")
 	fs.Float64Var(&o.s.DistillWeight, "distill-weight", 0, "override: weight of the distillation term (negative = none)")
@@ -263,6 +264,9 @@ func settingsLabel(s pruning.Settings) string {
 	}
 	if s.ReviveAtZero {
 		f = append(f, "revive-at-zero")
+	}
+	if s.ReviveFraction != 0 {
+		f = append(f, fmt.Sprintf("revive-fraction=%g", s.ReviveFraction))
 	}
 	if s.LayerRevival {
 		f = append(f, "layer-revival")
