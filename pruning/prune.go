@@ -390,6 +390,9 @@ func zeroShadows(m *nn.Model) {
 func newReport(m *nn.Model, s Settings) Report {
 	r := Report{Model: m.Arch.Name, Criterion: s.Criterion, Schedule: s.Schedule,
 		Keep: s.Keep, ConvKeep: s.ConvKeep, FCKeep: s.FCKeep, LayerKeeps: s.LayerKeeps, Splicing: !s.NoSplicing, Seed: s.Seed}
+	if !s.NoSplicing && s.ReviveFraction > 0 {
+		r.ReviveFraction = s.ReviveFraction
+	}
 	if criteria[s.Criterion].gradient {
 		r.Normalize, r.Accumulate = s.Normalize, s.Accumulate
 	}

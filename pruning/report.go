@@ -23,7 +23,10 @@ type Report struct {
 	// LayerKeeps are the per-layer targets when every layer has its own.
 	LayerKeeps map[string]float64 `json:"layer_keeps,omitempty"`
 	Splicing   bool               `json:"splicing"`
-	Seed       int64              `json:"seed"`
+	// ReviveFraction is splicing's cap on revival (Settings.ReviveFraction);
+	// 0 without splicing or without a cap.
+	ReviveFraction float64 `json:"revive_fraction,omitempty"`
+	Seed           int64   `json:"seed"`
 	// DenseAccuracy and Accuracy are the validation accuracy before and
 	// after pruning (0 when no validation set was given).
 	DenseAccuracy float64      `json:"dense_accuracy"`
@@ -128,6 +131,9 @@ func (r Report) Meta() map[string]string {
 		"pruning.seed":      strconv.FormatInt(r.Seed, 10),
 		"pruning.density":   f(r.Total.Density),
 		"pruning.accuracy":  f(r.Accuracy),
+	}
+	if r.ReviveFraction > 0 {
+		m["pruning.revive_fraction"] = f(r.ReviveFraction)
 	}
 	if r.Normalize != "" {
 		m["pruning.normalize"] = r.Normalize

@@ -33,8 +33,10 @@ const (
 	// DefaultReviveMargin is Settings.ReviveMargin when zero: none (a
 	// margin of 0.25 changed nothing measurable, docs/pruning.md).
 	DefaultReviveMargin = -1
-	// DefaultReviveFraction is Settings.ReviveFraction when zero: no cap.
-	DefaultReviveFraction = -1
+	// DefaultReviveFraction is Settings.ReviveFraction when zero: RigL's
+	// α = 0.3 (Evci et al. 2020), untuned; since issue 12's fifth pass
+	// (docs/pruning.md).
+	DefaultReviveFraction = 0.3
 	// DefaultDistillWeight is Settings.DistillWeight when zero: the final
 	// fine-tuning (the default DistillPhases with splicing) learns from
 	// the dense model's soft targets alone, α = 1. Over 5 seeds of LeNet-300-100 (paired

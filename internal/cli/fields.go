@@ -16,7 +16,7 @@ var trainFields = map[string]string{"epochs": "--epochs", "batch": "--batch", "l
 var pruneFields = map[string]string{"criterion": "--criterion", "normalize": "--normalize",
 	"accumulate": "--accumulate", "keep": "--keep", "conv_keep": "--conv-keep", "fc_keep": "--fc-keep",
 	"schedule": "--schedule", "rounds": "--rounds", "retrain_epochs": "--retrain-epochs",
-	"final_epochs": "--final-epochs", "train.lr": "--lr", "revive_margin": "--revive-margin",
+	"final_epochs": "--final-epochs", "train.lr": "--lr", "revive_margin": "--revive-margin", "revive_fraction": "--revive-fraction",
 	"train.workers": "--workers", "distill_weight": "--distill-weight",
 	"distill_temperature": "--distill-temperature", "distill_phases": "--distill-phases"}
 

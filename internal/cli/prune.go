@@ -79,6 +79,7 @@ at low density tolerates pruning. --plot FILE.png|svg|pdf draws it.`,
 	fl.Lookup("final-epochs").DefValue = "the dense training epochs: 25 for lenet-300-100, 10 for lenet-5"
 	fl.Float64Var(&f.s.Train.LR, "lr", 0, "retraining learning rate (default "+strconv.FormatFloat(pruning.DefaultLRScale, 'g', -1, 64)+" × the dense rate)")
 	fl.Float64Var(&f.s.ReviveMargin, "revive-margin", 0, "splicing hysteresis: a pruned weight returns only when its score beats a kept one by 1+margin (default none)")
+	fl.Float64Var(&f.s.ReviveFraction, "revive-fraction", 0, "splicing's cap: round r of R revives at most α/2·(1+cos(π(r−1)/R)) of the weights it keeps (RigL), α in [0,1]; 0 or negative: no cap (default "+strconv.FormatFloat(pruning.DefaultReviveFraction, 'g', -1, 64)+")")
 	fl.Float64Var(&f.s.DistillWeight, "distill-weight", 0, "weight α of distillation from the input model while retraining, in (0,1]; 0 or negative: none (default "+distillDefault()+")")
 	fl.Float64Var(&f.s.DistillTemperature, "distill-temperature", 0, "distillation temperature (default "+strconv.FormatFloat(pruning.DefaultDistillTemperature, 'g', -1, 64)+")")
 	fl.StringVar(&f.s.DistillPhases, "distill-phases", "", "where distillation applies: "+strings.Join(pruning.DistillPhases(), ", ")+" (default finetune, all with --splicing=false)")
@@ -106,6 +107,9 @@ func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 	fromFlags.NoSplicing = !f.splicing
 	if cmd.Flags().Changed("distill-weight") && fromFlags.DistillWeight == 0 {
 		fromFlags.DistillWeight = -1 // an explicit 0: none, never the default
+	}
+	if cmd.Flags().Changed("revive-fraction") && fromFlags.ReviveFraction == 0 {
+		fromFlags.ReviveFraction = -1 // an explicit 0: no cap, never the default
 	}
 	var err error
 	if fromFlags.FinalEpochs, err = finalEpochs(fromFlags.FinalEpochs); err != nil {
@@ -144,6 +148,7 @@ func (f *pruneFlags) settings(cmd *cobra.Command) (pruning.Settings, error) {
 		{"lr", func() { s.Train.LR = fromFlags.Train.LR }},
 		{"splicing", func() { s.NoSplicing = fromFlags.NoSplicing }},
 		{"revive-margin", func() { s.ReviveMargin = fromFlags.ReviveMargin }},
+		{"revive-fraction", func() { s.ReviveFraction = fromFlags.ReviveFraction }},
 		{"distill-weight", func() { s.DistillWeight = fromFlags.DistillWeight }},
 		{"distill-temperature", func() { s.DistillTemperature = fromFlags.DistillTemperature }},
 		{"distill-phases", func() { s.DistillPhases = fromFlags.DistillPhases }},
@@ -256,7 +261,11 @@ func fileLine(file, key string) string {
 // roundsTable lists the pruning rounds: targets, density reached, weights
 // revived and pruned, accuracy.
 func roundsTable(r pruning.Report) reports.Table {
-	t := reports.Table{Left: 2, Title: fmt.Sprintf("%s pruning rounds (%s, schedule %s, splicing %v)", r.Criterion, r.Model, r.Schedule, r.Splicing),
+	splicing := strconv.FormatBool(r.Splicing)
+	if r.ReviveFraction > 0 {
+		splicing += ", revival cap α " + strconv.FormatFloat(r.ReviveFraction, 'g', -1, 64)
+	}
+	t := reports.Table{Left: 2, Title: fmt.Sprintf("%s pruning rounds (%s, schedule %s, splicing %s)", r.Criterion, r.Model, r.Schedule, splicing),
 		Header: []string{"round", "phase", "keep target", "density", "revived", "pruned", "accuracy %", "saliency s", "train s"}}
 	for _, rd := range r.Rounds {
 		target := "-"
@@ -276,7 +285,7 @@ func roundsTable(r pruning.Report) reports.Table {
 
 // runSensitivity is prune --sensitivity: every layer alone at every density.
 func runSensitivity(e *env, cmd *cobra.Command, f *pruneFlags, s pruning.Settings, format reports.Format) error {
-	for _, fl := range []string{"out", "keep", "conv-keep", "fc-keep", "rounds", "retrain-epochs", "final-epochs", "lr", "schedule", "splicing", "revive-margin", "distill-weight", "distill-temperature", "distill-phases"} {
+	for _, fl := range []string{"out", "keep", "conv-keep", "fc-keep", "rounds", "retrain-epochs", "final-epochs", "lr", "schedule", "splicing", "revive-margin", "revive-fraction", "distill-weight", "distill-temperature", "distill-phases"} {
 		if cmd.Flags().Changed(fl) {
 			return fmt.Errorf("--%s: not used with --sensitivity (it prunes one layer at a time without retraining)", fl)
 		}

@@ -39,6 +39,7 @@ type file struct {
 	MinLayerDensity *float64 `yaml:"min_layer_density"`
 	SaliencyBatch   *int     `yaml:"saliency_batch"`
 	ReviveMargin    *float64 `yaml:"revive_margin"`
+	ReviveFraction  *float64 `yaml:"revive_fraction"`
 	DistillWeight   *float64 `yaml:"distill_weight"`
 	DistillTemp     *float64 `yaml:"distill_temperature"`
 	DistillPhases   string   `yaml:"distill_phases"`
@@ -74,7 +75,8 @@ func Load(path string) (Experiment, error) {
 // Parse parses experiment YAML strictly; name is used in error messages.
 // Zero has one meaning per key: train.momentum and train.weight_decay 0
 // turn them off (nn.None), final_epochs 0 means no final fine-tuning,
-// revive_margin 0 no hysteresis, distill_weight 0 no distillation,
+// revive_margin 0 no hysteresis, revive_fraction 0 no cap on revival,
+// distill_weight 0 no distillation,
 // train.workers 0 all CPUs; a 0 for any other number (keep, rounds,
 // retrain_epochs, min_layer_density, saliency_batch, distill_temperature,
 // train.lr, train.batch) is an error, since leaving the key out is how to
@@ -122,6 +124,7 @@ func (f *file) experiment(d *strictyaml.Decoder) (Experiment, error) {
 		{"fc_keep", f.FCKeep, &s.FCKeep, 0},
 		{"min_layer_density", f.MinLayerDensity, &s.MinLayerDensity, 0},
 		{"revive_margin", f.ReviveMargin, &s.ReviveMargin, pruning.DefaultReviveMargin},
+		{"revive_fraction", f.ReviveFraction, &s.ReviveFraction, -1},
 		{"distill_weight", f.DistillWeight, &s.DistillWeight, -1},
 		{"distill_temperature", f.DistillTemp, &s.DistillTemperature, 0},
 		{"train.lr", f.Train.LR, &s.Train.LR, 0},

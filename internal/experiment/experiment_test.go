@@ -79,22 +79,23 @@ func TestParseErrors(t *testing.T) {
 }
 
 // TestExplicitZero pins what an explicit 0 means: momentum and weight
-// decay off (nn.None), no final fine-tuning, no revive margin; a key left
+// decay off (nn.None), no final fine-tuning, no revive margin, no revival
+// cap; a key left
 // out stays 0 in Settings, which pruning fills with its default.
 func TestExplicitZero(t *testing.T) {
-	e, err := Parse("x.yaml", []byte("version: 1\nkeep: 0.1\nfinal_epochs: 0\nrevive_margin: 0\ndistill_weight: 0\ntrain:\n  momentum: 0\n  weight_decay: 0\n"))
+	e, err := Parse("x.yaml", []byte("version: 1\nkeep: 0.1\nfinal_epochs: 0\nrevive_margin: 0\nrevive_fraction: 0\ndistill_weight: 0\ntrain:\n  momentum: 0\n  weight_decay: 0\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := e.Settings
-	if s.Train.Momentum != nn.None || s.Train.WeightDecay != nn.None || s.FinalEpochs >= 0 || s.ReviveMargin >= 0 || s.DistillWeight >= 0 {
+	if s.Train.Momentum != nn.None || s.Train.WeightDecay != nn.None || s.FinalEpochs >= 0 || s.ReviveMargin >= 0 || s.ReviveFraction >= 0 || s.DistillWeight >= 0 {
 		t.Errorf("explicit zeros read as %+v", s)
 	}
 	e, err = Parse("x.yaml", []byte("version: 1\nkeep: 0.1\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := e.Settings; s.Train.Momentum != 0 || s.Train.WeightDecay != 0 || s.FinalEpochs != 0 || s.ReviveMargin != 0 || s.DistillWeight != 0 {
+	if s := e.Settings; s.Train.Momentum != 0 || s.Train.WeightDecay != 0 || s.FinalEpochs != 0 || s.ReviveMargin != 0 || s.ReviveFraction != 0 || s.DistillWeight != 0 {
 		t.Errorf("absent keys read as %+v, want zero (the defaults)", s)
 	}
 }
