@@ -61,6 +61,7 @@ type options struct {
 	clusterKeep                    float64
 	clusterEpochs                  int     // centroid fine-tuning epochs
 	clusterLRScale                 float64 // centroid fine-tuning rate ÷ the dense rate
+	clusterDistill                 float64 // centroid fine-tuning distils the unclustered model with this weight (0 = none)
 	list, recluster                bool
 	s                              pruning.Settings // overrides of the defaults (zero = default)
 }
@@ -148,6 +149,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&criteria, "criteria", "saliency,magnitude", "comma-separated criteria; the first two are paired")
 	fs.Float64Var(&o.clusterKeep, "cluster-keep", 0.04, "cluster the first criterion's model at this keep (0 = none)")
 	fs.IntVar(&o.clusterEpochs, "cluster-epochs", clustering.DefaultFinetuneEpochs, "epochs of centroid fine-tuning after clustering")
+	fs.Float64Var(&o.clusterDistill, "cluster-distill", 0, "centroid fine-tuning learns the unclustered model's soft targets with this weight α at T 4 (0 = hard labels)")
 	fs.Float64Var(&o.clusterLRScale, "cluster-lr-scale", clustering.DefaultFinetuneLRScale, "centroid fine-tuning rate as a multiple of the dense rate")
 	fs.StringVar(&o.denseDir, "dense-dir", "out/seeds", "dense models NET-sSEED.npz (trained and saved here when missing)")
 	fs.StringVar(&o.data, "data", "", "MNIST directory (default: nn.MNISTDir)")
@@ -471,12 +473,20 @@ func pruneRun(o options, dense *nn.Model, denseAcc float64, seed int64, keep flo
 // relative-index widths and entry orders.
 func clusterRun(o options, m *nn.Model, seed int64, denseAcc float64, train, test *nn.Dataset, stderr io.Writer) (ClusterRun, error) {
 	t0 := time.Now()
+	var d *nn.Distillation
+	if o.clusterDistill > 0 && o.clusterEpochs > 0 {
+		t, err := m.Logits(train, 0)
+		if err != nil {
+			return ClusterRun{}, fmt.Errorf("seed %d: distillation teacher: %w", seed, err)
+		}
+		d = &nn.Distillation{Logits: t, Temperature: pruning.DefaultDistillTemperature, Weight: o.clusterDistill}
+	}
 	if _, err := clustering.ClusterModel(m, clustering.ModelSettings{Settings: clustering.Settings{Seed: seed}}); err != nil {
 		return ClusterRun{}, fmt.Errorf("seed %d: clustering: %w", seed, err)
 	}
 	if e := o.clusterEpochs; e > 0 {
 		ts := nn.DefaultTrainSettings(m.Arch.Name)
-		ts.Epochs, ts.Seed, ts.FinetuneCodebook = e, seed, true
+		ts.Epochs, ts.Seed, ts.FinetuneCodebook, ts.Distill = e, seed, true, d
 		ts.LR *= o.clusterLRScale
 		if _, err := nn.Train(m, train, ts); err != nil {
 			return ClusterRun{}, fmt.Errorf("seed %d: centroid fine-tuning: %w", seed, err)
