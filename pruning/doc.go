@@ -17,7 +17,9 @@
 // runs in rounds towards the target (see Schedules); between rounds the
 // network is retrained with the shadow values of pruned weights still
 // updated, and masks are recomputed over all weights, so a weight pruned by
-// mistake comes back (splicing, Guo et al. 2016, "Dynamic Network Surgery").
+// mistake comes back (splicing, Guo et al. 2016, "Dynamic Network Surgery"),
+// at most a cosine-decaying fraction of the kept weights per round (RigL's
+// update schedule, Evci et al. 2020; Settings.ReviveFraction).
 // A final fine-tuning phase freezes the masks so pruned weights are exactly
 // zero.
 //
