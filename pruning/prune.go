@@ -273,39 +273,36 @@ func capRevival(sal [][]float32, ps []*nn.Param, idx []int, th Threshold, limit 
 		return th, nil
 	}
 	slices.SortFunc(rev, byRank)
-	capped := make([][]float32, len(sal))
-	for j, l := range idx {
-		capped[j] = slices.Clone(sal[j])
-		if m := ps[l].Mask; m != nil {
-			for i, v := range m {
-				if v == 0 {
-					capped[j][i] = -1
-				}
-			}
-		}
-	}
+	capped := rankPrunedLast(sal, ps, idx)
 	for _, e := range rev[:limit] {
 		capped[e.l][e.i] = sal[e.l][e.i]
 	}
 	return sel(capped)
 }
 
-// selectLayerRevival sets each layer's budget from the global ranking of
-// its live weights (pruned ones ranked last, as without splicing) and gives
-// the budget to the layer's most salient weights, shadows included.
-func selectLayerRevival(sal [][]float32, ps []*nn.Param, idx []int, keep, minDensity float64) (Threshold, error) {
-	live := make([][]float32, len(sal))
+// rankPrunedLast returns a copy of the scores sal of layers idx of ps with
+// every currently pruned weight scored -1, below every live one (scores are
+// ≥ 0), as ranking without splicing does.
+func rankPrunedLast(sal [][]float32, ps []*nn.Param, idx []int) [][]float32 {
+	out := make([][]float32, len(sal))
 	for j, l := range idx {
-		live[j] = slices.Clone(sal[j])
+		out[j] = slices.Clone(sal[j])
 		if m := ps[l].Mask; m != nil {
 			for i, v := range m {
 				if v == 0 {
-					live[j][i] = -1
+					out[j][i] = -1
 				}
 			}
 		}
 	}
-	th, err := SelectGlobal(live, keep, minDensity)
+	return out
+}
+
+// selectLayerRevival sets each layer's budget from the global ranking of
+// its live weights (pruned ones ranked last, as without splicing) and gives
+// the budget to the layer's most salient weights, shadows included.
+func selectLayerRevival(sal [][]float32, ps []*nn.Param, idx []int, keep, minDensity float64) (Threshold, error) {
+	th, err := SelectGlobal(rankPrunedLast(sal, ps, idx), keep, minDensity)
 	if err != nil {
 		return th, err
 	}

@@ -530,17 +530,23 @@ func TestReviveAtZero(t *testing.T) {
 	}
 }
 
-// TestSelectLayerRevival: layer 0's pruned shadows out-score everything,
-// which under one global ranking takes layer 1's budget. With layer revival
-// the budgets follow the live weights (layer 0 keeps its floor of 1, layer 1
-// four) and the shadow revives only inside its own layer.
-func TestSelectLayerRevival(t *testing.T) {
+// shadowsOutscore is two layers of ten weights, the first five live and the
+// last five pruned in each; layer 0's shadows out-score every live weight.
+func shadowsOutscore() ([][]float32, []*nn.Param) {
 	sal := [][]float32{
 		{1, 2, 3, 4, 5, 100, 101, 102, 103, 104},
 		{10, 11, 12, 13, 14, 0.1, 0.1, 0.1, 0.1, 0.1},
 	}
 	mask := []float32{1, 1, 1, 1, 1, 0, 0, 0, 0, 0}
-	ps := []*nn.Param{{Weights: network.Weights{Mask: mask}}, {Weights: network.Weights{Mask: mask}}}
+	return sal, []*nn.Param{{Weights: network.Weights{Mask: mask}}, {Weights: network.Weights{Mask: mask}}}
+}
+
+// TestSelectLayerRevival: layer 0's pruned shadows out-score everything,
+// which under one global ranking takes layer 1's budget. With layer revival
+// the budgets follow the live weights (layer 0 keeps its floor of 1, layer 1
+// four) and the shadow revives only inside its own layer.
+func TestSelectLayerRevival(t *testing.T) {
+	sal, ps := shadowsOutscore()
 	th, err := selectLayerRevival(sal, ps, []int{0, 1}, 0.25, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -562,12 +568,7 @@ func TestSelectLayerRevival(t *testing.T) {
 // most salient do, and the freed slots go to live weights, not to the next
 // shadows.
 func TestCapRevival(t *testing.T) {
-	sal := [][]float32{
-		{1, 2, 3, 4, 5, 100, 101, 102, 103, 104},
-		{10, 11, 12, 13, 14, 0.1, 0.1, 0.1, 0.1, 0.1},
-	}
-	mask := []float32{1, 1, 1, 1, 1, 0, 0, 0, 0, 0}
-	ps := []*nn.Param{{Weights: network.Weights{Mask: mask}}, {Weights: network.Weights{Mask: mask}}}
+	sal, ps := shadowsOutscore()
 	sel := func(s [][]float32) (Threshold, error) { return SelectGlobal(s, 0.25, 0) }
 	th, err := sel(sal)
 	if err != nil {
