@@ -104,8 +104,9 @@ func layerGroups(ps []*nn.Param, keeps map[string]float64) ([]group, error) {
 // evaluation). Each of s.Rounds rounds scores all weights (shadow values
 // included), sets the masks of each group by one threshold at the round's
 // scheduled keep fraction (reviving at most the round's share of
-// s.ReviveFraction), and retrains s.RetrainEpochs epochs with splicing; a final s.FinalEpochs of fine-tuning runs with frozen masks, and
-// the shadow values of pruned weights are then set to 0.
+// s.ReviveFraction), and retrains s.RetrainEpochs epochs with splicing; a
+// final s.FinalEpochs of fine-tuning runs with frozen masks, and the shadow
+// values of pruned weights are then set to 0.
 func Prune(m *nn.Model, train, val *nn.Dataset, s Settings) (Report, error) {
 	start := time.Now()
 	s, err := s.withDefaults(m)

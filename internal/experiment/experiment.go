@@ -76,8 +76,8 @@ func Load(path string) (Experiment, error) {
 // Zero has one meaning per key: train.momentum and train.weight_decay 0
 // turn them off (nn.None), final_epochs 0 means no final fine-tuning,
 // revive_margin 0 no hysteresis, revive_fraction 0 no cap on revival,
-// distill_weight 0 no distillation,
-// train.workers 0 all CPUs; a 0 for any other number (keep, rounds,
+// distill_weight 0 no distillation, train.workers 0 all CPUs; a 0 for any
+// other number (keep, rounds,
 // retrain_epochs, min_layer_density, saliency_batch, distill_temperature,
 // train.lr, train.batch) is an error, since leaving the key out is how to
 // ask for the default.

@@ -80,8 +80,8 @@ func TestParseErrors(t *testing.T) {
 
 // TestExplicitZero pins what an explicit 0 means: momentum and weight
 // decay off (nn.None), no final fine-tuning, no revive margin, no revival
-// cap; a key left
-// out stays 0 in Settings, which pruning fills with its default.
+// cap; a key left out stays 0 in Settings, which pruning fills with its
+// default.
 func TestExplicitZero(t *testing.T) {
 	e, err := Parse("x.yaml", []byte("version: 1\nkeep: 0.1\nfinal_epochs: 0\nrevive_margin: 0\nrevive_fraction: 0\ndistill_weight: 0\ntrain:\n  momentum: 0\n  weight_decay: 0\n"))
 	if err != nil {
