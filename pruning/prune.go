@@ -190,21 +190,14 @@ func pruneRound(m *nn.Model, train *nn.Dataset, s Settings, gs []group, r int) (
 			}
 		}
 	}
-	if s.NoSplicing {
-		// Without splicing a pruned weight never returns: rank it below
-		// every live weight (saliencies are ≥ 0).
-		for l, p := range ps {
-			for i := range scores[l] {
-				if p.Mask != nil && p.Mask[i] == 0 {
-					scores[l][i] = -1
-				}
-			}
-		}
-	}
 	for _, g := range gs {
 		sal := make([][]float32, len(g.idx))
 		for j, l := range g.idx {
 			sal[j] = scores[l]
+		}
+		if s.NoSplicing {
+			// Without splicing a pruned weight never returns.
+			sal = rankPrunedLast(sal, ps, g.idx)
 		}
 		keep := g.keeps[r-1]
 		sel := func(sal [][]float32) (Threshold, error) { return SelectGlobal(sal, keep, s.MinLayerDensity) }

@@ -344,8 +344,8 @@ func TestPruneBadSettings(t *testing.T) {
 		{"negative rounds", Settings{Keep: 0.1, Rounds: -1}, "rounds", "must be ≥ 0"},
 		{"negative lr", Settings{Keep: 0.1, Train: nn.TrainSettings{LR: -1}}, "train.lr", "must be a number ≥ 0"},
 		{"saliency images", Settings{Keep: 0.5, SaliencyImages: -1}, "saliency_images", "must be ≥ 0"},
-		{"revive fraction", Settings{Keep: 0.5, ReviveFraction: 1.5}, "revive_fraction", "must be at most 1, got 1.5"},
-		{"revive fraction NaN", Settings{Keep: 0.5, ReviveFraction: math.NaN()}, "revive_fraction", "must be at most 1"},
+		{"revive fraction", Settings{Keep: 0.5, ReviveFraction: 1.5}, "revive_fraction", "must be a number ≤ 1 (0 or negative: no cap), got 1.5"},
+		{"revive fraction NaN", Settings{Keep: 0.5, ReviveFraction: math.NaN()}, "revive_fraction", "must be a number ≤ 1 (0 or negative: no cap), got NaN"},
 	} {
 		// Library errors name the settings field, typed, never a flag.
 		_, err := Prune(m.Clone(), train, nil, tc.s)

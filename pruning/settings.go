@@ -273,7 +273,7 @@ func (s Settings) ValidateSchedule() error {
 		return fielderr.Errorf("final_lr", "must be a finite number ≥ 0, got %g", s.FinalLR)
 	}
 	if math.IsNaN(s.ReviveFraction) || s.ReviveFraction > 1 {
-		return fielderr.Errorf("revive_fraction", "must be at most 1, got %g", s.ReviveFraction)
+		return fielderr.Errorf("revive_fraction", "must be a number ≤ 1 (0 or negative: no cap), got %g", s.ReviveFraction)
 	}
 	if math.IsNaN(s.ReviveMargin) || math.IsInf(s.ReviveMargin, 0) {
 		return fielderr.Errorf("revive_margin", "must be a finite number, got %g", s.ReviveMargin)

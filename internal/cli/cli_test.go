@@ -123,7 +123,7 @@ func TestBadInput(t *testing.T) {
 		{"prune criterion named like a field", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--criterion", "keep"}, `dcsim: --criterion: "keep": unknown`},
 		{"prune bad schedule", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--schedule", "linear"}, `dcsim: --schedule: "linear": unknown (valid: cubic, geometric)`},
 		{"prune revive margin NaN", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--revive-margin", "NaN"}, "dcsim: --revive-margin: must be a finite number, got NaN"},
-		{"prune revive fraction above one", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--revive-fraction", "1.5"}, "dcsim: --revive-fraction: must be at most 1, got 1.5"},
+		{"prune revive fraction above one", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--revive-fraction", "1.5"}, "dcsim: --revive-fraction: must be a number ≤ 1 (0 or negative: no cap), got 1.5"},
 		{"prune distill weight above one", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--distill-weight", "2"}, "dcsim: --distill-weight: must be a number ≤ 1 (negative: none), got 2"},
 		{"prune bad distill phases", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--distill-phases", "rounds"}, `dcsim: --distill-phases: "rounds": unknown (valid: all, finetune)`},
 		{"prune negative lr", []string{"prune", "--in", "x.npz", "--keep", "0.1", "--lr", "-1"}, "dcsim: --lr: must be a number ≥ 0"},
